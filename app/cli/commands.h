@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand family lives in its own cmd_*.cpp and registers itself on the root app here.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace thinkbench::cli {
+
+// Options every subcommand shares.
+struct GlobalOptions {
+    std::string db = "runs.sqlite";
+    bool json = false;
+};
+
+void addVersionCommand(CLI::App& app, GlobalOptions& global);
+
+} // namespace thinkbench::cli

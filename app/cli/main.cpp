@@ -1,0 +1,35 @@
+// thinkbench-cli: the headless entry point for every ThinkBench job.
+// Exit codes: 0 ok, 1 user error (bad input, message on stderr), 2 internal error.
+
+#include "app/cli/commands.h"
+#include "core/error.h"
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace thinkbench;
+    CLI::App app{"ThinkBench: train, run and evaluate reasoning models", "thinkbench-cli"};
+    app.require_subcommand(1);
+    cli::GlobalOptions global;
+
+    cli::addVersionCommand(app, global);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 1;
+    } catch (const core::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "internal error: " << e.what() << "\n";
+        return 2;
+    }
+    return 0;
+}
