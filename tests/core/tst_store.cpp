@@ -1,0 +1,315 @@
+// The run store: schema, round trips, downsampling, bad files, a concurrent reader and a writer
+// killed mid-batch.
+
+#include "core/error.h"
+#include "core/store/run_store.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace thinkbench::core;
+
+namespace {
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<MetricPoint> batch(int64_t run, int64_t step, int keys)
+{
+    std::vector<MetricPoint> points;
+    for (int k = 0; k < keys; ++k)
+        points.push_back({run, 0, step, "key" + std::to_string(k), double(step * 10 + k), 1.0});
+    return points;
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
+
+private slots:
+    void createsCurrentSchema()
+    {
+        RunStore store(path("schema.sqlite"));
+        QCOMPARE(store.schemaVersion(), RunStore::kSchemaVersion);
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QString("ok"));
+        QVERIFY(store.listRuns().empty());
+        QCOMPARE(store.annotationLabels().size(), size_t(7));
+    }
+
+    void runsStagesAndMetricsRoundTrip()
+    {
+        RunStore store(path("runs.sqlite"));
+        const int64_t run = store.createRun("micro", "name = 'micro'\n");
+        store.beginStage(run, 0, "pretrain", "base", R"({"steps":3})");
+        store.appendMetrics({{run, 0, 0, "loss", 4.0, 10}, {run, 0, 1, "loss", 3.0, 11},
+                             {run, 0, 2, "loss", 2.5, 12}, {run, 0, 2, "lr", 1e-3, 12}});
+        store.setStageStatus(run, 0, "finished");
+        store.beginStage(run, 1, "grpo", "rl", "{}");
+        store.appendMetrics({{run, 1, 3, "loss", 1.0, 13}});
+        // A resumed run rewrites a step: the point is replaced, not duplicated.
+        store.appendMetrics({{run, 1, 3, "loss", 0.5, 14}});
+        store.setRunStatus(run, "finished");
+
+        const auto runs = store.listRuns();
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(runs[0].status), QString("finished"));
+        QCOMPARE(runs[0].stageCount, 2);
+        QCOMPARE(runs[0].lastStep, int64_t(3));
+        QVERIFY(runs[0].finishedAt >= runs[0].createdAt);
+
+        const auto stages = store.stages(run);
+        QCOMPARE(stages.size(), size_t(2));
+        QCOMPARE(stages[0].firstStep, int64_t(0));
+        QCOMPARE(stages[0].lastStep, int64_t(2));
+        QCOMPARE(stages[1].firstStep, int64_t(3));
+
+        const auto loss = store.series(run, "loss");
+        QCOMPARE(loss.size(), size_t(4));
+        QCOMPARE(loss[3].value, 0.5);
+        QCOMPARE(loss[3].wallTime, 14.0);
+        QCOMPARE(store.metricKeys(run), (std::vector<std::string>{"loss", "lr"}));
+        QVERIFY(store.series(run, "missing").empty());
+    }
+
+    void downsamplingKeepsExtremesAndOrder()
+    {
+        RunStore store(path("series.sqlite"));
+        const int64_t run = store.createRun("long", "");
+        store.beginStage(run, 0, "pretrain", "p", "{}");
+        std::vector<MetricPoint> points;
+        for (int64_t s = 0; s < 100000; ++s)
+            points.push_back({run, 0, s, "reward", double(s % 100), double(s)});
+        points[54321].value = 1e6; // a spike must survive downsampling
+        points[77777].value = -1e6;
+        store.appendMetrics(points);
+
+        const auto series = store.series(run, "reward", 2000);
+        QVERIFY(series.size() <= 2000);
+        QVERIFY(series.size() >= 1000);
+        double maxValue = -1e300, minValue = 1e300;
+        for (size_t i = 0; i < series.size(); ++i) {
+            if (i > 0)
+                QVERIFY(series[i].step > series[i - 1].step);
+            maxValue = std::max(maxValue, series[i].value);
+            minValue = std::min(minValue, series[i].value);
+        }
+        QCOMPARE(maxValue, 1e6);
+        QCOMPARE(minValue, -1e6);
+        QCOMPARE(series.front().step, int64_t(0));
+        QCOMPARE(series.back().step, int64_t(99999));
+
+        const auto window = store.series(run, "reward", 0, 100, 199);
+        QCOMPARE(window.size(), size_t(100));
+        QCOMPARE(window.front().step, int64_t(100));
+    }
+
+    void samplesEvaluationsAnnotationsVotes()
+    {
+        RunStore store(path("samples.sqlite"));
+        const int64_t run = store.createRun("r", "");
+        store.beginStage(run, 0, "grpo", "rl", "{}");
+        std::vector<SampleRecord> samples(2);
+        samples[0].run = samples[1].run = run;
+        samples[0].step = 5;
+        samples[1].step = 6;
+        samples[0].prompt = "2+2?";
+        samples[0].completion = "<think>2+2=4</think> 4";
+        samples[0].rewardParts = R"({"accuracy":1,"format":1})";
+        samples[0].correct = true;
+        samples[0].tokenLogprobs = {-0.5f, -1.25f};
+        samples[0].tokenIds = {7, 9};
+        store.addSamples(samples);
+        QVERIFY(samples[0].id > 0 && samples[1].id > samples[0].id);
+
+        const auto atStep = store.samples({.run = run, .step = 5});
+        QCOMPARE(atStep.size(), size_t(1));
+        QCOMPARE(atStep[0].tokenLogprobs, (std::vector<float>{-0.5f, -1.25f}));
+        QCOMPARE(atStep[0].tokenIds, (std::vector<int32_t>{7, 9}));
+        QVERIFY(atStep[0].correct);
+        QCOMPARE(store.sampleSteps(run), (std::vector<int64_t>{5, 6}));
+
+        AnnotationRecord note;
+        note.sample = samples[1].id;
+        note.stepBegin = note.stepEnd = 2;
+        note.label = "reflection";
+        note.note = "checks its sum";
+        note.author = "ana";
+        const int64_t id = store.addAnnotation(note);
+        QCOMPARE(store.annotationsForSample(samples[1].id).size(), size_t(1));
+        const auto labelled = store.samples({.run = run, .label = std::string("reflection")});
+        QCOMPARE(labelled.size(), size_t(1));
+        QCOMPARE(labelled[0].id, samples[1].id);
+        store.removeAnnotation(id);
+        QVERIFY(store.annotations().empty());
+
+        EvaluationRecord evaluation;
+        evaluation.run = run;
+        evaluation.model = "ckpt";
+        evaluation.dataset = "arithmetic";
+        evaluation.k = 4;
+        evaluation.summary = R"({"pass@1":0.5})";
+        std::vector<EvalItemRecord> items(3);
+        items[1].problemId = "p1";
+        items[1].pass1 = 0.75;
+        store.addEvaluation(evaluation, items);
+        QCOMPARE(store.evaluations(run).size(), size_t(1));
+        QCOMPARE(store.evalItems(evaluation.id).size(), size_t(3));
+        QCOMPARE(store.evalItem(items[1].id)->pass1, 0.75);
+
+        store.setAnnotationLabels({"ok", "bad"});
+        QCOMPARE(store.annotationLabels(), (std::vector<std::string>{"ok", "bad"}));
+        store.addVote({0, "q", "a", "b", "x", "y", "tie", 0});
+        QCOMPARE(store.votes().at(0).vote, std::string("tie"));
+    }
+
+    void foreignFileIsRejectedAndUntouched()
+    {
+        const std::string text = path("notes.txt");
+        std::ofstream(text) << "these are my notes, not a database\n";
+        const std::string before = readFile(text);
+        QVERIFY_THROWS_EXCEPTION(Error, RunStore{text});
+        QCOMPARE(readFile(text), before);
+
+        // An SQLite file of another application.
+        const std::string other = path("other.sqlite");
+        {
+            RunStore scratch(path("scratch.sqlite")); // create something valid elsewhere first
+        }
+        QProcess sqlite;
+        sqlite.start("sqlite3", {QString::fromStdString(other),
+                                 "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');"});
+        QVERIFY(sqlite.waitForFinished());
+        const std::string otherBefore = readFile(other);
+        try {
+            RunStore store(other);
+            QFAIL("opened a foreign SQLite database");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("not a ThinkBench run database") != std::string::npos);
+            QCOMPARE(e.file(), other);
+        }
+        QCOMPARE(readFile(other), otherBefore);
+    }
+
+    void newerSchemaIsRejectedAndUntouched()
+    {
+        const std::string file = path("newer.sqlite");
+        {
+            RunStore store(file);
+            store.createRun("keep me", "");
+        }
+        QProcess sqlite;
+        sqlite.start("sqlite3", {QString::fromStdString(file), "PRAGMA user_version = 99;"});
+        QVERIFY(sqlite.waitForFinished());
+        const std::string before = readFile(file);
+        try {
+            RunStore store(file);
+            QFAIL("opened a newer schema");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("newer") != std::string::npos);
+        }
+        QCOMPARE(readFile(file), before);
+    }
+
+    void readOnlyOpenNeedsAnExistingStore()
+    {
+        QVERIFY_THROWS_EXCEPTION(Error, RunStore(path("absent.sqlite"), OpenMode::ReadOnly));
+        QVERIFY(!QFile::exists(dir_.filePath("absent.sqlite")));
+    }
+
+    // One process writes batches while this one reads: readers never fail and counts only grow.
+    void readerWhileAnotherProcessWrites()
+    {
+        const std::string file = path("concurrent.sqlite");
+        int64_t run;
+        {
+            RunStore store(file);
+            run = store.createRun("live", "");
+            store.beginStage(run, 0, "pretrain", "p", "{}");
+        }
+        const pid_t child = fork();
+        if (child == 0) {
+            RunStore writer(file);
+            for (int64_t step = 0; step < 400; ++step)
+                writer.appendMetrics(batch(run, step, 20));
+            _exit(0);
+        }
+        RunStore reader(file, OpenMode::ReadOnly);
+        size_t lastCount = 0;
+        int reads = 0;
+        int status = 0;
+        while (waitpid(child, &status, WNOHANG) == 0) {
+            const size_t count = reader.series(run, "key3").size();
+            QVERIFY(count >= lastCount);
+            lastCount = count;
+            ++reads;
+        }
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        QCOMPARE(reader.series(run, "key3").size(), size_t(400));
+        QCOMPARE(reader.listRuns().at(0).lastStep, int64_t(399));
+        QVERIFY(reads > 1);
+    }
+
+    // SIGKILL a writer mid-batch: the file opens, passes integrity_check and holds every batch the
+    // writer reported committed, and no part of an uncommitted one.
+    void writerKilledMidBatchLosesNothingCommitted()
+    {
+        const std::string file = path("crash.sqlite");
+        int64_t run;
+        {
+            RunStore store(file);
+            run = store.createRun("crash", "");
+            store.beginStage(run, 0, "pretrain", "p", "{}");
+        }
+        int pipeFds[2];
+        QCOMPARE(pipe(pipeFds), 0);
+        const pid_t child = fork();
+        if (child == 0) {
+            close(pipeFds[0]);
+            RunStore writer(file);
+            for (int64_t step = 0;; ++step) {
+                writer.appendMetrics(batch(run, step, 500));
+                const int64_t committed = step;
+                if (write(pipeFds[1], &committed, sizeof committed) != sizeof committed)
+                    _exit(1);
+            }
+        }
+        close(pipeFds[1]);
+        int64_t committed = -1, value;
+        while (committed < 40 && read(pipeFds[0], &value, sizeof value) == sizeof value)
+            committed = value;
+        kill(child, SIGKILL);
+        waitpid(child, nullptr, 0);
+        while (read(pipeFds[0], &value, sizeof value) == sizeof value)
+            committed = value;
+        close(pipeFds[0]);
+
+        RunStore store(file);
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QString("ok"));
+        const auto first = store.series(run, "key0");
+        const auto last = store.series(run, "key499");
+        QVERIFY(int64_t(first.size()) >= committed + 1);
+        // Batches are atomic: every key has the same number of steps.
+        QCOMPARE(first.size(), last.size());
+        for (size_t i = 0; i < first.size(); ++i)
+            QCOMPARE(first[i].step, int64_t(i));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
