@@ -1,0 +1,173 @@
+// Recipes: defaults, every error at once with positions and key paths, suggestions, round trip.
+
+#include "core/recipe/recipe.h"
+
+#include <QtTest>
+
+using namespace thinkbench::core;
+
+namespace {
+
+const char* kGood = R"(name = "micro"
+seed = 7
+
+[model.config]
+model_type = "deepseek_v3"
+hidden_size = 64
+
+[[tasks]]
+name = "arithmetic"
+weight = 2.0
+options = { digits = "1-2" }
+
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 50
+
+[[stages]]
+kind = "grpo"
+name = "rl"
+group_size = 8
+rewards = { accuracy = 1.0, format = 0.5 }
+
+[stages.optimizer]
+lr = 1e-5
+
+[[stages]]
+kind = "sft"
+name = "again"
+dataset = "stage:rl"
+)";
+
+bool hasIssue(const std::vector<RecipeIssue>& issues, const std::string& text)
+{
+    for (const auto& issue : issues)
+        if (issue.str().find(text) != std::string::npos)
+            return true;
+    return false;
+}
+
+QString dump(const std::vector<RecipeIssue>& issues)
+{
+    QString out;
+    for (const auto& issue : issues)
+        out += QString::fromStdString(issue.str()) + "\n";
+    return out;
+}
+
+} // namespace
+
+class TestRecipe : public QObject {
+    Q_OBJECT
+
+private slots:
+    void parsesWithDefaults()
+    {
+        const Recipe recipe = parseRecipe(kGood, "good.toml");
+        QCOMPARE(QString::fromStdString(recipe.name), QString("micro"));
+        QCOMPARE(recipe.seed, int64_t(7));
+        QCOMPARE(recipe.model.config["hidden_size"].get<int>(), 64);
+        QCOMPARE(recipe.tasks.at(0).weight, 2.0);
+        QCOMPARE(recipe.tasks.at(0).options["digits"].get<std::string>(), std::string("1-2"));
+        QCOMPARE(recipe.stages.size(), size_t(3));
+        QVERIFY(recipe.stages[0].kind == StageKind::Pretrain);
+        QCOMPARE(recipe.stages[0].as<PretrainSettings>().steps, 50);
+        const auto& grpo = recipe.stages[1].as<GrpoSettings>();
+        QCOMPARE(grpo.group_size, 8);
+        QCOMPARE(grpo.optimizer.lr, 1e-5);
+        QCOMPARE(grpo.beta, 0.001);       // the R1 paper's default
+        QCOMPARE(grpo.temperature, 1.0);  // likewise
+        QCOMPARE(grpo.rewards.format, 0.5);
+        QCOMPARE(grpo.rewards.accuracy, 1.0);
+        QCOMPARE(recipe.stages[2].as<SftSettings>().dataset, std::string("stage:rl"));
+        QVERIFY(recipe.stage("rl") == &recipe.stages[1]);
+    }
+
+    void reportsEveryErrorWithPlaceAndKeyPath()
+    {
+        const char* bad = R"(name = "bad"
+
+[model.config]
+model_type = "qwen2"
+
+[[stages]]
+kind = "grpo"
+group_size = 1
+temprature = 0.7
+loss_aggregation = "mean"
+
+[[stages]]
+kind = "sft"
+dataset = "stage:nowhere"
+batch_size = "sixteen"
+
+[[stages]]
+kind = "finetune"
+)";
+        const auto issues = checkRecipe(bad, "bad.toml");
+        QVERIFY2(issues.size() == 6, qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:8:14: stages[0].group_size: must be >= 2"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:9:14: stages[0].temprature: unknown key; did you mean "
+                                  "\"temperature\"?"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[0].loss_aggregation: must be one of token-mean"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:15:14: stages[1].batch_size: must be an integer"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[1].dataset: \"stage:nowhere\" names no earlier stage"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:18:8: stages[2].kind: unknown stage kind"),
+                 qPrintable(dump(issues)));
+        try {
+            parseRecipe(bad, "bad.toml");
+            QFAIL("a bad recipe parsed");
+        } catch (const RecipeError& e) {
+            QCOMPARE(e.issues().size(), issues.size());
+            QCOMPARE(e.file(), std::string("bad.toml"));
+        }
+    }
+
+    void syntaxErrorHasPosition()
+    {
+        const auto issues = checkRecipe("name = \"x\"\n[model\n", "broken.toml");
+        QCOMPARE(issues.size(), size_t(1));
+        QCOMPARE(issues[0].line, 2);
+        QVERIFY(issues[0].str().rfind("broken.toml:2:", 0) == 0);
+    }
+
+    void missingModelAndStages()
+    {
+        const auto issues = checkRecipe("name = \"x\"\n", "empty.toml");
+        QVERIFY(hasIssue(issues, "model: give either model.path"));
+        QVERIFY(hasIssue(issues, "stages: a recipe needs at least one"));
+    }
+
+    void tomlRoundTrip()
+    {
+        const Recipe recipe = parseRecipe(kGood, "good.toml");
+        const std::string text = toToml(recipe);
+        const Recipe again = parseRecipe(text, "written.toml");
+        QCOMPARE(toToml(again), text);
+        QCOMPARE(again.stages.size(), recipe.stages.size());
+        QCOMPARE(again.stages[1].as<GrpoSettings>().optimizer.lr, 1e-5);
+        QCOMPARE(again.model.config, recipe.model.config);
+        QCOMPARE(stageSettingsJson(again.stages[1])["group_size"].get<int>(), 8);
+    }
+
+    void builtInRecipesAreValid()
+    {
+        const QDir dir(THINKBENCH_SOURCE_DIR "/resources/recipes");
+        for (const QString& name : dir.entryList({"*.toml"})) {
+            const auto path = dir.filePath(name).toStdString();
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const auto issues = checkRecipe(file.readAll().toStdString(), path);
+            QVERIFY2(issues.empty(), qPrintable(dump(issues)));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRecipe)
+#include "tst_recipe.moc"
