@@ -13,5 +13,7 @@ struct GlobalOptions {
 };
 
 void addVersionCommand(CLI::App& app, GlobalOptions& global);
+void addRecipeCommands(CLI::App& app, GlobalOptions& global);
+void addRunsCommands(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

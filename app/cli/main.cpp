@@ -14,6 +14,8 @@ int main(int argc, char** argv)
     cli::GlobalOptions global;
 
     cli::addVersionCommand(app, global);
+    cli::addRecipeCommands(app, global);
+    cli::addRunsCommands(app, global);
 
     try {
         app.parse(argc, argv);

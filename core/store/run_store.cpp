@@ -145,6 +145,12 @@ CREATE TABLE votes (
 };
 static_assert(RunStore::kSchemaVersion == 1, "add a migration for every schema version");
 
+// Statuses after which a run or stage gets a finish time.
+bool isTerminal(const std::string& status)
+{
+    return status == "finished" || status == "failed" || status == "stopped";
+}
+
 std::string hostName()
 {
     char buffer[256] = {};
@@ -279,7 +285,7 @@ void RunStore::setRunStatus(int64_t run, const std::string& status)
 {
     auto stmt = impl_->db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?");
     stmt.bind(1, status);
-    if (status == "running")
+    if (!isTerminal(status))
         stmt.bindNull(2);
     else
         stmt.bind(2, nowSeconds());
@@ -353,7 +359,7 @@ void RunStore::setStageStatus(int64_t run, int index, const std::string& status)
     auto stmt = impl_->db.prepare(
         "UPDATE stages SET status = ?, finished_at = ? WHERE run = ? AND idx = ?");
     stmt.bind(1, status);
-    if (status == "running")
+    if (!isTerminal(status))
         stmt.bindNull(2);
     else
         stmt.bind(2, nowSeconds());

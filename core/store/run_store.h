@@ -22,7 +22,7 @@ struct RunInfo {
     int64_t id = 0;
     std::string name;
     std::string recipe; // the recipe text as it was when the run started
-    std::string status; // running | finished | failed | stopped
+    std::string status; // created | running | finished | failed | stopped
     std::string host;
     std::string version;
     double createdAt = 0;  // seconds since the epoch
@@ -165,7 +165,8 @@ public:
 
     // Runs and stages.
     int64_t createRun(const std::string& name, const std::string& recipe);
-    void setRunStatus(int64_t run, const std::string& status); // sets finishedAt unless running
+    // finished, failed and stopped also set the finish time.
+    void setRunStatus(int64_t run, const std::string& status);
     std::vector<RunInfo> listRuns() const;
     std::optional<RunInfo> run(int64_t id) const;
     int64_t beginStage(int64_t run, int index, const std::string& kind, const std::string& name,
