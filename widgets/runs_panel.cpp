@@ -1,0 +1,146 @@
+#include "widgets/runs_panel.h"
+
+#include "core/error.h"
+#include "core/store/run_store.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace thinkbench::widgets {
+
+namespace {
+enum Column { Id, Name, Status, Stages, LastStep, Created, ColumnCount };
+}
+
+RunsPanel::RunsPanel(QWidget* parent)
+    : QWidget(parent)
+    , message_(new QLabel(this))
+    , tree_(new QTreeWidget(this))
+    , watcher_(new QFileSystemWatcher(this))
+    , refreshTimer_(new QTimer(this))
+{
+    message_->setWordWrap(true);
+    message_->setText(tr("No run database open. Use File → Open run database…"));
+    tree_->setColumnCount(ColumnCount);
+    tree_->setHeaderLabels({tr("ID"), tr("Name"), tr("Status"), tr("Stages"), tr("Last step"),
+                            tr("Started")});
+    tree_->setRootIsDecorated(false);
+    tree_->setAlternatingRowColors(true);
+    tree_->setSortingEnabled(true);
+    tree_->sortByColumn(Id, Qt::AscendingOrder);
+    tree_->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(message_);
+    layout->addWidget(tree_);
+
+    // A writer touches the -wal file on every commit; coalesce bursts into one re-read.
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(250);
+    connect(refreshTimer_, &QTimer::timeout, this, &RunsPanel::refresh);
+    connect(watcher_, &QFileSystemWatcher::fileChanged, refreshTimer_,
+            qOverload<>(&QTimer::start));
+    auto* poll = new QTimer(this); // WAL files come and go; a slow poll catches what the watcher misses
+    poll->setInterval(2000);
+    connect(poll, &QTimer::timeout, this, &RunsPanel::refresh);
+    poll->start();
+    connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            emit runSelected(item->data(Id, Qt::DisplayRole).toLongLong());
+    });
+}
+
+RunsPanel::~RunsPanel() = default;
+
+bool RunsPanel::openDatabase(const QString& path)
+{
+    path_ = path;
+    store_.reset();
+    tree_->clear();
+    if (!watcher_->files().isEmpty())
+        watcher_->removePaths(watcher_->files());
+    try {
+        store_ = std::make_unique<core::RunStore>(path.toStdString(), core::OpenMode::ReadOnly);
+    } catch (const core::Error& e) {
+        showError(QString::fromStdString(e.what()));
+        return false;
+    }
+    watcher_->addPath(path);
+    if (QFileInfo::exists(path + "-wal"))
+        watcher_->addPath(path + "-wal");
+    refresh();
+    return true;
+}
+
+QString RunsPanel::errorText() const
+{
+    return store_ ? QString() : message_->text();
+}
+
+int RunsPanel::runCount() const
+{
+    return tree_->topLevelItemCount();
+}
+
+qint64 RunsPanel::currentRun() const
+{
+    const auto* item = tree_->currentItem();
+    return item ? item->data(Id, Qt::DisplayRole).toLongLong() : -1;
+}
+
+void RunsPanel::showError(const QString& message)
+{
+    message_->setText(tr("Cannot open the run database: %1").arg(message));
+    message_->setStyleSheet("color: #b00020;");
+    message_->show();
+    emit databaseError(message);
+}
+
+void RunsPanel::refresh()
+{
+    if (!store_)
+        return;
+    std::vector<core::RunInfo> runs;
+    try {
+        runs = store_->listRuns();
+    } catch (const core::Error& e) {
+        showError(QString::fromStdString(e.what()));
+        return;
+    }
+    if (QFileInfo::exists(path_ + "-wal") && !watcher_->files().contains(path_ + "-wal"))
+        watcher_->addPath(path_ + "-wal");
+    message_->setStyleSheet(QString());
+    message_->setText(tr("%n run(s) in %1", nullptr, int(runs.size()))
+                          .arg(QFileInfo(path_).fileName()));
+
+    const qint64 selected = currentRun();
+    tree_->setSortingEnabled(false);
+    tree_->clear();
+    for (const auto& run : runs) {
+        auto* item = new QTreeWidgetItem(tree_);
+        item->setData(Id, Qt::DisplayRole, qint64(run.id));
+        item->setText(Name, QString::fromStdString(run.name));
+        item->setText(Status, QString::fromStdString(run.status));
+        item->setData(Stages, Qt::DisplayRole, run.stageCount);
+        item->setData(LastStep, Qt::DisplayRole, qint64(run.lastStep));
+        item->setText(Created, QDateTime::fromSecsSinceEpoch(qint64(run.createdAt))
+                                   .toString("yyyy-MM-dd hh:mm"));
+        item->setToolTip(Name, tr("Host %1, ThinkBench %2")
+                                   .arg(QString::fromStdString(run.host),
+                                        QString::fromStdString(run.version)));
+        if (run.id == selected)
+            tree_->setCurrentItem(item);
+    }
+    tree_->setSortingEnabled(true);
+    for (int c = 0; c < ColumnCount; ++c)
+        if (c != Name)
+            tree_->resizeColumnToContents(c);
+}
+
+} // namespace thinkbench::widgets
