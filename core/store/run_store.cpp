@@ -142,8 +142,101 @@ CREATE TABLE votes (
     time REAL NOT NULL
 );
 )sql",
+// Version 2: per-bucket summaries of every series (first, min, max, last point of each run of
+// kRollupWidths[i] steps), so a long series downsamples from a few thousand rows, not millions.
+    R"sql(
+CREATE TABLE metric_rollups (
+    run INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    first_step INTEGER NOT NULL, first_value REAL NOT NULL, first_time REAL NOT NULL,
+    min_step INTEGER NOT NULL, min_value REAL NOT NULL, min_time REAL NOT NULL,
+    max_step INTEGER NOT NULL, max_value REAL NOT NULL, max_time REAL NOT NULL,
+    last_step INTEGER NOT NULL, last_value REAL NOT NULL, last_time REAL NOT NULL,
+    PRIMARY KEY (run, key, width, bucket)
+) WITHOUT ROWID;
+)sql",
 };
-static_assert(RunStore::kSchemaVersion == 1, "add a migration for every schema version");
+static_assert(RunStore::kSchemaVersion == 2, "add a migration for every schema version");
+
+// Rollup widths in steps, finest first; each is a multiple of the one before.
+constexpr int64_t kRollupWidths[] = {256, 16384};
+
+// The first, lowest, highest and last point of a stretch of a series.
+struct Rollup {
+    SeriesPoint first, min, max, last;
+
+    explicit Rollup(const SeriesPoint& p)
+        : first(p)
+        , min(p)
+        , max(p)
+        , last(p)
+    {
+    }
+    void add(const SeriesPoint& p) // p comes after every point added so far
+    {
+        if (p.value < min.value)
+            min = p;
+        if (p.value > max.value)
+            max = p;
+        last = p;
+    }
+    void merge(const Rollup& later)
+    {
+        add(later.first);
+        add(later.min);
+        add(later.max);
+        add(later.last);
+    }
+    // The distinct points in step order.
+    template <typename Sink> void emit(Sink&& sink) const
+    {
+        SeriesPoint picks[4] = {first, min, max, last};
+        std::sort(std::begin(picks), std::end(picks),
+                  [](const SeriesPoint& a, const SeriesPoint& b) { return a.step < b.step; });
+        for (int i = 0; i < 4; ++i)
+            if (i == 0 || picks[i].step != picks[i - 1].step)
+                sink(picks[i]);
+    }
+};
+
+// Downsamples a stream of points in step order into `buckets` equal step ranges over
+// [first, last], keeping each bucket's first, lowest, highest and last point.
+class Downsampler {
+public:
+    Downsampler(int64_t first, int64_t last, int64_t buckets, std::vector<SeriesPoint>& out)
+        : first_(first)
+        , width_(static_cast<double>(last - first + 1) / static_cast<double>(buckets))
+        , out_(out)
+    {
+    }
+    void add(const SeriesPoint& p)
+    {
+        const auto b = static_cast<int64_t>(static_cast<double>(p.step - first_) / width_);
+        if (b != bucket_) {
+            flush();
+            bucket_ = b;
+            current_.emplace(p);
+        } else {
+            current_->add(p);
+        }
+    }
+    // Writes the last bucket; call once after the last add().
+    void flush()
+    {
+        if (current_)
+            current_->emit([this](const SeriesPoint& p) { out_.push_back(p); });
+        current_.reset();
+    }
+
+private:
+    int64_t first_;
+    double width_;
+    std::vector<SeriesPoint>& out_;
+    int64_t bucket_ = -1;
+    std::optional<Rollup> current_;
+};
 
 // Statuses after which a run or stage gets a finish time.
 bool isTerminal(const std::string& status)
@@ -207,6 +300,102 @@ struct RunStore::Impl {
         return find.int64(0);
     }
 
+    std::optional<Rollup> loadRollup(int64_t run, int64_t key, int64_t width, int64_t bucket)
+    {
+        auto stmt = db.prepare(
+            "SELECT first_step, first_value, first_time, min_step, min_value, min_time, "
+            "max_step, max_value, max_time, last_step, last_value, last_time FROM metric_rollups "
+            "WHERE run = ? AND key = ? AND width = ? AND bucket = ?");
+        stmt.bind(1, run).bind(2, key).bind(3, width).bind(4, bucket);
+        if (!stmt.step())
+            return std::nullopt;
+        auto point = [&](int c) {
+            return SeriesPoint{stmt.int64(c), stmt.real(c + 1), stmt.real(c + 2)};
+        };
+        Rollup r(point(0));
+        r.min = point(3);
+        r.max = point(6);
+        r.last = point(9);
+        return r;
+    }
+
+    void storeRollup(int64_t run, int64_t key, int64_t width, int64_t bucket, const Rollup& r)
+    {
+        auto stmt = db.prepare("INSERT OR REPLACE INTO metric_rollups VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        stmt.bind(1, run).bind(2, key).bind(3, width).bind(4, bucket);
+        int c = 5;
+        for (const SeriesPoint* p : {&r.first, &r.min, &r.max, &r.last})
+            stmt.bind(c++, p->step).bind(c++, p->value).bind(c++, p->wallTime);
+        stmt.run();
+    }
+
+    // Recomputes one bucket from the level below (raw rows for the finest level), for when
+    // points inside an existing bucket were rewritten.
+    std::optional<Rollup> recomputeRollup(int64_t run, int64_t key, size_t level, int64_t bucket)
+    {
+        const int64_t width = kRollupWidths[level];
+        std::optional<Rollup> r;
+        if (level == 0) {
+            auto rows = db.prepare("SELECT step, value, wall_time FROM metrics WHERE run = ? AND "
+                                   "key = ? AND step BETWEEN ? AND ? ORDER BY step");
+            rows.bind(1, run).bind(2, key).bind(3, bucket * width).bind(4, (bucket + 1) * width - 1);
+            while (rows.step()) {
+                const SeriesPoint p{rows.int64(0), rows.real(1), rows.real(2)};
+                r ? r->add(p) : void(r.emplace(p));
+            }
+            return r;
+        }
+        const int64_t finer = kRollupWidths[level - 1];
+        const int64_t ratio = width / finer;
+        for (int64_t b = bucket * ratio; b < (bucket + 1) * ratio; ++b) {
+            if (auto part = loadRollup(run, key, finer, b))
+                r ? r->merge(*part) : void(r.emplace(*part));
+        }
+        return r;
+    }
+
+    // Folds freshly written points (sorted by step) of one series into every rollup level.
+    void updateRollups(int64_t run, int64_t key, const std::vector<SeriesPoint>& points)
+    {
+        for (size_t level = 0; level < std::size(kRollupWidths); ++level) {
+            const int64_t width = kRollupWidths[level];
+            for (size_t i = 0; i < points.size();) {
+                const int64_t bucket = points[i].step / width;
+                size_t end = i;
+                while (end < points.size() && points[end].step / width == bucket)
+                    ++end;
+                std::optional<Rollup> r = loadRollup(run, key, width, bucket);
+                if (r && points[i].step <= r->last.step) {
+                    r = recomputeRollup(run, key, level, bucket); // a rewrite, not an append
+                } else {
+                    for (size_t j = i; j < end; ++j)
+                        r ? r->add(points[j]) : void(r.emplace(points[j]));
+                }
+                storeRollup(run, key, width, bucket, *r);
+                i = end;
+            }
+        }
+    }
+
+    void rebuildAllRollups()
+    {
+        db.exec("DELETE FROM metric_rollups");
+        std::vector<std::pair<int64_t, int64_t>> series;
+        auto keys = db.prepare("SELECT DISTINCT run, key FROM metrics");
+        while (keys.step())
+            series.emplace_back(keys.int64(0), keys.int64(1));
+        for (const auto& [run, key] : series) {
+            std::vector<SeriesPoint> points;
+            auto rows = db.prepare("SELECT step, value, wall_time FROM metrics WHERE run = ? AND "
+                                   "key = ? ORDER BY step");
+            rows.bind(1, run).bind(2, key);
+            while (rows.step())
+                points.push_back({rows.int64(0), rows.real(1), rows.real(2)});
+            updateRollups(run, key, points);
+        }
+    }
+
     void migrate(bool readOnly)
     {
         // Every check below only reads: a foreign or newer file is left exactly as it was.
@@ -231,6 +420,8 @@ struct RunStore::Impl {
         for (int64_t v = version; v < kSchemaVersion; ++v) {
             Transaction transaction(db);
             db.exec(kMigrations[static_cast<size_t>(v)]);
+            if (v + 1 == 2)
+                rebuildAllRollups();
             db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
             db.exec("PRAGMA user_version = " + std::to_string(v + 1));
             transaction.commit();
@@ -398,13 +589,16 @@ void RunStore::appendMetrics(const std::vector<MetricPoint>& points)
     Transaction transaction(impl_->db);
     // Step range per (run, stage), so stage boundaries are known without scanning metrics.
     std::map<std::pair<int64_t, int>, std::pair<int64_t, int64_t>> ranges;
+    std::map<std::pair<int64_t, int64_t>, std::vector<SeriesPoint>> written;
     {
         auto insert = impl_->db.prepare(
             "INSERT OR REPLACE INTO metrics (run, key, step, stage, value, wall_time) "
             "VALUES (?, ?, ?, ?, ?, ?)");
         for (const MetricPoint& p : points) {
+            const int64_t key = impl_->keyId(p.key);
+            written[{p.run, key}].push_back({p.step, p.value, p.wallTime});
             insert.bind(1, p.run)
-                .bind(2, impl_->keyId(p.key))
+                .bind(2, key)
                 .bind(3, p.step)
                 .bind(4, p.stage)
                 .bind(5, p.value)
@@ -416,6 +610,11 @@ void RunStore::appendMetrics(const std::vector<MetricPoint>& points)
                 it->second.second = std::max(it->second.second, p.step);
             }
         }
+    }
+    for (auto& [series, points] : written) {
+        std::stable_sort(points.begin(), points.end(),
+                         [](const SeriesPoint& a, const SeriesPoint& b) { return a.step < b.step; });
+        impl_->updateRollups(series.first, series.second, points);
     }
     for (const auto& [key, range] : ranges) {
         impl_->db
@@ -452,56 +651,81 @@ std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& key, s
     const auto keyId = impl_->existingKeyId(key);
     if (!keyId)
         return out;
-    auto range = impl_->db.prepare("SELECT min(step), max(step), count(*) FROM metrics "
-                                   "WHERE run = ? AND key = ? AND step BETWEEN ? AND ?");
-    range.bind(1, run).bind(2, *keyId).bind(3, fromStep).bind(4, toStep);
-    if (!range.step() || range.isNull(0))
+    // Two index probes for the ends of the range; count(*) would scan the series, so the step
+    // span stands in for the count (a key has at most one point per step).
+    auto endStep = [&](bool lastEnd) -> std::optional<int64_t> {
+        auto probe = impl_->db.prepare(
+            std::string("SELECT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? "
+                        "AND ? ORDER BY step ") +
+            (lastEnd ? "DESC " : "") + "LIMIT 1");
+        probe.bind(1, run).bind(2, *keyId).bind(3, fromStep).bind(4, toStep);
+        if (!probe.step())
+            return std::nullopt;
+        return probe.int64(0);
+    };
+    const auto firstStep = endStep(false);
+    if (!firstStep)
         return out;
-    const int64_t first = range.int64(0);
-    const int64_t last = range.int64(1);
-    const int64_t count = range.int64(2);
+    const int64_t first = *firstStep;
+    const int64_t last = *endStep(true);
 
     auto rows = impl_->db.prepare("SELECT step, value, wall_time FROM metrics "
                                   "WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
-    rows.bind(1, run).bind(2, *keyId).bind(3, first).bind(4, last);
-    if (maxPoints == 0 || static_cast<size_t>(count) <= maxPoints) {
-        out.reserve(static_cast<size_t>(count));
+    auto readRaw = [&](int64_t from, int64_t to, auto&& sink) {
+        rows.bind(1, run).bind(2, *keyId).bind(3, from).bind(4, to);
         while (rows.step())
-            out.push_back({rows.int64(0), rows.real(1), rows.real(2)});
+            sink(SeriesPoint{rows.int64(0), rows.real(1), rows.real(2)});
+        rows.reset();
+    };
+    if (maxPoints == 0 || static_cast<uint64_t>(last - first + 1) <= maxPoints) {
+        readRaw(first, last, [&](const SeriesPoint& p) { out.push_back(p); });
         return out;
     }
 
     // Each bucket contributes up to four points (first, min, max, last, in step order).
     const int64_t buckets = std::max<int64_t>(1, static_cast<int64_t>(maxPoints) / 4);
-    const double width = static_cast<double>(last - first + 1) / static_cast<double>(buckets);
+    const int64_t bucketSteps = (last - first + 1) / buckets;
     out.reserve(maxPoints);
-    int64_t bucket = -1;
-    SeriesPoint bFirst, bMin, bMax, bLast;
-    auto flush = [&] {
-        if (bucket < 0)
-            return;
-        SeriesPoint picks[4] = {bFirst, bMin, bMax, bLast};
-        std::sort(std::begin(picks), std::end(picks),
-                  [](const SeriesPoint& a, const SeriesPoint& b) { return a.step < b.step; });
-        for (int i = 0; i < 4; ++i)
-            if (i == 0 || picks[i].step != picks[i - 1].step)
-                out.push_back(picks[i]);
-    };
-    while (rows.step()) {
-        const SeriesPoint p{rows.int64(0), rows.real(1), rows.real(2)};
-        const auto b = static_cast<int64_t>(static_cast<double>(p.step - first) / width);
-        if (b != bucket) {
-            flush();
-            bucket = b;
-            bFirst = bMin = bMax = p;
-        }
-        if (p.value < bMin.value)
-            bMin = p;
-        if (p.value > bMax.value)
-            bMax = p;
-        bLast = p;
+    Downsampler downsampler(first, last, buckets, out);
+    auto add = [&](const SeriesPoint& p) { downsampler.add(p); };
+
+    // The coarsest rollup at least twice as fine as an output bucket; none: scan the rows.
+    int64_t width = 0;
+    for (int64_t w : kRollupWidths)
+        if (2 * w <= bucketSteps)
+            width = w;
+    if (width == 0) {
+        readRaw(first, last, add);
+        downsampler.flush();
+        return out;
     }
-    flush();
+    // Whole rollup buckets inside [first, last] come from the rollups; the partial ones at
+    // either end from the rows.
+    const int64_t firstWhole = (first + width - 1) / width;
+    const int64_t lastWhole = (last + 1) / width - 1;
+    if (firstWhole > lastWhole) {
+        readRaw(first, last, add);
+        downsampler.flush();
+        return out;
+    }
+    readRaw(first, firstWhole * width - 1, add);
+    auto rollups = impl_->db.prepare(
+        "SELECT first_step, first_value, first_time, min_step, min_value, min_time, max_step, "
+        "max_value, max_time, last_step, last_value, last_time FROM metric_rollups "
+        "WHERE run = ? AND key = ? AND width = ? AND bucket BETWEEN ? AND ? ORDER BY bucket");
+    rollups.bind(1, run).bind(2, *keyId).bind(3, width).bind(4, firstWhole).bind(5, lastWhole);
+    while (rollups.step()) {
+        auto point = [&](int c) {
+            return SeriesPoint{rollups.int64(c), rollups.real(c + 1), rollups.real(c + 2)};
+        };
+        Rollup r(point(0));
+        r.min = point(3);
+        r.max = point(6);
+        r.last = point(9);
+        r.emit(add);
+    }
+    readRaw((lastWhole + 1) * width, last, add);
+    downsampler.flush();
     return out;
 }
 
