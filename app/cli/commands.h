@@ -15,5 +15,6 @@ struct GlobalOptions {
 void addVersionCommand(CLI::App& app, GlobalOptions& global);
 void addRecipeCommands(CLI::App& app, GlobalOptions& global);
 void addRunsCommands(CLI::App& app, GlobalOptions& global);
+void addTokenizeCommands(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

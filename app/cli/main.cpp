@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     cli::addVersionCommand(app, global);
     cli::addRecipeCommands(app, global);
     cli::addRunsCommands(app, global);
+    cli::addTokenizeCommands(app, global);
 
     try {
         app.parse(argc, argv);
