@@ -138,20 +138,21 @@ public:
                             reinterpret_cast<char*>(message));
         }
         pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);
-        match_ = pcre2_match_data_create_from_pattern(code_, nullptr);
     }
-    ~Regex()
-    {
-        pcre2_match_data_free(match_);
-        pcre2_code_free(code_);
-    }
+    ~Regex() { pcre2_code_free(code_); }
     Regex(const Regex&) = delete;
     Regex& operator=(const Regex&) = delete;
 
     // Calls found(begin, end) for every non-overlapping match in text[from, to).
     template <typename F> void forEach(std::string_view text, F&& found) const
     {
-        std::lock_guard lock(mutex_); // the match data is shared
+        // One match block per thread serves every pattern: only group 0 is read.
+        struct MatchData {
+            pcre2_match_data* data = pcre2_match_data_create(16, nullptr);
+            ~MatchData() { pcre2_match_data_free(data); }
+        };
+        thread_local MatchData match;
+        pcre2_match_data* match_ = match.data;
         size_t start = 0;
         const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
         while (start <= text.size()) {
@@ -173,8 +174,6 @@ public:
 
 private:
     pcre2_code* code_ = nullptr;
-    pcre2_match_data* match_ = nullptr;
-    mutable std::mutex mutex_;
 };
 
 const char* kGpt2Pattern =
@@ -207,7 +206,8 @@ std::vector<Piece> splitPieces(std::string_view text, const std::vector<Piece>& 
     for (const Piece& piece : pieces) {
         std::string_view sub = text.substr(piece.begin, piece.end - piece.begin);
         // (begin, end, isMatch) spans covering the piece
-        std::vector<std::tuple<size_t, size_t, bool>> spans;
+        thread_local std::vector<std::tuple<size_t, size_t, bool>> spans;
+        spans.clear();
         size_t last = 0;
         auto onMatch = [&](size_t b, size_t e) {
             if (b > last)
@@ -300,6 +300,12 @@ SplitBehavior parseBehavior(const std::string& name, const std::string& file,
     throw Error(file, place, "unsupported split behavior \"" + name + "\"");
 }
 
+// Lets the word cache be probed with a string_view, without building a std::string per word.
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 uint64_t pairKey(int32_t a, int32_t b)
 {
     return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
@@ -336,7 +342,7 @@ struct Tokenizer::Impl {
     std::string chatTemplate;
 
     mutable std::mutex cacheMutex;
-    mutable std::unordered_map<std::string, std::vector<int32_t>> cache;
+    mutable std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>> cache;
 
     int32_t vocabSize() const
     {
@@ -351,7 +357,7 @@ struct Tokenizer::Impl {
     {
         {
             std::lock_guard lock(cacheMutex);
-            if (auto it = cache.find(std::string(word)); it != cache.end()) {
+            if (auto it = cache.find(word); it != cache.end()) {
                 out.insert(out.end(), it->second.begin(), it->second.end());
                 return;
             }
