@@ -16,5 +16,6 @@ void addVersionCommand(CLI::App& app, GlobalOptions& global);
 void addRecipeCommands(CLI::App& app, GlobalOptions& global);
 void addRunsCommands(CLI::App& app, GlobalOptions& global);
 void addTokenizeCommands(CLI::App& app, GlobalOptions& global);
+void addForwardCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     cli::addRecipeCommands(app, global);
     cli::addRunsCommands(app, global);
     cli::addTokenizeCommands(app, global);
+    cli::addForwardCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,69 @@
+#include "app/cli/commands.h"
+#include "core/error.h"
+#include "core/model/safetensors.h"
+#include "core/model/transformer.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+
+namespace thinkbench::cli {
+
+at::ScalarType parseDtype(const std::string& name)
+{
+    if (name == "f32")
+        return at::kFloat;
+    if (name == "bf16")
+        return at::kBFloat16;
+    if (name == "f16")
+        return at::kHalf;
+    throw core::Error("", "--dtype", "unknown dtype \"" + name + "\" (f32, bf16 or f16)");
+}
+
+at::Device parseDevice(const std::string& name)
+{
+    if (name == "cpu")
+        return at::kCPU;
+    if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) {
+        if (!torch::cuda::is_available())
+            throw core::Error("", "--device", "CUDA is not available on this machine");
+        return at::kCUDA;
+    }
+    if (name == "auto")
+        return at::kCPU;
+    throw core::Error("", "--device", "unknown device \"" + name + "\" (cpu, cuda or auto)");
+}
+
+void addForwardCommand(CLI::App& app, GlobalOptions&)
+{
+    struct Options {
+        std::string model, input, tensor = "input_ids", output, dtype = "f32", device = "auto";
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand("forward", "Run a model on token ids from a safetensors file and "
+                                              "write f32 logits [batch, seq, vocab]");
+    cmd->add_option("--model", o->model, "Hugging Face model folder")->required();
+    cmd->add_option("--input", o->input, "safetensors file holding the ids")->required();
+    cmd->add_option("--tensor", o->tensor, "Name of the ids tensor")->capture_default_str();
+    cmd->add_option("--output", o->output, "safetensors file to write (tensor \"logits\")")->required();
+    cmd->add_option("--dtype", o->dtype, "f32, bf16 or f16")->capture_default_str();
+    cmd->add_option("--device", o->device, "cpu, cuda or auto")->capture_default_str();
+    cmd->callback([o] {
+        const at::ScalarType dtype = parseDtype(o->dtype);
+        const at::Device device = parseDevice(o->device);
+        const core::SafetensorsFile input(o->input);
+        if (!input.contains(o->tensor))
+            throw core::Error(o->input, "tensor " + o->tensor, "not in the file");
+        const at::Tensor ids = input.tensor(o->tensor).to(at::kLong);
+        if (ids.dim() != 2)
+            throw core::Error(o->input, "tensor " + o->tensor, "must be [batch, seq]");
+        const core::Transformer model = core::Transformer::load(o->model, dtype, device);
+        if (ids.max().item<int64_t>() >= model.config().vocab_size || ids.min().item<int64_t>() < 0)
+            throw core::Error(o->input, "tensor " + o->tensor, "holds ids outside the vocabulary");
+        torch::NoGradGuard noGrad;
+        const at::Tensor logits = model.forward(ids.to(device)).logits.to(at::kFloat).cpu();
+        core::writeSafetensors(o->output, {{"logits", logits}});
+    });
+}
+
+} // namespace thinkbench::cli

@@ -1,0 +1,111 @@
+#include "core/model/rope.h"
+
+#include "core/model/model_config.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace thinkbench::core {
+
+namespace {
+
+double yarnMscale(double scale, double mscale)
+{
+    return scale <= 1.0 ? 1.0 : 0.1 * mscale * std::log(scale) + 1.0;
+}
+
+double param(const ModelConfig& c, const char* key, double fallback)
+{
+    const auto& p = c.rope_parameters;
+    return p.contains(key) && p[key].is_number() ? p[key].get<double>() : fallback;
+}
+
+} // namespace
+
+RopeTables ropeTables(const ModelConfig& c)
+{
+    const int64_t dim = c.head_dim; // deepseek_v3: qk_rope_head_dim
+    const at::Tensor exponents = at::arange(0, dim, 2, at::kFloat) / static_cast<double>(dim);
+    at::Tensor invFreq = 1.0 / at::pow(c.rope_theta, exponents);
+    RopeTables tables;
+    const double qkHead = c.isMla() ? c.qk_nope_head_dim + c.qk_rope_head_dim : c.head_dim;
+    tables.softmaxScale = 1.0 / std::sqrt(qkHead);
+
+    if (c.rope_type == "llama3") {
+        const double factor = param(c, "factor", 8.0);
+        const double low = param(c, "low_freq_factor", 1.0);
+        const double high = param(c, "high_freq_factor", 4.0);
+        const double original = param(c, "original_max_position_embeddings", 8192);
+        const double lowWavelen = original / low, highWavelen = original / high;
+        const at::Tensor wavelen = 2 * M_PI / invFreq;
+        at::Tensor scaled = at::where(wavelen > lowWavelen, invFreq / factor, invFreq);
+        const at::Tensor smooth = (original / wavelen - low) / (high - low);
+        const at::Tensor smoothed = (1 - smooth) * scaled / factor + smooth * scaled;
+        const at::Tensor medium = (wavelen >= highWavelen) & (wavelen <= lowWavelen);
+        invFreq = at::where(medium, smoothed, scaled);
+    } else if (c.rope_type == "yarn") {
+        double factor = param(c, "factor", 1.0);
+        double original = c.max_position_embeddings;
+        if (c.rope_parameters.contains("original_max_position_embeddings")) {
+            // As HF: DeepSeek-V3 configs raise max_position_embeddings; the ratio is the factor.
+            original = param(c, "original_max_position_embeddings", original);
+            factor = c.max_position_embeddings / original;
+        }
+        const double mscale = param(c, "mscale", 0.0), mscaleAll = param(c, "mscale_all_dim", 0.0);
+        const double betaFast = param(c, "beta_fast", 32.0), betaSlow = param(c, "beta_slow", 1.0);
+        tables.attentionScale = c.rope_parameters.contains("attention_factor")
+                                    ? param(c, "attention_factor", 1.0)
+                                : (mscale != 0 && mscaleAll != 0)
+                                    ? yarnMscale(factor, mscale) / yarnMscale(factor, mscaleAll)
+                                    : yarnMscale(factor, 1.0);
+        auto correctionDim = [&](double rotations) {
+            return dim * std::log(original / (rotations * 2 * M_PI)) / (2 * std::log(c.rope_theta));
+        };
+        const bool truncate = !c.rope_parameters.contains("truncate") ||
+                              c.rope_parameters["truncate"].get<bool>();
+        double lowDim = correctionDim(betaFast), highDim = correctionDim(betaSlow);
+        if (truncate) {
+            lowDim = std::floor(lowDim);
+            highDim = std::ceil(highDim);
+        }
+        lowDim = std::max(lowDim, 0.0);
+        highDim = std::min(highDim, static_cast<double>(dim - 1));
+        if (lowDim == highDim)
+            highDim += 0.001;
+        const at::Tensor ramp =
+            ((at::arange(dim / 2, at::kFloat) - lowDim) / (highDim - lowDim)).clamp(0, 1);
+        const at::Tensor extrapolation = 1 - ramp;
+        const at::Tensor interpolated = invFreq / factor;
+        invFreq = interpolated * (1 - extrapolation) + invFreq * extrapolation;
+        // MLA scales attention logits by mscale(factor, mscale_all_dim) squared.
+        if (c.isMla() && mscaleAll != 0) {
+            const double m = yarnMscale(c.rope_parameters.value("factor", factor), mscaleAll);
+            tables.softmaxScale *= m * m;
+        }
+    }
+    tables.invFreq = invFreq.contiguous();
+    return tables;
+}
+
+RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, double scale,
+                      at::ScalarType dtype)
+{
+    const at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * invFreq; // [B, T, D/2]
+    const at::Tensor emb = at::cat({freqs, freqs}, -1).unsqueeze(1);          // [B, 1, T, D]
+    return {(emb.cos() * scale).to(dtype), (emb.sin() * scale).to(dtype)};
+}
+
+at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
+                     bool interleaved)
+{
+    at::Tensor v = x;
+    const int64_t d = x.size(-1);
+    if (interleaved) // (x0, x1, x2, x3, ...) -> (x0, x2, ..., x1, x3, ...), then rotate halves
+        v = x.unflatten(-1, {d / 2, 2}).transpose(-1, -2).reshape(x.sizes());
+    const at::Tensor x1 = v.narrow(-1, 0, d / 2), x2 = v.narrow(-1, d / 2, d / 2);
+    const at::Tensor rotated = at::cat({-x2, x1}, -1);
+    return v * cos + rotated * sin;
+}
+
+} // namespace thinkbench::core

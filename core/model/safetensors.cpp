@@ -1,0 +1,238 @@
+#include "core/model/safetensors.h"
+
+#include "core/error.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace thinkbench::core {
+
+namespace {
+
+size_t dtypeSize(const std::string& dtype)
+{
+    if (dtype == "F32" || dtype == "I32")
+        return 4;
+    if (dtype == "F16" || dtype == "BF16")
+        return 2;
+    if (dtype == "I64" || dtype == "F64")
+        return 8;
+    if (dtype == "U8" || dtype == "I8" || dtype == "BOOL")
+        return 1;
+    return 0;
+}
+
+at::ScalarType scalarType(const std::string& dtype)
+{
+    if (dtype == "F32")
+        return at::kFloat;
+    if (dtype == "F16")
+        return at::kHalf;
+    if (dtype == "BF16")
+        return at::kBFloat16;
+    if (dtype == "I64")
+        return at::kLong;
+    if (dtype == "I32")
+        return at::kInt;
+    if (dtype == "F64")
+        return at::kDouble;
+    if (dtype == "U8")
+        return at::kByte;
+    if (dtype == "I8")
+        return at::kChar;
+    return at::kBool;
+}
+
+std::string dtypeName(at::ScalarType type)
+{
+    switch (type) {
+    case at::kFloat: return "F32";
+    case at::kHalf: return "F16";
+    case at::kBFloat16: return "BF16";
+    case at::kLong: return "I64";
+    case at::kInt: return "I32";
+    case at::kDouble: return "F64";
+    default: throw Error("", "", "cannot write tensors of this dtype to safetensors");
+    }
+}
+
+} // namespace
+
+SafetensorsFile::SafetensorsFile(const std::string& path)
+    : path_(path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0)
+        throw Error(path, "", "cannot open");
+    struct stat st {};
+    fstat(fd, &st);
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ < 8) {
+        ::close(fd);
+        throw Error(path, "header", "file too short for a safetensors header");
+    }
+    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map_ == MAP_FAILED) {
+        map_ = nullptr;
+        throw Error(path, "", "cannot map the file");
+    }
+    const auto* bytes = static_cast<const unsigned char*>(map_);
+    uint64_t headerSize = 0;
+    for (int i = 7; i >= 0; --i)
+        headerSize = (headerSize << 8) | bytes[i];
+    if (headerSize > size_ - 8)
+        throw Error(path, "header", "header length " + std::to_string(headerSize) +
+                                        " runs past the end of the file (" +
+                                        std::to_string(size_) + " bytes)");
+    dataStart_ = 8 + headerSize;
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerSize);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path, "header", std::string("invalid JSON: ") + e.what());
+    }
+    const size_t dataSize = size_ - dataStart_;
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        if (it.key() == "__metadata__")
+            continue;
+        const std::string place = "tensor " + it.key();
+        const auto& v = it.value();
+        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") ||
+            !v.contains("data_offsets"))
+            throw Error(path, place, "needs dtype, shape and data_offsets");
+        TensorEntry e;
+        e.dtype = v["dtype"].get<std::string>();
+        if (dtypeSize(e.dtype) == 0)
+            throw Error(path, place, "unsupported dtype " + e.dtype);
+        e.shape = v["shape"].get<std::vector<int64_t>>();
+        const auto offsets = v["data_offsets"].get<std::vector<uint64_t>>();
+        if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > dataSize)
+            throw Error(path, place, "data_offsets outside the file's " + std::to_string(dataSize) +
+                                         " data bytes");
+        uint64_t numel = 1;
+        for (int64_t d : e.shape) {
+            if (d < 0)
+                throw Error(path, place, "negative dimension");
+            numel *= static_cast<uint64_t>(d);
+        }
+        if (numel * dtypeSize(e.dtype) != offsets[1] - offsets[0])
+            throw Error(path, place, "byte range does not match shape and dtype");
+        e.begin = offsets[0];
+        e.end = offsets[1];
+        entries_.emplace(it.key(), std::move(e));
+    }
+}
+
+SafetensorsFile::~SafetensorsFile()
+{
+    if (map_)
+        munmap(map_, size_);
+}
+
+at::Tensor SafetensorsFile::tensor(const std::string& name) const
+{
+    auto it = entries_.find(name);
+    if (it == entries_.end())
+        throw Error(path_, "tensor " + name, "not in the file");
+    const TensorEntry& e = it->second;
+    auto* data = static_cast<char*>(map_) + dataStart_ + e.begin;
+    return at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
+}
+
+CheckpointReader::CheckpointReader(const std::string& dir)
+{
+    namespace fs = std::filesystem;
+    const fs::path single = fs::path(dir) / "model.safetensors";
+    const fs::path index = fs::path(dir) / "model.safetensors.index.json";
+    std::vector<std::string> shards;
+    if (fs::exists(index)) {
+        std::ifstream in(index);
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(in);
+        } catch (const nlohmann::json::parse_error&) {
+            throw Error(index.string(), "", "invalid JSON");
+        }
+        if (!j.contains("weight_map") || !j["weight_map"].is_object())
+            throw Error(index.string(), "weight_map", "missing");
+        for (auto& [name, file] : j["weight_map"].items())
+            if (std::find(shards.begin(), shards.end(), file.get<std::string>()) == shards.end())
+                shards.push_back(file.get<std::string>());
+    } else if (fs::exists(single)) {
+        shards.push_back("model.safetensors");
+    } else {
+        throw Error(dir, "", "no model.safetensors or model.safetensors.index.json in this folder");
+    }
+    for (const auto& shard : shards) {
+        files_.push_back(std::make_unique<SafetensorsFile>((fs::path(dir) / shard).string()));
+        for (const auto& [name, entry] : files_.back()->entries())
+            where_[name] = files_.size() - 1;
+    }
+}
+
+std::vector<std::string> CheckpointReader::names() const
+{
+    std::vector<std::string> out;
+    for (const auto& [name, file] : where_)
+        out.push_back(name);
+    return out;
+}
+
+const TensorEntry& CheckpointReader::entry(const std::string& name) const
+{
+    return files_[where_.at(name)]->entries().at(name);
+}
+
+at::Tensor CheckpointReader::tensor(const std::string& name) const
+{
+    return files_[where_.at(name)]->tensor(name);
+}
+
+std::string CheckpointReader::fileOf(const std::string& name) const
+{
+    return files_[where_.at(name)]->path();
+}
+
+void writeSafetensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors)
+{
+    nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
+    std::vector<at::Tensor> data;
+    size_t offset = 0;
+    for (const auto& [name, tensor] : tensors) {
+        at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
+        const size_t bytes = static_cast<size_t>(t.numel()) * t.element_size();
+        header[name] = {{"dtype", dtypeName(t.scalar_type())},
+                        {"shape", t.sizes().vec()},
+                        {"data_offsets", {offset, offset + bytes}}};
+        offset += bytes;
+        data.push_back(t);
+    }
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' '); // keeps the data 8-byte aligned
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        if (!out)
+            throw Error(path, "", "cannot write");
+        uint64_t n = text.size();
+        for (int i = 0; i < 8; ++i)
+            out.put(static_cast<char>((n >> (8 * i)) & 0xff));
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        for (const auto& t : data)
+            out.write(static_cast<const char*>(t.data_ptr()),
+                      static_cast<std::streamsize>(t.numel() * t.element_size()));
+        if (!out)
+            throw Error(path, "", "write failed");
+    }
+    std::filesystem::rename(tmp, path); // an interrupted save never leaves half a checkpoint
+}
+
+} // namespace thinkbench::core

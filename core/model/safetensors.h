@@ -1,0 +1,62 @@
+#pragma once
+// safetensors: a JSON header (8-byte little-endian length first) naming each tensor's dtype, shape
+// and byte range, then the raw data. Read through mmap; every header field is checked against the
+// file size before any byte is used.
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace thinkbench::core {
+
+struct TensorEntry {
+    std::string dtype; // F32 | F16 | BF16 | I64 | I32
+    std::vector<int64_t> shape;
+    size_t begin = 0; // byte range in the data section
+    size_t end = 0;
+};
+
+class SafetensorsFile {
+public:
+    explicit SafetensorsFile(const std::string& path); // throws core::Error naming the file
+    ~SafetensorsFile();
+    SafetensorsFile(const SafetensorsFile&) = delete;
+    SafetensorsFile& operator=(const SafetensorsFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    const std::map<std::string, TensorEntry>& entries() const { return entries_; }
+    bool contains(const std::string& name) const { return entries_.count(name) > 0; }
+    // A copy of the tensor in its stored dtype (CPU).
+    at::Tensor tensor(const std::string& name) const;
+
+private:
+    std::string path_;
+    void* map_ = nullptr;
+    size_t size_ = 0;
+    size_t dataStart_ = 0;
+    std::map<std::string, TensorEntry> entries_;
+};
+
+// Every tensor of a model folder: model.safetensors, or the shards model.safetensors.index.json
+// names. Tensors are read on demand.
+class CheckpointReader {
+public:
+    explicit CheckpointReader(const std::string& dir);
+    std::vector<std::string> names() const;
+    const TensorEntry& entry(const std::string& name) const;
+    at::Tensor tensor(const std::string& name) const;
+    bool contains(const std::string& name) const { return where_.count(name) > 0; }
+    std::string fileOf(const std::string& name) const;
+
+private:
+    std::vector<std::unique_ptr<SafetensorsFile>> files_;
+    std::map<std::string, size_t> where_;
+};
+
+// Writes tensors (contiguous CPU copies are made as needed) in name order.
+void writeSafetensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors);
+
+} // namespace thinkbench::core

@@ -1,0 +1,78 @@
+#pragma once
+// One Transformer for every supported architecture: GQA or multi-head latent attention, dense
+// SwiGLU or DeepSeekMoE, RMSNorm, RoPE (default, llama3, yarn). Parameters are plain tensors keyed
+// by their Hugging Face names, so checkpoints load and save without a conversion step.
+
+#include "core/model/kv_cache.h"
+#include "core/model/model_config.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace thinkbench::core {
+
+struct ForwardOptions {
+    KvCache* cache = nullptr; // nullptr: no cache (training, scoring)
+    // [B, T] (no cache) or [B, cache length + T]: 1 for real tokens, 0 for left padding. Rope
+    // positions count real tokens only, so a padded row gives the logits it gives alone.
+    at::Tensor attentionMask;
+    bool lastTokenOnly = false; // logits of the last position only (decoding)
+};
+
+struct ForwardOutput {
+    at::Tensor logits;     // [B, T or 1, vocab], in the model's dtype
+    at::Tensor expertLoad; // [MoE layers, routed experts] tokens routed to each expert (float)
+    // [MoE layers] of [B*T, routed experts] routing scores, for a sequence-wise balance loss
+    std::vector<at::Tensor> routerScores;
+};
+
+class Transformer {
+public:
+    // Random weights (normal, std = initializer_range; norms at 1), from torch's global RNG.
+    Transformer(const ModelConfig& config, at::ScalarType dtype, at::Device device);
+    // config.json + safetensors (single or sharded). Missing, unexpected and mis-shaped tensors
+    // are errors naming the tensor, the file and both shapes.
+    static Transformer load(const std::string& dir, at::ScalarType dtype, at::Device device);
+    // config.json + model.safetensors with Hugging Face names and layout.
+    void save(const std::string& dir) const;
+
+    ForwardOutput forward(const at::Tensor& inputIds, const ForwardOptions& options = {}) const;
+
+    const ModelConfig& config() const { return config_; }
+    at::ScalarType dtype() const { return dtype_; }
+    at::Device device() const;
+    // Trainable parameters by Hugging Face name (tied models have no lm_head.weight).
+    std::map<std::string, at::Tensor>& namedParameters() { return params_; }
+    const std::map<std::string, at::Tensor>& namedParameters() const { return params_; }
+    // MoE selection biases (e_score_correction_bias), one per MoE layer: buffers, not trained by
+    // gradients; the aux-loss-free balancing nudges them.
+    std::vector<at::Tensor> selectionBiases() const;
+    int64_t numParameters() const;
+    // Forward FLOPs per token at a context of `context` tokens (2 per multiply-add, attention
+    // included; MoE counts only the activated experts), for MFU reports.
+    double flopsPerToken(int64_t context) const;
+    // A deep copy: a frozen reference model, or the sampling policy of a training step.
+    Transformer clone() const;
+
+    struct Layer;
+
+private:
+    Transformer() = default;
+    void bindLayers();
+
+    ModelConfig config_;
+    at::ScalarType dtype_ = at::kFloat;
+    std::map<std::string, at::Tensor> params_; // includes the selection-bias buffers
+    std::shared_ptr<std::vector<Layer>> layers_;
+    at::Tensor invFreq_;         // rope inverse frequencies (f32)
+    double ropeAttentionScale_ = 1.0;
+    double softmaxScale_ = 1.0;
+};
+
+// The Hugging Face tensor names and shapes a config implies: the one table that maps names.
+std::map<std::string, std::vector<int64_t>> expectedTensors(const ModelConfig& config);
+
+} // namespace thinkbench::core
