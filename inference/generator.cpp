@@ -1,0 +1,260 @@
+#include "inference/generator.h"
+
+#include "core/error.h"
+#include "core/model/transformer.h"
+#include "core/tokenizer/tokenizer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <memory>
+
+namespace thinkbench::inference {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+size_t peakResidentBytes()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoull(line.substr(6)) * 1024;
+    return 0;
+}
+
+// One sequence being generated.
+struct Sequence {
+    int request = 0;
+    int sample = 0;
+    const GenerationRequest* spec = nullptr;
+    std::mt19937_64 rng;
+    std::unique_ptr<core::StreamDecoder> decoder;
+    GenerationResult result;
+    std::vector<int32_t> eos;
+    std::deque<int32_t> forced; // tokens to emit before sampling again (think budget)
+    int reasoningTokens = 0;
+    bool thinking = false;
+    bool done = false;
+};
+
+} // namespace
+
+const char* finishReasonName(FinishReason reason)
+{
+    switch (reason) {
+    case FinishReason::Eos: return "eos";
+    case FinishReason::Stop: return "stop";
+    case FinishReason::Length: return "length";
+    case FinishReason::Cancelled: return "cancelled";
+    }
+    return "";
+}
+
+ReasoningSplit splitReasoning(std::string_view completion, bool promptOpensThinking)
+{
+    ReasoningSplit split;
+    std::string_view text = completion;
+    bool opened = promptOpensThinking;
+    const size_t firstContent = text.find_first_not_of(" \n\t");
+    if (firstContent != std::string_view::npos && text.substr(firstContent).rfind("<think>", 0) == 0) {
+        text = text.substr(firstContent + 7);
+        opened = true;
+    }
+    const size_t close = text.find("</think>");
+    if (close != std::string_view::npos) {
+        split.closed = true;
+        split.reasoning = std::string(text.substr(0, close));
+        split.answer = std::string(text.substr(close + 8));
+    } else if (opened) {
+        split.reasoning = std::string(text);
+    } else {
+        split.answer = std::string(text);
+    }
+    auto trim = [](std::string& s) {
+        const size_t b = s.find_first_not_of(" \n\t");
+        const size_t e = s.find_last_not_of(" \n\t");
+        s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    trim(split.reasoning);
+    trim(split.answer);
+    return split;
+}
+
+Generator::Generator(const core::Transformer& model, const core::Tokenizer& tokenizer)
+    : model_(model)
+    , tokenizer_(tokenizer)
+{
+}
+
+std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRequest>& requests,
+                                                  const TokenCallback& onToken,
+                                                  const std::atomic<bool>* cancel)
+{
+    torch::NoGradGuard noGrad;
+    stats_ = {};
+    if (requests.empty())
+        return {};
+    const at::Device device = model_.device();
+    const int64_t R = static_cast<int64_t>(requests.size());
+    int64_t maxPrompt = 0, maxNew = 0;
+    for (const auto& r : requests) {
+        if (r.promptIds.empty())
+            throw core::Error("", "prompt", "a prompt needs at least one token");
+        if (r.n < 1)
+            throw core::Error("", "n", "must be at least 1");
+        for (int32_t id : r.promptIds)
+            if (id < 0 || id >= model_.config().vocab_size)
+                throw core::Error("", "prompt", "token id " + std::to_string(id) + " is outside the vocabulary");
+        maxPrompt = std::max<int64_t>(maxPrompt, static_cast<int64_t>(r.promptIds.size()));
+        maxNew = std::max<int64_t>(maxNew, r.params.maxNewTokens + (r.params.thinkBudget >= 0 ? 8 : 0));
+    }
+    const std::vector<int32_t> closeThought = tokenizer_.encode("\n</think>\n\n");
+    if (!closeThought.empty())
+        maxNew += static_cast<int64_t>(closeThought.size());
+
+    // Prefill every prompt once, left-padded.
+    at::Tensor ids = at::zeros({R, maxPrompt}, at::kLong);
+    at::Tensor mask = at::zeros({R, maxPrompt}, at::kLong);
+    for (int64_t r = 0; r < R; ++r) {
+        const auto& p = requests[static_cast<size_t>(r)].promptIds;
+        const int64_t offset = maxPrompt - static_cast<int64_t>(p.size());
+        for (size_t i = 0; i < p.size(); ++i)
+            ids[r][offset + static_cast<int64_t>(i)] = p[i];
+        mask.narrow(0, r, 1).narrow(1, offset, static_cast<int64_t>(p.size())).fill_(1);
+        stats_.prefillTokens += static_cast<int64_t>(p.size());
+    }
+    auto start = Clock::now();
+    core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew,
+                                                model_.dtype(), device);
+    at::Tensor logits = model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device),
+                                                        .lastTokenOnly = true})
+                            .logits.squeeze(1);
+    stats_.prefillSeconds = since(start);
+
+    // One row per sample: repeat each prompt's cache row n times.
+    std::vector<Sequence> seqs;
+    std::vector<int64_t> rows;
+    std::vector<int32_t> configEos = model_.config().eos_token_ids;
+    if (auto eos = tokenizer_.eosId())
+        configEos.push_back(*eos);
+    for (int r = 0; r < R; ++r) {
+        const GenerationRequest& req = requests[static_cast<size_t>(r)];
+        for (int s = 0; s < req.n; ++s) {
+            Sequence seq;
+            seq.request = r;
+            seq.sample = s;
+            seq.spec = &req;
+            // Distinct, reproducible streams per sample: seed and sample index mixed.
+            seq.rng.seed(req.params.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(s) + 1);
+            seq.decoder = std::make_unique<core::StreamDecoder>(tokenizer_, true);
+            seq.result.request = r;
+            seq.result.sample = s;
+            seq.eos = req.params.eosIds.empty() ? configEos : req.params.eosIds;
+            seq.thinking = req.promptOpensThinking;
+            seqs.push_back(std::move(seq));
+            rows.push_back(r);
+        }
+    }
+    const at::Tensor rowIndex = at::tensor(rows, at::kLong);
+    cache.selectRows(rowIndex);
+    logits = logits.index_select(0, rowIndex.to(logits.device()));
+
+    std::vector<size_t> live(seqs.size());
+    for (size_t i = 0; i < live.size(); ++i)
+        live[i] = i;
+    start = Clock::now();
+    while (!live.empty()) {
+        const bool cancelled = cancel && cancel->load();
+        const at::Tensor cpuLogits = logits.to(at::kFloat).to(at::kCPU);
+        std::vector<int64_t> nextTokens;
+        std::vector<int64_t> keep;
+        for (size_t b = 0; b < live.size(); ++b) {
+            Sequence& seq = seqs[live[b]];
+            const SamplingParams& params = seq.spec->params;
+            if (cancelled) {
+                seq.result.finish = FinishReason::Cancelled;
+                seq.done = true;
+                continue;
+            }
+            SampledToken token;
+            if (!seq.forced.empty()) {
+                token = {seq.forced.front(), 0.0f};
+                seq.forced.pop_front();
+            } else {
+                token = sampleToken(cpuLogits[static_cast<int64_t>(b)], params, seq.rng);
+            }
+            ++stats_.decodeTokens;
+            if (std::find(seq.eos.begin(), seq.eos.end(), token.id) != seq.eos.end()) {
+                seq.result.finish = FinishReason::Eos;
+                seq.done = true;
+                continue;
+            }
+            seq.result.ids.push_back(token.id);
+            seq.result.tokenLogprobs.push_back(token.logprob);
+            const std::string delta = seq.decoder->push(token.id);
+            seq.result.text += delta;
+            const bool wasThinking = seq.thinking || seq.result.text.rfind("<think>", 0) == 0;
+            seq.thinking = wasThinking && seq.result.text.find("</think>") == std::string::npos;
+            if (onToken)
+                onToken({seq.request, seq.sample, token.id, delta, wasThinking});
+            if (seq.thinking && params.thinkBudget >= 0 && seq.forced.empty() &&
+                ++seq.reasoningTokens >= params.thinkBudget)
+                seq.forced.assign(closeThought.begin(), closeThought.end());
+            for (const auto& stop : params.stopStrings) {
+                const size_t from = seq.result.text.size() > stop.size() + delta.size()
+                                        ? seq.result.text.size() - stop.size() - delta.size()
+                                        : 0;
+                const size_t at = seq.result.text.find(stop, from);
+                if (!stop.empty() && at != std::string::npos) {
+                    seq.result.text.resize(at);
+                    seq.result.finish = FinishReason::Stop;
+                    seq.done = true;
+                    break;
+                }
+            }
+            if (!seq.done && static_cast<int>(seq.result.ids.size()) >= params.maxNewTokens &&
+                seq.forced.empty()) {
+                seq.result.finish = FinishReason::Length;
+                seq.done = true;
+            }
+            if (!seq.done) {
+                keep.push_back(static_cast<int64_t>(b));
+                nextTokens.push_back(token.id);
+            }
+        }
+        std::vector<size_t> stillLive;
+        for (int64_t b : keep)
+            stillLive.push_back(live[static_cast<size_t>(b)]);
+        if (stillLive.empty())
+            break;
+        if (stillLive.size() != live.size()) // retire finished rows: the batch shrinks
+            cache.selectRows(at::tensor(keep, at::kLong));
+        live = std::move(stillLive);
+        const at::Tensor input = at::tensor(nextTokens, at::kLong).view({-1, 1}).to(device);
+        logits = model_.forward(input, {.cache = &cache, .lastTokenOnly = true}).logits.squeeze(1);
+    }
+    stats_.decodeSeconds = since(start);
+    stats_.peakMemoryBytes = peakResidentBytes();
+
+    std::vector<GenerationResult> results;
+    for (Sequence& seq : seqs) {
+        seq.result.text += seq.decoder->finish();
+        const ReasoningSplit split = splitReasoning(seq.result.text, seq.spec->promptOpensThinking);
+        seq.result.reasoning = split.reasoning;
+        seq.result.answer = split.answer;
+        results.push_back(std::move(seq.result));
+    }
+    return results;
+}
+
+} // namespace thinkbench::inference

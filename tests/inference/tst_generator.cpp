@@ -1,0 +1,222 @@
+// Batched generation: greedy against Hugging Face's, padding and batching invariance, seeds,
+// shared prefill, EOS, stop strings, length, cancellation, streaming and the think budget.
+
+#include "core/model/safetensors.h"
+#include "core/model/transformer.h"
+#include "core/tokenizer/bpe_trainer.h"
+#include "core/tokenizer/tokenizer.h"
+#include "inference/generator.h"
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+using namespace thinkbench;
+using inference::GenerationRequest;
+
+namespace {
+
+const std::string kPeers = THINKBENCH_PEERS_DIR "/hf/";
+
+core::Tokenizer smallTokenizer()
+{
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i)
+        texts.push_back("<think>Let me add " + std::to_string(i) + " and " + std::to_string(i * 7) +
+                        ". Wait, check it.</think> The answer is " + std::to_string(i * 8) + ".\n");
+    core::BpeTrainerOptions options;
+    options.vocabSize = 320;
+    return core::trainByteLevelBpe(texts, options);
+}
+
+std::vector<int32_t> toIds(const at::Tensor& t)
+{
+    std::vector<int32_t> out;
+    for (int64_t i = 0; i < t.numel(); ++i)
+        out.push_back(static_cast<int32_t>(t.view({-1})[i].item<int64_t>()));
+    return out;
+}
+
+} // namespace
+
+class TestGenerator : public QObject {
+    Q_OBJECT
+
+private:
+    std::optional<core::Tokenizer> tokenizer_;
+    std::optional<core::Transformer> small_; // random weights, the tokenizer's vocabulary
+
+private slots:
+    void initTestCase()
+    {
+        at::set_num_threads(2);
+        tokenizer_ = smallTokenizer();
+        torch::manual_seed(3);
+        const auto config = core::ModelConfig::fromJson(
+            {{"model_type", "qwen2"}, {"vocab_size", tokenizer_->vocabSize()}, {"hidden_size", 32},
+             {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
+             {"num_key_value_heads", 2}, {"tie_word_embeddings", true}},
+            "small");
+        small_.emplace(config, at::kFloat, at::kCPU);
+        torch::NoGradGuard noGrad;
+        for (auto& [name, t] : small_->namedParameters())
+            if (name.find("norm") == std::string::npos)
+                t.normal_(0, 0.3);
+    }
+
+    void greedyMatchesHuggingFace_data()
+    {
+        QTest::addColumn<QString>("arch");
+        for (const char* arch : {"qwen2", "llama", "deepseek_v3"})
+            QTest::newRow(arch) << arch;
+    }
+
+    void greedyMatchesHuggingFace()
+    {
+        QFETCH(QString, arch);
+        const std::string dir = kPeers + arch.toStdString();
+        const auto model = core::Transformer::load(dir, at::kFloat, at::kCPU);
+        core::SafetensorsFile reference(dir + "/reference.safetensors");
+        const auto prompt = toIds(reference.tensor("greedy_prompt"));
+        const auto expected = toIds(reference.tensor("greedy_output"));
+        GenerationRequest request{prompt, {.maxNewTokens = 12, .eosIds = {-1}, .greedy = true}};
+        inference::Generator generator(model, *tokenizer_);
+        const auto results = generator.generate({request});
+        std::vector<int32_t> full = prompt;
+        full.insert(full.end(), results[0].ids.begin(), results[0].ids.end());
+        QCOMPARE(full, expected);
+        QCOMPARE(results[0].finish, inference::FinishReason::Length);
+        QVERIFY(generator.lastStats().decodeTokensPerSecond() > 0);
+        QVERIFY(generator.lastStats().peakMemoryBytes > 0);
+    }
+
+    // Prompts of different lengths in one batch give what each gives alone.
+    void batchingDoesNotChangeOutputs()
+    {
+        const auto model = core::Transformer::load(kPeers + "deepseek_v3", at::kFloat, at::kCPU);
+        inference::Generator generator(model, *tokenizer_);
+        const inference::SamplingParams greedy{.maxNewTokens = 8, .eosIds = {-1}, .greedy = true};
+        const std::vector<GenerationRequest> requests = {
+            {{5, 17, 99, 3, 250}, greedy}, {{7, 7, 8, 9, 10, 11, 400, 2, 1}, greedy}, {{42}, greedy}};
+        const auto together = generator.generate(requests);
+        for (size_t i = 0; i < requests.size(); ++i)
+            QCOMPARE(generator.generate({requests[i]})[0].ids, together[i].ids);
+
+        // Sampling too: a sequence's stream depends on its seed, not on its neighbours.
+        inference::SamplingParams sampled{.temperature = 1.0f, .maxNewTokens = 8, .eosIds = {-1}, .seed = 11};
+        const auto a = generator.generate({{{5, 17, 99}, sampled}, {{1, 2}, sampled}});
+        const auto b = generator.generate({{{5, 17, 99}, sampled}});
+        QCOMPARE(a[0].ids, b[0].ids);
+    }
+
+    void seedsAndSharedPrefill()
+    {
+        inference::Generator generator(*small_, *tokenizer_);
+        const auto prompt = tokenizer_->encode("Let me add 3 and");
+        inference::SamplingParams params{.temperature = 1.0f, .maxNewTokens = 20, .eosIds = {-1}, .seed = 5};
+        const auto first = generator.generate({{prompt, params, 4}});
+        QCOMPARE(generator.lastStats().prefillTokens, int64_t(prompt.size())); // prefilled once
+        QCOMPARE(first.size(), size_t(4));
+        const auto again = generator.generate({{prompt, params, 4}});
+        for (size_t i = 0; i < 4; ++i)
+            QCOMPARE(again[i].ids, first[i].ids);
+        int distinct = 0;
+        for (size_t i = 1; i < 4; ++i)
+            distinct += first[i].ids != first[0].ids;
+        QVERIFY(distinct > 0);
+        params.seed = 6;
+        QVERIFY(generator.generate({{prompt, params, 1}})[0].ids != first[0].ids);
+        for (float logprob : first[0].tokenLogprobs)
+            QVERIFY(logprob <= 0.0f);
+    }
+
+    void stopsAtEosStopStringsAndLength()
+    {
+        inference::Generator generator(*small_, *tokenizer_);
+        const auto prompt = tokenizer_->encode("The answer is");
+        inference::SamplingParams greedy{.maxNewTokens = 30, .eosIds = {-1}, .greedy = true};
+        const auto free = generator.generate({{prompt, greedy}})[0];
+        QCOMPARE(free.ids.size(), size_t(30));
+        QCOMPARE(free.finish, inference::FinishReason::Length);
+
+        // EOS: the fourth greedy token (first occurrence) ends the sequence before it.
+        size_t at = 3;
+        while (std::find(free.ids.begin(), free.ids.begin() + at, free.ids[at]) != free.ids.begin() + at)
+            ++at;
+        auto withEos = greedy;
+        withEos.eosIds = {free.ids[at]};
+        const auto eos = generator.generate({{prompt, withEos}})[0];
+        QCOMPARE(eos.finish, inference::FinishReason::Eos);
+        QCOMPARE(eos.ids, std::vector<int32_t>(free.ids.begin(), free.ids.begin() + at));
+
+        // A stop string taken from the middle of the free text.
+        QVERIFY(free.text.size() > 10);
+        auto withStop = greedy;
+        const std::string stop = free.text.substr(free.text.size() / 2, 3);
+        withStop.stopStrings = {stop};
+        const auto stopped = generator.generate({{prompt, withStop}})[0];
+        QCOMPARE(stopped.finish, inference::FinishReason::Stop);
+        QCOMPARE(stopped.text, free.text.substr(0, free.text.find(stop)));
+    }
+
+    void streamsAndCancels()
+    {
+        inference::Generator generator(*small_, *tokenizer_);
+        const auto prompt = tokenizer_->encode("Let me");
+        std::string streamed;
+        auto result = generator.generate(
+            {{prompt, {.maxNewTokens = 25, .eosIds = {-1}, .seed = 1}}},
+            [&](const inference::TokenEvent& e) { streamed += e.textDelta; })[0];
+        QCOMPARE(streamed, result.text);
+
+        std::atomic<bool> cancel{false};
+        int tokens = 0;
+        result = generator.generate({{prompt, {.maxNewTokens = 200, .eosIds = {-1}, .seed = 1}}},
+                                    [&](const inference::TokenEvent&) {
+                                        if (++tokens == 5)
+                                            cancel = true;
+                                    },
+                                    &cancel)[0];
+        QCOMPARE(result.finish, inference::FinishReason::Cancelled);
+        QCOMPARE(result.ids.size(), size_t(5));
+    }
+
+    void thinkBudgetClosesTheThought()
+    {
+        inference::Generator generator(*small_, *tokenizer_);
+        GenerationRequest request{tokenizer_->encode("<think>\n"),
+                                  {.maxNewTokens = 20, .eosIds = {-1}, .greedy = true, .thinkBudget = 4}};
+        request.promptOpensThinking = true;
+        std::vector<bool> reasoningFlags;
+        const auto result = generator.generate({request}, [&](const inference::TokenEvent& e) {
+            reasoningFlags.push_back(e.inReasoning);
+        })[0];
+        const auto close = tokenizer_->encode("\n</think>\n\n");
+        QVERIFY(std::equal(close.begin(), close.end(), result.ids.begin() + 4));
+        QVERIFY(result.text.find("</think>") != std::string::npos);
+        QVERIFY(reasoningFlags.front());
+        QVERIFY(!reasoningFlags.back());
+        QCOMPARE(result.answer, inference::splitReasoning(result.text, true).answer);
+    }
+
+    void splitsReasoningFromAnswer()
+    {
+        using inference::splitReasoning;
+        auto s = splitReasoning("x = 2, so 4.\n</think>\n\n**4**", true);
+        QCOMPARE(s.reasoning, std::string("x = 2, so 4."));
+        QCOMPARE(s.answer, std::string("**4**"));
+        QVERIFY(s.closed);
+        s = splitReasoning("<think>hmm</think> <answer>5</answer>", false);
+        QCOMPARE(s.reasoning, std::string("hmm"));
+        QCOMPARE(s.answer, std::string("<answer>5</answer>"));
+        s = splitReasoning("still thinking", true);
+        QCOMPARE(s.reasoning, std::string("still thinking"));
+        QVERIFY(s.answer.empty() && !s.closed);
+        s = splitReasoning("just an answer", false);
+        QCOMPARE(s.answer, std::string("just an answer"));
+        QVERIFY(s.reasoning.empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGenerator)
+#include "tst_generator.moc"
