@@ -17,5 +17,6 @@ void addRecipeCommands(CLI::App& app, GlobalOptions& global);
 void addRunsCommands(CLI::App& app, GlobalOptions& global);
 void addTokenizeCommands(CLI::App& app, GlobalOptions& global);
 void addForwardCommand(CLI::App& app, GlobalOptions& global);
+void addGenerateCommands(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

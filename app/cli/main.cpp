@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     cli::addRunsCommands(app, global);
     cli::addTokenizeCommands(app, global);
     cli::addForwardCommand(app, global);
+    cli::addGenerateCommands(app, global);
 
     try {
         app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "core/tokenizer/tokenizer.h"
 #include "inference/generator.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <QtTest>
@@ -197,6 +198,38 @@ private slots:
         QVERIFY(reasoningFlags.front());
         QVERIFY(!reasoningFlags.back());
         QCOMPARE(result.answer, inference::splitReasoning(result.text, true).answer);
+    }
+
+    void generateCli()
+    {
+        QTemporaryDir dir;
+        const QString tokenizer = dir.filePath("tokenizer.json");
+        tokenizer_->save(tokenizer.toStdString());
+        const std::string model = kPeers + "qwen2";
+        core::SafetensorsFile reference(model + "/reference.safetensors");
+        const auto prompt = toIds(reference.tensor("greedy_prompt"));
+        QStringList ids;
+        for (int32_t id : prompt)
+            ids << QString::number(id);
+        QProcess cli;
+        cli.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model), "--tokenizer",
+                                   tokenizer, "--prompt-ids", ids.join(','), "--greedy",
+                                   "--max-new-tokens", "12", "--json"});
+        QVERIFY(cli.waitForFinished(120000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const auto out = nlohmann::json::parse(cli.readAllStandardOutput().toStdString());
+        std::vector<int32_t> full = prompt;
+        for (int32_t id : out["ids"].get<std::vector<int32_t>>())
+            full.push_back(id);
+        QCOMPARE(full, toIds(reference.tensor("greedy_output")));
+        QVERIFY(out["timings"]["decode_tokens_per_second"].get<double>() > 0);
+
+        QProcess noTokenizer;
+        noTokenizer.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model),
+                                           "--prompt", "hi"});
+        QVERIFY(noTokenizer.waitForFinished(120000));
+        QCOMPARE(noTokenizer.exitCode(), 1);
+        QVERIFY(noTokenizer.readAllStandardError().contains("no tokenizer.json"));
     }
 
     void splitsReasoningFromAnswer()
