@@ -18,5 +18,6 @@ void addRunsCommands(CLI::App& app, GlobalOptions& global);
 void addTokenizeCommands(CLI::App& app, GlobalOptions& global);
 void addForwardCommand(CLI::App& app, GlobalOptions& global);
 void addGenerateCommands(CLI::App& app, GlobalOptions& global);
+void addVerifyCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

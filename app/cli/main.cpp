@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     cli::addTokenizeCommands(app, global);
     cli::addForwardCommand(app, global);
     cli::addGenerateCommands(app, global);
+    cli::addVerifyCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,150 @@
+#include "core/tasks/rewards/rewards.h"
+
+#include "core/tasks/verifier.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace thinkbench::core {
+
+namespace {
+
+size_t count(std::string_view text, std::string_view tag)
+{
+    size_t n = 0;
+    for (size_t at = text.find(tag); at != std::string_view::npos; at = text.find(tag, at + tag.size()))
+        ++n;
+    return n;
+}
+
+std::string trim(std::string_view s)
+{
+    const size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos)
+        return {};
+    const size_t e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+struct Parsed {
+    bool wellFormed = false;   // strict: one thought, then exactly the answer part
+    bool softFormed = false;   // lenient: the thought is closed and an answer part follows
+    std::string reasoning;
+    std::string answerPart;    // where the template puts the answer, or empty
+};
+
+Parsed parse(std::string_view completion, const RewardConfig& c)
+{
+    Parsed p;
+    std::string text = c.promptOpensThinking ? "<think>" + std::string(completion) : std::string(completion);
+    const std::string t = trim(text);
+    const size_t opens = count(t, "<think>"), closes = count(t, "</think>");
+    if (opens != 1 || closes != 1 || t.rfind("<think>", 0) != 0)
+        return p; // nested, repeated, missing or late thoughts: no answer part counts
+    const size_t close = t.find("</think>");
+    p.reasoning = trim(std::string_view(t).substr(7, close - 7));
+    const std::string after = trim(std::string_view(t).substr(close + 8));
+    if (p.reasoning.empty())
+        return p; // an empty thought is not reasoning
+    if (c.placement == AnswerPlacement::AnswerTag) {
+        if (count(after, "<answer>") != 1 || count(after, "</answer>") != 1)
+            return p;
+        const size_t open = after.find("<answer>"), end = after.find("</answer>");
+        if (end < open)
+            return p;
+        p.answerPart = trim(std::string_view(after).substr(open + 8, end - open - 8));
+        p.softFormed = !p.answerPart.empty();
+        p.wellFormed = p.softFormed && open == 0 && end + 9 == after.size();
+    } else {
+        p.answerPart = after;
+        p.softFormed = !after.empty();
+        p.wellFormed = p.softFormed && after.find("<answer>") == std::string::npos;
+    }
+    return p;
+}
+
+bool inScript(utf8proc_int32_t cp, std::string_view script)
+{
+    if (script == "han")
+        return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+    return cp < 0x250; // latin: ASCII and Latin-1/Extended-A/B
+}
+
+} // namespace
+
+double languageConsistency(std::string_view text, std::string_view targetScript)
+{
+    if (targetScript == "any")
+        return 1.0;
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    utf8proc_ssize_t i = 0, size = static_cast<utf8proc_ssize_t>(text.size());
+    size_t letters = 0, target = 0;
+    while (i < size) {
+        utf8proc_int32_t cp;
+        const auto len = utf8proc_iterate(p + i, size - i, &cp);
+        if (len <= 0) {
+            ++i;
+            continue;
+        }
+        i += len;
+        const auto category = utf8proc_category(cp);
+        if (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) {
+            ++letters;
+            target += inScript(cp, targetScript);
+        }
+    }
+    return letters == 0 ? 1.0 : static_cast<double>(target) / static_cast<double>(letters);
+}
+
+double repetitionRate(std::string_view text, int n)
+{
+    std::istringstream in{std::string(text)};
+    std::vector<std::string> words;
+    for (std::string w; in >> w;)
+        words.push_back(w);
+    if (static_cast<int>(words.size()) < n + 1)
+        return 0.0;
+    std::set<std::vector<std::string>> seen;
+    size_t repeated = 0, total = 0;
+    for (size_t i = 0; i + static_cast<size_t>(n) <= words.size(); ++i) {
+        std::vector<std::string> gram(words.begin() + static_cast<long>(i),
+                                      words.begin() + static_cast<long>(i) + n);
+        ++total;
+        repeated += !seen.insert(std::move(gram)).second;
+    }
+    return static_cast<double>(repeated) / static_cast<double>(total);
+}
+
+RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth,
+                           std::string_view task, const RewardConfig& c)
+{
+    RewardParts r;
+    const Parsed p = parse(completion, c);
+    r.wellFormed = p.wellFormed;
+    // Accuracy: only an answer where the template puts it; one inside the thought never counts.
+    if (!p.answerPart.empty()) {
+        const Verdict v = verify(p.answerPart, truth, task);
+        r.extracted = v.extracted;
+        r.correct = v.correct;
+    }
+    r.parts["accuracy"] = r.correct ? 1.0 : 0.0;
+    r.parts["format"] = (c.strictFormat ? p.wellFormed : p.softFormed) ? 1.0 : 0.0;
+    r.parts["language"] = p.reasoning.empty() ? 0.0 : languageConsistency(p.reasoning, c.targetScript);
+    // DAPO overlong shaping: 0 until max - buffer tokens, then linearly down to -1 at max.
+    const int threshold = c.maxTokens - c.overlongBuffer;
+    r.parts["length"] = tokens <= threshold ? 0.0
+                        : tokens >= c.maxTokens
+                            ? -1.0
+                            : -static_cast<double>(tokens - threshold) / std::max(1, c.overlongBuffer);
+    r.parts["repetition"] = -repetitionRate(completion, c.repetitionNgram);
+    r.total = c.accuracy * r.parts["accuracy"] + c.format * r.parts["format"] +
+              c.language * r.parts["language"] + c.length * r.parts["length"] +
+              c.repetition * r.parts["repetition"];
+    return r;
+}
+
+} // namespace thinkbench::core

@@ -1,0 +1,286 @@
+#include "core/tasks/verifier.h"
+
+#include "core/tasks/exact.h"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <sstream>
+#include <vector>
+
+namespace thinkbench::core {
+
+const char* extractionRuleName(ExtractionRule rule)
+{
+    switch (rule) {
+    case ExtractionRule::Boxed: return "boxed";
+    case ExtractionRule::AnswerTag: return "answer_tag";
+    case ExtractionRule::FinalAnswerPhrase: return "final_answer_phrase";
+    case ExtractionRule::LastNumber: return "last_number";
+    case ExtractionRule::None: return "none";
+    }
+    return "none";
+}
+
+namespace {
+
+std::string trim(std::string_view s)
+{
+    const size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos)
+        return {};
+    const size_t e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+// Removes \text{...} wrappers (keeping their content), units and decorations around an answer.
+std::string stripDecorations(std::string s)
+{
+    s = std::regex_replace(s, std::regex(R"(\\(?:text|textbf|mathrm|mathbf|operatorname)\{([^{}]*)\})"), "$1");
+    for (const char* noise : {"\\,", "\\!", "\\ ", "$", "^\\circ", "^{\\circ}", "°"}) {
+        for (size_t at; (at = s.find(noise)) != std::string::npos;)
+            s.erase(at, std::char_traits<char>::length(noise));
+    }
+    s = trim(s);
+    while (!s.empty() && (s.back() == '.' || s.back() == ';'))
+        s.pop_back();
+    // A trailing unit word after a number: "12 cm", "5 apples", "3 \text{ meters}".
+    static const std::regex unit(R"(^([-+]?[\d.,/\s]*\d)\s*(?:[a-zA-Z]+\.?\s*)+$)");
+    std::smatch m;
+    if (std::regex_match(s, m, unit) && m[1].str().find_first_not_of("0123456789.,/ -+") == std::string::npos)
+        s = m[1].str();
+    return trim(s);
+}
+
+// Splits "a, b, c" at top-level commas (not inside brackets).
+std::vector<std::string> splitTopLevel(std::string_view s)
+{
+    std::vector<std::string> parts;
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '(' || c == '[' || c == '{')
+            ++depth;
+        else if (c == ')' || c == ']' || c == '}')
+            --depth;
+        else if (c == ',' && depth == 0) {
+            parts.push_back(trim(s.substr(start, i - start)));
+            start = i + 1;
+        }
+    }
+    parts.push_back(trim(s.substr(start)));
+    return parts;
+}
+
+std::optional<char> choiceLetter(const std::string& s)
+{
+    static const std::regex letter(R"(^\(?([A-Ea-e])\)?[.:)]?$)");
+    static const std::regex phrase(R"(^(?:option|choice|answer)\s*:?\s*\(?([A-Ea-e])\)?$)", std::regex::icase);
+    std::smatch m;
+    if (std::regex_match(s, m, letter) || std::regex_match(s, m, phrase))
+        return static_cast<char>(std::toupper(m[1].str()[0]));
+    return std::nullopt;
+}
+
+bool scalarEquivalent(const std::string& a, const std::string& b)
+{
+    const auto va = evaluateExact(a), vb = evaluateExact(b);
+    if (va && vb)
+        return *va == *vb;
+    if (va || vb)
+        return false; // a number against text
+    auto squash = [](std::string s) {
+        s = lower(s);
+        s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }),
+                s.end());
+        return s;
+    };
+    return !a.empty() && squash(a) == squash(b);
+}
+
+struct Bracketed {
+    char open, close;
+    std::vector<std::string> items;
+};
+
+// "(1, 2]", "{a, b}", "[3, 4)" and bare comma lists.
+std::optional<Bracketed> bracketed(const std::string& s)
+{
+    std::string t = s;
+    for (const char* escape : {"\\{", "\\}"})
+        for (size_t at; (at = t.find(escape)) != std::string::npos;)
+            t.erase(at, 1);
+    if (t.size() >= 2 && std::string("([{").find(t.front()) != std::string::npos &&
+        std::string(")]}").find(t.back()) != std::string::npos) {
+        // One bracket pair around the whole text, not "(1)+(2)".
+        int depth = 0;
+        for (size_t i = 0; i < t.size(); ++i) {
+            depth += (t[i] == '(' || t[i] == '[' || t[i] == '{') - (t[i] == ')' || t[i] == ']' || t[i] == '}');
+            if (depth == 0 && i + 1 < t.size())
+                return std::nullopt;
+        }
+        auto items = splitTopLevel(std::string_view(t).substr(1, t.size() - 2));
+        if (items.size() < 2 && t.front() != '{')
+            return std::nullopt;
+        return Bracketed{t.front(), t.back(), items};
+    }
+    auto items = splitTopLevel(t);
+    if (items.size() < 2)
+        return std::nullopt;
+    return Bracketed{0, 0, items};
+}
+
+bool multisetEqual(std::vector<std::string> a, std::vector<std::string> b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (const auto& x : a) {
+        auto it = std::find_if(b.begin(), b.end(), [&](const std::string& y) { return scalarEquivalent(x, y); });
+        if (it == b.end())
+            return false;
+        b.erase(it);
+    }
+    return true;
+}
+
+// Countdown: every number used at most once (from the multiset given) and the value is the target.
+bool countdownCorrect(const std::string& expression, std::string_view truth)
+{
+    const size_t bar = truth.find('|');
+    if (bar == std::string_view::npos)
+        return false;
+    const auto target = evaluateExact(truth.substr(0, bar));
+    std::vector<long long> available;
+    for (const auto& n : splitTopLevel(truth.substr(bar + 1)))
+        available.push_back(std::stoll(n));
+    std::string expr = expression;
+    const size_t equals = expr.find('=');
+    if (equals != std::string::npos)
+        expr = expr.substr(0, equals); // "3*4+1 = 13"
+    static const std::regex number(R"(\d+(\.\d+)?)");
+    for (auto it = std::sregex_iterator(expr.begin(), expr.end(), number); it != std::sregex_iterator(); ++it) {
+        if ((*it)[1].matched)
+            return false; // decimals are not allowed numbers
+        const long long n = std::stoll(it->str());
+        auto found = std::find(available.begin(), available.end(), n);
+        if (found == available.end())
+            return false;
+        available.erase(found);
+    }
+    if (expr.find_first_not_of("0123456789+-*/() \\timesdivcot") != std::string::npos)
+        return false;
+    const auto value = evaluateExact(expr);
+    return value && target && *value == *target;
+}
+
+} // namespace
+
+std::optional<std::string> lastBoxed(std::string_view text)
+{
+    std::optional<std::string> found;
+    for (size_t at = text.find("\\boxed"); at != std::string_view::npos;
+         at = text.find("\\boxed", at + 1)) {
+        size_t i = at + 6;
+        while (i < text.size() && text[i] == ' ')
+            ++i;
+        if (i < text.size() && text[i] == '{') {
+            int depth = 0;
+            for (size_t j = i; j < text.size(); ++j) {
+                depth += (text[j] == '{') - (text[j] == '}');
+                if (depth == 0) {
+                    found = trim(text.substr(i + 1, j - i - 1));
+                    break;
+                }
+            }
+        } else if (i > at + 6 && i < text.size()) { // "\boxed 5": up to the next space or $
+            const size_t end = text.find_first_of(" $\n", i);
+            found = trim(text.substr(i, end == std::string_view::npos ? end : end - i));
+        }
+    }
+    return found;
+}
+
+Extraction extractAnswer(std::string_view response)
+{
+    if (auto boxed = lastBoxed(response))
+        return {*boxed, ExtractionRule::Boxed};
+    const size_t close = response.rfind("</answer>");
+    if (close != std::string_view::npos) {
+        const size_t open = response.rfind("<answer>", close);
+        if (open != std::string_view::npos)
+            return {trim(response.substr(open + 8, close - open - 8)), ExtractionRule::AnswerTag};
+    }
+    static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))",
+                                   std::regex::icase);
+    const std::string text(response);
+    std::smatch m, last;
+    bool any = false;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), phrase); it != std::sregex_iterator(); ++it) {
+        last = *it;
+        any = true;
+    }
+    if (any) {
+        std::string answer = trim(last[1].str());
+        while (!answer.empty() && (answer.back() == '.' || answer.back() == '!'))
+            answer.pop_back();
+        return {answer, ExtractionRule::FinalAnswerPhrase};
+    }
+    static const std::regex number(R"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)");
+    std::string lastNumber;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it)
+        lastNumber = it->str();
+    if (!lastNumber.empty())
+        return {lastNumber, ExtractionRule::LastNumber};
+    return {"", ExtractionRule::None};
+}
+
+bool equivalent(std::string_view answerText, std::string_view truthText)
+{
+    const std::string a = stripDecorations(std::string(answerText));
+    const std::string t = stripDecorations(std::string(truthText));
+    if (a.empty() || t.empty())
+        return false;
+    if (const auto letter = choiceLetter(t))
+        return choiceLetter(a) == letter;
+    // Numbers first, so "1,234" is a thousand-separated number rather than a two-item list.
+    if (const auto va = evaluateExact(a), vt = evaluateExact(t); va && vt)
+        return *va == *vt;
+    const auto ba = bracketed(a), bt = bracketed(t);
+    if (ba || bt) {
+        if (!ba || !bt)
+            return false;
+        const bool setA = ba->open == '{' || ba->open == 0, setT = bt->open == '{' || bt->open == 0;
+        if (setA && setT) // sets and bare lists: order does not matter
+            return multisetEqual(ba->items, bt->items);
+        // Tuples and intervals: same brackets (open/closed ends matter), same items in order.
+        if (ba->open != bt->open || ba->close != bt->close || ba->items.size() != bt->items.size())
+            return false;
+        for (size_t i = 0; i < ba->items.size(); ++i)
+            if (!scalarEquivalent(ba->items[i], bt->items[i]))
+                return false;
+        return true;
+    }
+    return scalarEquivalent(a, t);
+}
+
+Verdict verify(std::string_view response, std::string_view truth, std::string_view task)
+{
+    const Extraction e = extractAnswer(response);
+    Verdict v;
+    v.extracted = e.answer;
+    v.rule = e.rule;
+    if (e.rule == ExtractionRule::None)
+        return v;
+    v.correct = task == "countdown" ? countdownCorrect(stripDecorations(e.answer), truth)
+                                    : equivalent(e.answer, truth);
+    return v;
+}
+
+} // namespace thinkbench::core

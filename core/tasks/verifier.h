@@ -1,0 +1,40 @@
+#pragma once
+// Deciding "correct": extract the final answer from a response (recording which rule fired) and
+// compare it with the ground truth exactly: numbers and expressions as exact values, sets without
+// order, tuples and intervals in order, text without case or spacing, multiple-choice letters.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace thinkbench::core {
+
+enum class ExtractionRule { Boxed, AnswerTag, FinalAnswerPhrase, LastNumber, None };
+const char* extractionRuleName(ExtractionRule rule);
+
+struct Extraction {
+    std::string answer;
+    ExtractionRule rule = ExtractionRule::None;
+};
+
+// The last \boxed{...} (nested braces; also "\boxed 5"), else the last <answer>...</answer>, else
+// the text after the last "final answer is" / "the answer is", else the last number.
+Extraction extractAnswer(std::string_view response);
+
+// The content of the last complete \boxed{...} in text, if any.
+std::optional<std::string> lastBoxed(std::string_view text);
+
+// Whether two answers mean the same (see the header comment). No float tolerance anywhere.
+bool equivalent(std::string_view answer, std::string_view truth);
+
+struct Verdict {
+    bool correct = false;
+    std::string extracted;
+    ExtractionRule rule = ExtractionRule::None;
+};
+
+// task: a task family name; "countdown" checks an expression against its numbers and target
+// (truth "target|n1,n2,..."); anything else compares answers.
+Verdict verify(std::string_view response, std::string_view truth, std::string_view task = "");
+
+} // namespace thinkbench::core
