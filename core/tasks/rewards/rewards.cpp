@@ -127,7 +127,11 @@ RewardParts computeRewards(std::string_view completion, int tokens, std::string_
     r.wellFormed = p.wellFormed;
     // Accuracy: only an answer where the template puts it; one inside the thought never counts.
     if (!p.answerPart.empty()) {
-        const Verdict v = verify(p.answerPart, truth, task);
+        // Inside <answer>, the whole content is the answer (a \boxed{} in it still wins).
+        const Verdict v = verify(c.placement == AnswerPlacement::AnswerTag
+                                     ? "<answer>" + p.answerPart + "</answer>"
+                                     : p.answerPart,
+                                 truth, task);
         r.extracted = v.extracted;
         r.correct = v.correct;
     }
