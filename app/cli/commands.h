@@ -19,5 +19,6 @@ void addTokenizeCommands(CLI::App& app, GlobalOptions& global);
 void addForwardCommand(CLI::App& app, GlobalOptions& global);
 void addGenerateCommands(CLI::App& app, GlobalOptions& global);
 void addVerifyCommand(CLI::App& app, GlobalOptions& global);
+void addEvalCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

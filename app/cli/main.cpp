@@ -20,6 +20,7 @@ int main(int argc, char** argv)
     cli::addForwardCommand(app, global);
     cli::addGenerateCommands(app, global);
     cli::addVerifyCommand(app, global);
+    cli::addEvalCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -889,6 +889,32 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial)
     return impl_->encode(text, parseSpecial);
 }
 
+std::string lossyUtf8(std::string_view bytes)
+{
+    // Byte sequences that are not valid UTF-8 (a model can emit them) become U+FFFD, as the
+    // reference implementation decodes them.
+    std::string out;
+    out.reserve(bytes.size());
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    const auto size = static_cast<utf8proc_ssize_t>(bytes.size());
+    for (utf8proc_ssize_t i = 0; i < size;) {
+        if (p[i] < 0x80) {
+            out += static_cast<char>(p[i++]);
+            continue;
+        }
+        utf8proc_int32_t cp;
+        const auto len = utf8proc_iterate(p + i, size - i, &cp);
+        if (len < 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(bytes.substr(static_cast<size_t>(i), static_cast<size_t>(len)));
+            i += len;
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> Tokenizer::preTokenize(std::string_view text) const
 {
     validateUtf8(text);
@@ -915,28 +941,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecial)
             continue;
         bytes += impl_->tokenBytes(id);
     }
-    // Byte sequences that are not valid UTF-8 (a model can emit them) decode as U+FFFD, as the
-    // reference implementation does.
-    std::string out;
-    out.reserve(bytes.size());
-    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
-    const auto size = static_cast<utf8proc_ssize_t>(bytes.size());
-    for (utf8proc_ssize_t i = 0; i < size;) {
-        if (p[i] < 0x80) {
-            out += static_cast<char>(p[i++]);
-            continue;
-        }
-        utf8proc_int32_t cp;
-        const auto len = utf8proc_iterate(p + i, size - i, &cp);
-        if (len < 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(bytes, static_cast<size_t>(i), static_cast<size_t>(len));
-            i += len;
-        }
-    }
-    return out;
+    return lossyUtf8(bytes);
 }
 
 std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const
@@ -1018,7 +1023,7 @@ std::string StreamDecoder::push(int32_t id)
         return {};
     pending_ += tokenizer_->tokenBytes(id);
     const size_t complete = completeUtf8Prefix(pending_);
-    std::string out = pending_.substr(0, complete);
+    std::string out = lossyUtf8(std::string_view(pending_).substr(0, complete));
     pending_.erase(0, complete);
     return out;
 }

@@ -85,6 +85,8 @@ std::string byteLevelSymbol(uint8_t byte);
 
 // The length of the longest prefix of `bytes` made of complete UTF-8 characters.
 size_t completeUtf8Prefix(std::string_view bytes);
+// Replaces every invalid UTF-8 byte with U+FFFD.
+std::string lossyUtf8(std::string_view bytes);
 // Throws core::Error with the offset of the first invalid byte.
 void validateUtf8(std::string_view text, const std::string& source = "input");
 std::string nfc(std::string_view text);

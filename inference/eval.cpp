@@ -1,0 +1,187 @@
+#include "inference/eval.h"
+
+#include "core/error.h"
+#include "core/model/transformer.h"
+#include "core/store/run_store.h"
+#include "core/tasks/rewards/rewards.h"
+#include "core/tasks/verifier.h"
+#include "core/tokenizer/chat_template.h"
+#include "core/tokenizer/tokenizer.h"
+#include "inference/generator.h"
+
+#include <nlohmann/json.hpp>
+
+namespace thinkbench::inference {
+
+double passAtK(int n, int c, int k)
+{
+    if (n - c < k)
+        return 1.0;
+    double missAll = 1.0; // C(n-c, k) / C(n, k) = prod_{i=n-c+1}^{n} (1 - k / i)
+    for (int i = n - c + 1; i <= n; ++i)
+        missAll *= 1.0 - static_cast<double>(k) / i;
+    return 1.0 - missAll;
+}
+
+std::string majorityAnswer(const std::vector<SampleOutcome>& samples)
+{
+    std::vector<std::pair<std::string, int>> groups; // first spelling, count; in order seen
+    for (const auto& s : samples) {
+        if (s.extracted.empty())
+            continue;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+            return g.first == s.extracted || core::equivalent(s.extracted, g.first);
+        });
+        if (it == groups.end())
+            groups.emplace_back(s.extracted, 1);
+        else
+            ++it->second;
+    }
+    std::string best;
+    int bestCount = 0;
+    for (const auto& [answer, count] : groups)
+        if (count > bestCount) { // strictly more: the earlier answer wins a tie
+            best = answer;
+            bestCount = count;
+        }
+    return best;
+}
+
+EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& tokenizer,
+                    const std::vector<core::Problem>& problems, const EvalOptions& options,
+                    const EvalProgress& progress, const std::atomic<bool>* cancel)
+{
+    if (options.k < 1)
+        throw core::Error("", "k", "must be at least 1");
+    const core::ChatTemplate chat = options.chatTemplate.empty()
+                                        ? core::ChatTemplate::forTokenizer(tokenizer)
+                                        : core::ChatTemplate::named(options.chatTemplate);
+    core::RewardConfig rewards;
+    rewards.placement = chat.family() == core::ChatTemplate::Family::R1Zero
+                            ? core::AnswerPlacement::AnswerTag
+                            : core::AnswerPlacement::AfterThink;
+    rewards.promptOpensThinking = chat.opensThinking();
+    rewards.maxTokens = options.maxNewTokens;
+
+    Generator generator(model, tokenizer);
+    EvalResult result;
+    const int total = static_cast<int>(problems.size());
+    for (int start = 0; start < total; start += options.problemsPerBatch) {
+        if (cancel && cancel->load())
+            break;
+        const int end = std::min(total, start + options.problemsPerBatch);
+        std::vector<GenerationRequest> requests;
+        for (int i = start; i < end; ++i) {
+            GenerationRequest request;
+            request.promptIds = tokenizer.encode(chat.apply({{"user", problems[static_cast<size_t>(i)].prompt}}), true);
+            request.promptOpensThinking = chat.opensThinking();
+            request.n = options.k;
+            request.params.temperature = options.temperature;
+            request.params.topP = options.topP;
+            request.params.maxNewTokens = options.maxNewTokens;
+            request.params.seed = options.seed + static_cast<uint64_t>(i);
+            if (options.temperature <= 0)
+                request.params.greedy = true;
+            requests.push_back(std::move(request));
+        }
+        const auto generated = generator.generate(requests, {}, cancel);
+        for (int i = start; i < end; ++i) {
+            ItemResult item;
+            item.problem = problems[static_cast<size_t>(i)];
+            for (const auto& g : generated) {
+                if (g.request != i - start)
+                    continue;
+                const auto r = core::computeRewards(g.text, static_cast<int>(g.ids.size()),
+                                                    item.problem.truth, item.problem.task, rewards);
+                item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed,
+                                        static_cast<int>(g.ids.size())});
+            }
+            int correct = 0;
+            for (const auto& s : item.samples)
+                correct += s.correct;
+            item.pass1 = item.samples.empty() ? 0.0 : static_cast<double>(correct) / item.samples.size();
+            item.consensus = majorityAnswer(item.samples);
+            item.consCorrect = !item.consensus.empty() &&
+                               (item.problem.task == "countdown"
+                                    ? std::any_of(item.samples.begin(), item.samples.end(), [&](const SampleOutcome& s) {
+                                          return s.extracted == item.consensus && s.correct;
+                                      })
+                                    : core::equivalent(item.consensus, item.problem.truth));
+            result.items.push_back(std::move(item));
+        }
+        if (progress)
+            progress(end, total);
+    }
+    EvalSummary& s = result.summary;
+    s.problems = static_cast<int>(result.items.size());
+    s.k = options.k;
+    int samples = 0, formatted = 0;
+    double length = 0;
+    for (const auto& item : result.items) {
+        s.pass1 += item.pass1;
+        s.consAtK += item.consCorrect;
+        int correct = 0;
+        for (const auto& smp : item.samples) {
+            correct += smp.correct;
+            formatted += smp.wellFormed;
+            length += smp.tokens;
+            ++samples;
+        }
+        s.passAtK += passAtK(static_cast<int>(item.samples.size()), correct, options.k);
+    }
+    if (s.problems > 0) {
+        s.pass1 /= s.problems;
+        s.consAtK /= s.problems;
+        s.passAtK /= s.problems;
+    }
+    if (samples > 0) {
+        s.meanLength = length / samples;
+        s.formatRate = static_cast<double>(formatted) / samples;
+    }
+    return result;
+}
+
+int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const EvalOptions& options,
+                        const std::string& model, const std::string& dataset,
+                        std::optional<int64_t> run, int stage, int64_t step)
+{
+    core::EvaluationRecord record;
+    record.run = run;
+    record.stage = stage;
+    record.step = step;
+    record.model = model;
+    record.dataset = dataset;
+    record.k = options.k;
+    record.settings = nlohmann::json{{"temperature", options.temperature},
+                                     {"top_p", options.topP},
+                                     {"max_new_tokens", options.maxNewTokens},
+                                     {"seed", options.seed}}
+                          .dump();
+    const auto& s = result.summary;
+    record.summary = nlohmann::json{{"problems", s.problems},       {"k", s.k},
+                                    {"pass@1", s.pass1},            {"cons@k", s.consAtK},
+                                    {"pass@k", s.passAtK},          {"mean_length", s.meanLength},
+                                    {"format_rate", s.formatRate}}
+                         .dump();
+    std::vector<core::EvalItemRecord> items;
+    for (const auto& item : result.items) {
+        nlohmann::json samples = nlohmann::json::array();
+        for (const auto& smp : item.samples)
+            samples.push_back({{"completion", smp.completion},
+                               {"extracted", smp.extracted},
+                               {"correct", smp.correct},
+                               {"well_formed", smp.wellFormed},
+                               {"tokens", smp.tokens}});
+        core::EvalItemRecord record;
+        record.problemId = item.problem.id;
+        record.prompt = item.problem.prompt;
+        record.truth = item.problem.truth;
+        record.samples = samples.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        record.pass1 = item.pass1;
+        record.consCorrect = item.consCorrect;
+        items.push_back(std::move(record));
+    }
+    return store.addEvaluation(record, items);
+}
+
+} // namespace thinkbench::inference
