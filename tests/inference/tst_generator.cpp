@@ -153,7 +153,13 @@ private slots:
         // A stop string taken from the middle of the free text.
         QVERIFY(free.text.size() > 10);
         auto withStop = greedy;
-        const std::string stop = free.text.substr(free.text.size() / 2, 3);
+        size_t from = free.text.size() / 3; // three ASCII characters: a stop string is text
+        while (from + 3 < free.text.size() &&
+               !std::all_of(free.text.begin() + from, free.text.begin() + from + 3,
+                            [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+            ++from;
+        QVERIFY(from + 3 < free.text.size());
+        const std::string stop = free.text.substr(from, 3);
         withStop.stopStrings = {stop};
         const auto stopped = generator.generate({{prompt, withStop}})[0];
         QCOMPARE(stopped.finish, inference::FinishReason::Stop);
