@@ -509,19 +509,14 @@ RunInfo readRun(const Statement& stmt)
 std::vector<RunInfo> RunStore::listRuns() const
 {
     auto stmt = impl_->db.prepare(std::string(kRunColumns) + "ORDER BY r.id");
-    std::vector<RunInfo> runs;
-    while (stmt.step())
-        runs.push_back(readRun(stmt));
-    return runs;
+    return readAll(stmt, readRun);
 }
 
 std::optional<RunInfo> RunStore::run(int64_t id) const
 {
     auto stmt = impl_->db.prepare(std::string(kRunColumns) + "WHERE r.id = ?");
     stmt.bind(1, id);
-    if (!stmt.step())
-        return std::nullopt;
-    return readRun(stmt);
+    return readFirst(stmt, readRun);
 }
 
 int64_t RunStore::beginStage(int64_t run, int index, const std::string& kind,
@@ -805,19 +800,14 @@ std::vector<SampleRecord> RunStore::samples(const SampleFilter& filter) const
     filter.stage ? stmt.bind(3, *filter.stage) : stmt.bindNull(3);
     filter.label ? stmt.bind(4, *filter.label) : stmt.bindNull(4);
     stmt.bind(5, filter.limit);
-    std::vector<SampleRecord> out;
-    while (stmt.step())
-        out.push_back(readSample(stmt));
-    return out;
+    return readAll(stmt, readSample);
 }
 
 std::optional<SampleRecord> RunStore::sample(int64_t id) const
 {
     auto stmt = impl_->db.prepare(std::string(kSampleColumns) + "WHERE s.id = ?");
     stmt.bind(1, id);
-    if (!stmt.step())
-        return std::nullopt;
-    return readSample(stmt);
+    return readFirst(stmt, readSample);
 }
 
 std::vector<int64_t> RunStore::sampleSteps(int64_t run) const
@@ -941,19 +931,14 @@ std::vector<EvalItemRecord> RunStore::evalItems(int64_t evaluation) const
 {
     auto stmt = impl_->db.prepare(std::string(kEvalItemColumns) + "WHERE evaluation = ? ORDER BY id");
     stmt.bind(1, evaluation);
-    std::vector<EvalItemRecord> out;
-    while (stmt.step())
-        out.push_back(readEvalItem(stmt));
-    return out;
+    return readAll(stmt, readEvalItem);
 }
 
 std::optional<EvalItemRecord> RunStore::evalItem(int64_t id) const
 {
     auto stmt = impl_->db.prepare(std::string(kEvalItemColumns) + "WHERE id = ?");
     stmt.bind(1, id);
-    if (!stmt.step())
-        return std::nullopt;
-    return readEvalItem(stmt);
+    return readFirst(stmt, readEvalItem);
 }
 
 int64_t RunStore::addAnnotation(const AnnotationRecord& a)
@@ -988,29 +973,25 @@ const char* kAnnotationColumns =
     "SELECT id, sample, eval_item, sample_index, step_begin, step_end, span_begin, span_end, "
     "label, verdict, note, author, time FROM annotations ";
 
-std::vector<AnnotationRecord> readAnnotations(Statement& stmt)
+AnnotationRecord readAnnotation(const Statement& stmt)
 {
-    std::vector<AnnotationRecord> out;
-    while (stmt.step()) {
-        AnnotationRecord a;
-        a.id = stmt.int64(0);
-        if (!stmt.isNull(1))
-            a.sample = stmt.int64(1);
-        if (!stmt.isNull(2))
-            a.evalItem = stmt.int64(2);
-        a.sampleIndex = static_cast<int>(stmt.int64(3));
-        a.stepBegin = static_cast<int>(stmt.int64(4));
-        a.stepEnd = static_cast<int>(stmt.int64(5));
-        a.spanBegin = static_cast<int>(stmt.int64(6));
-        a.spanEnd = static_cast<int>(stmt.int64(7));
-        a.label = stmt.text(8);
-        a.verdict = stmt.text(9);
-        a.note = stmt.text(10);
-        a.author = stmt.text(11);
-        a.time = stmt.real(12);
-        out.push_back(std::move(a));
-    }
-    return out;
+    AnnotationRecord a;
+    a.id = stmt.int64(0);
+    if (!stmt.isNull(1))
+        a.sample = stmt.int64(1);
+    if (!stmt.isNull(2))
+        a.evalItem = stmt.int64(2);
+    a.sampleIndex = static_cast<int>(stmt.int64(3));
+    a.stepBegin = static_cast<int>(stmt.int64(4));
+    a.stepEnd = static_cast<int>(stmt.int64(5));
+    a.spanBegin = static_cast<int>(stmt.int64(6));
+    a.spanEnd = static_cast<int>(stmt.int64(7));
+    a.label = stmt.text(8);
+    a.verdict = stmt.text(9);
+    a.note = stmt.text(10);
+    a.author = stmt.text(11);
+    a.time = stmt.real(12);
+    return a;
 }
 } // namespace
 
@@ -1018,7 +999,7 @@ std::vector<AnnotationRecord> RunStore::annotationsForSample(int64_t sample) con
 {
     auto stmt = impl_->db.prepare(std::string(kAnnotationColumns) + "WHERE sample = ? ORDER BY id");
     stmt.bind(1, sample);
-    return readAnnotations(stmt);
+    return readAll(stmt, readAnnotation);
 }
 
 std::vector<AnnotationRecord> RunStore::annotationsForEvalItem(int64_t item, int sampleIndex) const
@@ -1026,7 +1007,7 @@ std::vector<AnnotationRecord> RunStore::annotationsForEvalItem(int64_t item, int
     auto stmt = impl_->db.prepare(std::string(kAnnotationColumns) +
                                   "WHERE eval_item = ? AND sample_index = ? ORDER BY id");
     stmt.bind(1, item).bind(2, sampleIndex);
-    return readAnnotations(stmt);
+    return readAll(stmt, readAnnotation);
 }
 
 std::vector<AnnotationRecord> RunStore::annotations(std::optional<std::string> label) const
@@ -1034,7 +1015,7 @@ std::vector<AnnotationRecord> RunStore::annotations(std::optional<std::string> l
     auto stmt = impl_->db.prepare(std::string(kAnnotationColumns) +
                                   "WHERE ?1 IS NULL OR label = ?1 ORDER BY id");
     label ? stmt.bind(1, *label) : stmt.bindNull(1);
-    return readAnnotations(stmt);
+    return readAll(stmt, readAnnotation);
 }
 
 std::vector<std::string> RunStore::annotationLabels() const

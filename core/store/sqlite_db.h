@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,22 @@ private:
     sqlite3* db_ = nullptr;
     std::map<std::string, sqlite3_stmt*> cache_;
 };
+
+// Every row of a statement, each read by `read(stmt)`.
+template <typename Read> auto readAll(Statement& stmt, Read read)
+{
+    std::vector<decltype(read(stmt))> rows;
+    while (stmt.step())
+        rows.push_back(read(stmt));
+    return rows;
+}
+
+// The first row of a statement, if any.
+template <typename Read> auto readFirst(Statement& stmt, Read read)
+{
+    using Row = decltype(read(stmt));
+    return stmt.step() ? std::optional<Row>(read(stmt)) : std::optional<Row>();
+}
 
 // Commits on commit(), rolls back when destroyed without it (an exception on the way).
 class Transaction {
