@@ -1,5 +1,6 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "inference/threads.h"
 #include "core/model/transformer.h"
 #include "core/store/run_store.h"
 #include "core/tasks/task.h"
@@ -51,6 +52,7 @@ void run(const EvalCommand& o, const GlobalOptions& global)
                                           : core::Tokenizer::fromFile(tokenizerPath);
     const core::Transformer model =
         core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+    inference::configureCpuThreads(model.dtype(), model.device());
     core::RunStore store(global.db); // opened first: a bad database fails before the work
     const auto result = inference::evaluate(model, tokenizer, problems, o.options, [](int done, int total) {
         const int width = 30, filled = total ? width * done / total : width;

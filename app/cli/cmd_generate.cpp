@@ -1,5 +1,6 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "inference/threads.h"
 #include "core/model/transformer.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
@@ -116,6 +117,7 @@ void runGenerate(const GenerateOptions& o, bool json)
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
         core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+    inference::configureCpuThreads(model.dtype(), model.device());
     inference::GenerationRequest request;
     request.params = o.params;
     request.n = o.n;
@@ -166,6 +168,7 @@ void runChat(const GenerateOptions& o)
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
         core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+    inference::configureCpuThreads(model.dtype(), model.device());
     const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
     inference::Generator generator(model, tokenizer);
     std::vector<core::Message> history;

@@ -133,10 +133,9 @@ std::map<std::string, std::vector<int64_t>> expectedTensors(const ModelConfig& c
 
 namespace {
 
-bool isNormOrBias(const std::string& name)
+bool isBias(const std::string& name)
 {
-    return name.find("norm") != std::string::npos || name.size() > 5 &&
-                                                         name.compare(name.size() - 5, 5, ".bias") == 0;
+    return name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
 }
 
 bool isSelectionBias(const std::string& name)
@@ -158,7 +157,7 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
             t = at::zeros(shape, options);
         else if (name.find("norm") != std::string::npos)
             t = at::ones(shape, options);
-        else if (isNormOrBias(name))
+        else if (isBias(name))
             t = at::zeros(shape, options);
         else
             t = at::normal(0.0, config.initializer_range, shape, c10::nullopt, options);
@@ -362,14 +361,13 @@ at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at
         k = cache->first[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
         v = cache->second[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
     }
-    const int64_t S = k.size(2), groups = nh / kvh;
+    const int64_t groups = nh / kvh;
     // Grouped heads share their key/value head by broadcasting, without copying it.
     const at::Tensor qg = q.reshape({B, kvh, groups, T, hd});
     at::Tensor scores = at::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;
     scores = scores + ctx.mask.unsqueeze(1);
     const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
     const at::Tensor out = at::matmul(probs, v.unsqueeze(2)).reshape({B, nh, T, hd});
-    (void)S;
     return dense(out.transpose(1, 2).reshape({B, T, nh * hd}), L.o, L.oBias);
 }
 
