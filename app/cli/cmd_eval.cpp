@@ -16,9 +16,6 @@
 
 namespace thinkbench::cli {
 
-at::ScalarType parseDtype(const std::string& name);
-at::Device parseDevice(const std::string& name);
-
 namespace {
 
 struct EvalCommand {
@@ -51,7 +48,7 @@ void run(const EvalCommand& o, const GlobalOptions& global)
                                           ? core::Tokenizer::fromDirectory(tokenizerPath)
                                           : core::Tokenizer::fromFile(tokenizerPath);
     const core::Transformer model =
-        core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
     inference::configureCpuThreads(model.dtype(), model.device());
     core::RunStore store(global.db); // opened first: a bad database fails before the work
     const auto result = inference::evaluate(model, tokenizer, problems, o.options, [](int done, int total) {

@@ -10,31 +10,6 @@
 
 namespace thinkbench::cli {
 
-at::ScalarType parseDtype(const std::string& name)
-{
-    if (name == "f32")
-        return at::kFloat;
-    if (name == "bf16")
-        return at::kBFloat16;
-    if (name == "f16")
-        return at::kHalf;
-    throw core::Error("", "--dtype", "unknown dtype \"" + name + "\" (f32, bf16 or f16)");
-}
-
-at::Device parseDevice(const std::string& name)
-{
-    if (name == "cpu")
-        return at::kCPU;
-    if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) {
-        if (!torch::cuda::is_available())
-            throw core::Error("", "--device", "CUDA is not available on this machine");
-        return at::kCUDA;
-    }
-    if (name == "auto")
-        return at::kCPU;
-    throw core::Error("", "--device", "unknown device \"" + name + "\" (cpu, cuda or auto)");
-}
-
 void addForwardCommand(CLI::App& app, GlobalOptions&)
 {
     struct Options {
@@ -50,8 +25,8 @@ void addForwardCommand(CLI::App& app, GlobalOptions&)
     cmd->add_option("--dtype", o->dtype, "f32, bf16 or f16")->capture_default_str();
     cmd->add_option("--device", o->device, "cpu, cuda or auto")->capture_default_str();
     cmd->callback([o] {
-        const at::ScalarType dtype = parseDtype(o->dtype);
-        const at::Device device = parseDevice(o->device);
+        const at::ScalarType dtype = inference::parseDtype(o->dtype, "--dtype");
+        const at::Device device = inference::parseDevice(o->device, "--device");
         const core::SafetensorsFile input(o->input);
         if (!input.contains(o->tensor))
             throw core::Error(o->input, "tensor " + o->tensor, "not in the file");

@@ -17,9 +17,6 @@
 
 namespace thinkbench::cli {
 
-at::ScalarType parseDtype(const std::string& name);
-at::Device parseDevice(const std::string& name);
-
 namespace {
 
 struct GenerateOptions {
@@ -116,7 +113,7 @@ void runGenerate(const GenerateOptions& o, bool json)
         throw core::Error("", "--n", "must be at least 1");
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
-        core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
     inference::configureCpuThreads(model.dtype(), model.device());
     inference::GenerationRequest request;
     request.params = o.params;
@@ -167,7 +164,7 @@ void runChat(const GenerateOptions& o)
 {
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
-        core::Transformer::load(o.model, parseDtype(o.dtype), parseDevice(o.device));
+        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
     inference::configureCpuThreads(model.dtype(), model.device());
     const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
     inference::Generator generator(model, tokenizer);

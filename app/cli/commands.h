@@ -20,5 +20,6 @@ void addForwardCommand(CLI::App& app, GlobalOptions& global);
 void addGenerateCommands(CLI::App& app, GlobalOptions& global);
 void addVerifyCommand(CLI::App& app, GlobalOptions& global);
 void addEvalCommand(CLI::App& app, GlobalOptions& global);
+void addTrainCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv)
     cli::addGenerateCommands(app, global);
     cli::addVerifyCommand(app, global);
     cli::addEvalCommand(app, global);
+    cli::addTrainCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -105,6 +105,7 @@ template <typename V> void SftSettings::visit(V& v)
 
 template <typename V> void GrpoSettings::visit(V& v)
 {
+    v.field("dataset", dataset);
     v.field("steps", steps, AtLeast{1});
     v.field("prompts_per_step", prompts_per_step, AtLeast{1});
     v.field("group_size", group_size, AtLeast{2});

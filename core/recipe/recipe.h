@@ -70,6 +70,7 @@ struct SftSettings {
 };
 
 struct GrpoSettings {
+    std::string dataset; // JSONL problems (core::loadDataset) instead of the recipe's task mix
     int steps = 100;
     int prompts_per_step = 8;
     int group_size = 16;

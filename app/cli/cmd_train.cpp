@@ -1,0 +1,122 @@
+// `thinkbench-cli train RECIPE [--resume RUN]`: runs the R1 pipeline of a recipe, with a progress
+// bar on a terminal or JSON lines (training/pipeline.h documents them) with --json.
+
+#include "app/cli/commands.h"
+#include "core/error.h"
+#include "core/store/run_store.h"
+#include "training/pipeline.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace thinkbench::cli {
+
+namespace {
+
+std::atomic<bool> stopRequested{false};
+
+extern "C" void onStopSignal(int) { stopRequested.store(true); }
+
+struct TrainCommand {
+    std::string recipe;
+    int64_t resume = 0;
+    std::string runRoot;
+};
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw core::Error(path, "", "cannot open the recipe");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// One line per step, redrawn in place on a terminal.
+void printProgress(const nlohmann::json& e, bool tty)
+{
+    const std::string kind = e.value("event", "");
+    if (kind == "stage_begin") {
+        std::fprintf(stderr, "== stage %d: %s (%s)\n", e.value("stage_index", 0),
+                     e.value("stage", "").c_str(), e.value("kind", "").c_str());
+    } else if (kind == "step") {
+        const int64_t done = e.value("stage_step", int64_t(0)), total = e.value("total", int64_t(0));
+        const int width = 24, filled = total > 0 ? int(width * done / total) : width;
+        std::string keys;
+        const auto& m = e["metrics"];
+        for (const char* key : {"loss", "reward/mean", "accuracy", "length/mean", "heldout/pass1", "kept"})
+            if (m.contains(key)) {
+                char buf[64];
+                std::snprintf(buf, sizeof buf, " %s=%.3f", key, m[key].get<double>());
+                keys += buf;
+            }
+        std::fprintf(stderr, "%s[%.*s%*s] %lld/%lld%s%s", tty ? "\r" : "", filled,
+                     "########################", width - filled, "", static_cast<long long>(done),
+                     static_cast<long long>(total), keys.c_str(), tty ? "\033[K" : "\n");
+        if (tty && done == total)
+            std::fprintf(stderr, "\n");
+    } else if (kind == "eval") {
+        std::fprintf(stderr, "%s  eval %s: pass@1 %.1f%%  cons@k %.1f%%  length %.1f  format %.1f%%\n",
+                     tty ? "\r\033[K" : "", e.value("stage", "").c_str(), 100 * e.value("pass1", 0.0),
+                     100 * e.value("cons_at_k", 0.0), e.value("mean_length", 0.0),
+                     100 * e.value("format_rate", 0.0));
+    } else if (kind == "stage_end" && e.value("status", "") == "stopped") {
+        std::fprintf(stderr, "%sstopped; resume with --resume %lld\n", tty ? "\n" : "",
+                     static_cast<long long>(e.value("run", int64_t(0))));
+    }
+}
+
+void run(const TrainCommand& o, const GlobalOptions& global)
+{
+    core::RunStore store(global.db);
+    training::PipelineOptions options;
+    options.recipeFile = o.recipe;
+    if (o.resume > 0)
+        options.resumeRun = o.resume;
+    options.runRoot = o.runRoot;
+    options.stop = &stopRequested;
+    const bool tty = isatty(fileno(stderr));
+    options.onEvent = [&](const nlohmann::json& e) {
+        if (global.json)
+            std::cout << e.dump() << std::endl;
+        else
+            printProgress(e, tty);
+    };
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    const std::string text = o.resume > 0 ? std::string() : readFile(o.recipe);
+    const auto result = training::runPipeline(text, store, options);
+    if (global.json)
+        return;
+    std::printf("run %lld %s; checkpoint %s\n\n%s", static_cast<long long>(result.run),
+                result.status.c_str(), result.finalCheckpoint.c_str(),
+                training::formatEvaluationTable(result.evaluations).c_str());
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App& app, GlobalOptions& global)
+{
+    auto o = std::make_shared<TrainCommand>();
+    auto* cmd = app.add_subcommand("train", "Run a recipe's training pipeline (or resume a run)");
+    cmd->add_option("recipe", o->recipe, "Recipe TOML (ignored with --resume: the run keeps its own)");
+    cmd->add_option("--resume", o->resume, "Continue this run from its last checkpoint");
+    cmd->add_option("--run-dir", o->runRoot, "Folder for checkpoints (default: next to the database)");
+    cmd->add_option("--db", global.db, "Run database")->capture_default_str();
+    cmd->add_flag("--json", global.json, "JSON lines of progress on stdout");
+    cmd->callback([o, &global] {
+        if (o->recipe.empty() && o->resume == 0)
+            throw core::Error("", "recipe", "give a recipe file or --resume RUN");
+        run(*o, global);
+    });
+}
+
+} // namespace thinkbench::cli

@@ -1,0 +1,196 @@
+// The pipeline end to end on a tiny MoE: every stage kind writes its rows into the store, and a run
+// stopped midway and resumed ends with the same metrics and weights as one that never stopped.
+
+#include "core/model/safetensors.h"
+#include "core/store/run_store.h"
+#include "training/pipeline.h"
+
+#include <torch/torch.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <filesystem>
+
+using namespace thinkbench;
+
+namespace {
+
+const char* kRecipe = R"(
+name = "tiny"
+seed = 7
+
+[model.config]
+model_type = "deepseek_v3"
+hidden_size = 32
+intermediate_size = 64
+moe_intermediate_size = 16
+num_hidden_layers = 2
+first_k_dense_replace = 1
+num_attention_heads = 2
+num_key_value_heads = 2
+q_lora_rank = 0
+kv_lora_rank = 16
+qk_nope_head_dim = 8
+qk_rope_head_dim = 8
+v_head_dim = 8
+n_routed_experts = 4
+num_experts_per_tok = 2
+n_shared_experts = 1
+max_position_embeddings = 512
+tie_word_embeddings = true
+
+[tokenizer]
+vocab_size = 300
+chat_template = "r1_zero"
+
+[[tasks]]
+name = "arithmetic"
+options = { digits = "1", ops = "+" }
+
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 4
+batch_size = 2
+seq_len = 48
+corpus_size = 40
+
+[[stages]]
+kind = "sft"
+name = "cold-start"
+examples = 8
+steps = 3
+batch_size = 2
+max_seq_len = 400
+
+[[stages]]
+kind = "grpo"
+name = "rl"
+steps = 3
+prompts_per_step = 2
+group_size = 2
+max_new_tokens = 12
+beta = 0.01
+mu = 2
+
+[[stages]]
+kind = "rejection_sampling"
+name = "rs"
+prompts = 2
+k = 2
+max_new_tokens = 12
+require_correct = false
+require_format = false
+
+[[stages]]
+kind = "eval"
+name = "final"
+k = 1
+limit = 2
+max_new_tokens = 12
+)";
+
+struct Outcome {
+    training::PipelineResult result;
+    std::vector<core::SeriesPoint> loss, reward;
+};
+
+std::map<std::string, at::Tensor> weights(const std::string& dir)
+{
+    core::CheckpointReader reader(dir);
+    std::map<std::string, at::Tensor> out;
+    for (const auto& name : reader.names())
+        out[name] = reader.tensor(name);
+    return out;
+}
+
+} // namespace
+
+class TestPipeline : public QObject {
+    Q_OBJECT
+
+private slots:
+    void endToEnd()
+    {
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        std::vector<std::string> events;
+        training::PipelineOptions options;
+        options.recipeFile = "tiny.toml";
+        options.onEvent = [&](const nlohmann::json& e) { events.push_back(e.value("event", "")); };
+        const auto result = training::runPipeline(kRecipe, store, options);
+        QCOMPARE(result.status, std::string("finished"));
+        QCOMPARE(store.lastStep(result.run), int64_t(4 + 3 + 3 - 1));
+        QCOMPARE(store.series(result.run, "loss").size(), size_t(10));
+        QCOMPARE(store.series(result.run, "reward/mean").size(), size_t(3));
+        QCOMPARE(store.series(result.run, "eval/pass1").size(), size_t(1));
+        QVERIFY(store.series(result.run, "moe/layer0/cv").size() == 10);
+        QVERIFY(!store.samples({.run = result.run}).empty());
+        QCOMPARE(store.stages(result.run).size(), size_t(5));
+        for (const auto& st : store.stages(result.run))
+            QCOMPARE(st.status, std::string("finished"));
+        QCOMPARE(result.evaluations.size(), size_t(1));
+        QVERIFY(std::filesystem::exists(result.finalCheckpoint + "/model.safetensors"));
+        QVERIFY(std::filesystem::exists(dir.filePath("runs-runs/run-1/03-rs/data.jsonl").toStdString()));
+        QCOMPARE(std::count(events.begin(), events.end(), "step") >= 10, true);
+        QCOMPARE(events.back(), std::string("done"));
+    }
+
+    void resumeMatchesUninterrupted()
+    {
+        QTemporaryDir dir;
+        Outcome whole, resumed;
+        {
+            core::RunStore store(dir.filePath("whole.sqlite").toStdString());
+            training::PipelineOptions options;
+            options.recipeFile = "tiny.toml";
+            whole.result = training::runPipeline(kRecipe, store, options);
+            whole.loss = store.series(whole.result.run, "loss");
+            whole.reward = store.series(whole.result.run, "reward/mean");
+        }
+        core::RunStore store(dir.filePath("resumed.sqlite").toStdString());
+        int stops = 0;
+        for (int64_t stopAt : {2, 5, 8}) { // inside pretrain, SFT and GRPO
+            std::atomic<bool> stop{false};
+            training::PipelineOptions options;
+            options.recipeFile = "tiny.toml";
+            options.stop = &stop;
+            options.onEvent = [&](const nlohmann::json& e) {
+                if (e.value("event", "") == "step" && e.value("step", int64_t(-1)) == stopAt)
+                    stop = true;
+            };
+            if (stopAt != 2)
+                options.resumeRun = 1;
+            const auto r = training::runPipeline(kRecipe, store, options);
+            QCOMPARE(r.status, std::string("stopped"));
+            QCOMPARE(store.run(1)->status, std::string("stopped"));
+            ++stops;
+        }
+        training::PipelineOptions options;
+        options.recipeFile = "tiny.toml";
+        options.resumeRun = 1;
+        resumed.result = training::runPipeline("", store, options);
+        QCOMPARE(resumed.result.status, std::string("finished"));
+        resumed.loss = store.series(1, "loss");
+        resumed.reward = store.series(1, "reward/mean");
+        QCOMPARE(stops, 3);
+        QCOMPARE(resumed.loss.size(), whole.loss.size());
+        for (size_t i = 0; i < whole.loss.size(); ++i) {
+            QCOMPARE(resumed.loss[i].step, whole.loss[i].step);
+            QCOMPARE(resumed.loss[i].value, whole.loss[i].value);
+        }
+        QCOMPARE(resumed.reward.size(), whole.reward.size());
+        for (size_t i = 0; i < whole.reward.size(); ++i)
+            QCOMPARE(resumed.reward[i].value, whole.reward[i].value);
+        const auto a = weights(whole.result.finalCheckpoint);
+        const auto b = weights(resumed.result.finalCheckpoint);
+        QCOMPARE(a.size(), b.size());
+        for (const auto& [name, t] : a)
+            QVERIFY2(at::equal(t, b.at(name)), name.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
