@@ -348,6 +348,24 @@ struct Pipeline {
         throw core::Error(options.recipeFile, ref, "no stage named \"" + name + "\"");
     }
 
+    std::unique_ptr<core::Transformer> freshModel(json config, uint64_t seed) const
+    {
+        config["vocab_size"] = tokenizer->vocabSize();
+        config["eos_token_id"] = eos;
+        torch::manual_seed(seed);
+        return std::make_unique<core::Transformer>(core::ModelConfig::fromJson(config, options.recipeFile),
+                                                   dtype, device);
+    }
+
+    // A stage with `init` starts from that model instead of the one the previous stage left.
+    void startFromInit(int index)
+    {
+        const auto& init = recipe.stages[size_t(index)].init;
+        if (!init.empty())
+            model = std::make_unique<core::Transformer>(
+                core::Transformer::load(resolveStage(init, "final").string(), dtype, device));
+    }
+
     std::map<std::string, at::Tensor> trainable()
     {
         std::map<std::string, at::Tensor> out;
@@ -523,6 +541,8 @@ struct Pipeline {
     bool pretrain(int index, int64_t start)
     {
         const auto& s = recipe.stages[size_t(index)].as<core::PretrainSettings>();
+        if (start == 0 && !s.model.empty())
+            model = freshModel(s.model, uint64_t(recipe.seed) + uint64_t(index));
         const auto problems = mix.problems(core::Split::Train, s.corpus_size, splitMix(uint64_t(recipe.seed) + 1));
         // Plain worked solutions, as a base model would meet them in its corpus: the chat
         // template arrives with SFT or RL, and pretraining does not spend most of each window on
@@ -772,14 +792,17 @@ struct Pipeline {
                                                   kept, metrics);
             if (stopRequested())
                 return false;
+            if (examples.empty())
+                throw core::Error(options.recipeFile, "stages." + recipe.stages[size_t(index)].name,
+                                  "the teacher got none of its " + std::to_string(int(metrics["rs/generated"])) +
+                                      " traces right and well-formed: nothing to distill");
             writeExamples(data, examples, kept);
             writeStageMetrics(index, metrics);
-            json config = s.student;
-            config["vocab_size"] = tokenizer->vocabSize();
-            config["eos_token_id"] = eos;
-            torch::manual_seed(uint64_t(recipe.seed) + uint64_t(index));
-            model = std::make_unique<core::Transformer>(
-                core::ModelConfig::fromJson(config, options.recipeFile), dtype, device);
+            // The student: a trained model named by init, or a new one of the student config.
+            if (recipe.stages[size_t(index)].init.empty())
+                model = freshModel(s.student, uint64_t(recipe.seed) + uint64_t(index));
+            else
+                startFromInit(index);
         }
         return sft(index, start, readExamples(data.string()), s.sft);
     }
@@ -1059,14 +1082,8 @@ struct Pipeline {
             model = std::make_unique<core::Transformer>(core::Transformer::load(checkpoint, dtype, device));
         else if (!recipe.model.path.empty())
             model = std::make_unique<core::Transformer>(core::Transformer::load(recipe.model.path, dtype, device));
-        else {
-            json config = recipe.model.config;
-            config["vocab_size"] = tokenizer->vocabSize();
-            config["eos_token_id"] = eos;
-            torch::manual_seed(uint64_t(recipe.seed));
-            model = std::make_unique<core::Transformer>(
-                core::ModelConfig::fromJson(config, options.recipeFile), dtype, device);
-        }
+        else
+            model = freshModel(recipe.model.config, uint64_t(recipe.seed));
     }
 };
 
@@ -1141,7 +1158,10 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
                     {"kind", std::string(core::stageKindName(st.kind))}, {"total", p.stageTotal(st)}});
             const bool trains = st.kind == core::StageKind::Pretrain || st.kind == core::StageKind::Sft ||
                                 st.kind == core::StageKind::Grpo || st.kind == core::StageKind::Distill;
-            if (!p.runStage(i, i == firstStage ? firstStep : 0)) {
+            const int64_t start = i == firstStage ? firstStep : 0;
+            if (start == 0 && st.kind != core::StageKind::Distill) // distill's teacher is the current model
+                p.startFromInit(i);
+            if (!p.runStage(i, start)) {
                 store.setStageStatus(p.run, i, "stopped");
                 result.status = "stopped";
                 p.emit({{"event", "stage_end"}, {"stage", st.name}, {"stage_index", i}, {"status", "stopped"}});

@@ -1,25 +1,38 @@
 #include "app/gui/main_window.h"
 
+#include "core/store/run_store.h"
+#include "widgets/annotation_panel.h"
+#include "widgets/curves_panel.h"
+#include "widgets/run_control.h"
 #include "widgets/runs_panel.h"
+#include "widgets/stage_editor.h"
+#include "widgets/trace_stepper.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace thinkbench::app {
 
 namespace {
 
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: every dock holds its panel
+constexpr int kLivePollMs = 1000;
 constexpr int kMaxRecent = 8;
 
 // Docks whose panel has not been built yet say what they will show.
@@ -33,11 +46,26 @@ QWidget* comingPanel(const QString& what)
     return label;
 }
 
+// The training CLI: beside the GUI (installed), one folder up (the build tree), or on PATH.
+QString findCli()
+{
+    const QDir here(QCoreApplication::applicationDirPath());
+    for (const QString& candidate : {here.filePath("thinkbench-cli"), here.filePath("../thinkbench-cli")})
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    return QStandardPaths::findExecutable("thinkbench-cli");
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , runs_(new widgets::RunsPanel)
+    , curves_(new widgets::CurvesPanel)
+    , stepper_(new widgets::TraceStepper)
+    , annotations_(new widgets::AnnotationPanel)
+    , stageEditor_(new widgets::StageEditor)
+    , runControl_(new widgets::RunControl)
     , messageBar_(new QLabel)
 {
     setObjectName("MainWindow");
@@ -56,20 +84,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     createMenus();
     addPanel("RunsDock", tr("Runs"), runs_, Qt::LeftDockWidgetArea);
-    addPanel("CurvesDock", tr("Curves"),
-             comingPanel(tr("Reward, accuracy, length, KL and expert-load curves of the "
-                            "selected runs.")),
-             Qt::RightDockWidgetArea);
-    addPanel("TracesDock", tr("Traces"),
-             comingPanel(tr("Step through a sample's reasoning, answer and reward parts.")),
-             Qt::RightDockWidgetArea);
-    addPanel("AnnotationsDock", tr("Annotations"),
-             comingPanel(tr("Label steps and spans of a trace.")), Qt::RightDockWidgetArea);
+    addPanel("CurvesDock", tr("Curves"), curves_, Qt::RightDockWidgetArea);
+    addPanel("TracesDock", tr("Traces"), stepper_, Qt::RightDockWidgetArea);
+    addPanel("AnnotationsDock", tr("Annotations"), annotations_, Qt::RightDockWidgetArea);
     addPanel("CompareDock", tr("Compare"),
              comingPanel(tr("Models side by side on the same prompt.")), Qt::RightDockWidgetArea);
-    addPanel("StagesDock", tr("Stages"),
-             comingPanel(tr("Edit a recipe's stages and start, stop or resume a run.")),
-             Qt::LeftDockWidgetArea);
+    addPanel("StagesDock", tr("Stages"), createStagesPanel(), Qt::LeftDockWidgetArea);
     addPanel("ChatDock", tr("Chat"), comingPanel(tr("Chat with a local model.")),
              Qt::RightDockWidgetArea);
     // Default layout: runs over stages on the left; curves over the trace, annotation, compare
@@ -83,10 +103,70 @@ MainWindow::MainWindow(QWidget* parent)
     resizeDocks({docks_[0], docks_[5]}, {420, 340}, Qt::Vertical);
     resizeDocks({docks_[1], docks_[2]}, {400, 360}, Qt::Vertical);
 
-    connect(runs_, &widgets::RunsPanel::databaseError, this,
-            [this](const QString& message) { showMessage(message, true); });
+    connectPanels();
     statusBar()->showMessage(tr("Ready"));
     restoreLayout();
+}
+
+MainWindow::~MainWindow()
+{
+    // The panels hold the store without owning it: detach them before it goes.
+    curves_->setStore(nullptr);
+    stepper_->setStore(nullptr);
+    annotations_->setStore(nullptr);
+}
+
+QWidget* MainWindow::createStagesPanel()
+{
+    stageEditor_->setRecipeDirectory(":/recipes");
+    stageEditor_->openRecipe(":/recipes/demo.toml");
+    runControl_->setCliPath(findCli());
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(stageEditor_);
+    splitter->addWidget(runControl_);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    return splitter;
+}
+
+void MainWindow::connectPanels()
+{
+    connect(runs_, &widgets::RunsPanel::databaseError, this,
+            [this](const QString& message) { showMessage(message, true); });
+    connect(runs_, &widgets::RunsPanel::runSelected, this, [this](qint64 run) {
+        curves_->setRuns({run});
+        runControl_->setResumeRun(run);
+    });
+    connect(curves_, &widgets::CurvesPanel::stepClicked, this, [this](qint64 run, qint64 step) {
+        stepper_->showStepSamples(run, step);
+        docks_[2]->raise();
+    });
+    annotations_->setStepper(stepper_);
+    connect(stageEditor_, &widgets::StageEditor::recipeChanged, this, &MainWindow::writeRecipeForRun);
+    connect(runControl_, &widgets::RunControl::runStarted, this, [this](qint64 run) {
+        runs_->refresh();
+        curves_->refresh();
+        QList<qint64> shown = curves_->runs();
+        if (!shown.contains(run))
+            curves_->setRuns(shown << run);
+    });
+    connect(runControl_, &widgets::RunControl::finished, this, [this](const QString& status) {
+        runs_->refresh();
+        statusBar()->showMessage(tr("Run %1").arg(status), 5000);
+    });
+}
+
+void MainWindow::writeRecipeForRun()
+{
+    const QString path = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
+                             .filePath(QStringLiteral("thinkbench-recipe-%1.toml")
+                                           .arg(QCoreApplication::applicationPid()));
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(stageEditor_->tomlText().toUtf8()) >= 0 &&
+        file.commit())
+        runControl_->setRecipePath(path);
+    else
+        showMessage(tr("Cannot write the recipe for the run to %1").arg(path), true);
 }
 
 QDockWidget* MainWindow::addPanel(const QString& objectName, const QString& title, QWidget* panel,
@@ -134,6 +214,35 @@ bool MainWindow::openDatabase(const QString& path)
 {
     if (!runs_->openDatabase(path))
         return false;
+    // Panels share one writable store (annotations are written); the runs panel keeps its own
+    // read-only view.
+    try {
+        auto store = std::make_unique<core::RunStore>(path.toStdString());
+        curves_->setStore(store.get());
+        stepper_->setStore(store.get());
+        annotations_->setStore(store.get());
+        store_ = std::move(store);
+    } catch (const std::exception& e) {
+        curves_->setStore(nullptr);
+        stepper_->setStore(nullptr);
+        annotations_->setStore(nullptr);
+        store_.reset();
+        showMessage(tr("%1 opened read-only: %2").arg(path, QString::fromStdString(e.what())), true);
+        return true;
+    }
+    curves_->setLiveInterval(kLivePollMs);
+    // The selected run, or else the latest, so the curves show something at once.
+    qint64 shown = runs_->currentRun();
+    if (shown <= 0) {
+        const auto all = store_->listRuns();
+        if (!all.empty())
+            shown = std::max_element(all.begin(), all.end(), [](const auto& a, const auto& b) {
+                        return a.id < b.id;
+                    })->id;
+    }
+    if (shown > 0)
+        curves_->setRuns({shown});
+    runControl_->setDatabasePath(path);
     messageBar_->hide();
     setWindowTitle(tr("ThinkBench — %1").arg(QFileInfo(path).fileName()));
     QSettings settings;

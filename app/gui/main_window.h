@@ -1,14 +1,26 @@
 #pragma once
 // The main window: one dock per panel, each with a unique objectName so the layout is saved in
-// QSettings and restored; the View menu toggles docks; File opens a run database.
+// QSettings and restored; the View menu toggles docks; File opens a run database, which every
+// panel then reads (and the annotation panel writes) through one shared run store.
 
 #include <QMainWindow>
+
+#include <memory>
 
 class QDockWidget;
 class QLabel;
 
+namespace thinkbench::core {
+class RunStore;
+}
+
 namespace thinkbench::widgets {
+class AnnotationPanel;
+class CurvesPanel;
+class RunControl;
 class RunsPanel;
+class StageEditor;
+class TraceStepper;
 }
 
 namespace thinkbench::app {
@@ -18,9 +30,15 @@ class MainWindow : public QMainWindow {
 
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     bool openDatabase(const QString& path);
     widgets::RunsPanel* runsPanel() const { return runs_; }
+    widgets::CurvesPanel* curvesPanel() const { return curves_; }
+    widgets::TraceStepper* traceStepper() const { return stepper_; }
+    widgets::AnnotationPanel* annotationPanel() const { return annotations_; }
+    widgets::StageEditor* stageEditor() const { return stageEditor_; }
+    widgets::RunControl* runControl() const { return runControl_; }
     QList<QDockWidget*> docks() const { return docks_; }
     void showMessage(const QString& text, bool error);
 
@@ -30,12 +48,22 @@ protected:
 private:
     QDockWidget* addPanel(const QString& objectName, const QString& title, QWidget* panel,
                           Qt::DockWidgetArea area);
+    QWidget* createStagesPanel();
+    void connectPanels();
+    // The recipe the editor shows, written where the training CLI can read it.
+    void writeRecipeForRun();
     void createMenus();
     void restoreLayout();
     void openDatabaseDialog();
     void updateRecentMenu();
 
+    std::unique_ptr<core::RunStore> store_;
     widgets::RunsPanel* runs_;
+    widgets::CurvesPanel* curves_;
+    widgets::TraceStepper* stepper_;
+    widgets::AnnotationPanel* annotations_;
+    widgets::StageEditor* stageEditor_;
+    widgets::RunControl* runControl_;
     QLabel* messageBar_;
     QList<QDockWidget*> docks_;
     QMenu* viewMenu_ = nullptr;

@@ -89,6 +89,7 @@ template <typename V> void PretrainSettings::visit(V& v)
     v.field("batch_size", batch_size, AtLeast{1});
     v.field("seq_len", seq_len, AtLeast{8});
     v.field("corpus_size", corpus_size, AtLeast{1});
+    v.field("model", model);
     v.group("optimizer", optimizer);
 }
 
@@ -203,6 +204,7 @@ template <typename V> void visitStage(V& v, StageSpec& stage)
 {
     v.field("checkpoint_every", stage.checkpoint_every, AtLeast{0});
     v.field("eval_every", stage.eval_every, AtLeast{0});
+    v.field("init", stage.init);
     std::visit([&](auto& settings) { settings.visit(v); }, stage.settings);
 }
 
@@ -526,6 +528,7 @@ void validateReferences(const Recipe& recipe, const std::string& file,
                 issues.push_back({file, stage.line, 1, path + "." + key,
                                   "\"" + value + "\" names no earlier stage"});
         };
+        checkRef(stage.init, "init");
         if (stage.kind == StageKind::Sft)
             checkRef(stage.as<SftSettings>().dataset, "dataset");
         if (stage.kind == StageKind::RejectionSampling)
@@ -533,13 +536,21 @@ void validateReferences(const Recipe& recipe, const std::string& file,
         if (stage.kind == StageKind::Distill) {
             const auto& distill = stage.as<DistillSettings>();
             checkRef(distill.teacher, "teacher");
-            if (!distill.student.contains("model_type"))
+            if (stage.init.empty() && !distill.student.contains("model_type"))
                 issues.push_back({file, stage.line, 1, path + ".student",
-                                  "the student needs a model_type (qwen2, llama or deepseek_v3)"});
+                                  "the student needs a model_type (qwen2, llama or deepseek_v3), "
+                                  "or name a trained student with init"});
         }
-        if (stage.kind == StageKind::Pretrain && !recipe.model.path.empty())
-            issues.push_back({file, stage.line, 1, path + ".kind",
-                              "pretrain needs a new model ([model] config), not a model path"});
+        if (stage.kind == StageKind::Pretrain) {
+            const auto& model = stage.as<PretrainSettings>().model;
+            if (!model.empty() && !model.contains("model_type"))
+                issues.push_back({file, stage.line, 1, path + ".model",
+                                  "the model needs a model_type (qwen2, llama or deepseek_v3)"});
+            if (model.empty() && !recipe.model.path.empty())
+                issues.push_back({file, stage.line, 1, path + ".kind",
+                                  "pretrain needs a new model ([model] config or the stage's model), "
+                                  "not a model path"});
+        }
         earlier.insert(stage.name);
     }
 }

@@ -50,6 +50,8 @@ struct PretrainSettings {
     int batch_size = 16;
     int seq_len = 256;
     int corpus_size = 4000; // generated worked solutions
+    // config.json fields of a new model to pretrain; empty: the recipe's [model.config]
+    nlohmann::json model = nlohmann::json::object();
     OptimizerSettings optimizer{.lr = 3e-3, .warmup_steps = 20};
 
     template <typename V> void visit(V& v);
@@ -110,7 +112,8 @@ struct RejectionSamplingSettings {
 
 struct DistillSettings {
     std::string teacher; // checkpoint folder or "stage:NAME"; empty: the current model
-    nlohmann::json student = nlohmann::json::object(); // HF config.json fields of the student
+    // config.json fields of a new student; or leave empty and name a trained one with `init`
+    nlohmann::json student = nlohmann::json::object();
     int prompts = 400;
     int k = 4;
     double temperature = 0.8;
@@ -140,6 +143,9 @@ struct StageSpec {
     std::string name;
     int checkpoint_every = 0; // steps; 0: only at the stage end
     int eval_every = 0;       // steps; 0: only at the stage end
+    // "stage:NAME" or a checkpoint folder: the stage starts from that model instead of the one
+    // the previous stage left (a distill student, a second model trained beside the first).
+    std::string init;
     std::variant<PretrainSettings, SftSettings, GrpoSettings, RejectionSamplingSettings,
                  DistillSettings, EvalSettings>
         settings;

@@ -2,7 +2,11 @@
 
 #include "app/gui/main_window.h"
 #include "core/store/run_store.h"
+#include "widgets/annotation_panel.h"
+#include "widgets/curves_panel.h"
 #include "widgets/runs_panel.h"
+#include "widgets/stage_editor.h"
+#include "widgets/trace_stepper.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -100,6 +104,86 @@ private slots:
         core::RunStore writer(path.toStdString());
         writer.createRun("live", "");
         QTRY_COMPARE_WITH_TIMEOUT(runs->runCount(), 3, 5000);
+    }
+
+    // A run written by the training CLI shows in the curves; a click on a GRPO step opens its
+    // sample in the trace stepper; the verdict given to it is in the database.
+    void trainedRunFlowsThroughCurvesStepperAndAnnotation()
+    {
+        const QString recipe = dir_.filePath("tiny.toml");
+        QFile file(recipe);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"(name = "tiny"
+seed = 3
+[model.config]
+model_type = "qwen2"
+hidden_size = 32
+intermediate_size = 64
+num_hidden_layers = 1
+num_attention_heads = 2
+num_key_value_heads = 1
+tie_word_embeddings = true
+[tokenizer]
+vocab_size = 300
+chat_template = "r1_zero"
+[[tasks]]
+name = "arithmetic"
+options = { digits = "1", ops = "+" }
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 3
+batch_size = 2
+seq_len = 32
+corpus_size = 40
+[[stages]]
+kind = "grpo"
+name = "rl"
+steps = 2
+prompts_per_step = 2
+group_size = 2
+max_new_tokens = 16
+)");
+        file.close();
+        const QString db = dir_.filePath("trained.sqlite");
+        QProcess train;
+        train.start(THINKBENCH_CLI, {"train", recipe, "--db", db});
+        QVERIFY(train.waitForFinished(120000));
+        QVERIFY2(train.exitCode() == 0, train.readAllStandardError().constData());
+
+        app::MainWindow window;
+        QVERIFY(window.openDatabase(db));
+        auto* curves = window.curvesPanel();
+        QCOMPARE(curves->runs(), QList<qint64>{1});
+        curves->setMetrics({"loss"});
+        QCOMPARE(curves->pointCount(1, "loss"), 5);
+
+        QSignalSpy opened(window.traceStepper(), &widgets::TraceStepper::traceOpened);
+        emit curves->stepClicked(1, 4); // the last GRPO step
+        QCOMPARE(opened.count(), 1);
+        const auto sample = window.traceStepper()->trace().sampleId;
+        QVERIFY(sample.has_value());
+        QVERIFY(!window.traceStepper()->trace().completion.isEmpty());
+
+        // A model this small writes no reasoning steps to label (tests/widgets/tst_trace.cpp
+        // labels steps): the analyst's verdict on the trace goes to the database.
+        const qint64 id = window.annotationPanel()->saveVerdict("flawed", "no reasoning yet");
+        QVERIFY(id > 0);
+        const core::RunStore reader(db.toStdString(), core::OpenMode::ReadOnly);
+        const auto stored = reader.annotationsForSample(*sample);
+        QCOMPARE(stored.size(), size_t(1));
+        QCOMPARE(stored.front().verdict, std::string("flawed"));
+        QCOMPARE(stored.front().note, std::string("no reasoning yet"));
+    }
+
+    void stageEditorOffersTheBuiltInRecipes()
+    {
+        app::MainWindow window;
+        const QStringList builtIn = window.stageEditor()->builtInRecipes();
+        for (const char* name : {"demo", "r1-zero", "distill-vs-rl", "grpo-hf"})
+            QVERIFY2(builtIn.contains(name), qPrintable(builtIn.join(' ')));
+        QVERIFY(window.stageEditor()->isValid());
+        QVERIFY(window.stageEditor()->stageCount() > 5); // the demo is open
     }
 
     void badFileShowsAClearMessage()

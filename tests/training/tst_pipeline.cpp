@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 
 using namespace thinkbench;
 
@@ -136,6 +137,72 @@ private slots:
         QVERIFY(std::filesystem::exists(dir.filePath("runs-runs/run-1/03-rs/data.jsonl").toStdString()));
         QCOMPARE(std::count(events.begin(), events.end(), "step") >= 10, true);
         QCOMPARE(events.back(), std::string("done"));
+    }
+
+    // distill-vs-rl's mechanics: a second, dense model pretrained in its own stage, then trained
+    // two ways from that same start (init): fine-tuned, and by GRPO.
+    void secondModelStartsTwoBranches()
+    {
+        std::string recipe = kRecipe;
+        recipe = recipe.substr(0, recipe.find("[[stages]]")) + R"(
+[[stages]]
+kind = "pretrain"
+name = "teacher"
+steps = 2
+batch_size = 2
+seq_len = 48
+corpus_size = 40
+
+[[stages]]
+kind = "pretrain"
+name = "student-base"
+steps = 2
+batch_size = 2
+seq_len = 48
+corpus_size = 40
+model = { model_type = "qwen2", hidden_size = 16, intermediate_size = 32, num_hidden_layers = 1, num_attention_heads = 2, num_key_value_heads = 1, tie_word_embeddings = true }
+
+[[stages]]
+kind = "sft"
+name = "distilled"
+init = "stage:student-base"
+examples = 4
+steps = 1
+batch_size = 2
+
+[[stages]]
+kind = "grpo"
+name = "rl-only"
+init = "stage:student-base"
+steps = 1
+prompts_per_step = 1
+group_size = 2
+max_new_tokens = 8
+beta = 0.0
+optimizer = { lr = 0.0 }
+)";
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        training::PipelineOptions options;
+        options.recipeFile = "branches.toml";
+        const auto result = training::runPipeline(recipe, store, options);
+        QCOMPARE(result.status, std::string("finished"));
+        const std::string runDir = dir.filePath("runs-runs/run-1/").toStdString();
+        const auto config = [&](const std::string& stage) {
+            std::ifstream in(runDir + stage + "/final/config.json");
+            return nlohmann::json::parse(in);
+        };
+        QCOMPARE(config("00-teacher")["model_type"].get<std::string>(), std::string("deepseek_v3"));
+        QCOMPARE(config("01-student-base")["model_type"].get<std::string>(), std::string("qwen2"));
+        QCOMPARE(config("02-distilled")["hidden_size"].get<int>(), 16);
+        // With lr 0 the RL branch ends where it started: the student base, not the distilled model.
+        const auto base = weights(runDir + "01-student-base/final");
+        const auto rl = weights(runDir + "03-rl-only/final");
+        const auto distilled = weights(runDir + "02-distilled/final");
+        for (const auto& [name, t] : base)
+            QVERIFY2(at::equal(t, rl.at(name)), name.c_str());
+        QVERIFY(!at::equal(base.at("model.norm.weight"), distilled.at("model.norm.weight")) ||
+                !at::equal(base.at("model.embed_tokens.weight"), distilled.at("model.embed_tokens.weight")));
     }
 
     void resumeMatchesUninterrupted()

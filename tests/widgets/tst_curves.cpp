@@ -1,0 +1,388 @@
+// The curves panel against a run store filled here: overlays, metric families, debiased EMA,
+// stage lines, live appends, zoom re-downsampling, CSV export, clicking a point, log scale and
+// outliers, and an offscreen screenshot.
+
+#include "core/store/run_store.h"
+#include "widgets/curves_panel.h"
+
+#include <qcustomplot.h>
+
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+using namespace thinkbench;
+using thinkbench::widgets::CurvesPanel;
+
+namespace {
+
+constexpr double kStepSeconds = 1.5;
+
+// Writes `values` as steps 1..n of `key`, with wall times kStepSeconds apart from the run start.
+void writeSeries(core::RunStore& store, int64_t run, const std::string& key,
+                 const std::vector<double>& values, int64_t firstStep = 1)
+{
+    const double start = store.run(run)->createdAt;
+    std::vector<core::MetricPoint> points;
+    for (size_t i = 0; i < values.size(); ++i) {
+        const int64_t step = firstStep + int64_t(i);
+        points.push_back(
+            {run, step > 10 ? 1 : 0, step, key, values[i], start + kStepSeconds * double(step)});
+    }
+    store.appendMetrics(points);
+}
+
+std::vector<double> ramp(int n, double from, double slope)
+{
+    std::vector<double> out;
+    for (int i = 0; i < n; ++i)
+        out.push_back(from + slope * i);
+    return out;
+}
+
+} // namespace
+
+class CurvesTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        QVERIFY(dir_.isValid());
+        const QString path = dir_.filePath(QStringLiteral("runs-%1.sqlite").arg(++storeCount_));
+        store_ = std::make_unique<core::RunStore>(path.toStdString());
+        runA_ = store_->createRun("alpha", "");
+        runB_ = store_->createRun("beta", "");
+        for (int64_t run : {runA_, runB_}) {
+            store_->beginStage(run, 0, "pretrain", "base", "{}");
+            store_->beginStage(run, 1, "grpo", "rl", "{}");
+        }
+        // Steps 1..10 belong to stage 0 ("base"), 11..20 to stage 1 ("rl").
+        writeSeries(*store_, runA_, "reward/mean", ramp(20, 0.1, 0.02));
+        writeSeries(*store_, runA_, "loss", ramp(20, 3.0, -0.1));
+        writeSeries(*store_, runA_, "length/mean", ramp(20, 40, 2));
+        writeSeries(*store_, runA_, "heldout/pass1", ramp(20, 0.0, 0.01));
+        writeSeries(*store_, runA_, "moe/layer1/load_cv", ramp(20, 0.5, -0.01));
+        writeSeries(*store_, runB_, "reward/mean", ramp(20, 0.2, 0.01));
+    }
+
+    void cleanup() { store_.reset(); }
+
+    void groupsMetricsIntoFamilies()
+    {
+        using F = CurvesPanel::Family;
+        QCOMPARE(CurvesPanel::metricFamily("reward/accuracy"), F::Reward);
+        QCOMPARE(CurvesPanel::metricFamily("accuracy"), F::Accuracy);
+        QCOMPARE(CurvesPanel::metricFamily("heldout/pass1"), F::Accuracy);
+        QCOMPARE(CurvesPanel::metricFamily("eval/cons_at_k"), F::Accuracy);
+        QCOMPARE(CurvesPanel::metricFamily("length/mean"), F::Length);
+        QCOMPARE(CurvesPanel::metricFamily("kl"), F::KlEntropyClip);
+        QCOMPARE(CurvesPanel::metricFamily("entropy"), F::KlEntropyClip);
+        QCOMPARE(CurvesPanel::metricFamily("clip/high"), F::KlEntropyClip);
+        QCOMPARE(CurvesPanel::metricFamily("moe/layer1/load_cv"), F::Experts);
+        QCOMPARE(CurvesPanel::metricFamily("loss"), F::Other);
+
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        QCOMPARE(panel.availableMetrics().size(), 5);
+        auto* list = panel.findChild<QListWidget*>(QStringLiteral("metricList"));
+        QVERIFY(list);
+        panel.setFamily(F::Experts);
+        QCOMPARE(list->count(), 1);
+        QCOMPARE(list->item(0)->text(), QStringLiteral("moe/layer1/load_cv"));
+        panel.setFamily(F::All);
+        QCOMPARE(list->count(), 5);
+        // With nothing chosen the headline metric is shown.
+        QCOMPARE(panel.metrics(), QStringList{QStringLiteral("reward/mean")});
+    }
+
+    void overlaysRunsAndMetrics()
+    {
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_, runB_});
+        panel.setMetrics({QStringLiteral("reward/mean"), QStringLiteral("loss")});
+        // beta has no loss: alpha × 2 metrics + beta × reward.
+        QCOMPARE(panel.seriesCount(), 3);
+        QCOMPARE(panel.plot()->graphCount(), 6); // raw + smoothed per series
+        QCOMPARE(panel.plot()->legend->itemCount(), 3);
+        QCOMPARE(panel.pointCount(runA_, QStringLiteral("loss")), 20);
+        QCOMPARE(panel.pointCount(runB_, QStringLiteral("reward/mean")), 20);
+        QCOMPARE(panel.pointCount(runB_, QStringLiteral("loss")), 0);
+        // One colour per run, shared by its metrics; the smoothed graphs carry the legend names.
+        QSet<QRgb> alpha, beta;
+        for (int i = 0; i < panel.plot()->graphCount(); ++i) {
+            const QCPGraph* graph = panel.plot()->graph(i);
+            if (graph->name().contains(QStringLiteral("alpha")))
+                alpha << graph->pen().color().rgb();
+            else if (graph->name().contains(QStringLiteral("beta")))
+                beta << graph->pen().color().rgb();
+        }
+        QCOMPARE(alpha.size(), 1);
+        QCOMPARE(beta.size(), 1);
+        QVERIFY(alpha != beta);
+
+        panel.setRuns({runB_});
+        QCOMPARE(panel.seriesCount(), 1);
+        QCOMPARE(panel.plot()->graphCount(), 2);
+    }
+
+    void smoothsWithDebiasedEma()
+    {
+        writeSeries(*store_, runA_, "custom", {1, 2, 3, 5});
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("custom")});
+        panel.setSmoothing(0.5);
+        const QVector<double> smoothed = panel.smoothedValues(runA_, QStringLiteral("custom"));
+        QCOMPARE(smoothed.size(), 4);
+        // last = 0.5, 1.25, 2.125, 3.5625; debiased by 1 - 0.5^n.
+        QCOMPARE(smoothed[0], 1.0);
+        QVERIFY(std::abs(smoothed[1] - 1.25 / 0.75) < 1e-12);
+        QVERIFY(std::abs(smoothed[2] - 2.125 / 0.875) < 1e-12);
+        QVERIFY(std::abs(smoothed[3] - 3.5625 / 0.9375) < 1e-12);
+        // A non-finite value passes through without disturbing the average.
+        const QVector<double> gap = CurvesPanel::debiasedEma({1, 2, std::nan(""), 3}, 0.5);
+        QVERIFY(std::isnan(gap[2]));
+        QVERIFY(std::abs(gap[3] - 2.125 / 0.875) < 1e-12);
+
+        panel.setSmoothing(0);
+        QCOMPARE(panel.smoothedValues(runA_, QStringLiteral("custom"))[2], 3.0);
+        panel.setSmoothing(5); // clamped
+        QCOMPARE(panel.smoothing(), 0.99);
+    }
+
+    void drawsStageBoundaries()
+    {
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_, runB_});
+        // Both runs start their stages at the same steps: one line each.
+        QCOMPARE(panel.stageLineCount(), 2);
+        QCOMPARE(panel.stageLabels(), (QStringList{QStringLiteral("base"), QStringLiteral("rl")}));
+        auto* line =
+            qobject_cast<QCPItemStraightLine*>(panel.plot()->item(panel.plot()->itemCount() - 2));
+        QVERIFY(line);
+        QCOMPARE(line->point1->coords().x(), 11.0);
+
+        // In time each run's stages began at their own moment: a line per run and stage.
+        panel.setXAxis(CurvesPanel::XAxis::WallTime);
+        QCOMPARE(panel.stageLineCount(), 4);
+        QVERIFY(panel.plot()->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>());
+        panel.setXAxis(CurvesPanel::XAxis::RelativeTime);
+        QCOMPARE(panel.xValues(runA_, QStringLiteral("reward/mean")).first(), kStepSeconds);
+    }
+
+    void appendsOnlyNewPointsLive()
+    {
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("reward/mean")});
+        QCOMPARE(panel.pointCount(runA_, QStringLiteral("reward/mean")), 20);
+        const QVector<double> before = panel.smoothedValues(runA_, QStringLiteral("reward/mean"));
+
+        panel.refresh(); // nothing new
+        QCOMPARE(panel.pointCount(runA_, QStringLiteral("reward/mean")), 20);
+
+        // Another connection writes five more steps, as the training process would.
+        core::RunStore writer(store_->path());
+        writeSeries(writer, runA_, "reward/mean", ramp(5, 0.6, 0.05), 21);
+        panel.refresh();
+        QCOMPARE(panel.pointCount(runA_, QStringLiteral("reward/mean")), 25);
+        const QVector<double> x = panel.xValues(runA_, QStringLiteral("reward/mean"));
+        QCOMPARE(x.last(), 25.0);
+        // Earlier points untouched, the EMA continued as if computed in one pass.
+        const QVector<double> after = panel.smoothedValues(runA_, QStringLiteral("reward/mean"));
+        QCOMPARE(after.mid(0, 20), before);
+        const QVector<double> whole = CurvesPanel::debiasedEma(
+            panel.rawValues(runA_, QStringLiteral("reward/mean")), panel.smoothing());
+        for (int i = 0; i < whole.size(); ++i)
+            QVERIFY(std::abs(whole[i] - after[i]) < 1e-12);
+
+        // The poll timer picks up writes by itself.
+        panel.setLiveInterval(50);
+        QCOMPARE(panel.liveInterval(), 50);
+        writeSeries(writer, runA_, "reward/mean", {0.9}, 26);
+        QTRY_COMPARE(panel.pointCount(runA_, QStringLiteral("reward/mean")), 26);
+        panel.setLiveInterval(0);
+    }
+
+    void zoomRereadsTheVisibleRange()
+    {
+        std::vector<double> values(50000);
+        for (size_t i = 0; i < values.size(); ++i)
+            values[i] = std::sin(double(i) / 300.0) + (i % 997 == 0 ? 5 : 0);
+        writeSeries(*store_, runA_, "long", values);
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("long")});
+        const int coarse = panel.pointCount(runA_, QStringLiteral("long"));
+        QVERIFY2(coarse < 10000, qPrintable(QString::number(coarse)));
+        QCOMPARE(panel.rawValues(runA_, QStringLiteral("long")).first(), values.front());
+
+        panel.setXRange(1000, 1500);
+        const QVector<double> x = panel.xValues(runA_, QStringLiteral("long"));
+        const auto inRange =
+            std::count_if(x.begin(), x.end(), [](double v) { return v >= 1000 && v <= 1500; });
+        QCOMPARE(int(inRange), 501);                   // every step of the visible range
+        QVERIFY(x.first() < 1000 && x.last() > 49000); // the rest stays, coarse, for panning
+
+        panel.resetView();
+        QCOMPARE(panel.pointCount(runA_, QStringLiteral("long")), coarse);
+    }
+
+    void exportsCsv()
+    {
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("loss")});
+        panel.setSmoothing(0);
+        const QString path = dir_.filePath(QStringLiteral("curves.csv"));
+        QVERIFY(panel.exportCsv(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 21);
+        QCOMPARE(lines[0], QStringLiteral("step,time,run,metric,raw,smoothed"));
+        const QStringList third = lines[3].split(',');
+        QCOMPARE(third.size(), 6);
+        QCOMPARE(third[0], QStringLiteral("3"));
+        QVERIFY(std::abs(third[1].toDouble() - (store_->run(runA_)->createdAt + 3 * kStepSeconds)) <
+                1e-3);
+        QCOMPARE(third[2].toLongLong(), runA_);
+        QCOMPARE(third[3], QStringLiteral("loss"));
+        QCOMPARE(third[4].toDouble(), 2.8);
+        QCOMPARE(third[5].toDouble(), 2.8);
+
+        const QString png = dir_.filePath(QStringLiteral("curves.png"));
+        QVERIFY(panel.exportPng(png, 640, 400));
+        QCOMPARE(QImage(png).width(), 640);
+    }
+
+    void clickingAPointEmitsItsStep()
+    {
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("length/mean")});
+        panel.resize(900, 500);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.resetView();
+        panel.plot()->replot();
+        QSignalSpy clicked(&panel, &CurvesPanel::stepClicked);
+        QCPGraph* raw = panel.plot()->graph(0);
+        const QPointF at = raw->coordsToPixels(7, 40 + 2 * 6); // step 7
+        QTest::mouseClick(panel.plot(), Qt::LeftButton, {}, at.toPoint());
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.first().at(0).toLongLong(), runA_);
+        QCOMPARE(clicked.first().at(1).toLongLong(), 7);
+
+        // Far from every curve: nothing.
+        QTest::mouseClick(panel.plot(), Qt::LeftButton, {},
+                          raw->coordsToPixels(7, 40 + 2 * 6 + 15).toPoint());
+        QCOMPARE(clicked.count(), 1);
+
+        panel.setCursorX(7);
+        QVERIFY2(panel.readout().contains(QStringLiteral("step 7")), qPrintable(panel.readout()));
+        QVERIFY(panel.readout().contains(QStringLiteral("52")));
+    }
+
+    void logScaleAndOutliers()
+    {
+        std::vector<double> values = ramp(100, 1, 0.01);
+        values[50] = 1000; // one spike
+        writeSeries(*store_, runA_, "spiky", values);
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("spiky")});
+        QVERIFY(panel.plot()->yAxis->range().upper >= 1000);
+
+        panel.setIgnoreOutliers(true);
+        QVERIFY(panel.ignoreOutliers());
+        QVERIFY2(panel.plot()->yAxis->range().upper < 3,
+                 qPrintable(QString::number(panel.plot()->yAxis->range().upper)));
+        panel.setIgnoreOutliers(false);
+        QVERIFY(panel.plot()->yAxis->range().upper >= 1000);
+
+        panel.setLogScale(true);
+        QVERIFY(panel.logScale());
+        QCOMPARE(panel.plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QVERIFY(panel.plot()->yAxis->range().lower > 0);
+        QVERIFY(panel.plot()->yAxis->ticker().dynamicCast<QCPAxisTickerLog>());
+        panel.setLogScale(false);
+        QCOMPARE(panel.plot()->yAxis->scaleType(), QCPAxis::stLinear);
+    }
+
+    void rendersToPng()
+    {
+        // Two runs of a three-stage pipeline, loss and reward, noisy enough for smoothing to show.
+        core::RunStore store(dir_.filePath(QStringLiteral("shot.sqlite")).toStdString());
+        std::mt19937 rng(7);
+        std::normal_distribution<double> noise(0, 1);
+        QList<qint64> runs;
+        for (int r = 0; r < 2; ++r) {
+            const int64_t run = store.createRun(r == 0 ? "r1-zero" : "r1-cold-start", "");
+            runs << run;
+            const double start = store.run(run)->createdAt;
+            const char* stages[][2] = {
+                {"pretrain", "base"}, {"sft", "cold-start"}, {"grpo", "reasoning-rl"}};
+            for (int s = 0; s < 3; ++s)
+                store.beginStage(run, s, stages[s][0], stages[s][1], "{}");
+            std::vector<core::MetricPoint> points;
+            for (int64_t step = 1; step <= 400; ++step) {
+                const int stage = step <= 150 ? 0 : step <= 220 ? 1 : 2;
+                const double t = start + 2.0 * double(step);
+                const double loss =
+                    0.6 + 2.2 * std::exp(-double(step) / (70.0 + 30 * r)) + 0.08 * noise(rng);
+                points.push_back({run, stage, step, "loss", loss, t});
+                if (stage == 2) {
+                    const double x = double(step - 220);
+                    const double reward =
+                        0.15 + (0.55 + 0.1 * r) * (1 - std::exp(-x / 60)) + 0.06 * noise(rng);
+                    points.push_back({run, stage, step, "reward/mean", reward, t});
+                }
+            }
+            store.appendMetrics(points);
+        }
+        CurvesPanel panel;
+        panel.resize(1000, 560);
+        panel.setStore(&store);
+        panel.setRuns(runs);
+        panel.setMetrics({QStringLiteral("loss"), QStringLiteral("reward/mean")});
+        panel.setSmoothing(0.8);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.resetView();
+        panel.setCursorX(300);
+        QTest::qWait(50); // lets the readout's new height reach the layout
+        panel.plot()->replot();
+        QCOMPARE(panel.stageLineCount(), 3);
+        const QString dir = THINKBENCH_SOURCE_DIR "/docs/screenshots";
+        QDir().mkpath(dir);
+        QVERIFY(panel.grab().save(dir + QStringLiteral("/curves_panel.png")));
+    }
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<core::RunStore> store_;
+    int64_t runA_ = 0;
+    int64_t runB_ = 0;
+    int storeCount_ = 0;
+};
+
+QTEST_MAIN(CurvesTest)
+#include "tst_curves.moc"
