@@ -1,12 +1,18 @@
 // thinkbench: the desktop workbench. Usage: thinkbench [--lang zh_CN] [RUN_DATABASE]
+// Headless plots for reports: thinkbench RUN_DATABASE --plot out.png --metrics a,b [--run N]
+// (with QT_QPA_PLATFORM=offscreen on a machine without a display).
 
 #include "app/gui/main_window.h"
+#include "core/store/run_store.h"
+#include "widgets/curves_panel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
@@ -23,6 +29,12 @@ int main(int argc, char** argv)
     QCommandLineOption lang("lang", QApplication::translate("main", "Interface language, e.g. zh_CN"),
                             "locale");
     parser.addOption(lang);
+    QCommandLineOption plot("plot", QApplication::translate("main", "Write the curves of a run to a PNG and exit"),
+                            "png");
+    QCommandLineOption metrics("metrics", QApplication::translate("main", "Metrics to plot, comma-separated"),
+                               "keys", "reward/mean,accuracy");
+    QCommandLineOption run("run", QApplication::translate("main", "Run to plot (default: the latest)"), "id");
+    parser.addOptions({plot, metrics, run});
     parser.addPositionalArgument("database",
                                  QApplication::translate("main", "Run database to open"));
     parser.process(app);
@@ -33,6 +45,32 @@ int main(int argc, char** argv)
         QApplication::installTranslator(&ours);
     if (qt.load(locale, "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qt);
+
+    if (parser.isSet(plot)) {
+        if (parser.positionalArguments().isEmpty())
+            parser.showHelp(1);
+        try {
+            thinkbench::core::RunStore store(parser.positionalArguments().first().toStdString(),
+                                            thinkbench::core::OpenMode::ReadOnly);
+            qint64 shown = parser.value(run).toLongLong();
+            for (const auto& info : store.listRuns())
+                if (!parser.isSet(run))
+                    shown = std::max<qint64>(shown, info.id);
+            thinkbench::widgets::CurvesPanel curves;
+            curves.setStore(&store);
+            curves.setRuns({shown});
+            curves.setMetrics(parser.value(metrics).split(',', Qt::SkipEmptyParts));
+            if (!curves.exportPng(parser.value(plot), 1200, 600)) {
+                std::fprintf(stderr, "cannot write %s\n", qPrintable(parser.value(plot)));
+                return 1;
+            }
+            curves.setStore(nullptr);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            return 1;
+        }
+        return 0;
+    }
 
     thinkbench::app::MainWindow window;
     if (!parser.positionalArguments().isEmpty())

@@ -2,6 +2,8 @@
 
 #include "core/store/run_store.h"
 #include "widgets/annotation_panel.h"
+#include "widgets/chat_panel.h"
+#include "widgets/compare_panel.h"
 #include "widgets/curves_panel.h"
 #include "widgets/run_control.h"
 #include "widgets/runs_panel.h"
@@ -35,17 +37,6 @@ constexpr int kLayoutVersion = 2; // 2: every dock holds its panel
 constexpr int kLivePollMs = 1000;
 constexpr int kMaxRecent = 8;
 
-// Docks whose panel has not been built yet say what they will show.
-QWidget* comingPanel(const QString& what)
-{
-    auto* label = new QLabel(what);
-    label->setWordWrap(true);
-    label->setAlignment(Qt::AlignCenter);
-    label->setEnabled(false);
-    label->setMargin(12);
-    return label;
-}
-
 // The training CLI: beside the GUI (installed), one folder up (the build tree), or on PATH.
 QString findCli()
 {
@@ -66,6 +57,8 @@ MainWindow::MainWindow(QWidget* parent)
     , annotations_(new widgets::AnnotationPanel)
     , stageEditor_(new widgets::StageEditor)
     , runControl_(new widgets::RunControl)
+    , compare_(new widgets::ComparePanel)
+    , chat_(new widgets::ChatPanel)
     , messageBar_(new QLabel)
 {
     setObjectName("MainWindow");
@@ -87,11 +80,9 @@ MainWindow::MainWindow(QWidget* parent)
     addPanel("CurvesDock", tr("Curves"), curves_, Qt::RightDockWidgetArea);
     addPanel("TracesDock", tr("Traces"), stepper_, Qt::RightDockWidgetArea);
     addPanel("AnnotationsDock", tr("Annotations"), annotations_, Qt::RightDockWidgetArea);
-    addPanel("CompareDock", tr("Compare"),
-             comingPanel(tr("Models side by side on the same prompt.")), Qt::RightDockWidgetArea);
+    addPanel("CompareDock", tr("Compare"), compare_, Qt::RightDockWidgetArea);
     addPanel("StagesDock", tr("Stages"), createStagesPanel(), Qt::LeftDockWidgetArea);
-    addPanel("ChatDock", tr("Chat"), comingPanel(tr("Chat with a local model.")),
-             Qt::RightDockWidgetArea);
+    addPanel("ChatDock", tr("Chat"), chat_, Qt::RightDockWidgetArea);
     // Default layout: runs over stages on the left; curves over the trace, annotation, compare
     // and chat tabs on the right. A saved layout replaces it.
     tabifyDockWidget(docks_[2], docks_[3]);
@@ -111,9 +102,15 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow()
 {
     // The panels hold the store without owning it: detach them before it goes.
-    curves_->setStore(nullptr);
-    stepper_->setStore(nullptr);
-    annotations_->setStore(nullptr);
+    setPanelStore(nullptr);
+}
+
+void MainWindow::setPanelStore(core::RunStore* store)
+{
+    curves_->setStore(store);
+    stepper_->setStore(store);
+    annotations_->setStore(store);
+    compare_->setStore(store);
 }
 
 QWidget* MainWindow::createStagesPanel()
@@ -142,6 +139,12 @@ void MainWindow::connectPanels()
         docks_[2]->raise();
     });
     annotations_->setStepper(stepper_);
+    const auto openTrace = [this](const widgets::TraceSample& sample) {
+        stepper_->openTrace(sample);
+        docks_[2]->raise();
+    };
+    connect(compare_, &widgets::ComparePanel::openTraceRequested, this, openTrace);
+    connect(chat_, &widgets::ChatPanel::openTraceRequested, this, openTrace);
     connect(stageEditor_, &widgets::StageEditor::recipeChanged, this, &MainWindow::writeRecipeForRun);
     connect(runControl_, &widgets::RunControl::runStarted, this, [this](qint64 run) {
         runs_->refresh();
@@ -218,14 +221,10 @@ bool MainWindow::openDatabase(const QString& path)
     // read-only view.
     try {
         auto store = std::make_unique<core::RunStore>(path.toStdString());
-        curves_->setStore(store.get());
-        stepper_->setStore(store.get());
-        annotations_->setStore(store.get());
+        setPanelStore(store.get());
         store_ = std::move(store);
     } catch (const std::exception& e) {
-        curves_->setStore(nullptr);
-        stepper_->setStore(nullptr);
-        annotations_->setStore(nullptr);
+        setPanelStore(nullptr);
         store_.reset();
         showMessage(tr("%1 opened read-only: %2").arg(path, QString::fromStdString(e.what())), true);
         return true;

@@ -16,6 +16,8 @@ class RunStore;
 
 namespace thinkbench::widgets {
 class AnnotationPanel;
+class ChatPanel;
+class ComparePanel;
 class CurvesPanel;
 class RunControl;
 class RunsPanel;
@@ -39,6 +41,8 @@ public:
     widgets::AnnotationPanel* annotationPanel() const { return annotations_; }
     widgets::StageEditor* stageEditor() const { return stageEditor_; }
     widgets::RunControl* runControl() const { return runControl_; }
+    widgets::ComparePanel* comparePanel() const { return compare_; }
+    widgets::ChatPanel* chatPanel() const { return chat_; }
     QList<QDockWidget*> docks() const { return docks_; }
     void showMessage(const QString& text, bool error);
 
@@ -50,6 +54,7 @@ private:
                           Qt::DockWidgetArea area);
     QWidget* createStagesPanel();
     void connectPanels();
+    void setPanelStore(core::RunStore* store);
     // The recipe the editor shows, written where the training CLI can read it.
     void writeRecipeForRun();
     void createMenus();
@@ -64,6 +69,8 @@ private:
     widgets::AnnotationPanel* annotations_;
     widgets::StageEditor* stageEditor_;
     widgets::RunControl* runControl_;
+    widgets::ComparePanel* compare_;
+    widgets::ChatPanel* chat_;
     QLabel* messageBar_;
     QList<QDockWidget*> docks_;
     QMenu* viewMenu_ = nullptr;

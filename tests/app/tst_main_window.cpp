@@ -199,7 +199,7 @@ max_new_tokens = 16
         QCOMPARE(errors.count(), 1);
         QVERIFY2(window.runsPanel()->errorText().contains("not a ThinkBench run database"),
                  qPrintable(window.runsPanel()->errorText()));
-        auto* bar = window.findChild<QLabel*>("messageBar");
+        auto* bar = window.centralWidget()->findChild<QLabel*>("messageBar");
         QVERIFY(bar && !bar->isHidden());
         QVERIFY(bar->text().contains("notes.txt"));
     }

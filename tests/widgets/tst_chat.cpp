@@ -1,0 +1,216 @@
+// The chat panel against a tiny random-weight model saved here as a Hugging Face folder (a BPE
+// tokenizer trained on R1-style text, DeepSeek-R1 chat tokens): the model loads on its worker
+// thread, replies stream in over two turns with reasoning apart from the answer and tok/s shown,
+// Stop cancels mid-stream, a bad folder's error names the file, and a screenshot.
+
+// Torch before Qt: Qt's `slots` macro breaks torch headers.
+#include <torch/torch.h>
+
+#include "core/model/transformer.h"
+#include "core/tokenizer/bpe_trainer.h"
+#include "core/tokenizer/tokenizer.h"
+#include "widgets/chat_panel.h"
+
+#include <QToolButton>
+#include <QtTest>
+
+using namespace thinkbench;
+using widgets::ChatPanel;
+using widgets::GenerationOutcome;
+
+namespace {
+
+// No tokenizer_config.json and no eos_token_id: the model never stops early, every reply runs
+// to its token limit (or Stop).
+void makeModel(const QString& dir)
+{
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i)
+        texts.push_back("<think>Let me add " + std::to_string(i) + " and " + std::to_string(i * 7) +
+                        ". Wait, check it again.</think> The answer is " + std::to_string(i * 8) +
+                        ".\n");
+    core::BpeTrainerOptions options;
+    options.vocabSize = 320;
+    options.specialTokens = {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>",
+                             "<｜Assistant｜>"};
+    const core::Tokenizer tokenizer = core::trainByteLevelBpe(texts, options);
+    torch::manual_seed(11);
+    const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
+                                                     {"vocab_size", tokenizer.vocabSize()},
+                                                     {"hidden_size", 32},
+                                                     {"intermediate_size", 64},
+                                                     {"num_hidden_layers", 2},
+                                                     {"num_attention_heads", 4},
+                                                     {"num_key_value_heads", 2},
+                                                     {"tie_word_embeddings", true},
+                                                     {"max_position_embeddings", 32768}},
+                                                    "tiny");
+    core::Transformer model(config, at::kFloat, at::kCPU);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& [name, t] : model.namedParameters())
+            if (name.find("norm") == std::string::npos)
+                t.normal_(0, 0.3);
+    }
+    QVERIFY(QDir().mkpath(dir));
+    model.save(dir.toStdString());
+    tokenizer.save(QDir(dir).filePath(QStringLiteral("tokenizer.json")).toStdString());
+}
+
+} // namespace
+
+class TestChat : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir tmp_;
+    QString model_;
+
+    void load(ChatPanel& panel)
+    {
+        QSignalSpy loaded(&panel, &ChatPanel::modelLoaded);
+        QSignalSpy failed(&panel, &ChatPanel::modelFailed);
+        panel.loadModel(model_);
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, 30000);
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QVERIFY(panel.isLoaded());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(tmp_.isValid());
+        model_ = tmp_.filePath(QStringLiteral("tiny-r1"));
+        makeModel(model_);
+    }
+
+    void streamsRepliesOverTurns()
+    {
+        ChatPanel panel;
+        panel.resize(900, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        load(panel);
+        QVERIFY(!panel.send(QStringLiteral("   "))); // nothing to send
+
+        panel.setSettings(
+            {.temperature = 1.0, .topP = 1.0, .maxNewTokens = 120, .thinkBudget = 40, .seed = 7});
+        QSignalSpy streamed(&panel, &ChatPanel::replyStreamed);
+        QSignalSpy finished(&panel, &ChatPanel::replyFinished);
+        QVERIFY(panel.send(QStringLiteral("What is 2 plus 3?")));
+        QVERIFY(panel.busy());
+        QVERIFY(!panel.send(QStringLiteral("again"))); // one reply at a time
+        const QString atSend = panel.transcript();
+        QVERIFY(atSend.contains(QStringLiteral("What is 2 plus 3?")));
+        QCOMPARE(panel.speedText(), QStringLiteral("Generating…"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        QVERIFY(streamed.count() >= 1);
+        QVERIFY(!panel.busy());
+        const auto first = finished.first().first().value<GenerationOutcome>();
+        QCOMPARE(first.finishReason, QStringLiteral("length"));
+        QCOMPARE(first.tokens, 120); // no EOS in this model: the limit ends it
+        // The DeepSeek-R1 template opens the thought; the budget closes it after 40 tokens.
+        QVERIFY(first.promptOpensThinking);
+        QVERIFY(first.reasoningTokens >= 40);
+        QVERIFY(!first.reasoning.isEmpty());
+        QVERIFY(first.text.contains(QStringLiteral("</think>")));
+        QVERIFY(!first.reasoning.contains(QStringLiteral("</think>")));
+        QVERIFY(first.tokensPerSecond > 0);
+        QVERIFY(panel.transcript().size() > atSend.size());
+        QVERIFY(panel.transcript().contains(first.reasoning));
+        QVERIFY(panel.speedText().contains(QStringLiteral("tok/s")));
+        QVERIFY(panel.speedText().startsWith(QStringLiteral("120 token")));
+
+        // The reasoning folds away under its toggle and comes back.
+        auto* section = panel.findChild<widgets::ReasoningSection*>();
+        QVERIFY(section && section->isVisible() && !section->isCollapsed());
+        auto* toggle = section->findChild<QToolButton*>();
+        QVERIFY(toggle->text().startsWith(QStringLiteral("Reasoning")));
+        toggle->click();
+        QVERIFY(section->isCollapsed());
+        QVERIFY(!section->findChild<widgets::StreamText*>()->isVisible());
+        toggle->click();
+        QVERIFY(!section->isCollapsed());
+        QVERIFY(section->findChild<widgets::StreamText*>()->isVisible());
+
+        // The second turn carries the first in its prompt.
+        QVERIFY(panel.send(QStringLiteral("And 4 plus 4?")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        QCOMPARE(panel.replyCount(), 2);
+        const auto second = finished.last().first().value<GenerationOutcome>();
+        QVERIFY(second.prompt.contains(QStringLiteral("What is 2 plus 3?")));
+        QVERIFY(second.prompt.contains(QStringLiteral("And 4 plus 4?")));
+        QVERIFY(panel.transcript().contains(QStringLiteral("And 4 plus 4?")));
+
+        // Open in trace stepper: the reply as a trace, tokens and log-probs included.
+        QSignalSpy traces(&panel, &ChatPanel::openTraceRequested);
+        QToolButton* open = nullptr;
+        for (auto* button : panel.findChildren<QToolButton*>())
+            if (button->text() == QStringLiteral("Open in trace stepper") && button->isVisible())
+                open = button;
+        QVERIFY(open);
+        open->click();
+        QCOMPARE(traces.count(), 1);
+        const auto trace = traces.first().first().value<widgets::TraceSample>();
+        QCOMPARE(trace.completion, second.text);
+        QCOMPARE(trace.tokens.size(), second.tokens);
+        QCOMPARE(trace.tokenLogprobs.size(), second.tokens);
+        QVERIFY(trace.promptOpensThinking);
+
+        const QString out = THINKBENCH_BINARY_DIR "/screenshots";
+        QVERIFY(QDir().mkpath(out));
+        QVERIFY(panel.grab().save(out + QStringLiteral("/chat_panel.png")));
+    }
+
+    void stopCancelsMidStream()
+    {
+        ChatPanel panel;
+        load(panel);
+        panel.setSettings({.temperature = 1.0, .topP = 1.0, .maxNewTokens = 20000, .seed = 1});
+        QSignalSpy streamed(&panel, &ChatPanel::replyStreamed);
+        QSignalSpy finished(&panel, &ChatPanel::replyFinished);
+        QVERIFY(panel.send(QStringLiteral("Count to a million.")));
+        QTRY_VERIFY_WITH_TIMEOUT(streamed.count() >= 2, 30000);
+        const QString midway = panel.transcript();
+        panel.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
+        const auto outcome = finished.first().first().value<GenerationOutcome>();
+        QCOMPARE(outcome.finishReason, QStringLiteral("cancelled"));
+        QVERIFY(outcome.tokens > 0);
+        QVERIFY(outcome.tokens < 20000);
+        QVERIFY(panel.transcript().size() >= midway.size());
+        QVERIFY(!panel.busy());
+        // The conversation goes on after a Stop.
+        panel.setSettings({.maxNewTokens = 8});
+        QVERIFY(panel.send(QStringLiteral("Short, please.")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 30000);
+    }
+
+    void badFolderNamesTheFile()
+    {
+        const QString bad = tmp_.filePath(QStringLiteral("broken"));
+        QVERIFY(QDir().mkpath(bad));
+        for (const char* name : {"config.json", "tokenizer.json"})
+            QVERIFY(QFile::copy(QDir(model_).filePath(QLatin1String(name)),
+                                QDir(bad).filePath(QLatin1String(name))));
+        QFile weights(QDir(bad).filePath(QStringLiteral("model.safetensors")));
+        QVERIFY(weights.open(QIODevice::WriteOnly));
+        weights.write("not safetensors");
+        weights.close();
+
+        ChatPanel panel;
+        QSignalSpy failed(&panel, &ChatPanel::modelFailed);
+        panel.loadModel(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() == 1, 30000);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains(QStringLiteral("model.safetensors")), qPrintable(message));
+        QCOMPARE(panel.errorText(), message);
+        QVERIFY(!panel.isLoaded());
+        QVERIFY(!panel.send(QStringLiteral("hello")));
+    }
+};
+
+QTEST_MAIN(TestChat)
+#include "tst_chat.moc"

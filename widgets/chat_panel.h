@@ -1,0 +1,158 @@
+#pragma once
+// The chat panel: load a model folder, chat with the model's template over several turns, the
+// reply streaming in with its reasoning in a collapsible section above the answer, tok/s, the
+// sampling settings and think budget at hand, Stop. Each finished reply opens in the trace
+// stepper. The model runs on a ModelWorker's thread.
+
+#include "widgets/model_worker.h"
+#include "widgets/trace_stepper.h"
+
+#include <QTextEdit>
+#include <QWidget>
+
+#include <vector>
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QScrollArea;
+class QSpinBox;
+class QToolButton;
+class QVBoxLayout;
+
+namespace thinkbench::widgets {
+
+// Temperature, top-p, max new tokens, seed and think budget in one row; shared by the chat and
+// comparison panels.
+class SamplingBar : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit SamplingBar(QWidget* parent = nullptr);
+    SamplingSettings settings() const;
+    void setSettings(const SamplingSettings& settings);
+
+private:
+    QDoubleSpinBox* temperature_;
+    QDoubleSpinBox* topP_;
+    QSpinBox* maxNewTokens_;
+    QSpinBox* seed_;
+    QSpinBox* thinkBudget_;
+};
+
+// Read-only text that grows with its content instead of scrolling, wrapping anywhere (a
+// random-weight model's "words" can be wider than the view), for text streamed into a list.
+class StreamText : public QTextEdit {
+    Q_OBJECT
+
+public:
+    explicit StreamText(QWidget* parent = nullptr);
+    // Appends when `text` extends what is shown (the common case while streaming), else replaces.
+    void setStreamText(const QString& text);
+    QString streamText() const { return text_; }
+
+private:
+    QString text_;
+};
+
+// Reasoning under a toggle that folds it away: the collapsible section of a reply.
+class ReasoningSection : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ReasoningSection(QWidget* parent = nullptr);
+    void setReasoning(const QString& text, int tokens);
+    QString reasoning() const;
+    bool isCollapsed() const;
+    void setCollapsed(bool collapsed);
+
+private:
+    void updateToggle();
+
+    QToolButton* toggle_;
+    QWidget* body_;
+    StreamText* text_;
+    int tokens_ = 0;
+    bool collapsed_ = false;
+};
+
+class ChatPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ChatPanel(QWidget* parent = nullptr);
+
+    // Loads in the background; modelLoaded or modelFailed follows.
+    void loadModel(const QString& folder);
+    bool isLoaded() const { return worker_->isLoaded(); }
+    bool busy() const { return worker_->busy(); }
+    SamplingSettings settings() const;
+    void setSettings(const SamplingSettings& settings);
+
+    // The conversation as plain text, reasoning included.
+    QString transcript() const;
+    // What the tok/s line shows now.
+    QString speedText() const;
+    // The last error shown in the message bar; empty when none.
+    QString errorText() const;
+    int replyCount() const { return static_cast<int>(replies_.size()); }
+    // The reply `index` as a trace; empty until that reply finished.
+    TraceSample trace(int index) const;
+
+public slots:
+    // Sends a user message; false while a reply streams, without a model, or for empty text.
+    bool send(const QString& text);
+    void stop();
+    void newChat();
+
+signals:
+    void modelLoaded(const QString& folder);
+    void modelFailed(const QString& message);
+    void replyStreamed();
+    void replyFinished(const thinkbench::widgets::GenerationOutcome& outcome);
+    // "Open in trace stepper" on a reply.
+    void openTraceRequested(const thinkbench::widgets::TraceSample& sample);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    struct Reply {
+        QWidget* userTurn = nullptr;
+        QWidget* turn = nullptr;
+        ReasoningSection* reasoning = nullptr;
+        StreamText* answer = nullptr;
+        QLabel* footer = nullptr;
+        QToolButton* traceButton = nullptr;
+        GenerationOutcome outcome;
+        bool finished = false;
+    };
+
+    QWidget* addUserTurn(const QString& text);
+    void addReplyTurn(QWidget* userTurn);
+    void showError(const QString& message);
+    void updateButtons();
+
+    ModelWorker* worker_;
+    QList<ChatTurn> history_;
+    std::vector<Reply> replies_;
+    bool followTail_ = true;
+
+    QLineEdit* path_;
+    QPushButton* browseButton_;
+    QPushButton* loadButton_;
+    QLabel* modelLabel_;
+    QLabel* messageBar_;
+    SamplingBar* sampling_;
+    QScrollArea* scroll_;
+    QVBoxLayout* turns_;
+    QPlainTextEdit* input_;
+    QPushButton* sendButton_;
+    QPushButton* stopButton_;
+    QPushButton* newChatButton_;
+    QLabel* speed_;
+};
+
+} // namespace thinkbench::widgets
