@@ -527,6 +527,34 @@ struct Pipeline {
         return true;
     }
 
+    // Next-token loss on the batch's masked targets (plus the balance loss), backpropagated as
+    // one of `accum` micro-batches; adds the batch's expert load to `load`.
+    double backwardNextToken(const Batch& batch, int accum, at::Tensor& load)
+    {
+        const Scored sc = score(*model, batch.ids, false);
+        at::Tensor l = -(sc.logprobs * batch.mask).sum() / batch.mask.sum().clamp_min(1);
+        if (auto bl = balanceLoss(sc, batch.ids.size(0), batch.ids.size(1)); bl.defined())
+            l = l + bl;
+        (l / accum).backward();
+        load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
+        return l.item<double>() / accum;
+    }
+
+    // The optimizer step of a pretrain or SFT step and the metrics it logs.
+    std::map<std::string, double> nextTokenStepMetrics(std::map<std::string, at::Tensor>& params,
+                                                       AdamW& optimizer, const core::OptimizerSettings& settings,
+                                                       double lr, double loss, const at::Tensor& load,
+                                                       double tokens, double t0)
+    {
+        std::map<std::string, double> m{{"loss", loss}, {"lr", lr}};
+        m["grad_norm"] = update(params, optimizer, settings, lr, load);
+        moeMetrics(load, m);
+        const double dt = seconds() - t0;
+        m["time/step"] = dt;
+        m["tokens_per_s"] = tokens / dt;
+        return m;
+    }
+
     AdamW makeOptimizer(const core::OptimizerSettings& settings)
     {
         AdamW optimizer(settings);
@@ -576,20 +604,10 @@ struct Pipeline {
                     seqs.emplace_back(stream.begin() + long(at), stream.begin() + long(at) + window);
                 }
                 const Batch batch = makeBatch(seqs, std::vector<size_t>(seqs.size(), 1), eos, device);
-                const Scored sc = score(*model, batch.ids, false);
-                at::Tensor l = -(sc.logprobs * batch.mask).sum() / batch.mask.sum();
-                if (auto bl = balanceLoss(sc, batch.ids.size(0), batch.ids.size(1)); bl.defined())
-                    l = l + bl;
-                (l / accum).backward();
-                loss += l.item<double>() / accum;
-                load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
+                loss += backwardNextToken(batch, accum, load);
             }
-            std::map<std::string, double> m{{"loss", loss}, {"lr", lr}};
-            m["grad_norm"] = update(params, optimizer, s.optimizer, lr, load);
-            moeMetrics(load, m);
-            const double dt = seconds() - t0;
-            m["time/step"] = dt;
-            m["tokens_per_s"] = double(s.batch_size * accum * s.seq_len) / dt;
+            const auto m = nextTokenStepMetrics(params, optimizer, s.optimizer, lr, loss, load,
+                                                double(s.batch_size * accum * s.seq_len), t0);
             if (!endStep(index, step, s.steps, m, {}, optimizer, nullptr))
                 return false;
         }
@@ -646,21 +664,11 @@ struct Pipeline {
                     bstarts.push_back(starts[k]);
                 }
                 const Batch batch = makeBatch(bs, bstarts, eos, device);
-                const Scored sc = score(*model, batch.ids, false);
-                at::Tensor l = -(sc.logprobs * batch.mask).sum() / batch.mask.sum().clamp_min(1);
-                if (auto bl = balanceLoss(sc, batch.ids.size(0), batch.ids.size(1)); bl.defined())
-                    l = l + bl;
-                (l / accum).backward();
-                loss += l.item<double>() / accum;
+                loss += backwardNextToken(batch, accum, load);
                 tokens += batch.ids.numel();
-                load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
             }
-            std::map<std::string, double> m{{"loss", loss}, {"lr", lr}};
-            m["grad_norm"] = update(params, optimizer, s.optimizer, lr, load);
-            moeMetrics(load, m);
-            const double dt = seconds() - t0;
-            m["time/step"] = dt;
-            m["tokens_per_s"] = double(tokens) / dt;
+            const auto m = nextTokenStepMetrics(params, optimizer, s.optimizer, lr, loss, load,
+                                                double(tokens), t0);
             if (!endStep(index, step, total, m, {}, optimizer, nullptr))
                 return false;
         }
