@@ -4,17 +4,32 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="19"/>
+        <location filename="../app/gui/main.cpp" line="25"/>
         <source>A workbench for reasoning models in the style of DeepSeek-R1</source>
         <translation>DeepSeek-R1 风格推理模型的工作台</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="23"/>
+        <location filename="../app/gui/main.cpp" line="29"/>
         <source>Interface language, e.g. zh_CN</source>
         <translation>界面语言，例如 zh_CN</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="27"/>
+        <location filename="../app/gui/main.cpp" line="32"/>
+        <source>Write the curves of a run to a PNG and exit</source>
+        <translation>将某次运行的曲线写入 PNG 文件后退出</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="34"/>
+        <source>Metrics to plot, comma-separated</source>
+        <translation>要绘制的指标，以逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="36"/>
+        <source>Run to plot (default: the latest)</source>
+        <translation>要绘制的运行（默认：最新一次）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="39"/>
         <source>Run database to open</source>
         <translation>要打开的运行数据库</translation>
     </message>
@@ -22,124 +37,1065 @@
 <context>
     <name>thinkbench::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="44"/>
+        <location filename="../app/gui/main_window.cpp" line="65"/>
         <source>ThinkBench</source>
         <translation>ThinkBench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="58"/>
+        <location filename="../app/gui/main_window.cpp" line="79"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="59"/>
+        <location filename="../app/gui/main_window.cpp" line="80"/>
         <source>Curves</source>
         <translation>曲线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="60"/>
-        <source>Reward, accuracy, length, KL and expert-load curves of the selected runs.</source>
-        <translation>所选运行的奖励、准确率、长度、KL 与专家负载曲线。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="63"/>
+        <location filename="../app/gui/main_window.cpp" line="81"/>
         <source>Traces</source>
         <translation>推理轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="64"/>
-        <source>Step through a sample&apos;s reasoning, answer and reward parts.</source>
-        <translation>逐步查看样本的推理、答案与各项奖励。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="66"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Annotations</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="67"/>
-        <source>Label steps and spans of a trace.</source>
-        <translation>为推理轨迹的步骤和片段添加标签。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="68"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="69"/>
-        <source>Models side by side on the same prompt.</source>
-        <translation>在同一提示上并排比较模型。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="70"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="71"/>
-        <source>Edit a recipe&apos;s stages and start, stop or resume a run.</source>
-        <translation>编辑配方的阶段，并启动、停止或恢复运行。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="73"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="73"/>
-        <source>Chat with a local model.</source>
-        <translation>与本地模型对话。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="88"/>
+        <location filename="../app/gui/main_window.cpp" line="98"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="106"/>
+        <location filename="../app/gui/main_window.cpp" line="158"/>
+        <source>Run %1</source>
+        <translation>运行状态：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <source>Cannot write the recipe for the run to %1</source>
+        <translation>无法将本次运行的配方写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="107"/>
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>&amp;Open run database…</source>
         <translation>打开运行数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="110"/>
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="112"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="114"/>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="138"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
+        <source>%1 opened read-only: %2</source>
+        <translation>已以只读方式打开 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="246"/>
         <source>ThinkBench — %1</source>
         <translation>ThinkBench — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/main_window.cpp" line="253"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161"/>
+        <location filename="../app/gui/main_window.cpp" line="269"/>
         <source>Open run database</source>
         <translation>打开运行数据库</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="162"/>
+        <location filename="../app/gui/main_window.cpp" line="270"/>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>运行数据库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::AnnotationPanel</name>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <source>correct step</source>
+        <translation>正确步骤</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <source>self-verification</source>
+        <translation>自我验证</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <source>reflection</source>
+        <translation>反思</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <source>backtrack</source>
+        <translation>回溯</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <source>redundant</source>
+        <translation>冗余</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <source>language mixing</source>
+        <translation>语言混杂</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="54"/>
+        <source>No trace open</source>
+        <translation>未打开推理轨迹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="57"/>
+        <source>Label the current step or selection</source>
+        <translation>为当前步骤或所选内容添加标签</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="60"/>
+        <source>Edit labels…</source>
+        <translation>编辑标签…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="62"/>
+        <source>Trace verdict</source>
+        <translation>推理轨迹判定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <source>correct</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <source>flawed</source>
+        <translation>有瑕疵</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <source>wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <source>unclear</source>
+        <translation>不明确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="66"/>
+        <source>Note on this trace</source>
+        <translation>关于此推理轨迹的备注</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="67"/>
+        <source>Save verdict</source>
+        <translation>保存判定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="70"/>
+        <source>&amp;Verdict:</source>
+        <translation>判定(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="71"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="75"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="80"/>
+        <source>Export JSONL…</source>
+        <translation>导出 JSONL…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="87"/>
+        <source>Annotations of this trace:</source>
+        <translation>此推理轨迹的标注：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="91"/>
+        <source>Samples labelled:</source>
+        <translation>已标注样本：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="110"/>
+        <source>Annotation labels</source>
+        <translation>标注标签</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="110"/>
+        <source>One label per line:</source>
+        <translation>每行一个标签：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="122"/>
+        <source>Export annotations</source>
+        <translation>导出标注</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="124"/>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="263"/>
+        <source>No stored trace open</source>
+        <translation>未打开已存储的推理轨迹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="267"/>
+        <source>Step %1 of %2 · %3 selected characters</source>
+        <translation>第 %1 步，共 %2 步 · 已选 %3 个字符</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="271"/>
+        <source>No reasoning steps</source>
+        <translation>无推理步骤</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="279"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="281"/>
+        <source>chars %1–%2</source>
+        <translation>字符 %1–%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="283"/>
+        <source>trace</source>
+        <translation>整条轨迹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="284"/>
+        <source>verdict: %1</source>
+        <translation>判定：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/annotation_panel.cpp" line="314"/>
+        <source>Sample %1</source>
+        <translation>样本 %1</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ChatPanel</name>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="182"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="183"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="184"/>
+        <location filename="../widgets/chat_panel.cpp" line="281"/>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="189"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="190"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="191"/>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="195"/>
+        <source>Model folder (config.json, *.safetensors, tokenizer.json)</source>
+        <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="221"/>
+        <source>Message (Enter sends, Shift+Enter starts a new line)</source>
+        <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="226"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="248"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="263"/>
+        <location filename="../widgets/chat_panel.cpp" line="279"/>
+        <source>%1 · %2 template</source>
+        <translation>%1 · %2 模板</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/chat_panel.cpp" line="291"/>
+        <location filename="../widgets/chat_panel.cpp" line="311"/>
+        <source>%n token(s) · %1 tok/s</source>
+        <translation>
+            <numerusform>%n 个 token · %1 tok/s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="303"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="304"/>
+        <source>hit the token limit</source>
+        <translation>达到 token 上限</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="305"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/chat_panel.cpp" line="306"/>
+        <source>%n token(s) · %1 tok/s · %2</source>
+        <translation>
+            <numerusform>%n 个 token · %1 tok/s · %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="326"/>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="354"/>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="386"/>
+        <source>You: %1</source>
+        <translation>你：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="391"/>
+        <location filename="../widgets/chat_panel.cpp" line="396"/>
+        <source>Reasoning: %1</source>
+        <translation>推理：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="392"/>
+        <location filename="../widgets/chat_panel.cpp" line="397"/>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="418"/>
+        <source>Chat with %1 · reply %2</source>
+        <translation>与 %1 的对话 · 第 %2 条回复</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="448"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="461"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="471"/>
+        <source>Open in trace stepper</source>
+        <translation>在推理轨迹面板中打开</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ComparePanel</name>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="98"/>
+        <source>Side by side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="99"/>
+        <source>Batch</source>
+        <translation>批量评测</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="113"/>
+        <source>Models:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="125"/>
+        <source>%1.</source>
+        <translation>%1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="128"/>
+        <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint</source>
+        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="129"/>
+        <location filename="../widgets/compare_panel.cpp" line="259"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="130"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="131"/>
+        <location filename="../widgets/compare_panel.cpp" line="353"/>
+        <source>not loaded</source>
+        <translation>未加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="137"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="154"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="157"/>
+        <source>Ground-truth answer (optional)</source>
+        <translation>参考答案（可选）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="158"/>
+        <source>Blind</source>
+        <translation>盲测</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="159"/>
+        <source>Two of the models answer as anonymous A and B; vote, then see which</source>
+        <translation>其中两个模型以匿名的 A 和 B 作答；投票后揭晓各是哪个模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="160"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="161"/>
+        <location filename="../widgets/compare_panel.cpp" line="267"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="190"/>
+        <source>Open in trace stepper</source>
+        <translation>在推理轨迹面板中打开</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="207"/>
+        <source>Which reply is better?</source>
+        <translation>哪个回复更好？</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="208"/>
+        <source>A is better</source>
+        <translation>A 更好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="209"/>
+        <source>B is better</source>
+        <translation>B 更好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="210"/>
+        <source>Tie</source>
+        <translation>平局</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="211"/>
+        <source>Both are bad</source>
+        <translation>都不好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="247"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="249"/>
+        <location filename="../widgets/compare_panel.cpp" line="302"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="256"/>
+        <source>A built-in task family; its held-out split is used</source>
+        <translation>内置任务系列；使用其留出集</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="258"/>
+        <source>JSONL or JSON problems</source>
+        <translation>JSONL 或 JSON 格式的题目</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="266"/>
+        <source>Run batch</source>
+        <translation>运行批量评测</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="269"/>
+        <source>%v / %m problems × models</source>
+        <translation>%v / %m（题目 × 模型）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="275"/>
+        <source>Double-click a problem&apos;s cell to open its first sample</source>
+        <translation>双击题目对应的单元格可打开其第一个样本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="284"/>
+        <source>Problems</source>
+        <translation>题目数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="285"/>
+        <source>Samples per problem (k)</source>
+        <translation>每题样本数 (k)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="302"/>
+        <source>Problems (*.jsonl *.json);;All files (*)</source>
+        <translation>题目 (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="328"/>
+        <location filename="../widgets/compare_panel.cpp" line="350"/>
+        <source>%1 · %2 template</source>
+        <translation>%1 · %2 模板</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="355"/>
+        <source>Model %1: %2</source>
+        <translation>模型 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/compare_panel.cpp" line="368"/>
+        <source>%1 tok/s · reasoning %n token(s)</source>
+        <translation>
+            <numerusform>%1 tok/s · 推理 %n 个 token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="428"/>
+        <source>loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="506"/>
+        <source>%1 · side by side</source>
+        <translation>%1 · 并排对比</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="561"/>
+        <source>Blind comparison needs two loaded models.</source>
+        <translation>盲测需要已加载两个模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="562"/>
+        <location filename="../widgets/compare_panel.cpp" line="603"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="624"/>
+        <source>No problems to evaluate.</source>
+        <translation>没有可评测的题目。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="691"/>
+        <source>A was %1, B was %2.</source>
+        <translation>A 是 %1，B 是 %2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="692"/>
+        <source>A was %1, B was %2. No run database is open: the vote was not kept.</source>
+        <translation>A 是 %1，B 是 %2。未打开运行数据库：本次投票未保存。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="711"/>
+        <source>Model %1</source>
+        <translation>模型 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="723"/>
+        <location filename="../widgets/compare_panel.cpp" line="772"/>
+        <source>Names are revealed after your vote.</source>
+        <translation>投票后揭晓模型名称。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="734"/>
+        <source>Model A</source>
+        <translation>模型 A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="734"/>
+        <source>Model B</source>
+        <translation>模型 B</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="735"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="765"/>
+        <source> · ✓ correct</source>
+        <translation> · ✓ 正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="766"/>
+        <source> · ✗ wrong</source>
+        <translation> · ✗ 错误</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/compare_panel.cpp" line="768"/>
+        <source>%1 tok/s · reasoning %n token(s) · answer: %2</source>
+        <translation>
+            <numerusform>%1 tok/s · 推理 %n 个 token · 答案：%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="770"/>
+        <location filename="../widgets/compare_panel.cpp" line="851"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="771"/>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="814"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="814"/>
+        <source>pass@1</source>
+        <translation>pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="814"/>
+        <source>cons@%1</source>
+        <translation>cons@%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="815"/>
+        <source>pass@%1</source>
+        <translation>pass@%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="815"/>
+        <source>Mean length</source>
+        <translation>平均长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="815"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="851"/>
+        <source>consensus: %1</source>
+        <translation>共识答案：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="857"/>
+        <source>Batch stopped: the table covers the problems finished before Stop.</source>
+        <translation>批量评测已停止：表中仅包含停止前已完成的题目。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare_panel.cpp" line="875"/>
+        <source>%1 · problem %2 (%3) · sample 1 of %4</source>
+        <translation>%1 · 第 %2 题（%3）· 样本 1/%4</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::CurvesPanel</name>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="67"/>
+        <source>Log y</source>
+        <translation>对数 y 轴</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="68"/>
+        <source>Ignore outliers</source>
+        <translation>忽略离群值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="75"/>
+        <source>All metrics</source>
+        <translation>全部指标</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="76"/>
+        <source>Reward parts</source>
+        <translation>奖励分项</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="77"/>
+        <source>Accuracy / pass@1</source>
+        <translation>准确率 / pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="78"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="79"/>
+        <source>KL / entropy / clip</source>
+        <translation>KL / 熵 / 裁剪</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="80"/>
+        <source>Experts</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="81"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="82"/>
+        <location filename="../widgets/curves_panel.cpp" line="819"/>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="83"/>
+        <source>Relative time</source>
+        <translation>相对时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="84"/>
+        <location filename="../widgets/curves_panel.cpp" line="829"/>
+        <source>Wall time</source>
+        <translation>墙钟时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="92"/>
+        <source>Runs to overlay</source>
+        <translation>要叠加显示的运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="93"/>
+        <source>Metrics to plot</source>
+        <translation>要绘制的指标</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="95"/>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="96"/>
+        <source>Export the plotted points as CSV</source>
+        <translation>将绘制的数据点导出为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="97"/>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="98"/>
+        <source>Export the plot as PNG</source>
+        <translation>将图表导出为 PNG</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="103"/>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="109"/>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="113"/>
+        <source>X axis</source>
+        <translation>X 轴</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="129"/>
+        <source>Move over the plot to read values; click a point to open its samples.</source>
+        <translation>将鼠标移到图表上可读取数值；单击数据点可打开其样本。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="283"/>
+        <source>Cannot read runs: %1</source>
+        <translation>无法读取运行：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="411"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="773"/>
+        <source>Cannot read the run database: %1</source>
+        <translation>无法读取运行数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="823"/>
+        <source>Seconds since run start</source>
+        <translation>自运行开始以来的秒数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="894"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="897"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="913"/>
+        <source>%1 %2 (raw %3)</source>
+        <translation>%1 %2（原始值 %3）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="1009"/>
+        <source>Export curves as CSV</source>
+        <translation>将曲线导出为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="1009"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="1011"/>
+        <location filename="../widgets/curves_panel.cpp" line="1019"/>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="1017"/>
+        <source>Export plot as PNG</source>
+        <translation>将图表导出为 PNG</translation>
+    </message>
+    <message>
+        <location filename="../widgets/curves_panel.cpp" line="1017"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ReasoningSection</name>
+    <message numerus="yes">
+        <location filename="../widgets/chat_panel.cpp" line="175"/>
+        <source>Reasoning · %n token(s)</source>
+        <translation>
+            <numerusform>推理 · %n 个 token</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::RunControl</name>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="23"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="24"/>
+        <location filename="../widgets/run_control.cpp" line="303"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="25"/>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="29"/>
+        <source>Train the recipe into the run database</source>
+        <translation>按配方训练，并将结果写入运行数据库</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="30"/>
+        <source>Write a checkpoint and stop</source>
+        <translation>保存检查点后停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="31"/>
+        <source>Continue the run from its last checkpoint</source>
+        <translation>从最近的检查点继续该运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="36"/>
+        <source>Idle.</source>
+        <translation>空闲。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="110"/>
+        <source>Choose a recipe first.</source>
+        <translation>请先选择配方。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="128"/>
+        <source>No run to resume.</source>
+        <translation>没有可恢复的运行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="139"/>
+        <source>Open or create a run database first.</source>
+        <translation>请先打开或创建运行数据库。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="143"/>
+        <source>The training program %1 is missing or not executable.</source>
+        <translation>训练程序 %1 不存在或不可执行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="158"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="173"/>
+        <source>Stopping: writing a checkpoint… (Stop again to kill)</source>
+        <translation>正在停止：正在保存检查点…（再次点击“停止”可强制终止）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="200"/>
+        <source>Stage %1/%2</source>
+        <translation>阶段 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="201"/>
+        <source>Stage %1</source>
+        <translation>阶段 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="209"/>
+        <source>Run %1 · %2 %3 (%4)</source>
+        <translation>运行 %1 · %2 %3（%4）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="227"/>
+        <source>Run %1 · %2 %3: step %4/%5%6</source>
+        <translation>运行 %1 · %2 %3：步数 %4/%5%6</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="236"/>
+        <source>Run %1 · %2: pass@1 %3%</source>
+        <translation>运行 %1 · %2：pass@1 %3%</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="259"/>
+        <source>Run %1 stopped; Resume continues from its last checkpoint.</source>
+        <translation>运行 %1 已停止；点击“恢复”可从最近的检查点继续。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="262"/>
+        <source>Run %1 finished.</source>
+        <translation>运行 %1 已完成。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="264"/>
+        <source>Run %1 %2.
+%3</source>
+        <translation>运行 %1：%2。
+%3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="269"/>
+        <source>Run %1 killed; Resume continues from its last checkpoint.</source>
+        <translation>运行 %1 已被强制终止；点击“恢复”可从最近的检查点继续。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="270"/>
+        <source>The training process crashed.
+%1</source>
+        <translation>训练进程崩溃。
+%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="274"/>
+        <source>Training failed (exit code %1).
+%2</source>
+        <translation>训练失败（退出码 %1）。
+%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="286"/>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="303"/>
+        <source>Kill</source>
+        <translation>强制终止</translation>
     </message>
 </context>
 <context>
@@ -195,6 +1151,389 @@
         <location filename="../widgets/runs_panel.cpp" line="134"/>
         <source>Host %1, ThinkBench %2</source>
         <translation>主机 %1，ThinkBench %2</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::SamplingBar</name>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="50"/>
+        <source>0 samples greedily</source>
+        <translation>为 0 时使用贪心采样</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="56"/>
+        <source>unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="57"/>
+        <source>Reasoning tokens before the thought is closed</source>
+        <translation>强制结束思考前允许的推理 token 数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="60"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="61"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="62"/>
+        <source>Max new tokens</source>
+        <translation>最大新 token 数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="63"/>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="64"/>
+        <source>Think budget</source>
+        <translation>思考预算</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::StageEditor</name>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="183"/>
+        <source>(empty: add keys in the TOML view)</source>
+        <translation>（空：请在 TOML 视图中添加键）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="265"/>
+        <source>comma-separated</source>
+        <translation>以逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="321"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="322"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="323"/>
+        <source>Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="324"/>
+        <source>Down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="331"/>
+        <source>Built-in recipes…</source>
+        <translation>内置配方…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="332"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="333"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="345"/>
+        <source>Kind of the stage to add</source>
+        <translation>要添加的阶段类型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="349"/>
+        <source>Stages</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="374"/>
+        <source>TOML</source>
+        <translation>TOML</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="450"/>
+        <source>cannot read the recipe file</source>
+        <translation>无法读取配方文件</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="477"/>
+        <source>cannot write the recipe file</source>
+        <translation>无法写入配方文件</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="561"/>
+        <source>unknown kind</source>
+        <translation>未知类型</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/stage_editor.cpp" line="597"/>
+        <source>(and %n more)</source>
+        <translation>
+            <numerusform>（另有 %n 项）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="657"/>
+        <source>No stage</source>
+        <translation>无阶段</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="659"/>
+        <source>Stage %1: unknown kind</source>
+        <translation>阶段 %1：未知类型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="660"/>
+        <source>Set a valid kind in the TOML view.</source>
+        <translation>请在 TOML 视图中设置有效的类型 (kind)。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="662"/>
+        <source>Stage %1: %2</source>
+        <translation>阶段 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="672"/>
+        <source>name</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="747"/>
+        <source>Open recipe</source>
+        <translation>打开配方</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="748"/>
+        <location filename="../widgets/stage_editor.cpp" line="757"/>
+        <source>Recipes (*.toml)</source>
+        <translation>配方 (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor.cpp" line="756"/>
+        <source>Save recipe</source>
+        <translation>保存配方</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::TraceStepper</name>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="100"/>
+        <source>Samples written at this step</source>
+        <translation>此步写入的样本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="102"/>
+        <source>No trace open</source>
+        <translation>未打开推理轨迹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="105"/>
+        <source>Previous step</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="106"/>
+        <source>Previous step (K or Up)</source>
+        <translation>上一步（K 或 Up）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="107"/>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="108"/>
+        <source>Next step (J or Down)</source>
+        <translation>下一步（J 或 Down）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="109"/>
+        <location filename="../widgets/trace_stepper.cpp" line="388"/>
+        <source>Collapse reasoning</source>
+        <translation>折叠推理过程</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="116"/>
+        <source>Find in trace</source>
+        <translation>在推理轨迹中查找</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="120"/>
+        <source>Find:</source>
+        <translation>查找：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="129"/>
+        <source>Colour by log-prob</source>
+        <translation>按对数概率着色</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="130"/>
+        <source>Colour by entropy</source>
+        <translation>按熵着色</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="137"/>
+        <location filename="../widgets/trace_stepper.cpp" line="264"/>
+        <source>Trace</source>
+        <translation>推理轨迹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="138"/>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="142"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="142"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="198"/>
+        <source>Run %1 · stage %2 · step %3 · sample %4</source>
+        <translation>运行 %1 · 阶段 %2 · 第 %3 步 · 样本 %4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="231"/>
+        <source>Evaluation item %1 (%2) · sample %3</source>
+        <translation>评测项 %1（%2）· 样本 %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="270"/>
+        <source>Extracted answer</source>
+        <translation>提取的答案</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="270"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="271"/>
+        <source>Verdict</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="271"/>
+        <source>(not verified)</source>
+        <translation>（未验证）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="272"/>
+        <location filename="../widgets/trace_stepper.cpp" line="407"/>
+        <source>correct</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="273"/>
+        <location filename="../widgets/trace_stepper.cpp" line="407"/>
+        <source>wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="274"/>
+        <location filename="../widgets/trace_stepper.cpp" line="319"/>
+        <source>Reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace_stepper.cpp" line="274"/>
+        <source>%n step(s), %1 reflection marker(s)</source>
+        <translation>
+            <numerusform>%n 个步骤，%1 个反思标记</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="278"/>
+        <source>Reward: %1</source>
+        <translation>奖励：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="305"/>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="306"/>
+        <source>No reasoning steps</source>
+        <translation>无推理步骤</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="309"/>
+        <source>Open a sample from the runs, a curve point or an evaluation.</source>
+        <translation>请从运行列表、曲线数据点或评测结果中打开一个样本。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="316"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace_stepper.cpp" line="322"/>
+        <source>%n step(s) hidden</source>
+        <translation>
+            <numerusform>已隐藏 %n 个步骤</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="336"/>
+        <source>Answer</source>
+        <translation>答案</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="337"/>
+        <source>(no answer)</source>
+        <translation>（无答案）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="350"/>
+        <source>No token entropies stored for this trace.</source>
+        <translation>此推理轨迹未存储 token 熵。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="351"/>
+        <source>No token log-probs stored for this trace.</source>
+        <translation>此推理轨迹未存储 token 对数概率。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="388"/>
+        <source>Expand reasoning</source>
+        <translation>展开推理过程</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="404"/>
+        <source>Sample %1 · reward %2 · %3</source>
+        <translation>样本 %1 · 奖励 %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="412"/>
+        <source>No samples stored for run %1 at step %2</source>
+        <translation>运行 %1 在第 %2 步没有存储的样本</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace_stepper.cpp" line="437"/>
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n 处匹配</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="437"/>
+        <source>Not found</source>
+        <translation>未找到</translation>
     </message>
 </context>
 </TS>

@@ -6,58 +6,16 @@
 // Torch before Qt: Qt's `slots` macro breaks torch headers.
 #include <torch/torch.h>
 
-#include "core/model/transformer.h"
-#include "core/tokenizer/bpe_trainer.h"
-#include "core/tokenizer/tokenizer.h"
 #include "widgets/chat_panel.h"
 
 #include <QToolButton>
 #include <QtTest>
 
+#include "tests/widgets/tiny_model.h"
+
 using namespace thinkbench;
 using widgets::ChatPanel;
 using widgets::GenerationOutcome;
-
-namespace {
-
-// No tokenizer_config.json and no eos_token_id: the model never stops early, every reply runs
-// to its token limit (or Stop).
-void makeModel(const QString& dir)
-{
-    std::vector<std::string> texts;
-    for (int i = 0; i < 200; ++i)
-        texts.push_back("<think>Let me add " + std::to_string(i) + " and " + std::to_string(i * 7) +
-                        ". Wait, check it again.</think> The answer is " + std::to_string(i * 8) +
-                        ".\n");
-    core::BpeTrainerOptions options;
-    options.vocabSize = 320;
-    options.specialTokens = {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>",
-                             "<｜Assistant｜>"};
-    const core::Tokenizer tokenizer = core::trainByteLevelBpe(texts, options);
-    torch::manual_seed(11);
-    const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
-                                                     {"vocab_size", tokenizer.vocabSize()},
-                                                     {"hidden_size", 32},
-                                                     {"intermediate_size", 64},
-                                                     {"num_hidden_layers", 2},
-                                                     {"num_attention_heads", 4},
-                                                     {"num_key_value_heads", 2},
-                                                     {"tie_word_embeddings", true},
-                                                     {"max_position_embeddings", 32768}},
-                                                    "tiny");
-    core::Transformer model(config, at::kFloat, at::kCPU);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& [name, t] : model.namedParameters())
-            if (name.find("norm") == std::string::npos)
-                t.normal_(0, 0.3);
-    }
-    QVERIFY(QDir().mkpath(dir));
-    model.save(dir.toStdString());
-    tokenizer.save(QDir(dir).filePath(QStringLiteral("tokenizer.json")).toStdString());
-}
-
-} // namespace
 
 class TestChat : public QObject {
     Q_OBJECT
@@ -82,7 +40,7 @@ private slots:
     {
         QVERIFY(tmp_.isValid());
         model_ = tmp_.filePath(QStringLiteral("tiny-r1"));
-        makeModel(model_);
+        makeTinyModel(model_, {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"}, 11);
     }
 
     void streamsRepliesOverTurns()

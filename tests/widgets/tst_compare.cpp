@@ -7,10 +7,7 @@
 // Torch before Qt: Qt's `slots` macro breaks torch headers.
 #include <torch/torch.h>
 
-#include "core/model/transformer.h"
 #include "core/store/run_store.h"
-#include "core/tokenizer/bpe_trainer.h"
-#include "core/tokenizer/tokenizer.h"
 #include "widgets/compare_panel.h"
 
 #include <QScrollArea>
@@ -18,46 +15,10 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "tests/widgets/tiny_model.h"
+
 using namespace thinkbench;
 using widgets::ComparePanel;
-
-namespace {
-
-// No EOS anywhere: every reply runs to its token limit.
-void makeModel(const QString& dir, const std::vector<std::string>& chatTokens, int seed)
-{
-    std::vector<std::string> texts;
-    for (int i = 0; i < 200; ++i)
-        texts.push_back("<think>Let me add " + std::to_string(i) + " and " + std::to_string(i * 7) +
-                        ". Wait, check it again.</think> The answer is " + std::to_string(i * 8) +
-                        ".\n");
-    core::BpeTrainerOptions options;
-    options.vocabSize = 320;
-    options.specialTokens = chatTokens;
-    const core::Tokenizer tokenizer = core::trainByteLevelBpe(texts, options);
-    torch::manual_seed(seed);
-    const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
-                                                     {"vocab_size", tokenizer.vocabSize()},
-                                                     {"hidden_size", 32},
-                                                     {"intermediate_size", 64},
-                                                     {"num_hidden_layers", 2},
-                                                     {"num_attention_heads", 4},
-                                                     {"num_key_value_heads", 2},
-                                                     {"tie_word_embeddings", true}},
-                                                    "tiny");
-    core::Transformer model(config, at::kFloat, at::kCPU);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& [name, t] : model.namedParameters())
-            if (name.find("norm") == std::string::npos)
-                t.normal_(0, 0.3);
-    }
-    QVERIFY(QDir().mkpath(dir));
-    model.save(dir.toStdString());
-    tokenizer.save(QDir(dir).filePath(QStringLiteral("tokenizer.json")).toStdString());
-}
-
-} // namespace
 
 class TestCompare : public QObject {
     Q_OBJECT
@@ -85,11 +46,11 @@ private slots:
         QVERIFY(tmp_.isValid());
         alpha_ = tmp_.filePath(QStringLiteral("alpha"));
         beta_ = tmp_.filePath(QStringLiteral("beta"));
-        makeModel(
+        makeTinyModel(
             alpha_,
             {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"},
             1);
-        makeModel(beta_, {"<|im_start|>", "<|im_end|>"}, 2);
+        makeTinyModel(beta_, {"<|im_start|>", "<|im_end|>"}, 2);
     }
 
     void columnsStreamTogether()
