@@ -1,6 +1,7 @@
 // thinkbench: the desktop workbench. Usage: thinkbench [--lang zh_CN] [RUN_DATABASE]
-// Headless plots for reports: thinkbench RUN_DATABASE --plot out.png --metrics a,b [--run N]
-// (with QT_QPA_PLATFORM=offscreen on a machine without a display).
+// Headless pictures for reports (QT_QPA_PLATFORM=offscreen on a machine without a display):
+//   thinkbench RUN_DATABASE --plot out.png --metrics a,b [--run N]   a run's curves
+//   thinkbench RUN_DATABASE --screenshot out.png                       the main window
 
 #include "app/gui/main_window.h"
 #include "core/store/run_store.h"
@@ -34,7 +35,9 @@ int main(int argc, char** argv)
     QCommandLineOption metrics("metrics", QApplication::translate("main", "Metrics to plot, comma-separated"),
                                "keys", "reward/mean,accuracy");
     QCommandLineOption run("run", QApplication::translate("main", "Run to plot (default: the latest)"), "id");
-    parser.addOptions({plot, metrics, run});
+    QCommandLineOption screenshot("screenshot",
+                                  QApplication::translate("main", "Write the main window to a PNG and exit"), "png");
+    parser.addOptions({plot, metrics, run, screenshot});
     parser.addPositionalArgument("database",
                                  QApplication::translate("main", "Run database to open"));
     parser.process(app);
@@ -75,6 +78,12 @@ int main(int argc, char** argv)
     thinkbench::app::MainWindow window;
     if (!parser.positionalArguments().isEmpty())
         window.openDatabase(parser.positionalArguments().first());
+    if (parser.isSet(screenshot)) {
+        window.resize(1400, 900);
+        window.show();
+        QApplication::processEvents();
+        return window.grab().save(parser.value(screenshot)) ? 0 : 1;
+    }
     window.show();
     return QApplication::exec();
 }

@@ -89,10 +89,11 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(docks_[3], docks_[4]);
     tabifyDockWidget(docks_[4], docks_[6]);
     docks_[2]->raise();
-    resize(1280, 800);
-    resizeDocks({docks_[0], docks_[1]}, {400, 880}, Qt::Horizontal);
-    resizeDocks({docks_[0], docks_[5]}, {420, 340}, Qt::Vertical);
-    resizeDocks({docks_[1], docks_[2]}, {400, 360}, Qt::Vertical);
+    resize(1400, 900);
+    // Stages beside runs get the width the recipe form and its TOML need.
+    resizeDocks({docks_[0], docks_[1]}, {560, 840}, Qt::Horizontal);
+    resizeDocks({docks_[0], docks_[5]}, {200, 700}, Qt::Vertical);
+    resizeDocks({docks_[1], docks_[2]}, {480, 420}, Qt::Vertical);
 
     connectPanels();
     statusBar()->showMessage(tr("Ready"));
