@@ -1149,6 +1149,8 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
         if (firstStep > 0 && fs::exists(fs::path(p.checkpoint) / "optimizer.safetensors"))
             p.resumeOptimizer = (fs::path(p.checkpoint) / "optimizer.safetensors").string();
     }
+    if (options.resumeRun) // a run killed between checkpoints wrote steps it will now redo
+        store.discardFromStep(p.run, p.globalStep);
     p.setUpTokenizerAndModel(fromCheckpoint);
     store.setRunStatus(p.run, "running");
 

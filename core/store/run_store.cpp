@@ -731,6 +731,15 @@ int64_t RunStore::lastStep(int64_t run) const
     return stmt.step() ? stmt.int64(0) : -1;
 }
 
+void RunStore::discardFromStep(int64_t run, int64_t step)
+{
+    Transaction transaction(impl_->db);
+    for (const char* sql : {"DELETE FROM samples WHERE run = ? AND step >= ?",
+                            "DELETE FROM evaluations WHERE run = ? AND step >= ?"})
+        impl_->db.prepare(sql).bind(1, run).bind(2, step).run();
+    transaction.commit();
+}
+
 void RunStore::addSamples(std::vector<SampleRecord>& samples)
 {
     if (samples.empty())

@@ -189,6 +189,9 @@ public:
     std::vector<SampleRecord> samples(const SampleFilter& filter) const;
     std::optional<SampleRecord> sample(int64_t id) const;
     std::vector<int64_t> sampleSteps(int64_t run) const;
+    // Deletes the samples and evaluations a run wrote at or after `step`: a run resumed from a
+    // checkpoint before them writes them again (metrics are simply overwritten).
+    void discardFromStep(int64_t run, int64_t step);
 
     void addCheckpoint(const CheckpointRecord& checkpoint);
     std::vector<CheckpointRecord> checkpoints(int64_t run) const;

@@ -238,6 +238,16 @@ private slots:
         store.addEvaluation(evaluation, items);
         QCOMPARE(store.evaluations(run).size(), size_t(1));
         QCOMPARE(store.evalItems(evaluation.id).size(), size_t(3));
+
+        // A run resumed from a checkpoint at step 6 drops what it wrote from there on.
+        EvaluationRecord later = evaluation;
+        later.step = 6;
+        std::vector<EvalItemRecord> laterItems(1);
+        store.addEvaluation(later, laterItems);
+        store.discardFromStep(run, 6);
+        QCOMPARE(store.sampleSteps(run), (std::vector<int64_t>{5}));
+        QCOMPARE(store.evaluations(run).size(), size_t(1));
+        QCOMPARE(store.evaluations(run)[0].step, int64_t(-1));
         QCOMPARE(store.evalItem(items[1].id)->pass1, 0.75);
 
         store.setAnnotationLabels({"ok", "bad"});
