@@ -383,13 +383,17 @@ StageEditor::StageEditor(QWidget* parent)
     error_->hide();
     textLayout->addWidget(error_);
 
-    auto* splitter = new QSplitter(this);
-    splitter->addWidget(stagesPane);
-    splitter->addWidget(formPane);
+    // Stages beside their form, the TOML below both: the editor stays usable in a narrow dock.
+    auto* formSplitter = new QSplitter(Qt::Horizontal);
+    formSplitter->addWidget(stagesPane);
+    formSplitter->addWidget(formPane);
+    formSplitter->setStretchFactor(1, 1);
+    formSplitter->setSizes({200, 380});
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(formSplitter);
     splitter->addWidget(textPane);
-    splitter->setStretchFactor(1, 1);
-    splitter->setStretchFactor(2, 1);
-    splitter->setSizes({200, 360, 380});
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
