@@ -572,14 +572,17 @@ struct Pipeline {
         if (start == 0 && !s.model.empty())
             model = freshModel(s.model, uint64_t(recipe.seed) + uint64_t(index));
         const auto problems = mix.problems(core::Split::Train, s.corpus_size, splitMix(uint64_t(recipe.seed) + 1));
-        // Plain worked solutions, as a base model would meet them in its corpus: the chat
-        // template arrives with SFT or RL, and pretraining does not spend most of each window on
-        // its preamble.
+        // Plain worked solutions by default, as a base model would meet them in its corpus: the
+        // chat template arrives with SFT or RL, and pretraining does not spend most of each window
+        // on its preamble.
         std::vector<int32_t> stream;
         for (size_t i = 0; i < problems.size(); ++i) {
             std::mt19937_64 rng(splitMix(uint64_t(recipe.seed) + 2 + i));
             const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, {0.25, 0.05});
-            const auto ids = tokenizer->encode(problems[i].prompt + "\n" + core::formatTrace(reasoning, answer), true);
+            const std::string doc = s.templated
+                                        ? promptText(problems[i].prompt) + traceResponse(reasoning, answer)
+                                        : problems[i].prompt + "\n" + core::formatTrace(reasoning, answer);
+            const auto ids = tokenizer->encode(doc, true);
             stream.insert(stream.end(), ids.begin(), ids.end());
             stream.push_back(eos);
         }

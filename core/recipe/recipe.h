@@ -50,6 +50,9 @@ struct PretrainSettings {
     int batch_size = 16;
     int seq_len = 256;
     int corpus_size = 4000; // generated worked solutions
+    // Each solution inside the chat template instead of as plain text: a micro base has then met
+    // the prompt format, which R1-Zero (RL with no SFT) needs at this scale.
+    bool templated = false;
     // config.json fields of a new model to pretrain; empty: the recipe's [model.config]
     nlohmann::json model = nlohmann::json::object();
     OptimizerSettings optimizer{.lr = 3e-3, .warmup_steps = 20};
