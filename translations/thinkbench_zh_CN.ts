@@ -4,32 +4,37 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="25"/>
+        <location filename="../app/gui/main.cpp" line="26"/>
         <source>A workbench for reasoning models in the style of DeepSeek-R1</source>
         <translation>DeepSeek-R1 风格推理模型的工作台</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="29"/>
+        <location filename="../app/gui/main.cpp" line="30"/>
         <source>Interface language, e.g. zh_CN</source>
         <translation>界面语言，例如 zh_CN</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="32"/>
+        <location filename="../app/gui/main.cpp" line="33"/>
         <source>Write the curves of a run to a PNG and exit</source>
         <translation>将某次运行的曲线写入 PNG 文件后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="34"/>
+        <location filename="../app/gui/main.cpp" line="35"/>
         <source>Metrics to plot, comma-separated</source>
         <translation>要绘制的指标，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="36"/>
+        <location filename="../app/gui/main.cpp" line="37"/>
         <source>Run to plot (default: the latest)</source>
         <translation>要绘制的运行（默认：最新一次）</translation>
     </message>
     <message>
         <location filename="../app/gui/main.cpp" line="39"/>
+        <source>Write the main window to a PNG and exit</source>
+        <translation>将主窗口保存为 PNG 后退出</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="42"/>
         <source>Run database to open</source>
         <translation>要打开的运行数据库</translation>
     </message>
@@ -77,67 +82,67 @@
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="98"/>
+        <location filename="../app/gui/main_window.cpp" line="99"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="158"/>
+        <location filename="../app/gui/main_window.cpp" line="159"/>
         <source>Run %1</source>
         <translation>运行状态：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <location filename="../app/gui/main_window.cpp" line="173"/>
         <source>Cannot write the recipe for the run to %1</source>
         <translation>无法将本次运行的配方写入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>&amp;Open run database…</source>
         <translation>打开运行数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="196"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="198"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229"/>
+        <location filename="../app/gui/main_window.cpp" line="230"/>
         <source>%1 opened read-only: %2</source>
         <translation>已以只读方式打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="246"/>
+        <location filename="../app/gui/main_window.cpp" line="247"/>
         <source>ThinkBench — %1</source>
         <translation>ThinkBench — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="253"/>
+        <location filename="../app/gui/main_window.cpp" line="254"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="269"/>
+        <location filename="../app/gui/main_window.cpp" line="270"/>
         <source>Open run database</source>
         <translation>打开运行数据库</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="270"/>
+        <location filename="../app/gui/main_window.cpp" line="271"/>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>运行数据库 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
@@ -1259,65 +1264,65 @@
         <translation>TOML</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="450"/>
+        <location filename="../widgets/stage_editor.cpp" line="454"/>
         <source>cannot read the recipe file</source>
         <translation>无法读取配方文件</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="477"/>
+        <location filename="../widgets/stage_editor.cpp" line="481"/>
         <source>cannot write the recipe file</source>
         <translation>无法写入配方文件</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="561"/>
+        <location filename="../widgets/stage_editor.cpp" line="565"/>
         <source>unknown kind</source>
         <translation>未知类型</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/stage_editor.cpp" line="597"/>
+        <location filename="../widgets/stage_editor.cpp" line="601"/>
         <source>(and %n more)</source>
         <translation>
             <numerusform>（另有 %n 项）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="657"/>
+        <location filename="../widgets/stage_editor.cpp" line="661"/>
         <source>No stage</source>
         <translation>无阶段</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="659"/>
+        <location filename="../widgets/stage_editor.cpp" line="663"/>
         <source>Stage %1: unknown kind</source>
         <translation>阶段 %1：未知类型</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="660"/>
+        <location filename="../widgets/stage_editor.cpp" line="664"/>
         <source>Set a valid kind in the TOML view.</source>
         <translation>请在 TOML 视图中设置有效的类型 (kind)。</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="662"/>
+        <location filename="../widgets/stage_editor.cpp" line="666"/>
         <source>Stage %1: %2</source>
         <translation>阶段 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="672"/>
+        <location filename="../widgets/stage_editor.cpp" line="676"/>
         <source>name</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="747"/>
+        <location filename="../widgets/stage_editor.cpp" line="751"/>
         <source>Open recipe</source>
         <translation>打开配方</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="748"/>
-        <location filename="../widgets/stage_editor.cpp" line="757"/>
+        <location filename="../widgets/stage_editor.cpp" line="752"/>
+        <location filename="../widgets/stage_editor.cpp" line="761"/>
         <source>Recipes (*.toml)</source>
         <translation>配方 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="756"/>
+        <location filename="../widgets/stage_editor.cpp" line="760"/>
         <source>Save recipe</source>
         <translation>保存配方</translation>
     </message>
