@@ -487,6 +487,16 @@ struct Pipeline {
         return result.summary;
     }
 
+    // A non-finite value (a diverged step) is stored as 0: the store's values are NOT NULL.
+    void writeMetrics(int index, int64_t step, const std::map<std::string, double>& metrics)
+    {
+        std::vector<core::MetricPoint> points;
+        const double now = core::nowSeconds();
+        for (const auto& [key, value] : metrics)
+            points.push_back({run, index, step, key, std::isfinite(value) ? value : 0.0, now});
+        store.appendMetrics(points);
+    }
+
     // Metrics, samples, progress, periodic checkpoints and evaluations after one step; false when
     // a stop was requested (a checkpoint has been written then).
     bool endStep(int index, int64_t stageStep, int64_t total, std::map<std::string, double> metrics,
@@ -501,11 +511,7 @@ struct Pipeline {
             metrics["heldout/pass1"] = evaluateNow(s, index, stage.name + "@" + std::to_string(step)).pass1;
             --globalStep;
         }
-        std::vector<core::MetricPoint> points;
-        const double now = core::nowSeconds();
-        for (const auto& [key, value] : metrics)
-            points.push_back({run, index, step, key, std::isfinite(value) ? value : 0.0, now});
-        store.appendMetrics(points);
+        writeMetrics(index, step, metrics);
         for (auto& s : samples) {
             s.run = run;
             s.stage = index;
@@ -758,13 +764,10 @@ struct Pipeline {
         return out;
     }
 
+    // A stage without training steps stamps its metrics with the step it follows.
     void writeStageMetrics(int index, const std::map<std::string, double>& metrics)
     {
-        std::vector<core::MetricPoint> points;
-        const double now = core::nowSeconds();
-        for (const auto& [key, value] : metrics)
-            points.push_back({run, index, std::max<int64_t>(0, globalStep - 1), key, value, now});
-        store.appendMetrics(points);
+        writeMetrics(index, std::max<int64_t>(0, globalStep - 1), metrics);
     }
 
     bool rejectionSampling(int index)

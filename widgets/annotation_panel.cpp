@@ -202,17 +202,26 @@ void AnnotationPanel::rebuildLabelButtons()
     filterLabel_->blockSignals(false);
 }
 
-qint64 AnnotationPanel::annotate(const QString& label)
+std::optional<core::AnnotationRecord> AnnotationPanel::recordForOpenTrace() const
 {
     if (!store_ || !stepper_)
-        return -1;
+        return std::nullopt;
     const TraceSample& t = stepper_->trace();
     if (!t.sampleId && !t.evalItemId)
-        return -1;
+        return std::nullopt;
     core::AnnotationRecord a;
     a.sample = t.sampleId ? std::optional<int64_t>(*t.sampleId) : std::nullopt;
     a.evalItem = t.evalItemId ? std::optional<int64_t>(*t.evalItemId) : std::nullopt;
     a.sampleIndex = t.sampleIndex;
+    return a;
+}
+
+qint64 AnnotationPanel::annotate(const QString& label)
+{
+    auto record = recordForOpenTrace();
+    if (!record)
+        return -1;
+    core::AnnotationRecord& a = *record;
     const auto [begin, end] = stepper_->selectedSpan();
     const int step = stepper_->currentStep();
     const bool isStep = step >= 0 && begin == stepper_->steps()[step].begin &&
@@ -235,15 +244,10 @@ qint64 AnnotationPanel::annotate(const QString& label)
 
 qint64 AnnotationPanel::saveVerdict(const QString& verdict, const QString& note)
 {
-    if (!store_ || !stepper_)
+    auto record = recordForOpenTrace();
+    if (!record)
         return -1;
-    const TraceSample& t = stepper_->trace();
-    if (!t.sampleId && !t.evalItemId)
-        return -1;
-    core::AnnotationRecord a;
-    a.sample = t.sampleId ? std::optional<int64_t>(*t.sampleId) : std::nullopt;
-    a.evalItem = t.evalItemId ? std::optional<int64_t>(*t.evalItemId) : std::nullopt;
-    a.sampleIndex = t.sampleIndex;
+    core::AnnotationRecord& a = *record;
     a.verdict = verdict.toStdString();
     a.note = note.toStdString();
     a.author = author_.toStdString();

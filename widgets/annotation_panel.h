@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -15,6 +17,7 @@ class QVBoxLayout;
 
 namespace thinkbench::core {
 class RunStore;
+struct AnnotationRecord;
 }
 
 namespace thinkbench::widgets {
@@ -55,6 +58,8 @@ signals:
     void sampleActivated(qint64 sampleId);
 
 private:
+    // An annotation attached to the stepper's open trace; none without a store or a stored trace.
+    std::optional<core::AnnotationRecord> recordForOpenTrace() const;
     void rebuildLabelButtons();
     void refreshFilter();
 

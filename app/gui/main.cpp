@@ -56,9 +56,10 @@ int main(int argc, char** argv)
             thinkbench::core::RunStore store(parser.positionalArguments().first().toStdString(),
                                             thinkbench::core::OpenMode::ReadOnly);
             qint64 shown = parser.value(run).toLongLong();
-            for (const auto& info : store.listRuns())
-                if (!parser.isSet(run))
-                    shown = std::max<qint64>(shown, info.id);
+            if (!parser.isSet(run)) {
+                const auto all = store.listRuns(); // ordered by id: the latest is last
+                shown = all.empty() ? 0 : all.back().id;
+            }
             thinkbench::widgets::CurvesPanel curves;
             curves.setStore(&store);
             curves.setRuns({shown});

@@ -27,8 +27,6 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
-#include <algorithm>
-
 namespace thinkbench::app {
 
 namespace {
@@ -234,11 +232,9 @@ bool MainWindow::openDatabase(const QString& path)
     // The selected run, or else the latest, so the curves show something at once.
     qint64 shown = runs_->currentRun();
     if (shown <= 0) {
-        const auto all = store_->listRuns();
+        const auto all = store_->listRuns(); // ordered by id: the latest is last
         if (!all.empty())
-            shown = std::max_element(all.begin(), all.end(), [](const auto& a, const auto& b) {
-                        return a.id < b.id;
-                    })->id;
+            shown = all.back().id;
     }
     if (shown > 0)
         curves_->setRuns({shown});
