@@ -584,7 +584,7 @@ struct Pipeline {
         std::vector<int32_t> stream;
         for (size_t i = 0; i < problems.size(); ++i) {
             std::mt19937_64 rng(splitMix(uint64_t(recipe.seed) + 2 + i));
-            const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, {0.25, 0.05});
+            const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, {.selfCheckRate = 0.25, .mistakeRate = 0.05, .answerOnlyRate = s.answer_only});
             const std::string doc = s.templated
                                         ? promptText(problems[i].prompt) + traceResponse(reasoning, answer)
                                         : problems[i].prompt + "\n" + core::formatTrace(reasoning, answer);

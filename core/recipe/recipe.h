@@ -53,6 +53,9 @@ struct PretrainSettings {
     // Each solution inside the chat template instead of as plain text: a micro base has then met
     // the prompt format, which R1-Zero (RL with no SFT) needs at this scale.
     bool templated = false;
+    // Share of corpus solutions that state the result without working (TraceStyle::answerOnlyRate),
+    // as answer-only text appears in a real base model's corpus.
+    double answer_only = 0.0;
     // config.json fields of a new model to pretrain; empty: the recipe's [model.config]
     nlohmann::json model = nlohmann::json::object();
     OptimizerSettings optimizer{.lr = 3e-3, .warmup_steps = 20};

@@ -54,6 +54,103 @@ int randomWithDigits(Rng& rng, int digits)
 
 // ---------------------------------------------------------------------------------------------
 
+// Column arithmetic, written digit by digit so a problem the model never saw is a composition of
+// one-digit facts it did see (TRACES.md).
+const char* placeName(size_t column)
+{
+    static const char* names[] = {"Units", "Tens", "Hundreds", "Thousands"};
+    return column < std::size(names) ? names[column] : "Next";
+}
+
+std::vector<int> digitsOf(long long n) // units first
+{
+    std::vector<int> d;
+    do {
+        d.push_back(int(n % 10));
+        n /= 10;
+    } while (n > 0);
+    return d;
+}
+
+// "7 + 5 = 12." — or, with `slip`, first a wrong value caught with "Wait".
+void columnValue(std::ostringstream& t, const std::string& terms, long long value, bool slip)
+{
+    t << terms << " = ";
+    if (slip)
+        t << value + 1 << ". Wait, " << terms << " = ";
+    t << value << ".";
+}
+
+// The column steps of a + b (both ≥ 0); returns the sum.
+long long columnAdd(std::ostringstream& t, long long a, long long b, Rng& rng, const TraceStyle& style)
+{
+    const auto da = digitsOf(a), db = digitsOf(b);
+    const size_t columns = std::max(da.size(), db.size());
+    int carry = 0;
+    for (size_t c = 0; c < columns; ++c) {
+        const int x = c < da.size() ? da[c] : 0, y = c < db.size() ? db[c] : 0;
+        const int sum = x + y + carry;
+        std::string terms = std::to_string(x) + " + " + std::to_string(y);
+        if (carry)
+            terms += " + " + std::to_string(carry);
+        t << placeName(c) << ": ";
+        columnValue(t, terms, sum, chance(rng, style.mistakeRate));
+        if (c + 1 == columns)
+            t << " Write " << sum << ".\n";
+        else
+            t << " Write " << sum % 10 << (sum >= 10 ? ", carry 1.\n" : ".\n");
+        carry = sum / 10;
+    }
+    return a + b;
+}
+
+// The column steps of a - b with a ≥ b ≥ 0; returns the difference.
+long long columnSubtract(std::ostringstream& t, long long a, long long b, Rng& rng, const TraceStyle& style)
+{
+    const auto da = digitsOf(a), db = digitsOf(b);
+    int borrow = 0;
+    for (size_t c = 0; c < da.size(); ++c) {
+        const int x = da[c], y = c < db.size() ? db[c] : 0;
+        std::string terms = std::to_string(x) + " - " + std::to_string(y);
+        if (borrow)
+            terms += " - " + std::to_string(borrow);
+        const int diff = x - y - borrow;
+        if (diff < 0) {
+            t << placeName(c) << ": " << terms << " is negative, borrow 10: ";
+            columnValue(t, "1" + terms, diff + 10, chance(rng, style.mistakeRate));
+            t << " Write " << diff + 10 << ", borrow 1.\n";
+        } else {
+            t << placeName(c) << ": ";
+            columnValue(t, terms, diff, chance(rng, style.mistakeRate));
+            t << " Write " << diff << ".\n";
+        }
+        borrow = diff < 0;
+    }
+    return a - b;
+}
+
+// The column steps of a * digit; returns the product.
+long long columnTimesDigit(std::ostringstream& t, long long a, int digit, Rng& rng, const TraceStyle& style)
+{
+    const auto da = digitsOf(a);
+    int carry = 0;
+    for (size_t c = 0; c < da.size(); ++c) {
+        const int product = da[c] * digit;
+        const std::string terms = std::to_string(da[c]) + " * " + std::to_string(digit);
+        t << placeName(c) << ": ";
+        columnValue(t, terms, product, chance(rng, style.mistakeRate));
+        const int value = product + carry;
+        if (carry)
+            t << " " << product << " + " << carry << " = " << value << ".";
+        if (c + 1 == da.size())
+            t << " Write " << value << ".\n";
+        else
+            t << " Write " << value % 10 << (value >= 10 ? ", carry " + std::to_string(value / 10) : "") << ".\n";
+        carry = value / 10;
+    }
+    return a * digit;
+}
+
 class Arithmetic : public TaskFamily {
 public:
     Arithmetic(std::pair<int, int> digits, std::string ops)
@@ -77,46 +174,77 @@ public:
         return p;
     }
 
-    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng,
-                                              const TraceStyle& style) const override
+    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng, const TraceStyle& style) const override
     {
         const long long a = p.meta["a"], b = p.meta["b"];
         const char op = p.meta["op"].get<std::string>()[0];
-        const long long result = std::stoll(p.truth);
+        const std::string problem = std::to_string(a) + " " + op + " " + std::to_string(b);
         std::ostringstream t;
-        if (op == '*') {
-            // Split the second factor into tens and units.
-            const long long tens = b / 10 * 10, units = b % 10;
-            if (tens > 0 && units > 0) {
-                t << a << " * " << b << " = " << a << " * " << tens << " + " << a << " * " << units
-                  << ".\n";
-                long long first = a * tens;
-                if (chance(rng, style.mistakeRate)) {
-                    t << a << " * " << tens << " = " << first + 10 << ".\nWait, that's wrong. " << a
-                      << " * " << tens << " = " << first << ".\n";
-                } else {
-                    t << a << " * " << tens << " = " << first << ".\n";
-                }
-                t << a << " * " << units << " = " << a * units << ".\n";
-                t << first << " + " << a * units << " = " << result << ".\n";
-            } else {
-                t << a << " * " << b << " = " << result << ".\n";
-            }
-            if (chance(rng, style.selfCheckRate) && b != 0)
-                t << "Let me verify: " << result << " / " << b << " = " << a << ". Correct.\n";
-        } else {
-            const long long shown = chance(rng, style.mistakeRate) ? result + (op == '+' ? 10 : -10) : result;
-            t << a << " " << op << " " << b << " = " << shown << ".\n";
-            if (shown != result)
-                t << "Wait, let me recompute. " << a << " " << op << " " << b << " = " << result << ".\n";
-            if (chance(rng, style.selfCheckRate))
-                t << "Let me verify: " << result << " " << (op == '+' ? '-' : '+') << " " << b
-                  << " = " << a << ". Correct.\n";
+        if (chance(rng, style.answerOnlyRate)) {
+            t << problem << " = " << p.truth << ".\n";
+            return {t.str(), p.truth};
         }
+        if (op == '+') {
+            columnAdd(t, a, b, rng, style);
+        } else if (op == '-' && a >= b) {
+            columnSubtract(t, a, b, rng, style);
+        } else if (op == '-') {
+            t << a << " is less than " << b << ", so compute " << b << " - " << a << " and negate.\n";
+            columnSubtract(t, b, a, rng, style);
+        } else {
+            multiply(t, a, b, rng, style);
+        }
+        t << "So " << problem << " = " << p.truth << ".\n";
+        if (chance(rng, style.selfCheckRate))
+            t << "Let me verify: " << verification(a, b, op, std::stoll(p.truth)) << " Correct.\n";
         return {t.str(), p.truth};
     }
 
 private:
+    // By each digit of the shorter factor, then the partial products added up.
+    static void multiply(std::ostringstream& t, long long a, long long b, Rng& rng, const TraceStyle& style)
+    {
+        if (digitsOf(a).size() < digitsOf(b).size()) {
+            t << a << " * " << b << " = " << b << " * " << a << ".\n";
+            std::swap(a, b);
+        }
+        const auto db = digitsOf(b);
+        if (db.size() == 1) {
+            columnTimesDigit(t, a, db[0], rng, style);
+            return;
+        }
+        std::vector<long long> partials;
+        long long scale = 1;
+        for (size_t c = 0; c < db.size(); ++c, scale *= 10) {
+            if (db[c] == 0)
+                continue;
+            t << a << " * " << db[c] << ":\n";
+            const long long product = columnTimesDigit(t, a, db[c], rng, style);
+            if (scale > 1)
+                t << "So " << a << " * " << db[c] * scale << " = " << product * scale << ".\n";
+            partials.push_back(product * scale);
+        }
+        long long total = partials[0];
+        for (size_t i = 1; i < partials.size(); ++i) {
+            t << "Add " << total << " + " << partials[i] << ":\n";
+            total = columnAdd(t, total, partials[i], rng, style);
+        }
+    }
+
+    static std::string verification(long long a, long long b, char op, long long result)
+    {
+        std::ostringstream v;
+        if (op == '+')
+            v << result << " - " << b << " = " << a << ".";
+        else if (op == '-')
+            v << result << " + " << b << " = " << a << ".";
+        else if (b != 0)
+            v << result << " / " << b << " = " << a << ".";
+        else
+            v << "anything times 0 is 0.";
+        return v.str();
+    }
+
     std::pair<int, int> digits_;
     std::string ops_;
 };
@@ -162,8 +290,8 @@ public:
                     next = value + n;
                     symbol = '+';
                 }
-                steps.push_back(std::to_string(value) + " " + symbol + " " + std::to_string(n) +
-                                " = " + std::to_string(next));
+                steps.push_back(std::to_string(value) + " " + symbol + " " + std::to_string(n) + " = " +
+                                std::to_string(next));
                 expr = "(" + expr + " " + symbol + " " + std::to_string(n) + ")";
                 value = next;
             }
@@ -176,8 +304,8 @@ public:
                 list += (list.empty() ? "" : ",") + std::to_string(n);
             Problem p;
             p.task = name();
-            p.prompt = "Using the numbers [" + list + "], create an equation that equals " +
-                       std::to_string(value) + ". Use + - * / and each number at most once.";
+            p.prompt = "Using the numbers [" + list + "], create an equation that equals " + std::to_string(value) +
+                       ". Use + - * / and each number at most once.";
             p.truth = std::to_string(value) + "|" + list;
             // Outer parentheses of the first step are not needed.
             p.meta = {{"solution", expr.substr(1, expr.size() - 2)}, {"steps", steps}};
@@ -185,24 +313,72 @@ public:
         }
     }
 
-    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng,
-                                              const TraceStyle& style) const override
+    // A short search: up to three left-to-right attempts that miss the target, each checked and
+    // rejected, then the one that reaches it. Checking each attempt is what makes searching pay.
+    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng, const TraceStyle& style) const override
     {
-        std::ostringstream t;
         const long long target = std::stoll(p.truth.substr(0, p.truth.find('|')));
-        if (chance(rng, style.mistakeRate))
-            t << "Try adding everything up. That does not reach " << target
-              << ". Wait, let me try another order.\n";
-        for (const auto& step : p.meta["steps"])
-            t << step.get<std::string>() << ".\n";
-        t << "That reaches the target " << target << ".\n";
         const std::string solution = p.meta["solution"];
+        std::ostringstream t;
+        if (chance(rng, style.answerOnlyRate)) {
+            t << solution << " = " << target << ".\n";
+            return {t.str(), solution};
+        }
+        std::vector<int> numbers;
+        std::stringstream list(p.truth.substr(p.truth.find('|') + 1));
+        for (std::string n; std::getline(list, n, ',');)
+            numbers.push_back(std::stoi(n));
+        auto misses = attempts(numbers);
+        std::erase_if(misses, [&](const Attempt& a) { return a.value == target; });
+        std::shuffle(misses.begin(), misses.end(), rng);
+        misses.resize(std::min<size_t>(misses.size(), size_t(uniform(rng, 0, 3))));
+        for (const auto& miss : misses)
+            t << "Try " << miss.steps << ". Wait, " << miss.value << " is not " << target << ".\n";
+        t << "Try ";
+        for (size_t i = 0; i < p.meta["steps"].size(); ++i)
+            t << (i ? ", " : "") << p.meta["steps"][i].get<std::string>();
+        t << ". That reaches " << target << ".\n";
         if (chance(rng, style.selfCheckRate))
             t << "Let me verify: " << solution << " = " << target << ". Correct.\n";
         return {t.str(), solution};
     }
 
 private:
+    struct Attempt {
+        std::string steps; // "3 + 5 = 8, 8 * 2 = 16"
+        long long value;
+    };
+
+    // Every left-to-right combination of all the numbers that keeps positive integers.
+    static std::vector<Attempt> attempts(std::vector<int> numbers)
+    {
+        std::vector<Attempt> out;
+        std::sort(numbers.begin(), numbers.end());
+        std::function<void(long long, size_t, std::string)> extend = [&](long long value, size_t next,
+                                                                         std::string steps) {
+            if (next == numbers.size()) {
+                out.push_back({steps, value});
+                return;
+            }
+            const long long n = numbers[next];
+            auto step = [&](char op, long long result) {
+                extend(result, next + 1,
+                       steps + (steps.empty() ? "" : ", ") + std::to_string(value) + " " + op + " " +
+                           std::to_string(n) + " = " + std::to_string(result));
+            };
+            step('+', value + n);
+            if (value > n)
+                step('-', value - n);
+            step('*', value * n);
+            if (value % n == 0)
+                step('/', value / n);
+        };
+        do {
+            extend(numbers[0], 1, "");
+        } while (std::next_permutation(numbers.begin(), numbers.end()));
+        return out;
+    }
+
     int numbers_, maxTarget_;
 };
 
@@ -241,11 +417,12 @@ public:
         return p;
     }
 
-    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng,
-                                              const TraceStyle& style) const override
+    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng, const TraceStyle& style) const override
     {
         const int a = p.meta["a"], b = p.meta["b"], c = p.meta["c"], d = p.meta["d"];
         std::ostringstream t;
+        if (chance(rng, style.answerOnlyRate))
+            return {"x = " + p.truth + ".\n", p.truth};
         t << "Move the x terms to the left and the numbers to the right.\n";
         t << "(" << a << " - " << c << ")x = " << d << " - " << b << ".\n";
         t << a - c << "x = " << d - b << ".\n";
@@ -308,14 +485,13 @@ public:
             nlohmann::json statements = nlohmann::json::array();
             for (int i = 0; i < n; ++i) {
                 const Statement& s = says[static_cast<size_t>(i)];
-                std::string text = s.kind == 0   ? std::string(names[s.x]) + " is a knight"
-                                   : s.kind == 1 ? std::string(names[s.x]) + " is a knave"
-                                                 : std::string(names[s.x]) + " and " + names[s.y] +
-                                                       " are the same kind";
+                std::string text = s.kind == 0 ? std::string(names[s.x]) + " is a knight"
+                                   : s.kind == 1
+                                       ? std::string(names[s.x]) + " is a knave"
+                                       : std::string(names[s.x]) + " and " + names[s.y] + " are the same kind";
                 prompt << " " << names[i] << " says: \"" << text << ".\"";
                 statements.push_back({{"kind", s.kind}, {"x", s.x}, {"y", s.y}});
-                truth << (i ? ", " : "") << names[i] << ": "
-                      << ((solutions[0] >> i & 1) ? "knight" : "knave");
+                truth << (i ? ", " : "") << names[i] << ": " << ((solutions[0] >> i & 1) ? "knight" : "knave");
             }
             prompt << " Who is a knight and who is a knave?";
             Problem p;
@@ -327,13 +503,14 @@ public:
         }
     }
 
-    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng,
-                                              const TraceStyle& style) const override
+    std::pair<std::string, std::string> solve(const Problem& p, Rng& rng, const TraceStyle& style) const override
     {
         static const char* names[] = {"Ann", "Bob", "Cy", "Dee"};
         const int n = p.meta["n"];
         const unsigned solution = p.meta["solution"];
         std::ostringstream t;
+        if (chance(rng, style.answerOnlyRate))
+            return {p.truth + ".\n", p.truth};
         for (unsigned mask = 0; mask < (1u << n); ++mask) {
             t << "Suppose";
             for (int i = 0; i < n; ++i)
@@ -351,8 +528,7 @@ private:
     std::pair<int, int> people_;
 };
 
-void rejectUnknown(const nlohmann::json& options, const std::string& spec,
-                   std::initializer_list<const char*> known)
+void rejectUnknown(const nlohmann::json& options, const std::string& spec, std::initializer_list<const char*> known)
 {
     for (auto it = options.begin(); it != options.end(); ++it)
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
@@ -381,7 +557,8 @@ std::unique_ptr<TaskFamily> makeTask(const std::string& name, const nlohmann::js
         const std::string ops = options.value("ops", std::string("+-*"));
         if (ops.empty() || ops.find_first_not_of("+-*") != std::string::npos)
             throw Error(spec, "ops", "use a combination of + - *");
-        return std::make_unique<Arithmetic>(parseRange(options.value("digits", nlohmann::json("1-2")), spec, "digits"), ops);
+        return std::make_unique<Arithmetic>(parseRange(options.value("digits", nlohmann::json("1-2")), spec, "digits"),
+                                            ops);
     }
     if (name == "countdown") {
         rejectUnknown(options, spec, {"numbers", "max_target"});
@@ -499,9 +676,9 @@ std::vector<Problem> loadDataset(const std::string& path, DatasetReport& report)
                 answer = lastBoxed(*solution).value_or(*solution);
         if (!question || !answer) {
             ++report.skipped;
-            report.problems.push_back(where + ": " +
-                                      (!question ? "missing field question/problem/prompt"
-                                                 : "missing field answer/final_answer/solution"));
+            report.problems.push_back(
+                where + ": " +
+                (!question ? "missing field question/problem/prompt" : "missing field answer/final_answer/solution"));
             continue;
         }
         Problem p;

@@ -29,6 +29,8 @@ Split splitOf(const Problem& problem);
 struct TraceStyle {
     double selfCheckRate = 0.5; // "Let me verify: ..." lines
     double mistakeRate = 0.1;   // a wrong step caught with "Wait, ..."
+    // The result alone, without working: how many answers appear in a base model's corpus.
+    double answerOnlyRate = 0.0;
 };
 
 class TaskFamily {

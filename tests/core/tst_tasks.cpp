@@ -61,6 +61,79 @@ private slots:
             QVERIFY(withWait > 0);
     }
 
+    // Multi-digit arithmetic is worked column by column, so every step is a one-digit fact.
+    void columnSolutions()
+    {
+        const auto family = makeTask("arithmetic:digits=1-3,ops=+-*");
+        auto problem = [](long long a, char op, long long b, long long truth) {
+            Problem p;
+            p.task = "arithmetic";
+            p.truth = std::to_string(truth);
+            p.meta = {{"a", a}, {"b", b}, {"op", std::string(1, op)}};
+            return p;
+        };
+        std::mt19937_64 rng(1);
+        const TraceStyle plain{.selfCheckRate = 0, .mistakeRate = 0};
+        QCOMPARE(family->solve(problem(47, '+', 85, 132), rng, plain).first,
+                 std::string("Units: 7 + 5 = 12. Write 2, carry 1.\n"
+                             "Tens: 4 + 8 + 1 = 13. Write 13.\n"
+                             "So 47 + 85 = 132.\n"));
+        QCOMPARE(family->solve(problem(52, '-', 48, 4), rng, plain).first,
+                 std::string("Units: 2 - 8 is negative, borrow 10: 12 - 8 = 4. Write 4, borrow 1.\n"
+                             "Tens: 5 - 4 - 1 = 0. Write 0.\n"
+                             "So 52 - 48 = 4.\n"));
+        QCOMPARE(family->solve(problem(7, '-', 31, -24), rng, plain).first,
+                 std::string("7 is less than 31, so compute 31 - 7 and negate.\n"
+                             "Units: 1 - 7 is negative, borrow 10: 11 - 7 = 4. Write 4, borrow 1.\n"
+                             "Tens: 3 - 0 - 1 = 2. Write 2.\n"
+                             "So 7 - 31 = -24.\n"));
+        QCOMPARE(family->solve(problem(47, '*', 8, 376), rng, plain).first,
+                 std::string("Units: 7 * 8 = 56. Write 6, carry 5.\n"
+                             "Tens: 4 * 8 = 32. 32 + 5 = 37. Write 37.\n"
+                             "So 47 * 8 = 376.\n"));
+        QCOMPARE(family->solve(problem(12, '*', 31, 372), rng, plain).first,
+                 std::string("12 * 1:\nUnits: 2 * 1 = 2. Write 2.\nTens: 1 * 1 = 1. Write 1.\n"
+                             "12 * 3:\nUnits: 2 * 3 = 6. Write 6.\nTens: 1 * 3 = 3. Write 3.\n"
+                             "So 12 * 30 = 360.\n"
+                             "Add 12 + 360:\nUnits: 2 + 0 = 2. Write 2.\nTens: 1 + 6 = 7. Write 7.\n"
+                             "Hundreds: 0 + 3 = 3. Write 3.\n"
+                             "So 12 * 31 = 372.\n"));
+        // A slip is caught on its own line with "Wait"; answer-only solutions skip the working.
+        const auto slipped = family->solve(problem(47, '+', 85, 132), rng, {.selfCheckRate = 0, .mistakeRate = 1});
+        QVERIFY2(slipped.first.starts_with("Units: 7 + 5 = 13. Wait, 7 + 5 = 12."), slipped.first.c_str());
+        QCOMPARE(family->solve(problem(47, '+', 85, 132), rng, {.answerOnlyRate = 1}).first,
+                 std::string("47 + 85 = 132.\n"));
+    }
+
+    // Countdown solutions search: every rejected attempt really misses the target, and the last
+    // attempt is the answer.
+    void countdownSearch()
+    {
+        const auto family = makeTask("countdown:numbers=3,max_target=30");
+        std::mt19937_64 rng(3);
+        int rejected = 0;
+        for (const auto& p : generateProblems(*family, Split::Train, 40, 7)) {
+            const auto [reasoning, answer] = family->solve(p, rng, {.selfCheckRate = 0});
+            const std::string target = p.truth.substr(0, p.truth.find('|'));
+            std::stringstream lines(reasoning);
+            std::string line;
+            while (std::getline(lines, line)) {
+                QVERIFY2(line.starts_with("Try "), line.c_str());
+                if (line.find(". Wait, ") == std::string::npos) {
+                    QVERIFY2(line.ends_with(". That reaches " + target + "."), line.c_str());
+                    continue;
+                }
+                ++rejected;
+                // "Try 3 + 5 = 8, 8 * 2 = 16. Wait, 16 is not 15."
+                const std::string last = line.substr(line.rfind("= ") + 2);
+                const std::string value = last.substr(0, last.find('.'));
+                QVERIFY2(line.ends_with(value + " is not " + target + "."), line.c_str());
+                QVERIFY(value != target);
+            }
+        }
+        QVERIFY(rejected > 20);
+    }
+
     void specErrors()
     {
         QVERIFY_THROWS_EXCEPTION(Error, makeTask("chess"));
