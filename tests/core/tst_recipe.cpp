@@ -104,9 +104,13 @@ batch_size = "sixteen"
 
 [[stages]]
 kind = "finetune"
+
+[[stages]]
+kind = "pretrain"
+answer_only = 1.5
 )";
         const auto issues = checkRecipe(bad, "bad.toml");
-        QVERIFY2(issues.size() == 6, qPrintable(dump(issues)));
+        QVERIFY2(issues.size() == 7, qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:8:14: stages[0].group_size: must be >= 2"),
                  qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:9:14: stages[0].temprature: unknown key; did you mean "
@@ -119,6 +123,8 @@ kind = "finetune"
         QVERIFY2(hasIssue(issues, "stages[1].dataset: \"stage:nowhere\" names no earlier stage"),
                  qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:18:8: stages[2].kind: unknown stage kind"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:22:15: stages[3].answer_only: must be between 0 and 1"),
                  qPrintable(dump(issues)));
         try {
             parseRecipe(bad, "bad.toml");
