@@ -168,6 +168,8 @@ bool countdownCorrect(const std::string& expression, std::string_view truth)
     for (auto it = std::sregex_iterator(expr.begin(), expr.end(), number); it != std::sregex_iterator(); ++it) {
         if ((*it)[1].matched)
             return false; // decimals are not allowed numbers
+        if (it->length() > 18)
+            return false; // longer than any given number, and beyond long long
         const long long n = std::stoll(it->str());
         auto found = std::find(available.begin(), available.end(), n);
         if (found == available.end())

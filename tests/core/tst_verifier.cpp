@@ -109,6 +109,8 @@ private slots:
         QVERIFY(verify("<answer>3*25-5*3</answer>", "60|3,5,25", "countdown").correct == false); // 3 twice
         QVERIFY(!verify("<answer>60</answer>", "60|3,5,25", "countdown").correct); // no numbers used
         QVERIFY(!verify("<answer>25+5+3</answer>", "60|3,5,25", "countdown").correct); // wrong value
+        // A policy's runaway digits are a wrong answer, not an error.
+        QVERIFY(!verify("<answer>25 * 3 - 99999999999999999999999</answer>", "60|3,5,25", "countdown").correct);
         QVERIFY(verify("<answer>25 + 5 * 3 = 40</answer>", "40|3,5,25", "countdown").correct);
     }
 
