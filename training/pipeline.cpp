@@ -581,10 +581,11 @@ struct Pipeline {
         // Plain worked solutions by default, as a base model would meet them in its corpus: the
         // chat template arrives with SFT or RL, and pretraining does not spend most of each window
         // on its preamble.
+        const core::TraceStyle style{.selfCheckRate = 0.25, .mistakeRate = 0.05, .answerOnlyRate = s.answer_only};
         std::vector<int32_t> stream;
         for (size_t i = 0; i < problems.size(); ++i) {
             std::mt19937_64 rng(splitMix(uint64_t(recipe.seed) + 2 + i));
-            const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, {.selfCheckRate = 0.25, .mistakeRate = 0.05, .answerOnlyRate = s.answer_only});
+            const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, style);
             const std::string doc = s.templated
                                         ? promptText(problems[i].prompt) + traceResponse(reasoning, answer)
                                         : problems[i].prompt + "\n" + core::formatTrace(reasoning, answer);

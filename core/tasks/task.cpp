@@ -81,6 +81,15 @@ void columnValue(std::ostringstream& t, const std::string& terms, long long valu
     t << value << ".";
 }
 
+// " Write 2, carry 1." — the last column writes its whole value.
+void writeColumn(std::ostringstream& t, int value, bool last)
+{
+    if (last)
+        t << " Write " << value << ".\n";
+    else
+        t << " Write " << value % 10 << (value >= 10 ? ", carry " + std::to_string(value / 10) : "") << ".\n";
+}
+
 // The column steps of a + b (both ≥ 0); returns the sum.
 long long columnAdd(std::ostringstream& t, long long a, long long b, Rng& rng, const TraceStyle& style)
 {
@@ -95,10 +104,7 @@ long long columnAdd(std::ostringstream& t, long long a, long long b, Rng& rng, c
             terms += " + " + std::to_string(carry);
         t << placeName(c) << ": ";
         columnValue(t, terms, sum, chance(rng, style.mistakeRate));
-        if (c + 1 == columns)
-            t << " Write " << sum << ".\n";
-        else
-            t << " Write " << sum % 10 << (sum >= 10 ? ", carry 1.\n" : ".\n");
+        writeColumn(t, sum, c + 1 == columns);
         carry = sum / 10;
     }
     return a + b;
@@ -142,10 +148,7 @@ long long columnTimesDigit(std::ostringstream& t, long long a, int digit, Rng& r
         const int value = product + carry;
         if (carry)
             t << " " << product << " + " << carry << " = " << value << ".";
-        if (c + 1 == da.size())
-            t << " Write " << value << ".\n";
-        else
-            t << " Write " << value % 10 << (value >= 10 ? ", carry " + std::to_string(value / 10) : "") << ".\n";
+        writeColumn(t, value, c + 1 == da.size());
         carry = value / 10;
     }
     return a * digit;
@@ -249,6 +252,27 @@ private:
     std::string ops_;
 };
 
+// One left-to-right countdown step, kept to positive integers: nullopt where `op` cannot take it.
+std::optional<long long> countdownStep(long long value, char op, long long n)
+{
+    switch (op) {
+    case '+':
+        return value + n;
+    case '-':
+        return value > n ? std::optional(value - n) : std::nullopt;
+    case '*':
+        return value * n;
+    default:
+        return n != 0 && value % n == 0 ? std::optional(value / n) : std::nullopt;
+    }
+}
+
+// "8 * 2 = 16"
+std::string stepText(long long value, char op, long long n, long long result)
+{
+    return std::to_string(value) + " " + op + " " + std::to_string(n) + " = " + std::to_string(result);
+}
+
 // Reach a target from the given numbers with + - * /, each at most once.
 class Countdown : public TaskFamily {
 public:
@@ -270,30 +294,22 @@ public:
             std::string expr = std::to_string(nums[0]);
             std::vector<std::string> steps;
             for (size_t i = 1; i < nums.size(); ++i) {
-                const int op = uniform(rng, 0, 3);
                 const long long n = nums[i];
-                long long next;
-                char symbol;
-                if (op == 0) {
-                    next = value + n;
-                    symbol = '+';
-                } else if (op == 1 && value > n) {
-                    next = value - n;
-                    symbol = '-';
-                } else if (op == 2) {
-                    next = value * n;
-                    symbol = '*';
-                } else if (n != 0 && value % n == 0) {
-                    next = value / n;
+                // A subtraction that would not stay positive becomes an exact division, else an
+                // addition; a division that is not exact becomes an addition.
+                char symbol = "+-*/"[uniform(rng, 0, 3)];
+                auto next = countdownStep(value, symbol, n);
+                if (!next && symbol == '-') {
                     symbol = '/';
-                } else {
-                    next = value + n;
-                    symbol = '+';
+                    next = countdownStep(value, symbol, n);
                 }
-                steps.push_back(std::to_string(value) + " " + symbol + " " + std::to_string(n) + " = " +
-                                std::to_string(next));
+                if (!next) {
+                    symbol = '+';
+                    next = value + n;
+                }
+                steps.push_back(stepText(value, symbol, n, *next));
                 expr = "(" + expr + " " + symbol + " " + std::to_string(n) + ")";
-                value = next;
+                value = *next;
             }
             if (value <= 0 || value > maxTarget_)
                 continue;
@@ -361,17 +377,9 @@ private:
                 return;
             }
             const long long n = numbers[next];
-            auto step = [&](char op, long long result) {
-                extend(result, next + 1,
-                       steps + (steps.empty() ? "" : ", ") + std::to_string(value) + " " + op + " " +
-                           std::to_string(n) + " = " + std::to_string(result));
-            };
-            step('+', value + n);
-            if (value > n)
-                step('-', value - n);
-            step('*', value * n);
-            if (value % n == 0)
-                step('/', value / n);
+            for (const char op : {'+', '-', '*', '/'})
+                if (const auto result = countdownStep(value, op, n))
+                    extend(*result, next + 1, steps + (steps.empty() ? "" : ", ") + stepText(value, op, n, *result));
         };
         do {
             extend(numbers[0], 1, "");
