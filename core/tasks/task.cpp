@@ -276,8 +276,9 @@ std::string stepText(long long value, char op, long long n, long long result)
 // Reach a target from the given numbers with + - * /, each at most once.
 class Countdown : public TaskFamily {
 public:
-    Countdown(int numbers, int maxTarget)
+    Countdown(int numbers, int maxNumber, int maxTarget)
         : numbers_(numbers)
+        , maxNumber_(maxNumber)
         , maxTarget_(maxTarget)
     {
     }
@@ -288,7 +289,7 @@ public:
         while (true) {
             std::vector<int> nums;
             for (int i = 0; i < numbers_; ++i)
-                nums.push_back(uniform(rng, 1, 25));
+                nums.push_back(uniform(rng, 1, maxNumber_));
             // A random expression over all of them, left to right, keeping integers.
             long long value = nums[0];
             std::string expr = std::to_string(nums[0]);
@@ -387,7 +388,7 @@ private:
         return out;
     }
 
-    int numbers_, maxTarget_;
+    int numbers_, maxNumber_, maxTarget_;
 };
 
 // a x + b = c x + d with a rational solution.
@@ -569,13 +570,16 @@ std::unique_ptr<TaskFamily> makeTask(const std::string& name, const nlohmann::js
                                             ops);
     }
     if (name == "countdown") {
-        rejectUnknown(options, spec, {"numbers", "max_target"});
-        const int numbers = options.value("numbers", 3), maxTarget = options.value("max_target", 100);
+        rejectUnknown(options, spec, {"numbers", "max_number", "max_target"});
+        const int numbers = options.value("numbers", 3), maxNumber = options.value("max_number", 25),
+                  maxTarget = options.value("max_target", 100);
         if (numbers < 2 || numbers > 6)
             throw Error(spec, "numbers", "must be between 2 and 6");
+        if (maxNumber < 2)
+            throw Error(spec, "max_number", "must be at least 2");
         if (maxTarget < 1)
             throw Error(spec, "max_target", "must be positive");
-        return std::make_unique<Countdown>(numbers, maxTarget);
+        return std::make_unique<Countdown>(numbers, maxNumber, maxTarget);
     }
     if (name == "linear") {
         rejectUnknown(options, spec, {"coef"});

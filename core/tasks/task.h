@@ -43,7 +43,7 @@ public:
                                                       const TraceStyle& style) const = 0;
 };
 
-// "arithmetic:digits=1-3,ops=+-*", "countdown:numbers=3,max_target=50", "linear:coef=1-9",
+// "arithmetic:digits=1-3,ops=+-*", "countdown:numbers=3,max_number=9,max_target=50", "linear:coef=1-9",
 // "knights:people=2-3". Throws core::Error naming the spec and the key.
 std::unique_ptr<TaskFamily> makeTask(std::string_view spec);
 // The same from a recipe's task entry (options as JSON).

@@ -106,13 +106,16 @@ private slots:
     }
 
     // Countdown solutions search: every rejected attempt really misses the target, and the last
-    // attempt is the answer.
+    // attempt is the answer. Numbers stay within max_number.
     void countdownSearch()
     {
-        const auto family = makeTask("countdown:numbers=3,max_target=30");
+        const auto family = makeTask("countdown:numbers=3,max_number=9,max_target=30");
         std::mt19937_64 rng(3);
         int rejected = 0;
         for (const auto& p : generateProblems(*family, Split::Train, 40, 7)) {
+            std::stringstream numbers(p.truth.substr(p.truth.find('|') + 1));
+            for (std::string n; std::getline(numbers, n, ',');)
+                QVERIFY2(std::stoi(n) >= 1 && std::stoi(n) <= 9, p.truth.c_str());
             const auto [reasoning, answer] = family->solve(p, rng, {.selfCheckRate = 0});
             const std::string target = p.truth.substr(0, p.truth.find('|'));
             std::stringstream lines(reasoning);
@@ -139,6 +142,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, makeTask("chess"));
         QVERIFY_THROWS_EXCEPTION(Error, makeTask("arithmetic:digits=3-1"));
         QVERIFY_THROWS_EXCEPTION(Error, makeTask("arithmetic:ops=^"));
+        QVERIFY_THROWS_EXCEPTION(Error, makeTask("countdown:max_number=1"));
         try {
             makeTask("countdown:numbrs=3");
             QFAIL("accepted an unknown option");
