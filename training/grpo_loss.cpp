@@ -19,7 +19,7 @@ at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, bool sc
 
 GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs,
                         const at::Tensor& refLogprobs, const at::Tensor& advantages,
-                        const at::Tensor& mask, const GrpoLossConfig& config)
+                        const at::Tensor& mask, const GrpoLossConfig& config, BatchTotals totals)
 {
     const at::Tensor m = mask.to(logprobs.scalar_type());
     const at::Tensor a = advantages.to(logprobs.scalar_type()).unsqueeze(1);
@@ -34,22 +34,24 @@ GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprob
         kl = at::exp(diff) - diff - 1; // k3: unbiased, always >= 0
         perToken = perToken + config.beta * kl;
     }
-    const at::Tensor tokens = m.sum();
-    const at::Tensor summed = (perToken * m).sum();
+    const at::Tensor tokenSums = (perToken * m).sum(1);
+    const double tokens = m.sum().item<double>();
+    const double batchTokens = totals.tokens > 0 ? totals.tokens : tokens;
+    const double batchSequences = totals.sequences > 0 ? totals.sequences : static_cast<double>(logprobs.size(0));
     GrpoLossOutput out;
     switch (config.aggregation) {
     case LossAggregation::TokenMean:
-        out.loss = summed / tokens.clamp_min(1);
+        out.loss = tokenSums.sum() / std::max(1.0, batchTokens);
         break;
     case LossAggregation::SequenceMean:
-        out.loss = ((perToken * m).sum(1) / m.sum(1).clamp_min(1)).mean();
+        out.loss = (tokenSums / m.sum(1).clamp_min(1)).sum() / batchSequences;
         break;
     case LossAggregation::Constant:
-        out.loss = summed / (static_cast<double>(logprobs.size(0)) * config.constant);
+        out.loss = tokenSums.sum() / (batchSequences * config.constant);
         break;
     }
     torch::NoGradGuard noGrad;
-    const double n = std::max(1.0, tokens.item<double>());
+    const double n = std::max(1.0, tokens);
     out.clipLowFraction = ((ratio < 1.0 - config.epsLow) & (a < 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
     out.clipHighFraction = ((ratio > 1.0 + config.epsHigh) & (a > 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
     out.meanRatio = (ratio * m).sum().item<double>() / n;

@@ -35,11 +35,20 @@ struct GrpoLossOutput {
     double meanRatio = 0;
 };
 
+// The whole batch a micro-batch belongs to. Each aggregation divides by the batch's totals, so the
+// losses of a batch's micro-batches add up to the loss of the batch taken at once. 0: the tokens
+// and sequences of this call's own tensors.
+struct BatchTotals {
+    double tokens = 0;
+    double sequences = 0;
+};
+
 // logprobs, oldLogprobs, refLogprobs, mask: [B, T] (mask 1 on completion tokens); advantages: [B].
-// refLogprobs may be undefined when beta == 0.
+// refLogprobs may be undefined when beta == 0. The reported fractions and KL are over this call's
+// tokens.
 GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs,
                         const at::Tensor& refLogprobs, const at::Tensor& advantages,
-                        const at::Tensor& mask, const GrpoLossConfig& config);
+                        const at::Tensor& mask, const GrpoLossConfig& config, BatchTotals totals = {});
 
 // DeepSeek-V3's auxiliary-loss-free balancing: after a step, each expert's selection bias moves by
 // gamma towards balance (up when it got fewer tokens than the mean, down when more).

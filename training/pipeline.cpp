@@ -442,6 +442,46 @@ struct Pipeline {
                                    model->config().num_experts_per_tok, recipe.balance.sequence_alpha);
     }
 
+    struct MicroBatch {
+        Batch batch;
+        at::Tensor advantages; // [B]
+        at::Tensor old, ref;   // log-probs under the sampling policy (mu > 1) and the reference
+    };
+
+    // A GRPO batch cut into passes of `size` sequences of similar length (0: one pass), each with
+    // the log-probs that stay fixed through the inner updates.
+    std::vector<MicroBatch> microBatches(const std::vector<std::vector<int32_t>>& seqs,
+                                         const std::vector<size_t>& starts, const std::vector<double>& advantages,
+                                         int size, bool keepOld, const core::Transformer* reference) const
+    {
+        std::vector<size_t> order(seqs.size());
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return seqs[a].size() < seqs[b].size(); });
+        const size_t per = size > 0 ? size_t(size) : std::max<size_t>(1, order.size());
+        std::vector<MicroBatch> out;
+        for (size_t from = 0; from < order.size(); from += per) {
+            std::vector<std::vector<int32_t>> part;
+            std::vector<size_t> partStarts;
+            std::vector<double> partAdvantages;
+            for (size_t i = from; i < std::min(order.size(), from + per); ++i) {
+                part.push_back(seqs[order[i]]);
+                partStarts.push_back(starts[order[i]]);
+                partAdvantages.push_back(advantages[order[i]]);
+            }
+            MicroBatch mb;
+            mb.batch = makeBatch(part, partStarts, eos, device);
+            mb.advantages = torch::tensor(partAdvantages, torch::kFloat).to(device);
+            torch::NoGradGuard noGrad;
+            if (keepOld)
+                mb.old = score(*model, mb.batch.ids, false).logprobs;
+            if (reference)
+                mb.ref = score(*reference, mb.batch.ids, false).logprobs;
+            out.push_back(std::move(mb));
+        }
+        return out;
+    }
+
     core::EvalSettings firstEvalSettings() const
     {
         for (const auto& s : recipe.stages)
@@ -947,39 +987,45 @@ struct Pipeline {
             const double lr = scheduledLr(s.optimizer, step, s.steps);
             m["lr"] = lr;
             const double t1 = seconds();
+            const std::vector<MicroBatch> micros =
+                microBatches(seqs, starts, keptAdv, s.micro_batch_size, s.mu > 1, reference.get());
             int64_t tokens = 0;
-            if (!seqs.empty()) {
-                const Batch batch = makeBatch(seqs, starts, eos, device);
-                tokens = batch.tokens;
-                const at::Tensor advT = torch::tensor(keptAdv, torch::kFloat).to(device);
-                at::Tensor old, ref;
-                {
-                    torch::NoGradGuard noGrad;
-                    if (s.mu > 1)
-                        old = score(*model, batch.ids, false).logprobs;
-                    if (reference)
-                        ref = score(*reference, batch.ids, false).logprobs;
+            for (const auto& mb : micros)
+                tokens += mb.batch.tokens;
+            const BatchTotals batchTotals{double(tokens), double(seqs.size())};
+            m["loss"] = 0;
+            for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
+                double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, entropy = 0;
+                at::Tensor load;
+                for (const auto& mb : micros) {
+                    const Scored sc = score(*model, mb.batch.ids, inner == 0);
+                    const at::Tensor oldLp = s.mu > 1 ? mb.old : sc.logprobs.detach();
+                    auto out = grpoLoss(sc.logprobs, oldLp, mb.ref, mb.advantages, mb.batch.mask, lossCfg, batchTotals);
+                    at::Tensor l = out.loss;
+                    const int64_t B = mb.batch.ids.size(0);
+                    // The balance loss is a mean over sequences: each micro-batch adds its share.
+                    if (auto bl = balanceLoss(sc, B, mb.batch.ids.size(1)); bl.defined())
+                        l = l + bl * (double(B) / batchTotals.sequences);
+                    l.backward();
+                    const double share = double(mb.batch.tokens) / std::max(1.0, batchTotals.tokens);
+                    loss += l.item<double>();
+                    kl += out.kl * share;
+                    clipLow += out.clipLowFraction * share;
+                    clipHigh += out.clipHighFraction * share;
+                    if (inner == 0)
+                        entropy += maskedMean(sc.entropy, mb.batch.mask) * share;
+                    if (sc.expertLoad.defined())
+                        load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
                 }
-                for (int inner = 0; inner < std::max(1, s.mu); ++inner) {
-                    const Scored sc = score(*model, batch.ids, inner == 0);
-                    const at::Tensor oldLp = s.mu > 1 ? old : sc.logprobs.detach();
-                    auto out = grpoLoss(sc.logprobs, oldLp, ref, advT, batch.mask, lossCfg);
-                    at::Tensor loss = out.loss;
-                    if (auto bl = balanceLoss(sc, batch.ids.size(0), batch.ids.size(1)); bl.defined())
-                        loss = loss + bl;
-                    loss.backward();
-                    if (inner == 0) {
-                        m["loss"] = loss.item<double>();
-                        m["kl"] = out.kl;
-                        m["clip/low"] = out.clipLowFraction;
-                        m["clip/high"] = out.clipHighFraction;
-                        m["entropy"] = maskedMean(sc.entropy, batch.mask);
-                        moeMetrics(sc.expertLoad, m);
-                    }
-                    m["grad_norm"] = update(params, optimizer, s.optimizer, lr, sc.expertLoad);
+                if (inner == 0) {
+                    m["loss"] = loss;
+                    m["kl"] = kl;
+                    m["clip/low"] = clipLow;
+                    m["clip/high"] = clipHigh;
+                    m["entropy"] = entropy;
+                    moeMetrics(load, m);
                 }
-            } else {
-                m["loss"] = 0;
+                m["grad_norm"] = update(params, optimizer, s.optimizer, lr, load);
             }
             const double tUpd = seconds() - t1;
             m["time/generation"] = tGen;

@@ -123,6 +123,7 @@ template <typename V> void GrpoSettings::visit(V& v)
             OneOf{{"token-mean", "sequence-mean", "constant"}});
     v.field("loss_constant", loss_constant, AtLeast{0});
     v.field("mu", mu, AtLeast{1});
+    v.field("micro_batch_size", micro_batch_size, AtLeast{0});
     v.field("dynamic_sampling", dynamic_sampling);
     v.field("ref_refresh_every", ref_refresh_every, AtLeast{0});
     v.group("optimizer", optimizer);

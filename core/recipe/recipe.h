@@ -92,6 +92,9 @@ struct GrpoSettings {
     std::string loss_aggregation = "token-mean"; // token-mean | sequence-mean | constant
     double loss_constant = 0;                    // constant aggregation normaliser; 0: max_new_tokens
     int mu = 1;                                  // inner updates per batch
+    // Sequences per forward/backward pass, grouped by length (less padding, bounded memory); the
+    // gradient is that of the whole batch. 0: the whole batch in one pass.
+    int micro_batch_size = 0;
     bool dynamic_sampling = false;
     int ref_refresh_every = 0;
     OptimizerSettings optimizer{.lr = 3e-6, .warmup_steps = 0, .schedule = "constant"};

@@ -69,6 +69,33 @@ private slots:
                      -(1.28 + r2 - 1.6) / 20.0));
     }
 
+    // A batch cut into micro-batches (as `micro_batch_size` does) gives the loss and the gradient
+    // of the batch taken at once, for every aggregation.
+    void microBatchesAddUp()
+    {
+        const at::Tensor oldLp = d({0, 0, 0, 0, 0, 0, -0.1, 0.2, 0}, {3, 3});
+        const at::Tensor adv = d({1.0, -2.0, 0.5}, {3});
+        const at::Tensor mask = d({1, 1, 1, 1, 0, 0, 1, 1, 0}, {3, 3});
+        const auto rows = [](const at::Tensor& t, int64_t from, int64_t n) { return t.narrow(0, from, n); };
+        for (const auto aggregation :
+             {LossAggregation::TokenMean, LossAggregation::SequenceMean, LossAggregation::Constant}) {
+            const GrpoLossConfig config{.beta = 0, .aggregation = aggregation, .constant = 7};
+            const at::Tensor whole = d({0.5, -0.01, 0.1, -0.5, 3.0, 1.0, 0.05, 0.3, 2.0}, {3, 3}).requires_grad_(true);
+            grpoLoss(whole, oldLp, {}, adv, mask, config).loss.backward();
+            const double wholeLoss = grpoLoss(whole, oldLp, {}, adv, mask, config).loss.item<double>();
+
+            const at::Tensor parts = whole.detach().clone().requires_grad_(true);
+            const BatchTotals totals{.tokens = 6, .sequences = 3};
+            const auto first = grpoLoss(rows(parts, 0, 2), rows(oldLp, 0, 2), {}, rows(adv, 0, 2),
+                                        rows(mask, 0, 2), config, totals);
+            const auto second = grpoLoss(rows(parts, 2, 1), rows(oldLp, 2, 1), {}, rows(adv, 2, 1),
+                                         rows(mask, 2, 1), config, totals);
+            (first.loss + second.loss).backward();
+            QVERIFY(near(first.loss.item<double>() + second.loss.item<double>(), wholeLoss));
+            QVERIFY(at::allclose(parts.grad(), whole.grad(), 0, 1e-12));
+        }
+    }
+
     void clippedTokensGetNoGradient()
     {
         const at::Tensor lp = d({0.5, -0.01}, {1, 2}).requires_grad_(true);

@@ -75,6 +75,7 @@ group_size = 2
 max_new_tokens = 12
 beta = 0.01
 mu = 2
+micro_batch_size = 3
 
 [[stages]]
 kind = "rejection_sampling"
