@@ -626,7 +626,8 @@ struct Pipeline {
         for (size_t i = 0; i < problems.size(); ++i) {
             std::mt19937_64 rng(splitMix(uint64_t(recipe.seed) + 2 + i));
             const auto [reasoning, answer] = mix.family(problems[i].task).solve(problems[i], rng, style);
-            const std::string doc = s.templated
+            const bool inTemplate = std::uniform_real_distribution<double>(0.0, 1.0)(rng) < s.templated;
+            const std::string doc = inTemplate
                                         ? promptText(problems[i].prompt) + traceResponse(reasoning, answer)
                                         : problems[i].prompt + "\n" + core::formatTrace(reasoning, answer);
             const auto ids = tokenizer->encode(doc, true);

@@ -89,7 +89,7 @@ template <typename V> void PretrainSettings::visit(V& v)
     v.field("batch_size", batch_size, AtLeast{1});
     v.field("seq_len", seq_len, AtLeast{8});
     v.field("corpus_size", corpus_size, AtLeast{1});
-    v.field("templated", templated);
+    v.field("templated", templated, Between{0, 1});
     v.field("answer_only", answer_only, Between{0, 1});
     v.field("model", model);
     v.group("optimizer", optimizer);

@@ -50,9 +50,10 @@ struct PretrainSettings {
     int batch_size = 16;
     int seq_len = 256;
     int corpus_size = 4000; // generated worked solutions
-    // Each solution inside the chat template instead of as plain text: a micro base has then met
-    // the prompt format, which R1-Zero (RL with no SFT) needs at this scale.
-    bool templated = false;
+    // Share of solutions inside the chat template instead of as plain text. A micro base has then
+    // met the prompt format, which R1-Zero (RL with no SFT) needs at this scale; a small share
+    // keeps most of each window for worked solutions rather than the template's preamble.
+    double templated = 0.0;
     // Share of corpus solutions that state the result without working (TraceStyle::answerOnlyRate),
     // as answer-only text appears in a real base model's corpus.
     double answer_only = 0.0;
