@@ -1015,8 +1015,7 @@ struct Pipeline {
                     clipHigh += out.clipHighFraction * share;
                     if (inner == 0)
                         entropy += maskedMean(sc.entropy, mb.batch.mask) * share;
-                    if (sc.expertLoad.defined())
-                        load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
+                    load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
                 }
                 if (inner == 0) {
                     m["loss"] = loss;
