@@ -371,6 +371,39 @@ at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at
     return dense(out.transpose(1, 2).reshape({B, T, nh * hd}), L.o, L.oBias);
 }
 
+// Decoding against the cached latent without expanding it: kv_b_proj's key half is folded into
+// the query and its value half applied after attention (DeepSeek-V3's "absorb" mode). Expanding
+// every cached position to per-head keys and values costs S x kv_lora_rank x heads x (nope + v)
+// per new token; this costs S x heads x (kv_lora_rank + rope). Shapes: qPass [B, nh, T, nope],
+// qRot [B, nh, T, rope], latent [B, S, kv_lora_rank], kRot [B, S, rope]; returns [B, T, nh * v].
+at::Tensor attendMlaAbsorbed(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& qPass,
+                             const at::Tensor& qRot, const at::Tensor& latent, const at::Tensor& kRot,
+                             const at::Tensor& mask, double scale)
+{
+    const int64_t B = qPass.size(0), nh = qPass.size(1), T = qPass.size(2), S = latent.size(1),
+                  nope = c.qk_nope_head_dim, vd = c.v_head_dim, rank = c.kv_lora_rank;
+    const at::Tensor w = L.kvB.view({nh, nope + vd, rank});
+    // Per head: [nh, B*T, nope] x [nh, nope, rank], then back to one row per (head, position).
+    const at::Tensor qLatent = at::bmm(qPass.permute({1, 0, 2, 3}).reshape({nh, B * T, nope}),
+                                       w.narrow(1, 0, nope))
+                                   .view({nh, B, T, rank})
+                                   .permute({1, 0, 2, 3})
+                                   .reshape({B, nh * T, rank});
+    const at::Tensor scores =
+        (at::bmm(qLatent, latent.transpose(1, 2)) +
+         at::bmm(qRot.reshape({B, nh * T, qRot.size(-1)}), kRot.transpose(1, 2)))
+            .view({B, nh, T, S}) * scale + mask;
+    const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(qPass.scalar_type());
+    const at::Tensor context = at::bmm(probs.view({B, nh * T, S}), latent) // [B, nh*T, rank]
+                                   .view({B, nh, T, rank})
+                                   .permute({1, 0, 2, 3})
+                                   .reshape({nh, B * T, rank});
+    return at::bmm(context, w.narrow(1, nope, vd).transpose(1, 2)) // [nh, B*T, v]
+        .view({nh, B, T, vd})
+        .permute({1, 2, 0, 3})
+        .reshape({B, T, nh * vd});
+}
+
 at::Tensor attendMla(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x,
                      const Context& ctx, KvCache* cache, int layer, double scale)
 {
@@ -394,6 +427,9 @@ at::Tensor attendMla(const Transformer::Layer& L, const ModelConfig& c, const at
         kRot = cache->second[static_cast<size_t>(layer)].narrow(1, 0, ctx.past + T).unsqueeze(1);
     }
     const int64_t S = latent.size(1);
+    if (cache && ctx.past > 0)
+        return dense(attendMlaAbsorbed(L, c, qPass, qRot, latent, kRot.squeeze(1), ctx.mask, scale),
+                     L.o, L.oBias);
     const at::Tensor kv = dense(latent, L.kvB).view({B, S, nh, nope + vd}).transpose(1, 2);
     const at::Tensor key = at::cat({kv.narrow(-1, 0, nope), kRot.expand({B, nh, S, rope})}, -1);
     const at::Tensor value = kv.narrow(-1, nope, vd);
