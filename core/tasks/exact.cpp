@@ -249,15 +249,20 @@ std::string normalise(std::string_view input)
     replaceAll("\\dfrac", "\\frac");
     replaceAll("\\tfrac", "\\frac");
     replaceAll("√", "\\sqrt");
+    // Compiled once: building a std::regex costs more than verifying a short answer.
+    static const std::regex wholeBeforeFrac(R"((\d+)\s*\\frac)");
+    static const std::regex mixedNumber(R"(^\s*(-?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*$)");
+    static const std::regex bareFrac(R"(\\frac\s*(\d)\s*(\d))");
+    static const std::regex thousands(R"((\d),(?=\d{3}(?!\d)))");
     // Mixed numbers: 2\frac{1}{3} is 2 + 1/3, and "3 1/2" is 3 + 1/2.
-    s = std::regex_replace(s, std::regex(R"((\d+)\s*\\frac)"), "$1+\\frac");
-    s = std::regex_replace(s, std::regex(R"(^\s*(-?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*$)"), "$1($2+$3/$4)");
+    s = std::regex_replace(s, wholeBeforeFrac, "$1+\\frac");
+    s = std::regex_replace(s, mixedNumber, "$1($2+$3/$4)");
     // \frac{a}{b} -> ((a)/(b)), also \frac12 -> ((1)/(2)).
-    s = std::regex_replace(s, std::regex(R"(\\frac\s*(\d)\s*(\d))"), "\\frac{$1}{$2}");
+    s = std::regex_replace(s, bareFrac, "\\frac{$1}{$2}");
     replaceAll("\\frac", "FRAC");
     replaceAll("\\sqrt", "sqrt");
     // Thousands separators: 1,234,567 (groups of exactly three digits).
-    s = std::regex_replace(s, std::regex(R"((\d),(?=\d{3}(?!\d)))"), "$1");
+    s = std::regex_replace(s, thousands, "$1");
     return s;
 }
 

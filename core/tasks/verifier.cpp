@@ -42,7 +42,8 @@ std::string lower(std::string s)
 // Removes \text{...} wrappers (keeping their content), units and decorations around an answer.
 std::string stripDecorations(std::string s)
 {
-    s = std::regex_replace(s, std::regex(R"(\\(?:text|textbf|mathrm|mathbf|operatorname)\{([^{}]*)\})"), "$1");
+    static const std::regex wrapper(R"(\\(?:text|textbf|mathrm|mathbf|operatorname)\{([^{}]*)\})");
+    s = std::regex_replace(s, wrapper, "$1");
     for (const char* noise : {"\\,", "\\!", "\\ ", "$", "^\\circ", "^{\\circ}", "°"}) {
         for (size_t at; (at = s.find(noise)) != std::string::npos;)
             s.erase(at, std::char_traits<char>::length(noise));
