@@ -17,6 +17,8 @@ c10::ScalarType parseDtype(const std::string& name, const std::string& where);
 // "cpu" | "cuda" | "auto" (CUDA when present); asking for CUDA without it is an error.
 c10::Device parseDevice(const std::string& name, const std::string& where);
 
-void configureCpuThreads(c10::ScalarType dtype, c10::Device device);
+// threads > 0 caps the threads doing the work (OpenBLAS's for f32, torch's otherwise); 0 leaves
+// OpenBLAS at its own default (OPENBLAS_NUM_THREADS or one per core) and gives torch every core.
+void configureCpuThreads(c10::ScalarType dtype, c10::Device device, int threads = 0);
 
 } // namespace thinkbench::inference

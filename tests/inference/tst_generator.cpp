@@ -6,11 +6,14 @@
 #include "core/tokenizer/bpe_trainer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "inference/generator.h"
+#include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <QtTest>
+
+#include <dlfcn.h>
 
 using namespace thinkbench;
 using inference::GenerationRequest;
@@ -254,6 +257,25 @@ private slots:
         s = splitReasoning("just an answer", false);
         QCOMPARE(s.answer, std::string("just an answer"));
         QVERIFY(s.reasoning.empty());
+    }
+
+    // A recipe's `threads` reaches OpenBLAS, which runs the f32 matmuls: without it, OpenBLAS
+    // spins one thread per core beside whatever else the machine is doing.
+    void threadsReachOpenBlas()
+    {
+        using GetThreads = int (*)();
+        const auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+        if (!get)
+            QSKIP("this LibTorch's BLAS is not OpenBLAS");
+        const int before = get();
+        inference::configureCpuThreads(at::kFloat, at::kCPU, 1);
+        QCOMPARE(get(), 1);
+        QCOMPARE(at::get_num_threads(), 1);
+        inference::configureCpuThreads(at::kBFloat16, at::kCPU, 2);
+        QCOMPARE(at::get_num_threads(), 2);
+        QCOMPARE(get(), 1); // bf16 does not run in OpenBLAS: its setting is left alone
+        inference::configureCpuThreads(at::kFloat, at::kCPU, before);
+        QCOMPARE(get(), before);
     }
 };
 
