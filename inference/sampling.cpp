@@ -25,9 +25,23 @@ SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
     if (truncate) {
         order.resize(static_cast<size_t>(V));
         std::iota(order.begin(), order.end(), 0);
-        const size_t keep = params.topK > 0 ? std::min<size_t>(params.topK, order.size()) : order.size();
-        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                          [lp](int32_t a, int32_t b) { return lp[a] > lp[b]; });
+        const auto descending = [lp](int32_t a, int32_t b) { return lp[a] > lp[b]; };
+        size_t keep = params.topK > 0 ? std::min<size_t>(params.topK, order.size()) : order.size();
+        // Top-p alone usually stops within the first few candidates: sort a growing head and stop
+        // once it holds the mass asked for, instead of sorting the whole vocabulary.
+        const bool massOnly = params.topK <= 0 && params.minP <= 0.0f;
+        double headMass = 0;
+        for (size_t sorted = 0, head = std::min<size_t>(keep, 64); sorted < keep;
+             sorted = head, head = std::min(keep, head * 8)) {
+            std::partial_sort(order.begin() + static_cast<std::ptrdiff_t>(sorted),
+                              order.begin() + static_cast<std::ptrdiff_t>(head), order.end(), descending);
+            for (size_t i = sorted; i < head; ++i)
+                headMass += std::exp(lp[order[i]]);
+            if (massOnly && headMass >= params.topP) {
+                keep = head;
+                break;
+            }
+        }
         order.resize(keep);
         if (params.minP > 0.0f) {
             const float threshold = lp[order[0]] + std::log(params.minP);

@@ -6,6 +6,7 @@
 #include "core/tokenizer/bpe_trainer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "inference/generator.h"
+#include "inference/sampling.h"
 #include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
@@ -257,6 +258,42 @@ private slots:
         s = splitReasoning("just an answer", false);
         QCOMPARE(s.answer, std::string("just an answer"));
         QVERIFY(s.reasoning.empty());
+    }
+
+    // Top-p keeps the smallest head of the distribution holding the mass asked for, also when the
+    // head is thousands of tokens long; top-k and min-p cut as documented; the reported log-prob
+    // is the untruncated one.
+    void samplingTruncates()
+    {
+        const int64_t V = 5000;
+        const at::Tensor logits = -0.002 * at::arange(V, at::kFloat); // token i is likelier than i + 1
+        const at::Tensor logprobs = at::log_softmax(logits, -1);
+        const auto cut = [&](double mass) { // tokens before the cumulative probability reaches mass
+            return (logprobs.exp().cumsum(0) < mass).sum().item<int64_t>() + 1;
+        };
+        inference::SamplingParams params;
+        std::mt19937_64 rng(5);
+        struct Case {
+            float topP;
+            int topK;
+            float minP;
+            int64_t limit;
+        };
+        for (const Case& c : {Case{0.9f, 0, 0.0f, cut(0.9)}, Case{0.02f, 0, 0.0f, cut(0.02)},
+                              Case{1.0f, 3, 0.0f, 3},
+                              Case{1.0f, 0, 0.5f, int64_t(std::floor(std::log(2.0) / 0.002)) + 1}}) {
+            params.topP = c.topP;
+            params.topK = c.topK;
+            params.minP = c.minP;
+            int64_t highest = 0;
+            for (int i = 0; i < 3000; ++i) {
+                const auto token = inference::sampleToken(logits, params, rng);
+                QVERIFY2(token.id < c.limit, qPrintable(QString("token %1, limit %2").arg(token.id).arg(c.limit)));
+                QCOMPARE_LE(std::abs(token.logprob - logprobs[token.id].item<float>()), 1e-5f);
+                highest = std::max<int64_t>(highest, token.id);
+            }
+            QVERIFY2(highest >= c.limit * 9 / 10, qPrintable(QString("highest %1, limit %2").arg(highest).arg(c.limit)));
+        }
     }
 
     // A recipe's `threads` reaches OpenBLAS, which runs the f32 matmuls: without it, OpenBLAS
