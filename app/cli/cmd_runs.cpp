@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -98,10 +99,16 @@ void showRun(const GlobalOptions& global, int64_t id)
               << "  finished " << formatTime(run.finishedAt) << "\n"
               << "  version  " << run.version << "\n"
               << "  stages:\n";
+    size_t nameWidth = 0, kindWidth = 0; // columns as wide as the longest entry: names are free text
+    for (const auto& s : stages) {
+        nameWidth = std::max(nameWidth, s.name.size());
+        kindWidth = std::max(kindWidth, s.kind.size());
+    }
+    const int indexWidth = static_cast<int>(std::to_string(stages.empty() ? 0 : stages.back().index).size());
     for (const auto& s : stages)
-        std::cout << "    " << s.index << ". " << std::left << std::setw(20) << s.name
-                  << std::setw(20) << s.kind << std::setw(10) << s.status << " steps "
-                  << s.firstStep << ".." << s.lastStep << "\n";
+        std::cout << "    " << std::right << std::setw(indexWidth) << s.index << ". " << std::left
+                  << std::setw(int(nameWidth) + 2) << s.name << std::setw(int(kindWidth) + 2) << s.kind
+                  << std::setw(10) << s.status << " steps " << s.firstStep << ".." << s.lastStep << "\n";
     const auto keys = store.metricKeys(id);
     std::cout << "  metrics (" << keys.size() << "):";
     for (const auto& key : keys)

@@ -77,6 +77,7 @@ private slots:
             RunStore store(db.toStdString());
             const int64_t run = store.createRun("demo, quoted", "name = 'demo'");
             store.beginStage(run, 0, "grpo", "rl", "{}");
+            store.beginStage(run, 1, "eval", "eval-all-scenarios-rl", "{}"); // longer than a tab stop
             store.appendMetrics({{run, 0, 0, "reward/mean", 0.25, 100}, {run, 0, 1, "reward/mean", 0.5, 101}});
             std::vector<SampleRecord> samples(1);
             samples[0].run = run;
@@ -94,6 +95,7 @@ private slots:
         const auto show = cli({"runs", "show", "1"}, dir_.path());
         QCOMPARE(show.code, 0);
         QVERIFY(show.out.contains("reward/mean"));
+        QVERIFY2(show.out.contains(QRegularExpression("eval-all-scenarios-rl +eval +")), qPrintable(show.out));
         QCOMPARE(cli({"runs", "show", "9"}, dir_.path()).code, 1);
 
         const auto csv = cli({"runs", "export", "1", "--format", "csv"}, dir_.path());
