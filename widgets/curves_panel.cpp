@@ -262,6 +262,7 @@ void CurvesPanel::setStore(core::RunStore* store)
     runs_.clear();
     runKeys_.clear();
     runStageCount_.clear();
+    runStageSteps_.clear();
     populateRuns();
     updateMetricList();
     rebuildStageLines();
@@ -460,6 +461,30 @@ double CurvesPanel::xOf(const Series& s, double step, double wallTime) const
     return step;
 }
 
+void CurvesPanel::rememberStageSteps(qint64 run, const std::vector<core::StageInfo>& stages)
+{
+    QVector<QPair<qint64, qint64>> steps;
+    for (const auto& stage : stages)
+        if (stage.firstStep >= 0)
+            steps.append({stage.firstStep, stage.lastStep});
+    runStageSteps_[run] = steps;
+}
+
+bool CurvesPanel::stageBetween(qint64 run, qint64 afterStep, qint64 beforeStep)
+{
+    if (!runStageSteps_.contains(run) && store_) {
+        try {
+            rememberStageSteps(run, store_->stages(run));
+        } catch (const core::Error&) {
+            runStageSteps_[run] = {}; // no stages to break lines at
+        }
+    }
+    for (const auto& [first, last] : runStageSteps_.value(run))
+        if (first > afterStep && last < beforeStep)
+            return true;
+    return false;
+}
+
 void CurvesPanel::updateGraphs(Series& s)
 {
     s.x.clear();
@@ -476,10 +501,23 @@ void CurvesPanel::updateGraphs(Series& s)
             s.emaLast = s.emaLast * smoothing_ + (1 - smoothing_) * v;
             ++s.emaCount;
         }
+    // The graphs get a NaN point where a stage without this metric lies between two points:
+    // QCustomPlot breaks the line there. s.x stays one entry per shown point, for clicks.
+    QVector<double> x, raw, smoothed;
+    for (size_t i = 0; i < s.shown.size(); ++i) {
+        if (i > 0 && stageBetween(s.run, s.shown[i - 1].step, s.shown[i].step)) {
+            x << (s.x[qsizetype(i) - 1] + s.x[qsizetype(i)]) / 2;
+            raw << qQNaN();
+            smoothed << qQNaN();
+        }
+        x << s.x[qsizetype(i)];
+        raw << s.raw[qsizetype(i)];
+        smoothed << s.smoothed[qsizetype(i)];
+    }
     // Wall times of a resumed run can step back; only step order is guaranteed sorted.
     const bool sorted = xAxis_ == XAxis::Step;
-    s.rawGraph->setData(s.x, s.raw, sorted);
-    s.smoothGraph->setData(s.x, s.smoothed, sorted);
+    s.rawGraph->setData(x, raw, sorted);
+    s.smoothGraph->setData(x, smoothed, sorted);
     QPen pen = s.smoothGraph->pen();
     pen.setWidthF(smoothPenWidth(s));
     s.smoothGraph->setPen(pen);
@@ -542,6 +580,7 @@ void CurvesPanel::rebuildStageLines()
         } catch (const core::Error&) {
             continue;
         }
+        rememberStageSteps(run, stages);
         runStageCount_[run] = int(std::count_if(stages.begin(), stages.end(),
                                                 [](const auto& st) { return st.firstStep >= 0; }));
         for (const auto& stage : stages) {
@@ -717,6 +756,7 @@ void CurvesPanel::refresh()
                 keysChanged = true;
             }
             const auto stages = store_->stages(run);
+            rememberStageSteps(run, stages); // before appending: a new stage may open a gap
             int withSteps = 0;
             for (const auto& stage : stages)
                 withSteps += stage.firstStep >= 0;
@@ -743,6 +783,11 @@ void CurvesPanel::refresh()
                 continue;
             }
             QVector<double> x, raw, smoothed;
+            if (!s.shown.empty() && stageBetween(s.run, s.shown.back().step, fresh.front().step)) {
+                const double gapX = (s.x.last() + xOf(s, double(fresh.front().step), fresh.front().wallTime)) / 2;
+                s.rawGraph->addData(gapX, qQNaN());
+                s.smoothGraph->addData(gapX, qQNaN());
+            }
             for (const auto& p : fresh) {
                 s.shown.push_back(p);
                 x << xOf(s, double(p.step), p.wallTime);
@@ -961,7 +1006,7 @@ void CurvesPanel::onMouseRelease(QMouseEvent* event)
 int CurvesPanel::pointCount(qint64 run, const QString& key) const
 {
     const Series* s = find(run, key);
-    return s ? s->rawGraph->dataCount() : 0;
+    return s ? int(s->shown.size()) : 0;
 }
 
 QVector<double> CurvesPanel::xValues(qint64 run, const QString& key) const

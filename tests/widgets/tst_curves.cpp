@@ -182,6 +182,66 @@ private slots:
         QCOMPARE(panel.xValues(runA_, QStringLiteral("reward/mean")).first(), kStepSeconds);
     }
 
+    // A metric absent from a stage (reward during the SFT between two GRPO stages) leaves a gap
+    // in the drawn line instead of a line across the stage; clicks and values keep one entry per
+    // point. A run that reaches its next GRPO stage live gets the same gap.
+    void breaksLinesAcrossStagesWithoutTheMetric()
+    {
+        const int64_t run = store_->createRun("gap", "");
+        auto write = [&](core::RunStore& store, int stage, const std::string& key,
+                         const std::vector<double>& values, int64_t firstStep) {
+            std::vector<core::MetricPoint> points;
+            for (size_t i = 0; i < values.size(); ++i)
+                points.push_back({run, stage, firstStep + int64_t(i), key, values[i], 100.0 + double(i)});
+            store.appendMetrics(points);
+        };
+        store_->beginStage(run, 0, "grpo", "rl", "{}");
+        write(*store_, 0, "reward/mean", ramp(5, 0.1, 0.1), 1);
+        store_->beginStage(run, 1, "sft", "rs-sft", "{}");
+        write(*store_, 1, "loss", ramp(5, 1.0, -0.1), 6);
+
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({run});
+        panel.setMetrics({QStringLiteral("reward/mean")});
+        core::RunStore writer(store_->path());
+        writer.beginStage(run, 2, "grpo", "rl-2", "{}");
+        write(writer, 2, "reward/mean", ramp(3, 0.7, 0.1), 11);
+        panel.refresh();
+        write(writer, 2, "reward/mean", {1.0}, 14);
+        panel.refresh();
+
+        QCOMPARE(panel.pointCount(run, QStringLiteral("reward/mean")), 9);
+        QCOMPARE(panel.xValues(run, QStringLiteral("reward/mean")).size(), 9);
+        auto graphValues = [&] {
+            QVector<double> keys, values;
+            for (int g = 0; g < panel.plot()->graphCount(); ++g) {
+                const auto data = panel.plot()->graph(g)->data();
+                if (data->size() < 9)
+                    continue;
+                keys.clear();
+                values.clear();
+                for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+                    keys << it->key;
+                    values << it->value;
+                }
+            }
+            return std::pair(keys, values);
+        };
+        auto [keys, values] = graphValues();
+        QCOMPARE(keys.size(), 10); // nine points and one break
+        QCOMPARE(keys[5], 8.0);    // halfway between steps 5 and 11
+        QVERIFY(std::isnan(values[5]));
+        QCOMPARE(std::count_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), 1);
+
+        // Read again in one pass (as on opening the run): the same single break.
+        panel.setMetrics({});
+        panel.setMetrics({QStringLiteral("reward/mean")});
+        std::tie(keys, values) = graphValues();
+        QCOMPARE(keys.size(), 10);
+        QVERIFY(std::isnan(values[5]));
+    }
+
     void appendsOnlyNewPointsLive()
     {
         CurvesPanel panel;
