@@ -56,9 +56,10 @@ void configureCpuThreads(c10::ScalarType dtype, c10::Device device, int threads)
         at::set_num_threads(threads > 0 ? threads : cores);
         return;
     }
-    at::set_num_threads(1);
+    // OpenBLAS built with OpenMP sets the OpenMP thread count too: torch's single thread last.
     if (threads > 0)
         setBlasThreads(threads);
+    at::set_num_threads(1);
 }
 
 } // namespace thinkbench::inference

@@ -422,6 +422,7 @@ size_t CurvesPanel::maxPoints() const
 
 void CurvesPanel::loadSeries(Series& s)
 {
+    runStageSteps_.remove(s.run); // the run may have moved on since its stages were read
     s.coarse = store_->series(s.run, s.key.toStdString(), maxPoints());
     s.complete = s.coarse.empty() ||
                  uint64_t(s.coarse.back().step - s.coarse.front().step + 1) <= maxPoints();
@@ -464,24 +465,34 @@ double CurvesPanel::xOf(const Series& s, double step, double wallTime) const
 void CurvesPanel::rememberStageSteps(qint64 run, const std::vector<core::StageInfo>& stages)
 {
     QVector<QPair<qint64, qint64>> steps;
-    for (const auto& stage : stages)
-        if (stage.firstStep >= 0)
+    for (const auto& stage : stages) {
+        if (stage.firstStep < 0)
+            continue;
+        const bool inside = std::any_of(stages.begin(), stages.end(), [&](const auto& other) {
+            return &other != &stage && other.firstStep >= 0 && other.firstStep <= stage.firstStep &&
+                   other.lastStep >= stage.lastStep &&
+                   (other.firstStep < stage.firstStep || other.lastStep > stage.lastStep);
+        });
+        if (!inside)
             steps.append({stage.firstStep, stage.lastStep});
+    }
     runStageSteps_[run] = steps;
 }
 
-bool CurvesPanel::stageBetween(qint64 run, qint64 afterStep, qint64 beforeStep)
+bool CurvesPanel::gapBetween(const Series& s, qint64 afterStep, qint64 beforeStep)
 {
-    if (!runStageSteps_.contains(run) && store_) {
-        try {
-            rememberStageSteps(run, store_->stages(run));
-        } catch (const core::Error&) {
-            runStageSteps_[run] = {}; // no stages to break lines at
-        }
+    if (!store_)
+        return false;
+    try {
+        if (!runStageSteps_.contains(s.run))
+            rememberStageSteps(s.run, store_->stages(s.run));
+        for (const auto& [first, last] : runStageSteps_.value(s.run))
+            if (first > afterStep && last < beforeStep &&
+                store_->series(s.run, s.key.toStdString(), 1, first, last).empty())
+                return true;
+    } catch (const core::Error&) {
+        // Unreadable stages: draw the line unbroken.
     }
-    for (const auto& [first, last] : runStageSteps_.value(run))
-        if (first > afterStep && last < beforeStep)
-            return true;
     return false;
 }
 
@@ -505,7 +516,7 @@ void CurvesPanel::updateGraphs(Series& s)
     // QCustomPlot breaks the line there. s.x stays one entry per shown point, for clicks.
     QVector<double> x, raw, smoothed;
     for (size_t i = 0; i < s.shown.size(); ++i) {
-        if (i > 0 && stageBetween(s.run, s.shown[i - 1].step, s.shown[i].step)) {
+        if (i > 0 && gapBetween(s, s.shown[i - 1].step, s.shown[i].step)) {
             x << (s.x[qsizetype(i) - 1] + s.x[qsizetype(i)]) / 2;
             raw << qQNaN();
             smoothed << qQNaN();
@@ -782,15 +793,17 @@ void CurvesPanel::refresh()
                 loadSeries(s);
                 continue;
             }
-            QVector<double> x, raw, smoothed;
-            if (!s.shown.empty() && stageBetween(s.run, s.shown.back().step, fresh.front().step)) {
-                const double gapX = (s.x.last() + xOf(s, double(fresh.front().step), fresh.front().wallTime)) / 2;
-                s.rawGraph->addData(gapX, qQNaN());
-                s.smoothGraph->addData(gapX, qQNaN());
-            }
+            // The graphs' data may hold breaks (NaN) besides the points; s.x and co. do not.
+            QVector<double> x, raw, smoothed, graphX, graphRaw, graphSmoothed;
             for (const auto& p : fresh) {
+                const double px = xOf(s, double(p.step), p.wallTime);
+                if (!s.shown.empty() && gapBetween(s, s.shown.back().step, p.step)) {
+                    graphX << ((x.isEmpty() ? s.x.last() : x.last()) + px) / 2;
+                    graphRaw << qQNaN();
+                    graphSmoothed << qQNaN();
+                }
                 s.shown.push_back(p);
-                x << xOf(s, double(p.step), p.wallTime);
+                x << px;
                 raw << p.value;
                 if (std::isfinite(p.value)) {
                     s.emaLast = s.emaLast * smoothing_ + (1 - smoothing_) * p.value;
@@ -799,13 +812,16 @@ void CurvesPanel::refresh()
                 } else {
                     smoothed << p.value;
                 }
+                graphX << x.last();
+                graphRaw << raw.last();
+                graphSmoothed << smoothed.last();
             }
             s.x += x;
             s.raw += raw;
             s.smoothed += smoothed;
             const bool sorted = xAxis_ == XAxis::Step;
-            s.rawGraph->addData(x, raw, sorted);
-            s.smoothGraph->addData(x, smoothed, sorted);
+            s.rawGraph->addData(graphX, graphRaw, sorted);
+            s.smoothGraph->addData(graphX, graphSmoothed, sorted);
         }
         if (stagesChanged) {
             rebuildStageLines();

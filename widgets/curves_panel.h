@@ -125,7 +125,7 @@ private:
     void applyXAxisStyle();
     double xOf(const Series& s, double step, double wallTime) const;
     void rememberStageSteps(qint64 run, const std::vector<core::StageInfo>& stages);
-    bool stageBetween(qint64 run, qint64 afterStep, qint64 beforeStep);
+    bool gapBetween(const Series& s, qint64 afterStep, qint64 beforeStep);
     size_t maxPoints() const;
     Series* find(qint64 run, const QString& key) const;
     void onMouseRelease(QMouseEvent* event);
@@ -148,8 +148,9 @@ private:
     QHash<qint64, double> runStart_;
     QHash<qint64, QStringList> runKeys_;
     QHash<qint64, int> runStageCount_;
-    // First and last step of each stage with steps: lines are broken across a stage in which
-    // their metric has no points (SFT between two GRPO stages) rather than drawn through it.
+    // First and last step of each stage that has steps of its own (not an evaluation stamped with
+    // the step before it): a line is broken across such a stage when its metric has no points
+    // there (SFT between two GRPO stages) rather than drawn through it.
     QHash<qint64, QVector<QPair<qint64, qint64>>> runStageSteps_;
     std::vector<std::unique_ptr<Series>> series_;
     struct StageLine {

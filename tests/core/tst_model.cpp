@@ -158,7 +158,8 @@ private slots:
 
         KvCache cache = KvCache::create(model.config(), 2, 16, at::kFloat, at::kCPU);
         std::vector<at::Tensor> steps{model.forward(ids.narrow(1, 0, 4), {.cache = &cache}).logits};
-        for (int64_t t = 4; t < 11; ++t)
+        steps.push_back(model.forward(ids.narrow(1, 4, 3), {.cache = &cache}).logits); // a chunk
+        for (int64_t t = 7; t < 11; ++t)
             steps.push_back(model.forward(ids.narrow(1, t, 1), {.cache = &cache}).logits);
         QVERIFY(at::allclose(at::cat(steps, 1), full, 1e-4, 1e-4));
 

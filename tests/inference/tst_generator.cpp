@@ -305,6 +305,8 @@ private slots:
         if (!get)
             QSKIP("this LibTorch's BLAS is not OpenBLAS");
         const int before = get();
+        inference::configureCpuThreads(at::kFloat, at::kCPU, 3);
+        QCOMPARE(get(), 3);
         inference::configureCpuThreads(at::kFloat, at::kCPU, 1);
         QCOMPARE(get(), 1);
         QCOMPARE(at::get_num_threads(), 1);

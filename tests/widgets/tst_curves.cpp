@@ -183,8 +183,9 @@ private slots:
     }
 
     // A metric absent from a stage (reward during the SFT between two GRPO stages) leaves a gap
-    // in the drawn line instead of a line across the stage; clicks and values keep one entry per
-    // point. A run that reaches its next GRPO stage live gets the same gap.
+    // in the drawn lines instead of a line across the stage; a metric written on both sides of a
+    // stage, or around an evaluation stamped with the step before it, stays joined. Clicks and
+    // values keep one entry per point. Live, a poll that brings both sides of a gap breaks too.
     void breaksLinesAcrossStagesWithoutTheMetric()
     {
         const int64_t run = store_->createRun("gap", "");
@@ -195,51 +196,67 @@ private slots:
                 points.push_back({run, stage, firstStep + int64_t(i), key, values[i], 100.0 + double(i)});
             store.appendMetrics(points);
         };
+        // rl: steps 1..5, eval stamped at 5, rs-sft 6..10, rl-2 from 11.
         store_->beginStage(run, 0, "grpo", "rl", "{}");
-        write(*store_, 0, "reward/mean", ramp(5, 0.1, 0.1), 1);
-        store_->beginStage(run, 1, "sft", "rs-sft", "{}");
-        write(*store_, 1, "loss", ramp(5, 1.0, -0.1), 6);
+        write(*store_, 0, "reward/mean", ramp(3, 0.1, 0.1), 1);
+        write(*store_, 0, "loss", ramp(3, 1.0, -0.1), 1);
 
         CurvesPanel panel;
         panel.setStore(store_.get());
         panel.setRuns({run});
-        panel.setMetrics({QStringLiteral("reward/mean")});
+        panel.setMetrics({QStringLiteral("reward/mean"), QStringLiteral("loss")});
+        // One poll brings the end of the first GRPO stage, its evaluation, the SFT and the start
+        // of the next GRPO stage.
         core::RunStore writer(store_->path());
-        writer.beginStage(run, 2, "grpo", "rl-2", "{}");
-        write(writer, 2, "reward/mean", ramp(3, 0.7, 0.1), 11);
-        panel.refresh();
-        write(writer, 2, "reward/mean", {1.0}, 14);
+        write(writer, 0, "reward/mean", {0.4, 0.5}, 4);
+        write(writer, 0, "loss", {0.7, 0.6}, 4);
+        writer.beginStage(run, 1, "eval", "eval-rl", "{}");
+        write(writer, 1, "eval/pass1", {0.5}, 5);
+        writer.beginStage(run, 2, "sft", "rs-sft", "{}");
+        write(writer, 2, "loss", ramp(5, 0.5, -0.05), 6);
+        writer.beginStage(run, 3, "grpo", "rl-2", "{}");
+        write(writer, 3, "reward/mean", ramp(3, 0.7, 0.1), 11);
+        write(writer, 3, "loss", ramp(3, 0.2, -0.01), 11);
         panel.refresh();
 
-        QCOMPARE(panel.pointCount(run, QStringLiteral("reward/mean")), 9);
-        QCOMPARE(panel.xValues(run, QStringLiteral("reward/mean")).size(), 9);
-        auto graphValues = [&] {
-            QVector<double> keys, values;
+        const QString reward = QStringLiteral("reward/mean"), loss = QStringLiteral("loss");
+        QCOMPARE(panel.pointCount(run, reward), 8);
+        QCOMPARE(panel.xValues(run, reward).size(), 8);
+        QCOMPARE(panel.pointCount(run, loss), 13);
+        // Both graphs of a series (raw and smoothed): keys and how many breaks.
+        auto graphs = [&](int points) {
+            QList<std::pair<QVector<double>, int>> out;
             for (int g = 0; g < panel.plot()->graphCount(); ++g) {
                 const auto data = panel.plot()->graph(g)->data();
-                if (data->size() < 9)
-                    continue;
-                keys.clear();
-                values.clear();
+                QVector<double> keys;
+                int breaks = 0;
                 for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
                     keys << it->key;
-                    values << it->value;
+                    breaks += std::isnan(it->value);
                 }
+                if (keys.size() - breaks == points)
+                    out.append({keys, breaks});
             }
-            return std::pair(keys, values);
+            return out;
         };
-        auto [keys, values] = graphValues();
-        QCOMPARE(keys.size(), 10); // nine points and one break
-        QCOMPARE(keys[5], 8.0);    // halfway between steps 5 and 11
-        QVERIFY(std::isnan(values[5]));
-        QCOMPARE(std::count_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), 1);
+        auto check = [&] {
+            const auto rewardGraphs = graphs(8);
+            QCOMPARE(rewardGraphs.size(), 2);
+            for (const auto& [keys, breaks] : rewardGraphs) {
+                QCOMPARE(breaks, 1);
+                QCOMPARE(keys[5], 8.0); // halfway between steps 5 and 11
+            }
+            const auto lossGraphs = graphs(13);
+            QCOMPARE(lossGraphs.size(), 2);
+            for (const auto& graph : lossGraphs)
+                QCOMPARE(graph.second, 0);
+        };
+        check();
 
-        // Read again in one pass (as on opening the run): the same single break.
+        // Read again in one pass (as on opening the run): the same breaks.
         panel.setMetrics({});
-        panel.setMetrics({QStringLiteral("reward/mean")});
-        std::tie(keys, values) = graphValues();
-        QCOMPARE(keys.size(), 10);
-        QVERIFY(std::isnan(values[5]));
+        panel.setMetrics({reward, loss});
+        check();
     }
 
     void appendsOnlyNewPointsLive()
