@@ -496,6 +496,33 @@ bool CurvesPanel::gapBetween(const Series& s, qint64 afterStep, qint64 beforeSte
     return false;
 }
 
+void CurvesPanel::fillGraphs(Series& s, size_t from)
+{
+    // A NaN point where a stage without this metric lies between two points: QCustomPlot breaks
+    // the line there. s.x and co. stay one entry per shown point, for clicks and exports.
+    QVector<double> x, raw, smoothed;
+    for (size_t i = from; i < s.shown.size(); ++i) {
+        const auto at = qsizetype(i);
+        if (i > 0 && gapBetween(s, s.shown[i - 1].step, s.shown[i].step)) {
+            x << (s.x[at - 1] + s.x[at]) / 2;
+            raw << qQNaN();
+            smoothed << qQNaN();
+        }
+        x << s.x[at];
+        raw << s.raw[at];
+        smoothed << s.smoothed[at];
+    }
+    // Wall times of a resumed run can step back; only step order is guaranteed sorted.
+    const bool sorted = xAxis_ == XAxis::Step;
+    if (from == 0) {
+        s.rawGraph->setData(x, raw, sorted);
+        s.smoothGraph->setData(x, smoothed, sorted);
+    } else {
+        s.rawGraph->addData(x, raw, sorted);
+        s.smoothGraph->addData(x, smoothed, sorted);
+    }
+}
+
 void CurvesPanel::updateGraphs(Series& s)
 {
     s.x.clear();
@@ -512,23 +539,7 @@ void CurvesPanel::updateGraphs(Series& s)
             s.emaLast = s.emaLast * smoothing_ + (1 - smoothing_) * v;
             ++s.emaCount;
         }
-    // The graphs get a NaN point where a stage without this metric lies between two points:
-    // QCustomPlot breaks the line there. s.x stays one entry per shown point, for clicks.
-    QVector<double> x, raw, smoothed;
-    for (size_t i = 0; i < s.shown.size(); ++i) {
-        if (i > 0 && gapBetween(s, s.shown[i - 1].step, s.shown[i].step)) {
-            x << (s.x[qsizetype(i) - 1] + s.x[qsizetype(i)]) / 2;
-            raw << qQNaN();
-            smoothed << qQNaN();
-        }
-        x << s.x[qsizetype(i)];
-        raw << s.raw[qsizetype(i)];
-        smoothed << s.smoothed[qsizetype(i)];
-    }
-    // Wall times of a resumed run can step back; only step order is guaranteed sorted.
-    const bool sorted = xAxis_ == XAxis::Step;
-    s.rawGraph->setData(x, raw, sorted);
-    s.smoothGraph->setData(x, smoothed, sorted);
+    fillGraphs(s, 0);
     QPen pen = s.smoothGraph->pen();
     pen.setWidthF(smoothPenWidth(s));
     s.smoothGraph->setPen(pen);
@@ -793,35 +804,20 @@ void CurvesPanel::refresh()
                 loadSeries(s);
                 continue;
             }
-            // The graphs' data may hold breaks (NaN) besides the points; s.x and co. do not.
-            QVector<double> x, raw, smoothed, graphX, graphRaw, graphSmoothed;
+            const size_t from = s.shown.size();
             for (const auto& p : fresh) {
-                const double px = xOf(s, double(p.step), p.wallTime);
-                if (!s.shown.empty() && gapBetween(s, s.shown.back().step, p.step)) {
-                    graphX << ((x.isEmpty() ? s.x.last() : x.last()) + px) / 2;
-                    graphRaw << qQNaN();
-                    graphSmoothed << qQNaN();
-                }
                 s.shown.push_back(p);
-                x << px;
-                raw << p.value;
+                s.x << xOf(s, double(p.step), p.wallTime);
+                s.raw << p.value;
                 if (std::isfinite(p.value)) {
                     s.emaLast = s.emaLast * smoothing_ + (1 - smoothing_) * p.value;
                     ++s.emaCount;
-                    smoothed << s.emaLast / (1 - std::pow(smoothing_, s.emaCount));
+                    s.smoothed << s.emaLast / (1 - std::pow(smoothing_, s.emaCount));
                 } else {
-                    smoothed << p.value;
+                    s.smoothed << p.value;
                 }
-                graphX << x.last();
-                graphRaw << raw.last();
-                graphSmoothed << smoothed.last();
             }
-            s.x += x;
-            s.raw += raw;
-            s.smoothed += smoothed;
-            const bool sorted = xAxis_ == XAxis::Step;
-            s.rawGraph->addData(graphX, graphRaw, sorted);
-            s.smoothGraph->addData(graphX, graphSmoothed, sorted);
+            fillGraphs(s, from);
         }
         if (stagesChanged) {
             rebuildStageLines();

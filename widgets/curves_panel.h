@@ -117,6 +117,7 @@ private:
     void loadDetail();
     void rebuildShown(Series& s);
     void updateGraphs(Series& s);
+    void fillGraphs(Series& s, size_t from);
     void styleSeries();
     static double smoothPenWidth(const Series& s);
     void wrapLegend(bool refill);
