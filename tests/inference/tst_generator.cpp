@@ -15,7 +15,6 @@
 
 #include <QtTest>
 
-#include <dlfcn.h>
 #include <thread>
 
 using namespace thinkbench;
@@ -298,40 +297,15 @@ private slots:
         }
     }
 
-    // f32 matmuls run in OpenBLAS, so torch keeps one thread there; bf16 runs in torch's own
-    // kernels, with the threads asked for or every core.
-    void torchThreadsFollowTheDtype()
+    // A recipe's `threads` caps torch's threads for every dtype; 0 gives it every core.
+    void threadsFollowTheSetting()
     {
-        inference::configureCpuThreads(at::kFloat, at::kCPU, 3);
+        inference::configureCpuThreads(at::kCPU, 3);
+        QCOMPARE(at::get_num_threads(), 3);
+        inference::configureCpuThreads(at::kCPU, 1);
         QCOMPARE(at::get_num_threads(), 1);
-        inference::configureCpuThreads(at::kBFloat16, at::kCPU, 2);
-        QCOMPARE(at::get_num_threads(), 2);
-        inference::configureCpuThreads(at::kBFloat16, at::kCPU, 0);
+        inference::configureCpuThreads(at::kCPU, 0);
         QCOMPARE(at::get_num_threads(), int(std::max(1u, std::thread::hardware_concurrency())));
-    }
-
-    // A recipe's `threads` reaches OpenBLAS: without it, OpenBLAS spins one thread per core
-    // beside whatever else the machine is doing.
-    void threadsReachOpenBlas()
-    {
-        using GetThreads = int (*)();
-        const auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-#if TORCH_VERSION_MAJOR < 2
-        // Debian's LibTorch links the generic BLAS, which scripts/setup points at OpenBLAS.
-        QVERIFY2(get, "OpenBLAS is not loaded: scripts/setup installs libopenblas0-pthread");
-#else
-        if (!get)
-            QSKIP("this LibTorch bundles a BLAS without OpenBLAS's thread control");
-#endif
-        const int before = get();
-        inference::configureCpuThreads(at::kFloat, at::kCPU, 3);
-        QCOMPARE(get(), 3);
-        inference::configureCpuThreads(at::kFloat, at::kCPU, 1);
-        QCOMPARE(get(), 1);
-        inference::configureCpuThreads(at::kBFloat16, at::kCPU, 2);
-        QCOMPARE(get(), 1); // bf16 does not run in OpenBLAS: its setting is left alone
-        inference::configureCpuThreads(at::kFloat, at::kCPU, before);
-        QCOMPARE(get(), before);
     }
 };
 
