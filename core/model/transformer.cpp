@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -144,6 +145,13 @@ bool isSelectionBias(const std::string& name)
     return name.find("e_score_correction_bias") != std::string::npos;
 }
 
+// f32 whatever the model dtype, as Hugging Face keeps them: routing chooses among near-tied
+// experts, and bf16-rounded router weights choose differently.
+bool keptInFloat(const std::string& name)
+{
+    return isSelectionBias(name) || name.ends_with(".mlp.gate.weight");
+}
+
 } // namespace
 
 Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::Device device)
@@ -162,7 +170,7 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
             t = at::zeros(shape, options);
         else
             t = at::normal(0.0, config.initializer_range, shape, c10::nullopt, options);
-        params_[name] = isSelectionBias(name) ? t : t.to(dtype);
+        params_[name] = keptInFloat(name) ? t : t.to(dtype);
     }
     bindLayers();
 }
@@ -189,7 +197,7 @@ Transformer Transformer::load(const std::string& dir, at::ScalarType dtype, at::
                         "has shape " + shapeText(entry.shape) + ", the config implies " +
                             shapeText(shape));
         at::Tensor t = reader.tensor(name).to(device);
-        model.params_[name] = isSelectionBias(name) ? t.to(at::kFloat) : t.to(dtype);
+        model.params_[name] = keptInFloat(name) ? t.to(at::kFloat) : t.to(dtype);
     }
     for (const auto& name : reader.names()) {
         if (expected.count(name))
@@ -199,6 +207,10 @@ Transformer Transformer::load(const std::string& dir, at::ScalarType dtype, at::
         if (name == "lm_head.weight" && model.config_.tie_word_embeddings)
             continue;
         if (name.find("rotary_emb.inv_freq") != std::string::npos)
+            continue;
+        // Empty tensors carry nothing: HF writes 0-wide shared experts when n_shared_experts is 0.
+        const std::vector<int64_t>& shape = reader.entry(name).shape;
+        if (std::find(shape.begin(), shape.end(), 0) != shape.end())
             continue;
         if (name.rfind("model.layers.", 0) == 0 &&
             std::stoi(name.substr(13)) >= model.config_.num_hidden_layers)
@@ -346,6 +358,15 @@ struct Context {
     int64_t past = 0;
 };
 
+// Softmax attention in torch's fused kernel: for bf16 and f16 it keeps scores and softmax in f32
+// and rounds once, as Hugging Face's default (sdpa) does. Scores rounded to bf16 before the softmax
+// double the error, more as attention sharpens, and tip near-tied MoE routing away from HF's.
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
+                  bool enableGqa = false)
+{
+    return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale, enableGqa);
+}
+
 at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x,
                      const Context& ctx, KvCache* cache, int layer, double scale)
 {
@@ -362,13 +383,7 @@ at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at
         k = cache->first[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
         v = cache->second[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
     }
-    const int64_t groups = nh / kvh;
-    // Grouped heads share their key/value head by broadcasting, without copying it.
-    const at::Tensor qg = q.reshape({B, kvh, groups, T, hd});
-    at::Tensor scores = at::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;
-    scores = scores + ctx.mask.unsqueeze(1);
-    const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-    const at::Tensor out = at::matmul(probs, v.unsqueeze(2)).reshape({B, nh, T, hd});
+    const at::Tensor out = attend(q, k, v, ctx.mask, scale, /*enableGqa=*/true); // heads share kv heads
     return dense(out.transpose(1, 2).reshape({B, T, nh * hd}), L.o, L.oBias);
 }
 
@@ -385,20 +400,19 @@ at::Tensor attendMlaAbsorbed(const Transformer::Layer& L, const ModelConfig& c, 
                   nope = c.qk_nope_head_dim, vd = c.v_head_dim, rank = c.kv_lora_rank;
     const at::Tensor w = L.kvB.view({nh, nope + vd, rank});
     // Per head: [nh, B*T, nope] x [nh, nope, rank], then back to one row per (head, position).
-    const at::Tensor qLatent = at::bmm(qPass.permute({1, 0, 2, 3}).reshape({nh, B * T, nope}),
-                                       w.narrow(1, 0, nope))
+    const at::Tensor qLatent = at::bmm(qPass.permute({1, 0, 2, 3}).reshape({nh, B * T, nope}), w.narrow(1, 0, nope))
                                    .view({nh, B, T, rank})
                                    .permute({1, 0, 2, 3})
                                    .reshape({B, nh * T, rank});
-    const at::Tensor scores =
-        (at::bmm(qLatent, latent.transpose(1, 2)) +
-         at::bmm(qRot.reshape({B, nh * T, qRot.size(-1)}), kRot.transpose(1, 2)))
-            .view({B, nh, T, S}) * scale + mask;
-    const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(qPass.scalar_type());
-    const at::Tensor context = at::bmm(probs.view({B, nh * T, S}), latent) // [B, nh*T, rank]
-                                   .view({B, nh, T, rank})
-                                   .permute({1, 0, 2, 3})
-                                   .reshape({nh, B * T, rank});
+    // Every (head, position) row attends to the one shared latent: a single head of nh*T queries.
+    const at::Tensor query = at::cat({qLatent, qRot.reshape({B, nh * T, qRot.size(-1)})}, -1);
+    const at::Tensor key = at::cat({latent, kRot}, -1);
+    const at::Tensor rowMask = mask.expand({B, nh, T, S}).reshape({B, 1, nh * T, S});
+    const at::Tensor context =
+        attend(query.unsqueeze(1), key.unsqueeze(1), latent.unsqueeze(1), rowMask, scale) // [B, 1, nh*T, rank]
+            .view({B, nh, T, rank})
+            .permute({1, 0, 2, 3})
+            .reshape({nh, B * T, rank});
     return at::bmm(context, w.narrow(1, nope, vd).transpose(1, 2)) // [nh, B*T, v]
         .view({nh, B, T, vd})
         .permute({1, 2, 0, 3})
@@ -434,10 +448,7 @@ at::Tensor attendMla(const Transformer::Layer& L, const ModelConfig& c, const at
     const at::Tensor kv = dense(latent, L.kvB).view({B, S, nh, nope + vd}).transpose(1, 2);
     const at::Tensor key = at::cat({kv.narrow(-1, 0, nope), kRot.expand({B, nh, S, rope})}, -1);
     const at::Tensor value = kv.narrow(-1, nope, vd);
-    const at::Tensor query = at::cat({qPass, qRot}, -1);
-    at::Tensor scores = at::matmul(query, key.transpose(-1, -2)) * scale + ctx.mask;
-    const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(query.scalar_type());
-    const at::Tensor out = at::matmul(probs, value);
+    const at::Tensor out = attend(at::cat({qPass, qRot}, -1), key, value, ctx.mask, scale);
     return dense(out.transpose(1, 2).reshape({B, T, nh * vd}), L.o, L.oBias);
 }
 
@@ -471,12 +482,12 @@ at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tens
                               L.expertUp[static_cast<size_t>(e)], L.expertDown[static_cast<size_t>(e)]));
         start += count[e];
     }
-    at::Tensor routed = at::zeros_like(flat);
+    // Weighted and summed over the top-k in f32, rounded once, as Hugging Face does: rounding
+    // each expert's share first tips near-tied routing in the next layer.
+    at::Tensor routed = at::zeros(flat.sizes(), flat.options().dtype(at::kFloat));
     if (!outs.empty())
-        routed = routed.index_add(0, tokenOf,
-                                  (at::cat(outs, 0).to(at::kFloat) * sortedW.unsqueeze(-1))
-                                      .to(x.scalar_type()));
-    at::Tensor out = routed.view(x.sizes());
+        routed = routed.index_add(0, tokenOf, at::cat(outs, 0).to(at::kFloat) * sortedW.unsqueeze(-1));
+    at::Tensor out = routed.to(x.scalar_type()).view(x.sizes());
     if (L.sharedGate.defined())
         out = out + swiglu(x, L.sharedGate, L.sharedUp, L.sharedDown);
     return out;

@@ -34,7 +34,8 @@ public:
     // Random weights (normal, std = initializer_range; norms at 1), from torch's global RNG.
     Transformer(const ModelConfig& config, at::ScalarType dtype, at::Device device);
     // config.json + safetensors (single or sharded). Missing, unexpected and mis-shaped tensors
-    // are errors naming the tensor, the file and both shapes.
+    // are errors naming the tensor, the file and both shapes. MoE router weights and selection
+    // biases stay f32 in any dtype, as Hugging Face keeps them.
     static Transformer load(const std::string& dir, at::ScalarType dtype, at::Device device);
     // config.json + model.safetensors with Hugging Face names and layout.
     void save(const std::string& dir) const;

@@ -248,12 +248,18 @@ std::string normalise(std::string_view input)
     replaceAll("\\%", "%");
     replaceAll("\\dfrac", "\\frac");
     replaceAll("\\tfrac", "\\frac");
-    replaceAll("√", "\\sqrt");
+    replaceAll("{,}", ","); // 1{,}234: the comma as LaTeX writes it inside a number
     // Compiled once: building a std::regex costs more than verifying a short answer.
+    static const std::regex unicodeRoot(R"(√(\d+(?:\.\d+)?))");
+    static const std::regex bareRoot(R"(\\sqrt\s*(\d))");
     static const std::regex wholeBeforeFrac(R"((\d+)\s*\\frac)");
     static const std::regex mixedNumber(R"(^\s*(-?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*$)");
     static const std::regex bareFrac(R"(\\frac\s*(\d)\s*(\d))");
     static const std::regex thousands(R"((\d),(?=\d{3}(?!\d)))");
+    // √16 covers the digits after it; TeX's \sqrt takes one token, so \sqrt96 is \sqrt{9}6.
+    s = std::regex_replace(s, unicodeRoot, "\\sqrt{$1}");
+    replaceAll("√", "\\sqrt");
+    s = std::regex_replace(s, bareRoot, "\\sqrt{$1}");
     // Mixed numbers: 2\frac{1}{3} is 2 + 1/3, and "3 1/2" is 3 + 1/2.
     s = std::regex_replace(s, wholeBeforeFrac, "$1+\\frac");
     s = std::regex_replace(s, mixedNumber, "$1($2+$3/$4)");
@@ -433,7 +439,26 @@ private:
             pos_ = start;
             throw NotExact();
         }
-        return ExactValue(Rational(whole) + Rational(fraction, scale));
+        return ExactValue(Rational(whole) + Rational(fraction, scale)) * exponent();
+    }
+
+    // Scientific notation after a number: 2.5e3, 1E-4 (a power of ten; 1 when there is none).
+    ExactValue exponent()
+    {
+        size_t at = pos_;
+        if (at >= s_.size() || (s_[at] != 'e' && s_[at] != 'E'))
+            return ExactValue(Rational(1));
+        ++at;
+        const bool negative = at < s_.size() && s_[at] == '-';
+        if (at < s_.size() && (s_[at] == '-' || s_[at] == '+'))
+            ++at;
+        if (at >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[at])))
+            return ExactValue(Rational(1));
+        __int128 power = 0;
+        while (at < s_.size() && std::isdigit(static_cast<unsigned char>(s_[at])))
+            power = add(mul(power, 10), s_[at++] - '0');
+        pos_ = at;
+        return ExactValue(Rational(10)).pow(ExactValue(Rational(negative ? -power : power)));
     }
 
     std::string s_;

@@ -1,7 +1,7 @@
 #pragma once
 // Exact arithmetic for answer checking: rationals with overflow-checked 128-bit parts, and a small
 // expression evaluator for what answers are written as (1/2, \frac{3}{4}, 2\frac{1}{3}, 1,234,
-// 12.5%, (3+4)*2, 2^10, \sqrt{8}, \pi/2). Irrational answers are kept as a canonical sum of
+// 12.5%, 2.5e3, (3+4)*2, 2^10, \sqrt{8}, \pi/2). Irrational answers are kept as a canonical sum of
 // rational * sqrt(squarefree) * pi^k terms, so equal values compare equal without a float epsilon.
 
 #include <map>

@@ -39,20 +39,41 @@ std::string lower(std::string s)
     return s;
 }
 
-// Removes \text{...} wrappers (keeping their content), units and decorations around an answer.
+// Removes \text{...} wrappers (keeping their content), \left/\right, units and decorations around
+// an answer.
 std::string stripDecorations(std::string s)
 {
     static const std::regex wrapper(R"(\\(?:text|textbf|mathrm|mathbf|operatorname)\{([^{}]*)\})");
+    static const std::regex sizing(R"(\\(?:left|right)(?:\.|(?![a-zA-Z])))"); // \left( and \right., not \leftarrow
     s = std::regex_replace(s, wrapper, "$1");
-    for (const char* noise : {"\\,", "\\!", "\\ ", "$", "^\\circ", "^{\\circ}", "°"}) {
+    s = std::regex_replace(s, sizing, "");
+    // Spacing commands (\, \! and "\ "), read left to right so the row break "\\ " stays whole.
+    std::string unspaced;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && std::string_view(",! ").find(s[i + 1]) != std::string_view::npos) {
+            ++i;
+            continue;
+        }
+        unspaced += s[i];
+        if (s[i] == '\\' && i + 1 < s.size())
+            unspaced += s[++i];
+    }
+    s = unspaced;
+    for (const char* noise : {"$", "^\\circ", "^{\\circ}", "°"}) {
         for (size_t at; (at = s.find(noise)) != std::string::npos;)
             s.erase(at, std::char_traits<char>::length(noise));
     }
     s = trim(s);
     while (!s.empty() && (s.back() == '.' || s.back() == ';'))
         s.pop_back();
-    // A trailing unit word after a number: "12 cm", "5 apples", "3 \text{ meters}".
-    static const std::regex unit(R"(^([-+]?[\d.,/\s]*\d)\s*(?:[a-zA-Z]+\.?\s*)+$)");
+    // A closing brace that closes nothing, as in "\frac{1}{2}}", is a slip, not part of the answer.
+    for (auto depth = std::count(s.begin(), s.end(), '{') - std::count(s.begin(), s.end(), '}');
+         depth < 0 && !s.empty() && s.back() == '}'; ++depth)
+        s.pop_back();
+    // A trailing unit after a number: "12 cm", "5 apples", "3 \text{ meters}", "12 cm^2", "9.8 m/s^2".
+    // A power goes with a unit word or a one-letter unit (m, s, g, L), not with x as in "2x^2".
+    static const std::regex unit(
+        R"(^([-+]?[\d.,/\s]*\d)\s*(?:(?:(?:[a-zA-Z]{2,}|[msgL])\^\{?-?\d\}?|[a-zA-Z]+)\.?\s*/?\s*)+$)");
     std::smatch m;
     if (std::regex_match(s, m, unit) && m[1].str().find_first_not_of("0123456789.,/ -+") == std::string::npos)
         s = m[1].str();
@@ -78,6 +99,59 @@ std::vector<std::string> splitTopLevel(std::string_view s)
     }
     parts.push_back(trim(s.substr(start)));
     return parts;
+}
+
+// "x = 5" names the unknown and its value; the value is the answer.
+struct Assignment {
+    std::string variable, value;
+};
+std::optional<Assignment> assignment(const std::string& s)
+{
+    static const std::regex equation(R"(^([a-zA-Z](?:_\{?\w+\}?)?)\s*=\s*([^=]+)$)");
+    std::smatch m;
+    if (!std::regex_match(s, m, equation))
+        return std::nullopt;
+    return Assignment{m[1].str(), trim(m[2].str())};
+}
+
+// "74\%" without its percent sign, when it has one.
+std::optional<std::string> withoutPercent(const std::string& s)
+{
+    for (std::string_view sign : {"\\%", "%"})
+        if (s.ends_with(sign))
+            return trim(std::string_view(s).substr(0, s.size() - sign.size()));
+    return std::nullopt;
+}
+
+std::vector<std::string> splitOn(std::string_view s, std::string_view separator)
+{
+    std::vector<std::string> parts;
+    for (size_t start = 0;;) {
+        const size_t end = s.find(separator, start);
+        parts.push_back(trim(s.substr(start, end == std::string_view::npos ? end : end - start)));
+        if (end == std::string_view::npos)
+            return parts;
+        start = end + separator.size();
+    }
+}
+
+using Matrix = std::vector<std::vector<std::string>>;
+
+// The cells of \begin{pmatrix} a & b \\ c & d \end{pmatrix} (also bmatrix, Bmatrix, matrix; not
+// vmatrix, a determinant), row by row.
+std::optional<Matrix> matrixCells(const std::string& s)
+{
+    static const std::regex environment(R"(^\\begin\{([pbB]?matrix)\}([\s\S]*)\\end\{\1\}$)");
+    std::smatch m;
+    if (!std::regex_match(s, m, environment))
+        return std::nullopt;
+    std::vector<std::string> rows = splitOn(m[2].str(), "\\\\");
+    if (rows.size() > 1 && rows.back().empty())
+        rows.pop_back(); // a trailing \\ ends the last row without starting another
+    Matrix cells;
+    for (const auto& row : rows)
+        cells.push_back(splitOn(row, "&"));
+    return cells;
 }
 
 std::optional<char> choiceLetter(const std::string& s)
@@ -177,7 +251,9 @@ bool countdownCorrect(const std::string& expression, std::string_view truth)
             return false;
         available.erase(found);
     }
-    if (expr.find_first_not_of("0123456789+-*/() \\timesdivcot") != std::string::npos)
+    // Only numbers and the four operations: "3e2" (scientific notation) would be a number not given.
+    static const std::regex operation(R"(\\(?:times|div|cdot))");
+    if (std::regex_replace(expr, operation, "").find_first_not_of("0123456789+-*/() ") != std::string::npos)
         return false;
     const auto value = evaluateExact(expr);
     return value && target && *value == *target;
@@ -246,15 +322,42 @@ Extraction extractAnswer(std::string_view response)
 
 bool equivalent(std::string_view answerText, std::string_view truthText)
 {
-    const std::string a = stripDecorations(std::string(answerText));
-    const std::string t = stripDecorations(std::string(truthText));
+    std::string a = stripDecorations(std::string(answerText));
+    std::string t = stripDecorations(std::string(truthText));
+    const auto assignedA = assignment(a), assignedT = assignment(t);
+    if (assignedA && assignedT && assignedA->variable != assignedT->variable)
+        return false;
+    if (assignedA)
+        a = assignedA->value;
+    if (assignedT)
+        t = assignedT->value;
     if (a.empty() || t.empty())
         return false;
     if (const auto letter = choiceLetter(t))
         return choiceLetter(a) == letter;
+    if (const auto ma = matrixCells(a), mt = matrixCells(t); ma || mt) {
+        if (!ma || !mt || ma->size() != mt->size())
+            return false;
+        for (size_t r = 0; r < ma->size(); ++r) {
+            if ((*ma)[r].size() != (*mt)[r].size())
+                return false;
+            for (size_t c = 0; c < (*ma)[r].size(); ++c)
+                if (!scalarEquivalent((*ma)[r][c], (*mt)[r][c]))
+                    return false;
+        }
+        return true;
+    }
     // Numbers first, so "1,234" is a thousand-separated number rather than a two-item list.
-    if (const auto va = evaluateExact(a), vt = evaluateExact(t); va && vt)
-        return *va == *vt;
+    if (const auto va = evaluateExact(a), vt = evaluateExact(t); va && vt) {
+        if (*va == *vt)
+            return true;
+        // A percent sign on one side only: "74\%" also answers "74", the percentage asked for.
+        const auto pa = withoutPercent(a), pt = withoutPercent(t);
+        if (pa.has_value() == pt.has_value())
+            return false;
+        const auto ba = evaluateExact(pa.value_or(a)), bt = evaluateExact(pt.value_or(t));
+        return ba && bt && *ba == *bt;
+    }
     const auto ba = bracketed(a), bt = bracketed(t);
     if (ba || bt) {
         if (!ba || !bt)

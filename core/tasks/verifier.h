@@ -1,7 +1,8 @@
 #pragma once
 // Deciding "correct": extract the final answer from a response (recording which rule fired) and
 // compare it with the ground truth exactly: numbers and expressions as exact values, sets without
-// order, tuples and intervals in order, text without case or spacing, multiple-choice letters.
+// order, tuples and intervals in order, matrices cell by cell, "x = 5" as its value, text without
+// case or spacing, multiple-choice letters.
 
 #include <optional>
 #include <string>

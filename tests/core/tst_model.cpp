@@ -1,5 +1,6 @@
-// The Transformer against Hugging Face transformers' own outputs (../shared/peers/hf), the KV
-// cache against full forwards, padding, save/load round trips and bad checkpoints.
+// The Transformer against Hugging Face transformers' own outputs (tests/data/peers/hf, and random
+// checkpoints the venv's transformers makes at test time), the KV cache against full forwards,
+// padding, save/load round trips and bad checkpoints.
 
 #include "core/error.h"
 #include "core/model/safetensors.h"
@@ -18,6 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kPeers = THINKBENCH_PEERS_DIR "/hf/";
+const QString kRandomModels = THINKBENCH_SOURCE_DIR "/tests/peers/hf_random_models.py";
 
 double relError(const at::Tensor& ours, const at::Tensor& reference)
 {
@@ -70,6 +72,20 @@ ModelConfig randomConfig(const std::string& type, int seed)
     return ModelConfig::fromJson(j, "random");
 }
 
+// The pinned transformers makes its random checkpoints into `dir`: one manifest row each.
+std::vector<nlohmann::json> makeRandomPeers(const QString& dir)
+{
+    QProcess python;
+    python.start(THINKBENCH_PYTHON, {kRandomModels, dir});
+    if (!python.waitForFinished(300000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
+        qFatal("peer failed (%s): %s", THINKBENCH_PYTHON, python.readAllStandardError().constData());
+    std::vector<nlohmann::json> rows;
+    for (const QByteArray& line : python.readAllStandardOutput().split('\n'))
+        if (!line.trimmed().isEmpty())
+            rows.push_back(nlohmann::json::parse(line.toStdString()));
+    return rows;
+}
+
 void expectError(const std::function<void()>& f, const std::string& fragment)
 {
     try {
@@ -86,11 +102,31 @@ void expectError(const std::function<void()>& f, const std::string& fragment)
 class TestModel : public QObject {
     Q_OBJECT
 
+    struct ParityRow {
+        QString config;
+        double f32, bf16, hfBf16;
+    };
+    std::vector<ParityRow> parityTable_;
+    QTemporaryDir randomPeers_;
+
 private slots:
     void initTestCase()
     {
         at::set_num_threads(2);
         torch::manual_seed(7);
+    }
+
+    // Every config's errors, as bench/results/peers.md shows them.
+    void cleanupTestCase()
+    {
+        QString table = "\n| config | f32 error | our bf16 error | HF bf16 error |\n|---|---|---|---|\n";
+        for (const ParityRow& r : parityTable_)
+            table += QString("| %1 | %2 | %3 | %4 |\n")
+                         .arg(r.config)
+                         .arg(r.f32, 0, 'e', 2)
+                         .arg(r.bf16, 0, 'e', 2)
+                         .arg(r.hfBf16, 0, 'e', 2);
+        qInfo().noquote() << table;
     }
 
     void parity_data()
@@ -122,8 +158,41 @@ private slots:
         const double ours = relError(bf16.forward(ids).logits, logits);
         const double hf =
             relError(SafetensorsFile(dir + "/reference_bf16.safetensors").tensor("logits_bf16"), logits);
+        parityTable_.push_back({"fixture " + arch, f32, ours, hf});
         QVERIFY2(ours <= 2 * hf, qPrintable(QString("bf16 error %1, HF's %2").arg(ours).arg(hf)));
-        qInfo("%s: f32 %.2e, bf16 %.2e (HF bf16 %.2e)", qPrintable(arch), f32, ours, hf);
+    }
+
+    void randomParity_data()
+    {
+        QTest::addColumn<QString>("dir");
+        QTest::addColumn<QString>("skip"); // why HF is no peer for this config, or empty
+        QVERIFY(randomPeers_.isValid());
+        for (const auto& row : makeRandomPeers(randomPeers_.path()))
+            QTest::newRow(row["name"].get<std::string>().c_str())
+                << QString::fromStdString(row["dir"].get<std::string>())
+                << QString::fromStdString(row["peer"].get<bool>() ? "" : row["why"].get<std::string>());
+    }
+
+    // Random configurations of every architecture, made by the pinned transformers from fixed
+    // seeds: f32 logits within 1e-4 of HF's, bf16 within twice HF's own bf16 error.
+    void randomParity()
+    {
+        QFETCH(QString, dir);
+        QFETCH(QString, skip);
+        if (!skip.isEmpty())
+            QSKIP(qPrintable(skip));
+        torch::NoGradGuard noGrad;
+        SafetensorsFile reference((dir + "/reference.safetensors").toStdString());
+        const at::Tensor ids = reference.tensor("input_ids");
+        const at::Tensor logits = reference.tensor("logits");
+        const double f32 =
+            relError(Transformer::load(dir.toStdString(), at::kFloat, at::kCPU).forward(ids).logits, logits);
+        const double ours =
+            relError(Transformer::load(dir.toStdString(), at::kBFloat16, at::kCPU).forward(ids).logits, logits);
+        const double hf = relError(reference.tensor("logits_bf16"), logits);
+        parityTable_.push_back({QTest::currentDataTag(), f32, ours, hf});
+        QVERIFY2(f32 <= 1e-4, qPrintable(QString("f32 relative error %1").arg(f32)));
+        QVERIFY2(ours <= 2 * hf, qPrintable(QString("bf16 error %1, HF's %2").arg(ours).arg(hf)));
     }
 
     void cacheEqualsFullForward_data()

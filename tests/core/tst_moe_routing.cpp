@@ -18,8 +18,7 @@ using cuda::RouterParams;
 
 namespace {
 
-RouterParams params(int experts, int topK, int groups, int keptGroups, bool softmax, bool normalize,
-                    float scale)
+RouterParams params(int experts, int topK, int groups, int keptGroups, bool softmax, bool normalize, float scale)
 {
     return {experts, topK, groups, keptGroups, softmax, normalize, scale};
 }
@@ -184,7 +183,8 @@ private slots:
         QVERIFY(differingRows(unbiased.experts, reference.experts) > 30);
         // With one expert per group, keeping the best groups keeps the best experts: no change.
         if (groups > 1 && keptGroups < groups && experts / groups > 1) {
-            const Routing ungrouped = routeTokens(r.logits, r.bias, params(experts, topK, 1, 1, softmax, normalize, scale));
+            const Routing ungrouped =
+                routeTokens(r.logits, r.bias, params(experts, topK, 1, 1, softmax, normalize, scale));
             QVERIFY(differingRows(ungrouped.experts, reference.experts) > 30);
         }
     }

@@ -1,4 +1,5 @@
-// Answer extraction, exact equivalence and rewards, including attempts to game the rewards.
+// Answer extraction, exact equivalence and rewards, including attempts to game the rewards, and
+// agreement with Hugging Face's math-verify (PyPI, run at test time) on a corpus of 2,170 pairs.
 
 #include "core/tasks/exact.h"
 #include "core/tasks/rewards/rewards.h"
@@ -8,7 +9,46 @@
 
 #include <QtTest>
 
+#include <map>
+
 using namespace thinkbench::core;
+
+namespace {
+
+const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/verifier/corpus.jsonl";
+const QString kDisagreements = THINKBENCH_SOURCE_DIR "/tests/data/verifier/disagreements.tsv";
+const QString kMathVerify = THINKBENCH_SOURCE_DIR "/tests/peers/math_verify_verdicts.py";
+
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
+QList<QByteArray> nonEmptyLines(const QByteArray& text)
+{
+    QList<QByteArray> lines = text.split('\n');
+    while (!lines.isEmpty() && lines.back().trimmed().isEmpty())
+        lines.pop_back();
+    return lines;
+}
+
+struct Verdicts {
+    bool ours, mathVerify;
+    bool operator==(const Verdicts&) const = default;
+};
+
+// One disagreement, in full for the log: the test's failure message is cut short by QtTest.
+void warnAbout(int line, const Verdicts& v, const QByteArray& pair)
+{
+    const auto json = nlohmann::json::parse(pair.toStdString());
+    qWarning("corpus line %d: ours %s, math-verify %s; truth %s; response %s", line, v.ours ? "true" : "false",
+             v.mathVerify ? "true" : "false", json["truth"].dump().c_str(), json["response"].dump().c_str());
+}
+
+} // namespace
 
 class TestVerifier : public QObject {
     Q_OBJECT
@@ -50,10 +90,18 @@ private slots:
         QTest::newRow("decimal near miss") << "0.3333333" << "1/3" << false;
         QTest::newRow("thousands") << "1,234,567" << "1234567" << true;
         QTest::newRow("thousands wrong") << "1,234,568" << "1234567" << false;
+        QTest::newRow("thousands latex comma") << "2{,}354{,}249" << "2354249" << true;
+        QTest::newRow("thousands thin space") << "8\\,426\\,449" << "8426449" << true;
+        QTest::newRow("scientific") << "2.5e3" << "2500" << true;
+        QTest::newRow("scientific negative") << "1.2E-4" << "1.2\\times 10^{-4}" << true;
+        QTest::newRow("scientific wrong") << "2.5e3" << "250" << false;
         QTest::newRow("sign") << "-7" << "−7" << true;
         QTest::newRow("sign wrong") << "7" << "-7" << false;
         QTest::newRow("percent") << "12.5%" << "1/8" << true;
         QTest::newRow("latex percent") << "50\\%" << "0.5" << true;
+        QTest::newRow("percent of bare truth") << "74\\%" << "74" << true;
+        QTest::newRow("bare answer of percent") << "74" << "74\\%" << true;
+        QTest::newRow("percent shifted") << "7.4\\%" << "74" << false;
         QTest::newRow("frac") << "\\frac{3}{4}" << "0.75" << true;
         QTest::newRow("dfrac") << "\\dfrac{6}{8}" << "3/4" << true;
         QTest::newRow("tfrac short") << "\\tfrac12" << "0.5" << true;
@@ -64,6 +112,9 @@ private slots:
         QTest::newRow("sqrt") << "2\\sqrt{8}" << "4\\sqrt{2}" << true;
         QTest::newRow("sqrt rational") << "\\sqrt{16}" << "4" << true;
         QTest::newRow("sqrt wrong") << "\\sqrt{3}" << "\\sqrt{2}" << false;
+        QTest::newRow("sqrt of one digit") << "\\sqrt96" << "18" << true; // TeX reads \sqrt{9}6
+        QTest::newRow("sqrt of one digit only") << "\\sqrt96" << "4\\sqrt{6}" << false;
+        QTest::newRow("unicode sqrt") << "√16" << "4" << true;
         QTest::newRow("pi") << "\\frac{\\pi}{2}" << "0.5\\pi" << true;
         QTest::newRow("pi is not 3.14") << "3.14" << "\\pi" << false;
         QTest::newRow("expression") << "(3+4)\\times 2" << "14" << true;
@@ -71,13 +122,29 @@ private slots:
         QTest::newRow("text wrapper") << "\\text{5 apples}" << "5" << true;
         QTest::newRow("unit") << "12 cm" << "12" << true;
         QTest::newRow("degrees") << "90^\\circ" << "90" << true;
+        QTest::newRow("unit power") << "12\\text{ cm}^2" << "12" << true;
+        QTest::newRow("unit rate power") << "9.8\\,\\mathrm{m/s^2}" << "9.8" << true;
+        QTest::newRow("power of x is no unit") << "2x^2" << "2" << false;
+        QTest::newRow("equation") << "x = \\frac{1}{2}" << "0.5" << true;
+        QTest::newRow("equation truth") << "-3" << "y=-3" << true;
+        QTest::newRow("equation variable") << "y = 5" << "x = 5" << false;
+        QTest::newRow("stray closing brace") << "\\frac{1}{2}}" << "0.5" << true;
+        QTest::newRow("unclosed left") << "\\left(\\frac{1}{2}" << "0.5" << false;
         QTest::newRow("interval") << "(1, 2]" << "(1,2]" << true;
         QTest::newRow("interval ends") << "[1, 2]" << "(1,2]" << false;
+        QTest::newRow("interval left right") << "\\left[1, 3\\right)" << "[1,3)" << true;
         QTest::newRow("set unordered") << "\\{3, 1, 2\\}" << "{1,2,3}" << true;
         QTest::newRow("list unordered") << "2, 1" << "1, 2" << true;
         QTest::newRow("set missing") << "{1, 2}" << "{1,2,3}" << false;
         QTest::newRow("tuple ordered") << "(1, 2)" << "(1, 2)" << true;
         QTest::newRow("tuple order") << "(2, 1)" << "(1, 2)" << false;
+        QTest::newRow("tuple left right") << "\\left(1, 2\\right)" << "(1, 2)" << true;
+        QTest::newRow("matrix") << "\\begin{bmatrix}0.5&2\\\\3&4\\end{bmatrix}"
+                                << "\\begin{pmatrix} \\frac{1}{2} & 2 \\\\ 3 & 4 \\end{pmatrix}" << true;
+        QTest::newRow("matrix transposed") << "\\begin{pmatrix}1&3\\\\2&4\\end{pmatrix}"
+                                           << "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}" << false;
+        QTest::newRow("determinant") << "\\begin{vmatrix}1&2\\\\3&4\\end{vmatrix}"
+                                     << "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}" << false;
         QTest::newRow("text case") << "  Knight " << "knight" << true;
         QTest::newRow("text differs") << "knave" << "knight" << false;
         QTest::newRow("choice") << "(B)" << "B" << true;
@@ -100,6 +167,8 @@ private slots:
         QCOMPARE(evaluateExact("\\sqrt{12}")->str(), std::string("2*sqrt(3)"));
         QVERIFY(!evaluateExact("x + 1"));
         QVERIFY(!evaluateExact("1/0"));
+        QCOMPARE(evaluateExact("2.5e3")->str(), std::string("2500"));
+        QVERIFY(!evaluateExact("1e400")); // beyond exact 128-bit arithmetic
         QVERIFY(!evaluateExact("99999999999999999999999999999999999999999 * 999999999")); // overflow
     }
 
@@ -112,6 +181,7 @@ private slots:
         // A policy's runaway digits are a wrong answer, not an error.
         QVERIFY(!verify("<answer>25 * 3 - 99999999999999999999999</answer>", "60|3,5,25", "countdown").correct);
         QVERIFY(verify("<answer>25 + 5 * 3 = 40</answer>", "40|3,5,25", "countdown").correct);
+        QVERIFY(!verify("<answer>3e2</answer>", "300|2,3", "countdown").correct); // 300 is not given
     }
 
     void rewards()
@@ -207,6 +277,67 @@ private slots:
         QVERIFY(bad.waitForFinished(60000));
         QCOMPARE(bad.exitCode(), 1);
         QVERIFY(bad.readAllStandardError().contains("line 2"));
+    }
+
+    // Every disagreement with math-verify on the corpus must be one listed, with the reason ours is
+    // right, in disagreements.tsv; a new one and a fixed one both fail.
+    void agreesWithMathVerify()
+    {
+        const QByteArray corpus = readAll(kCorpus);
+        QProcess python;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PYTHONHASHSEED", "0"); // no run-to-run variation through Python's hashing
+        python.setProcessEnvironment(env);
+        python.start(THINKBENCH_PYTHON, {kMathVerify});
+        python.write(corpus);
+        python.closeWriteChannel();
+        QVERIFY2(
+            python.waitForFinished(240000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0,
+            qPrintable(QString("math-verify failed (%1): %2").arg(THINKBENCH_PYTHON, python.readAllStandardError())));
+        const auto pairs = nonEmptyLines(corpus);
+        const auto peer = nonEmptyLines(python.readAllStandardOutput());
+        QCOMPARE(peer.size(), pairs.size());
+
+        std::map<int, Verdicts> listed; // corpus line (1-based) -> verdicts
+        for (const QByteArray& row : nonEmptyLines(readAll(kDisagreements)).mid(1)) { // after the header
+            const auto cells = row.split('\t');
+            QVERIFY2(cells.size() == 4, qPrintable("disagreements.tsv: not 4 columns: " + row));
+            listed[cells[0].toInt()] = {cells[1] == "true", cells[2] == "true"};
+        }
+
+        std::map<int, Verdicts> found;
+        QStringList timedOut;
+        for (qsizetype i = 0; i < pairs.size(); ++i) {
+            const auto pair = nlohmann::json::parse(pairs[i].toStdString());
+            const auto theirs = nlohmann::json::parse(peer[i].toStdString());
+            if (theirs.contains("timeout"))
+                timedOut << QString::number(i + 1);
+            const Verdicts v{verify(pair["response"].get<std::string>(), pair["truth"].get<std::string>()).correct,
+                             theirs["correct"].get<bool>()};
+            if (v.ours != v.mathVerify)
+                found[static_cast<int>(i + 1)] = v;
+        }
+        QVERIFY2(timedOut.isEmpty(), qPrintable("math-verify timed out on corpus lines " + timedOut.join(' ')));
+
+        const double agreement = 100.0 * double(pairs.size() - found.size()) / double(pairs.size());
+        qInfo("agreement with math-verify: %.2f%% (%zu of %lld pairs differ)", agreement, found.size(),
+              static_cast<long long>(pairs.size()));
+        QStringList unlisted, fixed;
+        for (const auto& [line, v] : found)
+            if (auto it = listed.find(line); it == listed.end() || it->second != v) {
+                unlisted << QString::number(line);
+                warnAbout(line, v, pairs[line - 1]);
+            }
+        for (const auto& [line, v] : listed)
+            if (!found.contains(line))
+                fixed << QString::number(line);
+        QStringList problems;
+        if (!unlisted.isEmpty())
+            problems << "disagreements not in disagreements.tsv (warnings above): lines " + unlisted.join(' ');
+        if (!fixed.isEmpty())
+            problems << "listed in disagreements.tsv but agreeing now (remove them): lines " + fixed.join(' ');
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("; ")));
+        QVERIFY2(agreement >= 98.0, qPrintable(QString("agreement %1% is below 98%").arg(agreement)));
     }
 };
 

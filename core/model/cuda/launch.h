@@ -10,8 +10,8 @@ namespace thinkbench::core::cuda {
 
 // logits [tokens, experts] f32, bias [experts] f32 → experts [tokens, topK] int64, weights
 // [tokens, topK] f32; one thread per token.
-void launchRouteTokens(const float* logits, const float* bias, const RouterParams& params,
-                       int64_t tokens, int64_t* experts, float* weights, cudaStream_t stream);
+void launchRouteTokens(const float* logits, const float* bias, const RouterParams& params, int64_t tokens,
+                       int64_t* experts, float* weights, cudaStream_t stream);
 
 // experts [slots] int64 → order [slots] int64, expertCounts [numExperts] int64. Scratch: counts
 // [chunkCount(slots), numExperts] int32 and starts of the same shape int64.

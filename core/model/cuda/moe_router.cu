@@ -8,8 +8,8 @@ namespace thinkbench::core::cuda {
 
 namespace {
 
-__global__ void routeTokensKernel(const float* logits, const float* bias, RouterParams params,
-                                  int64_t tokens, int64_t* experts, float* weights)
+__global__ void routeTokensKernel(const float* logits, const float* bias, RouterParams params, int64_t tokens,
+                                  int64_t* experts, float* weights)
 {
     const int64_t token = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x;
     if (token >= tokens)
@@ -20,8 +20,8 @@ __global__ void routeTokensKernel(const float* logits, const float* bias, Router
 
 } // namespace
 
-void launchRouteTokens(const float* logits, const float* bias, const RouterParams& params,
-                       int64_t tokens, int64_t* experts, float* weights, cudaStream_t stream)
+void launchRouteTokens(const float* logits, const float* bias, const RouterParams& params, int64_t tokens,
+                       int64_t* experts, float* weights, cudaStream_t stream)
 {
     if (tokens == 0)
         return;

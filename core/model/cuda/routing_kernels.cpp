@@ -8,8 +8,7 @@
 
 namespace thinkbench::core::cuda {
 
-FusedRouting routeTokensFused(const at::Tensor& logits, const at::Tensor& selectionBias,
-                              const RouterParams& params)
+FusedRouting routeTokensFused(const at::Tensor& logits, const at::Tensor& selectionBias, const RouterParams& params)
 {
     TORCH_CHECK(logits.is_cuda() && logits.dim() == 2 && logits.size(1) == params.experts,
                 "router logits must be [tokens, ", params.experts, "] on CUDA");
@@ -19,9 +18,8 @@ FusedRouting routeTokensFused(const at::Tensor& logits, const at::Tensor& select
     const int64_t tokens = l.size(0);
     FusedRouting out{at::empty({tokens, params.topK}, l.options().dtype(at::kLong)),
                      at::empty({tokens, params.topK}, l.options())};
-    launchRouteTokens(l.data_ptr<float>(), bias.data_ptr<float>(), params, tokens,
-                      out.experts.data_ptr<int64_t>(), out.weights.data_ptr<float>(),
-                      c10::cuda::getCurrentCUDAStream());
+    launchRouteTokens(l.data_ptr<float>(), bias.data_ptr<float>(), params, tokens, out.experts.data_ptr<int64_t>(),
+                      out.weights.data_ptr<float>(), c10::cuda::getCurrentCUDAStream());
     return out;
 }
 
@@ -37,9 +35,8 @@ FusedPermutation permuteTokensFused(const at::Tensor& experts, int64_t numExpert
     at::Tensor starts = at::empty({chunks, numExperts}, options);
     FusedPermutation out{at::empty({slotCount}, options), at::empty({numExperts}, options)};
     launchPermuteTokens(flat.data_ptr<int64_t>(), slotCount, static_cast<int32_t>(numExperts),
-                        counts.data_ptr<int32_t>(), starts.data_ptr<int64_t>(),
-                        out.order.data_ptr<int64_t>(), out.counts.data_ptr<int64_t>(),
-                        c10::cuda::getCurrentCUDAStream());
+                        counts.data_ptr<int32_t>(), starts.data_ptr<int64_t>(), out.order.data_ptr<int64_t>(),
+                        out.counts.data_ptr<int64_t>(), c10::cuda::getCurrentCUDAStream());
     return out;
 }
 

@@ -12,8 +12,7 @@ struct FusedRouting {
     at::Tensor experts; // [N, K] int64
     at::Tensor weights; // [N, K] f32
 };
-FusedRouting routeTokensFused(const at::Tensor& logits, const at::Tensor& selectionBias,
-                              const RouterParams& params);
+FusedRouting routeTokensFused(const at::Tensor& logits, const at::Tensor& selectionBias, const RouterParams& params);
 
 struct FusedPermutation {
     at::Tensor order;  // [N*K] int64

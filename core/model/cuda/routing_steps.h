@@ -31,8 +31,8 @@ struct RouterParams {
 
 // Inserts (value, index) into a list of at most `capacity` pairs kept sorted by value descending;
 // an equal value goes after those already there, so the lower index wins ties.
-THINKBENCH_HOST_DEVICE inline void insertTop(float value, int32_t index, float* values,
-                                             int32_t* indices, int32_t& size, int32_t capacity)
+THINKBENCH_HOST_DEVICE inline void insertTop(float value, int32_t index, float* values, int32_t* indices, int32_t& size,
+                                             int32_t capacity)
 {
     if (size == capacity && !(value > values[capacity - 1]))
         return;
@@ -51,9 +51,8 @@ THINKBENCH_HOST_DEVICE inline void insertTop(float value, int32_t index, float* 
 // biased scores; experts of other groups count as 0, as in Hugging Face), the top-K experts in
 // descending order of selection value, and their weights from the unbiased scores, renormalised
 // and scaled.
-THINKBENCH_HOST_DEVICE inline void routeToken(const float* logits, const float* bias,
-                                              const RouterParams& p, int64_t* experts,
-                                              float* weights)
+THINKBENCH_HOST_DEVICE inline void routeToken(const float* logits, const float* bias, const RouterParams& p,
+                                              int64_t* experts, float* weights)
 {
     float maxLogit = -INFINITY, sum = 0.0f;
     if (p.softmax) {
