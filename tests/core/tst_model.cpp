@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include "tests/python_peer.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -19,7 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kPeers = THINKBENCH_PEERS_DIR "/hf/";
-const QString kRandomModels = THINKBENCH_SOURCE_DIR "/tests/peers/hf_random_models.py";
 
 double relError(const at::Tensor& ours, const at::Tensor& reference)
 {
@@ -75,15 +76,7 @@ ModelConfig randomConfig(const std::string& type, int seed)
 // The pinned transformers makes its random checkpoints into `dir`: one manifest row each.
 std::vector<nlohmann::json> makeRandomPeers(const QString& dir)
 {
-    QProcess python;
-    python.start(THINKBENCH_PYTHON, {kRandomModels, dir});
-    if (!python.waitForFinished(300000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
-        qFatal("peer failed (%s): %s", THINKBENCH_PYTHON, python.readAllStandardError().constData());
-    std::vector<nlohmann::json> rows;
-    for (const QByteArray& line : python.readAllStandardOutput().split('\n'))
-        if (!line.trimmed().isEmpty())
-            rows.push_back(nlohmann::json::parse(line.toStdString()));
-    return rows;
+    return runPythonPeer("hf_random_models.py", {dir});
 }
 
 void expectError(const std::function<void()>& f, const std::string& fragment)

@@ -7,21 +7,21 @@
 
 #include <torch/torch.h>
 
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 
+#ifndef THINKBENCH_CUDA_KERNELS
+#define THINKBENCH_CUDA_KERNELS 0
+#endif
+
 using namespace thinkbench::core;
 using cuda::RouterParams;
 
 namespace {
-
-RouterParams params(int experts, int topK, int groups, int keptGroups, bool softmax, bool normalize, float scale)
-{
-    return {experts, topK, groups, keptGroups, softmax, normalize, scale};
-}
 
 // The gap, in double precision, at each boundary the router decides on (kept vs dropped group,
 // chosen vs unchosen expert). Where it is within float rounding, the reference and the kernel may
@@ -148,6 +148,19 @@ void addRouterRows()
     QTest::newRow("top-16") << 64 << 16 << 2 << 2 << false << true << 1.0f;
 }
 
+// The current row of addRouterRows().
+RouterParams fetchRouterParams()
+{
+    QFETCH(int, experts);
+    QFETCH(int, topK);
+    QFETCH(int, groups);
+    QFETCH(int, keptGroups);
+    QFETCH(bool, softmax);
+    QFETCH(bool, normalize);
+    QFETCH(float, scale);
+    return {experts, topK, groups, keptGroups, softmax, normalize, scale};
+}
+
 } // namespace
 
 class TestMoeRouting : public QObject {
@@ -160,31 +173,24 @@ private slots:
     // its weights.
     void routerStepsMatchReference()
     {
-        QFETCH(int, experts);
-        QFETCH(int, topK);
-        QFETCH(int, groups);
-        QFETCH(int, keptGroups);
-        QFETCH(bool, softmax);
-        QFETCH(bool, normalize);
-        QFETCH(float, scale);
-        const RouterParams p = params(experts, topK, groups, keptGroups, softmax, normalize, scale);
-        const RandomRouting r = randomRouting(p, 3000, 20261201 + experts * 31 + topK);
+        const RouterParams p = fetchRouterParams();
+        const RandomRouting r = randomRouting(p, 3000, 20261201 + p.experts * 31 + p.topK);
         const Routing reference = routeTokens(r.logits, r.bias, p);
         const auto [hostExperts, hostWeights] = routeOnHost(r, p);
 
         QCOMPARE(differingRows(hostExperts, reference.experts), 0);
         const double weightError = (hostWeights - reference.weights).abs().max().item<double>();
-        QVERIFY2(weightError < 1e-6 * std::max(1.0f, scale), qPrintable(QString::number(weightError)));
-        if (normalize)
-            QVERIFY(at::allclose(reference.weights.sum(-1), at::full({3000}, scale), 1e-5, 1e-5));
+        QVERIFY2(weightError < 1e-6 * std::max(1.0f, p.scale), qPrintable(QString::number(weightError)));
+        if (p.normalize)
+            QVERIFY(at::allclose(reference.weights.sum(-1), at::full({3000}, p.scale), 1e-5, 1e-5));
 
         // The inputs exercise what is tested: the bias, and the group limit, change choices.
         const Routing unbiased = routeTokens(r.logits, at::zeros_like(r.bias), p);
         QVERIFY(differingRows(unbiased.experts, reference.experts) > 30);
         // With one expert per group, keeping the best groups keeps the best experts: no change.
-        if (groups > 1 && keptGroups < groups && experts / groups > 1) {
+        if (p.groups > 1 && p.keptGroups < p.groups && p.experts / p.groups > 1) {
             const Routing ungrouped =
-                routeTokens(r.logits, r.bias, params(experts, topK, 1, 1, softmax, normalize, scale));
+                routeTokens(r.logits, r.bias, RouterParams{p.experts, p.topK, 1, 1, p.softmax, p.normalize, p.scale});
             QVERIFY(differingRows(ungrouped.experts, reference.experts) > 30);
         }
     }
@@ -235,6 +241,14 @@ private slots:
         }
     }
 
+    // Where nvcc is (every project machine and CI), the build must have compiled the kernels in.
+    void kernelsBuiltWhereNvccIs()
+    {
+        if (QStandardPaths::findExecutable("nvcc").isEmpty())
+            QSKIP("no nvcc on this machine");
+        QVERIFY2(THINKBENCH_CUDA_KERNELS, "nvcc is here but the build has no CUDA kernels: is the torch wheel CPU-only?");
+    }
+
     void kernelsMatchReferenceOnGpu_data() { addRouterRows(); }
 
     void kernelsMatchReferenceOnGpu()
@@ -244,25 +258,18 @@ private slots:
 #else
         if (!torch::cuda::is_available())
             QSKIP("no GPU on this machine");
-        QFETCH(int, experts);
-        QFETCH(int, topK);
-        QFETCH(int, groups);
-        QFETCH(int, keptGroups);
-        QFETCH(bool, softmax);
-        QFETCH(bool, normalize);
-        QFETCH(float, scale);
-        const RouterParams p = params(experts, topK, groups, keptGroups, softmax, normalize, scale);
-        const RandomRouting r = randomRouting(p, 3000, 20261201 + experts * 31 + topK);
+        const RouterParams p = fetchRouterParams();
+        const RandomRouting r = randomRouting(p, 3000, 20261201 + p.experts * 31 + p.topK);
         const Routing reference = routeTokens(r.logits, r.bias, p);
-        qputenv("THINKBENCH_CUDA_KERNELS", "1");
-        QVERIFY2(fusedRoutingKernelsEnabled(), "THINKBENCH_CUDA_KERNELS=1 must be set before the test starts");
+        qputenv("THINKBENCH_CUDA_KERNELS", "1"); // read once, at the first use on CUDA: this one
+        QVERIFY(fusedRoutingKernelsEnabled());
         const at::Tensor logits = r.logits.cuda(), bias = r.bias.cuda();
         const Routing fused = routeTokens(logits, bias, p);
         QCOMPARE(differingRows(fused.experts.cpu(), reference.experts), 0);
-        QVERIFY((fused.weights.cpu() - reference.weights).abs().max().item<double>() < 1e-6 * std::max(1.0f, scale));
+        QVERIFY((fused.weights.cpu() - reference.weights).abs().max().item<double>() < 1e-6 * std::max(1.0f, p.scale));
 
-        const TokenPermutation permutation = permuteTokens(fused.experts, experts);
-        const TokenPermutation cpuPermutation = permuteTokens(reference.experts, experts);
+        const TokenPermutation permutation = permuteTokens(fused.experts, p.experts);
+        const TokenPermutation cpuPermutation = permuteTokens(reference.experts, p.experts);
         QVERIFY(at::equal(permutation.order.cpu(), cpuPermutation.order));
         QVERIFY(at::equal(permutation.counts, cpuPermutation.counts));
 #endif

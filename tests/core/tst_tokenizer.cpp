@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/python_peer.h"
+
 #include <QtTest>
 
 #include <fstream>
@@ -17,29 +19,16 @@ using namespace thinkbench::core;
 namespace {
 
 const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/tokenizer/corpus.jsonl";
-const QString kEncode = THINKBENCH_SOURCE_DIR "/tests/peers/tokenizers_encode.py";
 
 std::string peerTokenizer(const char* name)
 {
     return std::string(THINKBENCH_PEER_TOKENIZERS_DIR "/") + name + "/tokenizer.json";
 }
 
-// Hugging Face's own tokenizers (the venv's pinned package) encodes JSON lines of texts with each
-// NAME=TOKENIZER_JSON given.
+// Hugging Face's own tokenizers encodes JSON lines of texts with each NAME=TOKENIZER_JSON given.
 std::vector<nlohmann::json> runPeer(const QStringList& tokenizers, const QByteArray& input)
 {
-    QProcess python;
-    python.start(THINKBENCH_PYTHON, QStringList{kEncode} + tokenizers);
-    python.write(input);
-    python.closeWriteChannel();
-    if (!python.waitForFinished(300000) || python.exitStatus() != QProcess::NormalExit
-        || python.exitCode() != 0)
-        qFatal("peer failed (%s): %s", THINKBENCH_PYTHON, python.readAllStandardError().constData());
-    std::vector<nlohmann::json> rows;
-    for (const QByteArray& line : python.readAllStandardOutput().split('\n'))
-        if (!line.trimmed().isEmpty())
-            rows.push_back(nlohmann::json::parse(line.toStdString()));
-    return rows;
+    return runPythonPeer("tokenizers_encode.py", tokenizers, input);
 }
 
 QByteArray readAll(const QString& path)

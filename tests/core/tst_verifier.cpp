@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/python_peer.h"
+
 #include <QtTest>
 
 #include <map>
@@ -17,7 +19,6 @@ namespace {
 
 const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/verifier/corpus.jsonl";
 const QString kDisagreements = THINKBENCH_SOURCE_DIR "/tests/data/verifier/disagreements.tsv";
-const QString kMathVerify = THINKBENCH_SOURCE_DIR "/tests/peers/math_verify_verdicts.py";
 
 QByteArray readAll(const QString& path)
 {
@@ -284,19 +285,9 @@ private slots:
     void agreesWithMathVerify()
     {
         const QByteArray corpus = readAll(kCorpus);
-        QProcess python;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("PYTHONHASHSEED", "0"); // no run-to-run variation through Python's hashing
-        python.setProcessEnvironment(env);
-        python.start(THINKBENCH_PYTHON, {kMathVerify});
-        python.write(corpus);
-        python.closeWriteChannel();
-        QVERIFY2(
-            python.waitForFinished(240000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0,
-            qPrintable(QString("math-verify failed (%1): %2").arg(THINKBENCH_PYTHON, python.readAllStandardError())));
         const auto pairs = nonEmptyLines(corpus);
-        const auto peer = nonEmptyLines(python.readAllStandardOutput());
-        QCOMPARE(peer.size(), pairs.size());
+        const auto peer = runPythonPeer("math_verify_verdicts.py", {}, corpus);
+        QCOMPARE(qsizetype(peer.size()), pairs.size());
 
         std::map<int, Verdicts> listed; // corpus line (1-based) -> verdicts
         for (const QByteArray& row : nonEmptyLines(readAll(kDisagreements)).mid(1)) { // after the header
@@ -309,7 +300,7 @@ private slots:
         QStringList timedOut;
         for (qsizetype i = 0; i < pairs.size(); ++i) {
             const auto pair = nlohmann::json::parse(pairs[i].toStdString());
-            const auto theirs = nlohmann::json::parse(peer[i].toStdString());
+            const nlohmann::json& theirs = peer[static_cast<size_t>(i)];
             if (theirs.contains("timeout"))
                 timedOut << QString::number(i + 1);
             const Verdicts v{verify(pair["response"].get<std::string>(), pair["truth"].get<std::string>()).correct,
