@@ -3,13 +3,15 @@
 #include "core/error.h"
 
 #include <fstream>
+#include <iterator>
+#include <optional>
+#include <utility>
 
 namespace thinkbench::core {
 
 namespace {
 
-template <typename T>
-void read(const nlohmann::json& j, const char* key, T& value, const std::string& file)
+template <typename T> void read(const nlohmann::json& j, const char* key, T& value, const std::string& file)
 {
     if (!j.contains(key) || j[key].is_null())
         return;
@@ -26,7 +28,50 @@ void require(bool ok, const std::string& file, const char* key, const std::strin
         throw Error(file, key, message);
 }
 
+// The supported architectures: what model_type implies.
+struct Architecture {
+    const char* modelType;
+    const char* hfClass; // config.json "architectures"
+    AttentionKind attention;
+    bool fixedQkvBias; // q/k/v biases always on, none on o_proj, no attention_bias key (qwen2)
+};
+
+constexpr Architecture kArchitectures[] = {
+    {"qwen2", "Qwen2ForCausalLM", AttentionKind::Gqa, true},
+    {"llama", "LlamaForCausalLM", AttentionKind::Gqa, false},
+    {"deepseek_v3", "DeepseekV3ForCausalLM", AttentionKind::Mla, false},
+};
+
+const Architecture* findArchitecture(const std::string& modelType)
+{
+    for (const Architecture& a : kArchitectures)
+        if (modelType == a.modelType)
+            return &a;
+    return nullptr;
+}
+
+constexpr std::pair<ScoringFunction, const char*> kScoringFunctions[] = {
+    {ScoringFunction::Sigmoid, "sigmoid"},
+    {ScoringFunction::Softmax, "softmax"},
+};
+
+std::optional<ScoringFunction> findScoringFunction(const std::string& name)
+{
+    for (const auto& [f, n] : kScoringFunctions)
+        if (name == n)
+            return f;
+    return std::nullopt;
+}
+
 } // namespace
+
+const char* scoringFunctionName(ScoringFunction f)
+{
+    for (const auto& [g, n] : kScoringFunctions)
+        if (g == f)
+            return n;
+    return "";
+}
 
 int ModelConfig::numMoeLayers() const
 {
@@ -42,9 +87,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
         throw Error(file, "", "config.json must be a JSON object");
     ModelConfig c;
     read(j, "model_type", c.model_type, file);
-    require(c.model_type == "qwen2" || c.model_type == "llama" || c.model_type == "deepseek_v3",
-            file, "model_type",
-            "unsupported \"" + c.model_type + "\" (qwen2, llama or deepseek_v3)");
+    const Architecture* arch = findArchitecture(c.model_type);
+    require(arch != nullptr, file, "model_type", "unsupported \"" + c.model_type + "\" (qwen2, llama or deepseek_v3)");
+    c.attention = arch->attention;
     read(j, "vocab_size", c.vocab_size, file);
     read(j, "hidden_size", c.hidden_size, file);
     read(j, "intermediate_size", c.intermediate_size, file);
@@ -56,9 +101,10 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     read(j, "rms_norm_eps", c.rms_norm_eps, file);
     read(j, "initializer_range", c.initializer_range, file);
     read(j, "tie_word_embeddings", c.tie_word_embeddings, file);
-    c.attention_bias = c.model_type == "qwen2";
-    if (c.model_type != "qwen2")
+    c.attention_bias = arch->fixedQkvBias;
+    if (!arch->fixedQkvBias)
         read(j, "attention_bias", c.attention_bias, file);
+    c.attention_output_bias = c.attention_bias && !arch->fixedQkvBias;
     for (const char* key : {"vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads"})
         require(j.contains(key) && j[key].is_number_integer() && j[key].get<int>() > 0, file, key,
                 "must be a positive integer");
@@ -71,11 +117,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     // Rope: transformers 5 writes rope_parameters (with rope_theta inside); older configs have
     // rope_theta beside an optional rope_scaling.
     read(j, "rope_theta", c.rope_theta, file);
-    nlohmann::json rope = j.contains("rope_parameters") && j["rope_parameters"].is_object()
-                              ? j["rope_parameters"]
-                          : j.contains("rope_scaling") && j["rope_scaling"].is_object()
-                              ? j["rope_scaling"]
-                              : nlohmann::json::object();
+    nlohmann::json rope = j.contains("rope_parameters") && j["rope_parameters"].is_object() ? j["rope_parameters"]
+                          : j.contains("rope_scaling") && j["rope_scaling"].is_object()     ? j["rope_scaling"]
+                                                                                            : nlohmann::json::object();
     if (rope.contains("rope_theta"))
         c.rope_theta = rope["rope_theta"].get<double>();
     c.rope_type = rope.value("rope_type", rope.value("type", std::string("default")));
@@ -101,7 +145,8 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
         read(j, "first_k_dense_replace", c.first_k_dense_replace, file);
         read(j, "norm_topk_prob", c.norm_topk_prob, file);
         read(j, "routed_scaling_factor", c.routed_scaling_factor, file);
-        read(j, "scoring_func", c.scoring_func, file);
+        std::string scoring = scoringFunctionName(c.scoring_func);
+        read(j, "scoring_func", scoring, file);
         for (const char* key : {"kv_lora_rank", "qk_rope_head_dim", "v_head_dim"})
             require(j.contains(key) && j[key].get<int>() > 0, file, key, "must be positive");
         require(c.qk_rope_head_dim % 2 == 0, file, "qk_rope_head_dim", "must be even");
@@ -110,15 +155,15 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
                     "num_experts_per_tok", "must be in 1..n_routed_experts");
             require(c.n_group > 0 && c.n_routed_experts % c.n_group == 0, file, "n_group",
                     "must divide n_routed_experts");
-            require(c.topk_group > 0 && c.topk_group <= c.n_group, file, "topk_group",
-                    "must be in 1..n_group");
-            require(c.scoring_func == "sigmoid" || c.scoring_func == "softmax", file,
-                    "scoring_func", "must be sigmoid or softmax");
+            require(c.topk_group > 0 && c.topk_group <= c.n_group, file, "topk_group", "must be in 1..n_group");
         }
+        const std::optional<ScoringFunction> scoringFunction = findScoringFunction(scoring);
+        require(scoringFunction.has_value(), file, "scoring_func", "must be sigmoid or softmax");
+        c.scoring_func = *scoringFunction;
         c.head_dim = c.qk_rope_head_dim; // what HF's rotary embedding rotates
     }
-    require(c.intermediate_size > 0 || (c.n_routed_experts > 0 && c.first_k_dense_replace == 0),
-            file, "intermediate_size", "must be positive");
+    require(c.intermediate_size > 0 || (c.n_routed_experts > 0 && c.first_k_dense_replace == 0), file,
+            "intermediate_size", "must be positive");
     require(c.head_dim % 2 == 0 && c.head_dim > 0, file, "head_dim", "must be positive and even");
 
     if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer())
@@ -144,9 +189,11 @@ ModelConfig ModelConfig::fromFile(const std::string& path)
 
 nlohmann::json ModelConfig::toJson() const
 {
-    const char* architecture = model_type == "qwen2"   ? "Qwen2ForCausalLM"
-                               : model_type == "llama" ? "LlamaForCausalLM"
-                                                       : "DeepseekV3ForCausalLM";
+    const Architecture* arch = findArchitecture(model_type);
+    // A config not from fromJson has no model_type; it is written as DeepSeek-V3, as it always was.
+    if (!arch)
+        arch = &kArchitectures[std::size(kArchitectures) - 1];
+    const char* architecture = arch->hfClass;
     nlohmann::json rope = rope_parameters;
     rope["rope_theta"] = rope_theta;
     rope["rope_type"] = rope_type;
@@ -168,7 +215,7 @@ nlohmann::json ModelConfig::toJson() const
         {"rope_parameters", rope},
         {"torch_dtype", "float32"},
     };
-    if (model_type != "qwen2")
+    if (!arch->fixedQkvBias)
         j["attention_bias"] = attention_bias;
     if (!isMla())
         j["head_dim"] = head_dim;
@@ -188,7 +235,7 @@ nlohmann::json ModelConfig::toJson() const
         j["first_k_dense_replace"] = first_k_dense_replace;
         j["norm_topk_prob"] = norm_topk_prob;
         j["routed_scaling_factor"] = routed_scaling_factor;
-        j["scoring_func"] = scoring_func;
+        j["scoring_func"] = scoringFunctionName(scoring_func);
         j["num_nextn_predict_layers"] = 0;
     }
     if (bos_token_id)

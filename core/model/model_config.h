@@ -10,8 +10,16 @@
 
 namespace thinkbench::core {
 
+// Architecture differences as data: derived from model_type and config fields when parsing.
+enum class AttentionKind { Gqa, Mla };
+enum class ScoringFunction { Sigmoid, Softmax };
+
+// The config.json name of a scoring function: "sigmoid" or "softmax".
+const char* scoringFunctionName(ScoringFunction f);
+
 struct ModelConfig {
-    std::string model_type; // qwen2 | llama | deepseek_v3
+    std::string model_type;                       // qwen2 | llama | deepseek_v3
+    AttentionKind attention = AttentionKind::Gqa; // from model_type: deepseek_v3 is MLA
     int vocab_size = 0;
     int hidden_size = 0;
     int intermediate_size = 0;
@@ -24,6 +32,8 @@ struct ModelConfig {
     double initializer_range = 0.02;
     bool tie_word_embeddings = false;
     bool attention_bias = false; // q/k/v biases (always on for qwen2)
+    // o_proj.bias: attention_bias, except qwen2's biases are on q/k/v only. Derived, not in config.json.
+    bool attention_output_bias = false;
 
     // RoPE: default | llama3 | yarn, with the variant's parameters as HF names them.
     double rope_theta = 10000.0;
@@ -48,16 +58,13 @@ struct ModelConfig {
     int first_k_dense_replace = 0;
     bool norm_topk_prob = true;
     double routed_scaling_factor = 1.0;
-    std::string scoring_func = "sigmoid"; // sigmoid | softmax
+    ScoringFunction scoring_func = ScoringFunction::Sigmoid;
 
     std::optional<int> bos_token_id;
     std::vector<int> eos_token_ids;
 
-    bool isMla() const { return model_type == "deepseek_v3"; }
-    bool isMoeLayer(int layer) const
-    {
-        return n_routed_experts > 0 && layer >= first_k_dense_replace;
-    }
+    bool isMla() const { return attention == AttentionKind::Mla; }
+    bool isMoeLayer(int layer) const { return n_routed_experts > 0 && layer >= first_k_dense_replace; }
     int numMoeLayers() const;
 
     // Throws core::Error naming the file and the key for a missing, mistyped or invalid field.

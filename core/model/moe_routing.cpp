@@ -23,7 +23,7 @@ cuda::RouterParams routerParams(const ModelConfig& c)
     p.topK = c.num_experts_per_tok;
     p.groups = c.n_group;
     p.keptGroups = c.topk_group;
-    p.softmax = c.scoring_func == "softmax";
+    p.softmax = c.scoring_func == ScoringFunction::Softmax;
     p.normalize = c.norm_topk_prob;
     p.scale = static_cast<float>(c.routed_scaling_factor);
     return p;

@@ -73,7 +73,8 @@ private:
     double softmaxScale_ = 1.0;
 };
 
-// The Hugging Face tensor names and shapes a config implies: the one table that maps names.
+// The Hugging Face tensor names and shapes a config implies, from the one table that maps names
+// (tensor_names.cpp).
 std::map<std::string, std::vector<int64_t>> expectedTensors(const ModelConfig& config);
 
 } // namespace thinkbench::core

@@ -1,0 +1,29 @@
+#include "core/model/attention_gqa.h"
+
+#include "core/model/rope.h"
+
+#include <ATen/ATen.h>
+
+namespace thinkbench::core {
+
+at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x, const ForwardContext& ctx,
+                     KvCache* cache, int layer, double scale)
+{
+    const int64_t B = x.size(0), T = x.size(1), nh = c.num_attention_heads, kvh = c.num_key_value_heads,
+                  hd = c.head_dim;
+    at::Tensor q = dense(x, L.q, L.qBias).view({B, T, nh, hd}).transpose(1, 2);
+    at::Tensor k = dense(x, L.k, L.kBias).view({B, T, kvh, hd}).transpose(1, 2);
+    at::Tensor v = dense(x, L.v, L.vBias).view({B, T, kvh, hd}).transpose(1, 2);
+    q = applyRope(q, ctx.cos, ctx.sin, false);
+    k = applyRope(k, ctx.cos, ctx.sin, false);
+    if (cache) {
+        cache->first[static_cast<size_t>(layer)].narrow(2, ctx.past, T).copy_(k);
+        cache->second[static_cast<size_t>(layer)].narrow(2, ctx.past, T).copy_(v);
+        k = cache->first[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
+        v = cache->second[static_cast<size_t>(layer)].narrow(2, 0, ctx.past + T);
+    }
+    const at::Tensor out = attend(q, k, v, ctx.mask, scale, /*enableGqa=*/true); // heads share kv heads
+    return dense(out.transpose(1, 2).reshape({B, T, nh * hd}), L.o, L.oBias);
+}
+
+} // namespace thinkbench::core

@@ -1,0 +1,30 @@
+#include "core/model/layers.h"
+
+#include <ATen/ATen.h>
+
+namespace thinkbench::core {
+
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
+{
+    const at::Tensor xf = x.to(at::kFloat);
+    const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps);
+    return weight * normed.to(x.scalar_type());
+}
+
+at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b)
+{
+    return at::linear(x, w, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
+}
+
+at::Tensor swiglu(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up, const at::Tensor& down)
+{
+    return dense(at::silu(dense(x, gate)) * dense(x, up), down);
+}
+
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
+                  bool enableGqa)
+{
+    return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale, enableGqa);
+}
+
+} // namespace thinkbench::core

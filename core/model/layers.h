@@ -1,0 +1,47 @@
+#pragma once
+// What the concept files (attention_gqa, attention_mla, moe) share: the parameter handles of one
+// layer, the forward context of one call, and the small building blocks (RMSNorm, dense, SwiGLU,
+// softmax attention).
+
+#include "core/model/transformer.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+namespace thinkbench::core {
+
+// Handles (shared storage) on the parameters one layer uses, so forward() does no name lookups.
+// tensor_names binds them by Hugging Face name.
+struct Transformer::Layer {
+    at::Tensor inputNorm, postNorm;
+    at::Tensor q, qBias, k, kBias, v, vBias, o, oBias;             // GQA
+    at::Tensor qA, qABias, qANorm, qB, kvA, kvABias, kvANorm, kvB; // MLA
+    at::Tensor gate, up, down;                                     // dense MLP
+    bool moe = false;
+    at::Tensor router, selectionBias;
+    std::vector<at::Tensor> expertGate, expertUp, expertDown;
+    at::Tensor sharedGate, sharedUp, sharedDown;
+};
+
+// What every layer of one forward call sees.
+struct ForwardContext {
+    at::Tensor cos, sin; // [B, 1, T, rope dim], the model dtype
+    at::Tensor mask;     // [B, 1, T, S] additive
+    int64_t past = 0;
+};
+
+// Hugging Face's RMSNorm: statistics in f32, the weight applied in the input dtype.
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+
+at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
+
+at::Tensor swiglu(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up, const at::Tensor& down);
+
+// Softmax attention in torch's fused kernel: for bf16 and f16 it keeps scores and softmax in f32
+// and rounds once, as Hugging Face's default (sdpa) does. Scores rounded to bf16 before the softmax
+// double the error, more as attention sharpens, and tip near-tied MoE routing away from HF's.
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
+                  bool enableGqa = false);
+
+} // namespace thinkbench::core
