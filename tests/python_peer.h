@@ -1,13 +1,23 @@
 #pragma once
 // Runs a peer's script (tests/peers/) with the project venv's Python and reads the JSON lines it
-// prints: the one way the tests ask Hugging Face's packages for the values ours must equal.
+// prints: the one way the tests ask Hugging Face's packages for the values ours must equal; and
+// reads the test files those scripts are fed.
 
 #include <nlohmann/json.hpp>
 
+#include <QFile>
 #include <QProcess>
 #include <QtTest>
 
 #include <vector>
+
+inline QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
 
 inline std::vector<nlohmann::json> runPythonPeer(const QString& script, const QStringList& args,
                                                  const QByteArray& input = {})

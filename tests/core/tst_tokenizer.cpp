@@ -31,14 +31,6 @@ std::vector<nlohmann::json> runPeer(const QStringList& tokenizers, const QByteAr
     return runPythonPeer("tokenizers_encode.py", tokenizers, input);
 }
 
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
-
 QString idsText(const std::vector<int32_t>& ids)
 {
     QStringList parts;

@@ -20,14 +20,6 @@ namespace {
 const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/verifier/corpus.jsonl";
 const QString kDisagreements = THINKBENCH_SOURCE_DIR "/tests/data/verifier/disagreements.tsv";
 
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
-
 QList<QByteArray> nonEmptyLines(const QByteArray& text)
 {
     QList<QByteArray> lines = text.split('\n');
