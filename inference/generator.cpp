@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/model/transformer.h"
+#include "core/text/think_tags.h"
 #include "core/tokenizer/tokenizer.h"
 
 #include <torch/torch.h>
@@ -60,36 +61,6 @@ const char* finishReasonName(FinishReason reason)
     return "";
 }
 
-ReasoningSplit splitReasoning(std::string_view completion, bool promptOpensThinking)
-{
-    ReasoningSplit split;
-    std::string_view text = completion;
-    bool opened = promptOpensThinking;
-    const size_t firstContent = text.find_first_not_of(" \n\t");
-    if (firstContent != std::string_view::npos && text.substr(firstContent).rfind("<think>", 0) == 0) {
-        text = text.substr(firstContent + 7);
-        opened = true;
-    }
-    const size_t close = text.find("</think>");
-    if (close != std::string_view::npos) {
-        split.closed = true;
-        split.reasoning = std::string(text.substr(0, close));
-        split.answer = std::string(text.substr(close + 8));
-    } else if (opened) {
-        split.reasoning = std::string(text);
-    } else {
-        split.answer = std::string(text);
-    }
-    auto trim = [](std::string& s) {
-        const size_t b = s.find_first_not_of(" \n\t");
-        const size_t e = s.find_last_not_of(" \n\t");
-        s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-    };
-    trim(split.reasoning);
-    trim(split.answer);
-    return split;
-}
-
 Generator::Generator(const core::Transformer& model, const core::Tokenizer& tokenizer)
     : model_(model)
     , tokenizer_(tokenizer)
@@ -118,7 +89,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
         maxPrompt = std::max<int64_t>(maxPrompt, static_cast<int64_t>(r.promptIds.size()));
         maxNew = std::max<int64_t>(maxNew, r.params.maxNewTokens + (r.params.thinkBudget >= 0 ? 8 : 0));
     }
-    const std::vector<int32_t> closeThought = tokenizer_.encode("\n</think>\n\n");
+    const std::vector<int32_t> closeThought = tokenizer_.encode("\n" + std::string(core::kThinkClose) + "\n\n");
     if (!closeThought.empty())
         maxNew += static_cast<int64_t>(closeThought.size());
 
@@ -203,8 +174,8 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
             seq.result.tokenLogprobs.push_back(token.logprob);
             const std::string delta = seq.decoder->push(token.id);
             seq.result.text += delta;
-            const bool wasThinking = seq.thinking || seq.result.text.rfind("<think>", 0) == 0;
-            seq.thinking = wasThinking && seq.result.text.find("</think>") == std::string::npos;
+            const bool wasThinking = seq.thinking || seq.result.text.starts_with(core::kThinkOpen);
+            seq.thinking = wasThinking && seq.result.text.find(core::kThinkClose) == std::string::npos;
             if (onToken)
                 onToken({seq.request, seq.sample, token.id, delta, wasThinking});
             if (seq.thinking && params.thinkBudget >= 0 && seq.forced.empty() &&
@@ -249,7 +220,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     std::vector<GenerationResult> results;
     for (Sequence& seq : seqs) {
         seq.result.text += seq.decoder->finish();
-        const ReasoningSplit split = splitReasoning(seq.result.text, seq.spec->promptOpensThinking);
+        const core::ReasoningSplit split = core::splitReasoning(seq.result.text, seq.spec->promptOpensThinking);
         seq.result.reasoning = split.reasoning;
         seq.result.answer = split.answer;
         results.push_back(std::move(seq.result));

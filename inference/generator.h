@@ -59,16 +59,6 @@ struct GenerationStats {
     double decodeTokensPerSecond() const { return decodeSeconds > 0 ? decodeTokens / decodeSeconds : 0; }
 };
 
-struct ReasoningSplit {
-    std::string reasoning;
-    std::string answer;
-    bool closed = false; // a </think> was seen
-};
-// Text before </think> is reasoning (also when the prompt already opened <think>); a leading
-// <think> in the completion is dropped; without </think>, an opened thought is all reasoning and
-// anything else all answer.
-ReasoningSplit splitReasoning(std::string_view completion, bool promptOpensThinking);
-
 class Generator {
 public:
     Generator(const core::Transformer& model, const core::Tokenizer& tokenizer);

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/tasks/exact.h"
 #include "core/tasks/verifier.h"
+#include "core/text/trim.h"
 
 #include <algorithm>
 #include <fstream>
@@ -542,13 +543,6 @@ void rejectUnknown(const nlohmann::json& options, const std::string& spec, std::
     for (auto it = options.begin(); it != options.end(); ++it)
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
             throw Error(spec, it.key(), "unknown option");
-}
-
-std::string trimmed(std::string s)
-{
-    const size_t b = s.find_first_not_of(" \t\r\n");
-    const size_t e = s.find_last_not_of(" \t\r\n");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
 } // namespace

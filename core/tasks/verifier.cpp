@@ -1,6 +1,7 @@
 #include "core/tasks/verifier.h"
 
 #include "core/tasks/exact.h"
+#include "core/text/trim.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,15 +24,6 @@ const char* extractionRuleName(ExtractionRule rule)
 }
 
 namespace {
-
-std::string trim(std::string_view s)
-{
-    const size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    const size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
 
 std::string lower(std::string s)
 {
@@ -63,7 +55,7 @@ std::string stripDecorations(std::string s)
         for (size_t at; (at = s.find(noise)) != std::string::npos;)
             s.erase(at, std::char_traits<char>::length(noise));
     }
-    s = trim(s);
+    s = trimmed(s);
     while (!s.empty() && (s.back() == '.' || s.back() == ';'))
         s.pop_back();
     // A closing brace that closes nothing, as in "\frac{1}{2}}", is a slip, not part of the answer.
@@ -77,7 +69,7 @@ std::string stripDecorations(std::string s)
     std::smatch m;
     if (std::regex_match(s, m, unit) && m[1].str().find_first_not_of("0123456789.,/ -+") == std::string::npos)
         s = m[1].str();
-    return trim(s);
+    return trimmed(s);
 }
 
 // Splits "a, b, c" at top-level commas (not inside brackets).
@@ -93,11 +85,11 @@ std::vector<std::string> splitTopLevel(std::string_view s)
         else if (c == ')' || c == ']' || c == '}')
             --depth;
         else if (c == ',' && depth == 0) {
-            parts.push_back(trim(s.substr(start, i - start)));
+            parts.push_back(trimmed(s.substr(start, i - start)));
             start = i + 1;
         }
     }
-    parts.push_back(trim(s.substr(start)));
+    parts.push_back(trimmed(s.substr(start)));
     return parts;
 }
 
@@ -111,7 +103,7 @@ std::optional<Assignment> assignment(const std::string& s)
     std::smatch m;
     if (!std::regex_match(s, m, equation))
         return std::nullopt;
-    return Assignment{m[1].str(), trim(m[2].str())};
+    return Assignment{m[1].str(), trimmed(m[2].str())};
 }
 
 // "74\%" without its percent sign, when it has one.
@@ -119,7 +111,7 @@ std::optional<std::string> withoutPercent(const std::string& s)
 {
     for (std::string_view sign : {"\\%", "%"})
         if (s.ends_with(sign))
-            return trim(std::string_view(s).substr(0, s.size() - sign.size()));
+            return trimmed(std::string_view(s).substr(0, s.size() - sign.size()));
     return std::nullopt;
 }
 
@@ -128,7 +120,7 @@ std::vector<std::string> splitOn(std::string_view s, std::string_view separator)
     std::vector<std::string> parts;
     for (size_t start = 0;;) {
         const size_t end = s.find(separator, start);
-        parts.push_back(trim(s.substr(start, end == std::string_view::npos ? end : end - start)));
+        parts.push_back(trimmed(s.substr(start, end == std::string_view::npos ? end : end - start)));
         if (end == std::string_view::npos)
             return parts;
         start = end + separator.size();
@@ -274,13 +266,13 @@ std::optional<std::string> lastBoxed(std::string_view text)
             for (size_t j = i; j < text.size(); ++j) {
                 depth += (text[j] == '{') - (text[j] == '}');
                 if (depth == 0) {
-                    found = trim(text.substr(i + 1, j - i - 1));
+                    found = trimmed(text.substr(i + 1, j - i - 1));
                     break;
                 }
             }
         } else if (i > at + 6 && i < text.size()) { // "\boxed 5": up to the next space or $
             const size_t end = text.find_first_of(" $\n", i);
-            found = trim(text.substr(i, end == std::string_view::npos ? end : end - i));
+            found = trimmed(text.substr(i, end == std::string_view::npos ? end : end - i));
         }
     }
     return found;
@@ -294,7 +286,7 @@ Extraction extractAnswer(std::string_view response)
     if (close != std::string_view::npos) {
         const size_t open = response.rfind("<answer>", close);
         if (open != std::string_view::npos)
-            return {trim(response.substr(open + 8, close - open - 8)), ExtractionRule::AnswerTag};
+            return {trimmed(response.substr(open + 8, close - open - 8)), ExtractionRule::AnswerTag};
     }
     static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))",
                                    std::regex::icase);
@@ -306,7 +298,7 @@ Extraction extractAnswer(std::string_view response)
         any = true;
     }
     if (any) {
-        std::string answer = trim(last[1].str());
+        std::string answer = trimmed(last[1].str());
         while (!answer.empty() && (answer.back() == '.' || answer.back() == '!'))
             answer.pop_back();
         return {answer, ExtractionRule::FinalAnswerPhrase};

@@ -1,6 +1,7 @@
 #include "core/tokenizer/chat_template.h"
 
 #include "core/error.h"
+#include "core/text/think_tags.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace thinkbench::core {
@@ -68,17 +69,6 @@ std::string r1Zero(const std::vector<Message>& messages, bool addGenerationPromp
 }
 
 } // namespace
-
-std::string stripReasoning(std::string_view content)
-{
-    const size_t close = content.rfind("</think>");
-    if (close == std::string_view::npos)
-        return std::string(content);
-    std::string_view rest = content.substr(close + 8);
-    while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' '))
-        rest.remove_prefix(1);
-    return std::string(rest);
-}
 
 ChatTemplate ChatTemplate::named(std::string_view name)
 {

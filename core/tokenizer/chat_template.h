@@ -42,8 +42,5 @@ private:
     Family family_;
 };
 
-// Assistant content without its reasoning: what follows the last "</think>" (trimmed of leading
-// newlines), as the R1 templates keep prior turns in the history.
-std::string stripReasoning(std::string_view content);
 
 } // namespace thinkbench::core

@@ -870,6 +870,11 @@ Tokenizer Tokenizer::fromFile(const std::string& path)
     return fromJson(readJsonFile(path), path);
 }
 
+Tokenizer Tokenizer::fromPath(const std::string& fileOrFolder)
+{
+    return std::filesystem::is_directory(fileOrFolder) ? fromDirectory(fileOrFolder) : fromFile(fileOrFolder);
+}
+
 Tokenizer Tokenizer::fromDirectory(const std::string& dir)
 {
     namespace fs = std::filesystem;

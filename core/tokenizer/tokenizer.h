@@ -30,6 +30,8 @@ public:
     static Tokenizer fromFile(const std::string& tokenizerJson);
     // tokenizer.json plus tokenizer_config.json (special tokens, chat template) when present.
     static Tokenizer fromDirectory(const std::string& dir);
+    // A tokenizer.json or a model folder holding one: what every --tokenizer option accepts.
+    static Tokenizer fromPath(const std::string& fileOrFolder);
     static Tokenizer fromJson(const nlohmann::json& tokenizerJson, const std::string& fileForErrors,
                               const nlohmann::json* tokenizerConfig = nullptr);
 

@@ -3,6 +3,7 @@
 
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
+#include "core/text/think_tags.h"
 #include "core/tokenizer/bpe_trainer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "inference/generator.h"
@@ -208,7 +209,7 @@ private slots:
         QVERIFY(result.text.find("</think>") != std::string::npos);
         QVERIFY(reasoningFlags.front());
         QVERIFY(!reasoningFlags.back());
-        QCOMPARE(result.answer, inference::splitReasoning(result.text, true).answer);
+        QCOMPARE(result.answer, core::splitReasoning(result.text, true).answer);
     }
 
     void generateCli()
@@ -241,24 +242,6 @@ private slots:
         QVERIFY(noTokenizer.waitForFinished(120000));
         QCOMPARE(noTokenizer.exitCode(), 1);
         QVERIFY(noTokenizer.readAllStandardError().contains("no tokenizer.json"));
-    }
-
-    void splitsReasoningFromAnswer()
-    {
-        using inference::splitReasoning;
-        auto s = splitReasoning("x = 2, so 4.\n</think>\n\n**4**", true);
-        QCOMPARE(s.reasoning, std::string("x = 2, so 4."));
-        QCOMPARE(s.answer, std::string("**4**"));
-        QVERIFY(s.closed);
-        s = splitReasoning("<think>hmm</think> <answer>5</answer>", false);
-        QCOMPARE(s.reasoning, std::string("hmm"));
-        QCOMPARE(s.answer, std::string("<answer>5</answer>"));
-        s = splitReasoning("still thinking", true);
-        QCOMPARE(s.reasoning, std::string("still thinking"));
-        QVERIFY(s.answer.empty() && !s.closed);
-        s = splitReasoning("just an answer", false);
-        QCOMPARE(s.answer, std::string("just an answer"));
-        QVERIFY(s.reasoning.empty());
     }
 
     // Top-p keeps the smallest head of the distribution holding the mass asked for, also when the

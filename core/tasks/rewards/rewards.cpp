@@ -1,6 +1,8 @@
 #include "core/tasks/rewards/rewards.h"
 
 #include "core/tasks/verifier.h"
+#include "core/text/think_tags.h"
+#include "core/text/trim.h"
 
 #include <utf8proc.h>
 
@@ -13,23 +15,6 @@ namespace thinkbench::core {
 
 namespace {
 
-size_t count(std::string_view text, std::string_view tag)
-{
-    size_t n = 0;
-    for (size_t at = text.find(tag); at != std::string_view::npos; at = text.find(tag, at + tag.size()))
-        ++n;
-    return n;
-}
-
-std::string trim(std::string_view s)
-{
-    const size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    const size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
 struct Parsed {
     bool wellFormed = false;   // strict: one thought, then exactly the answer part
     bool softFormed = false;   // lenient: the thought is closed and an answer part follows
@@ -40,23 +25,24 @@ struct Parsed {
 Parsed parse(std::string_view completion, const RewardConfig& c)
 {
     Parsed p;
-    std::string text = c.promptOpensThinking ? "<think>" + std::string(completion) : std::string(completion);
-    const std::string t = trim(text);
-    const size_t opens = count(t, "<think>"), closes = count(t, "</think>");
-    if (opens != 1 || closes != 1 || t.rfind("<think>", 0) != 0)
+    // Strict: the whole completion is one thought, opened first and closed once.
+    const std::string text = c.promptOpensThinking ? std::string(kThinkOpen) + std::string(completion)
+                                                   : std::string(completion);
+    const std::string t = trimmed(text);
+    if (countOccurrences(t, kThinkOpen) != 1 || countOccurrences(t, kThinkClose) != 1 || !t.starts_with(kThinkOpen))
         return p; // nested, repeated, missing or late thoughts: no answer part counts
-    const size_t close = t.find("</think>");
-    p.reasoning = trim(std::string_view(t).substr(7, close - 7));
-    const std::string after = trim(std::string_view(t).substr(close + 8));
+    const ReasoningSplit split = splitReasoning(t, false);
+    p.reasoning = split.reasoning;
+    const std::string& after = split.answer;
     if (p.reasoning.empty())
         return p; // an empty thought is not reasoning
     if (c.placement == AnswerPlacement::AnswerTag) {
-        if (count(after, "<answer>") != 1 || count(after, "</answer>") != 1)
+        if (countOccurrences(after, "<answer>") != 1 || countOccurrences(after, "</answer>") != 1)
             return p;
         const size_t open = after.find("<answer>"), end = after.find("</answer>");
         if (end < open)
             return p;
-        p.answerPart = trim(std::string_view(after).substr(open + 8, end - open - 8));
+        p.answerPart = trimmed(std::string_view(after).substr(open + 8, end - open - 8));
         p.softFormed = !p.answerPart.empty();
         p.wellFormed = p.softFormed && open == 0 && end + 9 == after.size();
     } else {
