@@ -56,12 +56,7 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
     const core::ChatTemplate chat = options.chatTemplate.empty()
                                         ? core::ChatTemplate::forTokenizer(tokenizer)
                                         : core::ChatTemplate::named(options.chatTemplate);
-    core::RewardConfig rewards;
-    rewards.placement = chat.family() == core::ChatTemplate::Family::R1Zero
-                            ? core::AnswerPlacement::AnswerTag
-                            : core::AnswerPlacement::AfterThink;
-    rewards.promptOpensThinking = chat.opensThinking();
-    rewards.maxTokens = options.maxNewTokens;
+    const core::ResponseFormat format = chat.responseFormat(options.maxNewTokens);
 
     Generator generator(model, tokenizer);
     EvalResult result;
@@ -92,7 +87,7 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
                 if (g.request != i - start)
                     continue;
                 const auto r = core::computeRewards(g.text, static_cast<int>(g.ids.size()),
-                                                    item.problem.truth, item.problem.task, rewards);
+                                                    item.problem.truth, item.problem.task, core::RewardSettings{}, format);
                 item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed,
                                         static_cast<int>(g.ids.size())});
             }

@@ -9,27 +9,33 @@
 
 namespace thinkbench::inference {
 
+c10::ScalarType scalarType(core::DType dtype)
+{
+    switch (dtype) {
+    case core::DType::F32: return c10::kFloat;
+    case core::DType::BF16: return c10::kBFloat16;
+    case core::DType::F16: return c10::kHalf;
+    }
+    return c10::kFloat;
+}
+
+c10::Device resolveDevice(core::DeviceKind kind, const std::string& where)
+{
+    if (kind == core::DeviceKind::Cpu || (kind == core::DeviceKind::Auto && !torch::cuda::is_available()))
+        return c10::kCPU;
+    if (!torch::cuda::is_available())
+        throw core::Error("", where, "CUDA is not available on this machine");
+    return c10::Device(c10::kCUDA, 0);
+}
+
 c10::ScalarType parseDtype(const std::string& name, const std::string& where)
 {
-    if (name == "f32")
-        return c10::kFloat;
-    if (name == "bf16")
-        return c10::kBFloat16;
-    if (name == "f16")
-        return c10::kHalf;
-    throw core::Error("", where, "unknown dtype \"" + name + "\" (f32, bf16 or f16)");
+    return scalarType(core::parseEnum<core::DType>(name, where));
 }
 
 c10::Device parseDevice(const std::string& name, const std::string& where)
 {
-    if (name == "cpu" || (name == "auto" && !torch::cuda::is_available()))
-        return c10::kCPU;
-    if (name == "cuda" || name == "auto") {
-        if (!torch::cuda::is_available())
-            throw core::Error("", where, "CUDA is not available on this machine");
-        return c10::Device(c10::kCUDA, 0);
-    }
-    throw core::Error("", where, "unknown device \"" + name + "\" (cpu, cuda or auto)");
+    return resolveDevice(core::parseEnum<core::DeviceKind>(name, where), where);
 }
 
 void configureCpuThreads(c10::Device device, int threads)

@@ -3,6 +3,8 @@
 // The torch wheel's BLAS (MKL) and its own kernels share one OpenMP pool, so one setting covers
 // every dtype.
 
+#include "core/compute_target.h"
+
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
@@ -10,9 +12,12 @@
 
 namespace thinkbench::inference {
 
-// "f32" | "bf16" | "f16"; `where` names the flag or recipe key in the error.
+c10::ScalarType scalarType(core::DType dtype);
+// Auto is CUDA when present; asking for CUDA without it is an error naming `where`.
+c10::Device resolveDevice(core::DeviceKind kind, const std::string& where);
+
+// CLI flags: "f32" | "bf16" | "f16" and "cpu" | "cuda" | "auto"; `where` names the flag.
 c10::ScalarType parseDtype(const std::string& name, const std::string& where);
-// "cpu" | "cuda" | "auto" (CUDA when present); asking for CUDA without it is an error.
 c10::Device parseDevice(const std::string& name, const std::string& where);
 
 // threads > 0 caps torch's intra-op threads on the CPU; 0 gives it every core.

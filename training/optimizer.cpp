@@ -15,7 +15,7 @@ double scheduledLr(const core::OptimizerSettings& settings, int64_t step, int64_
     const int64_t warmup = settings.warmup_steps;
     if (step < warmup)
         return settings.lr * double(step + 1) / double(warmup);
-    if (settings.schedule == "constant")
+    if (settings.schedule == core::LrSchedule::Constant)
         return settings.lr;
     const int64_t decaySteps = std::max<int64_t>(1, totalSteps - warmup - 1);
     const double progress = std::min(1.0, double(step - warmup) / double(decaySteps));

@@ -1,16 +1,14 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
-#include "inference/threads.h"
-#include "core/model/transformer.h"
 #include "core/store/run_store.h"
-#include "core/tasks/task.h"
-#include "core/tokenizer/tokenizer.h"
+#include "core/tasks/held_out_set.h"
 #include "inference/eval.h"
+#include "inference/model_folder.h"
+#include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -28,27 +26,20 @@ void run(const EvalCommand& o, const GlobalOptions& global)
 {
     if (o.task.empty() == o.dataset.empty())
         throw core::Error("", "--task", "give exactly one of --task and --dataset");
-    std::vector<core::Problem> problems;
-    if (!o.task.empty()) {
-        problems = core::generateProblems(*core::makeTask(o.task), core::Split::HeldOut, o.limit,
-                                          o.options.seed + 1);
-    } else {
-        core::DatasetReport report;
-        problems = core::loadDataset(o.dataset, report);
-        for (const auto& problem : report.problems)
-            std::cerr << "skipped " << problem << "\n";
-        if (report.skipped > 0)
-            std::cerr << report.skipped << " entries skipped, " << report.loaded << " loaded\n";
-        if (o.limit > 0 && static_cast<int>(problems.size()) > o.limit)
-            problems.resize(static_cast<size_t>(o.limit));
-    }
-    namespace fs = std::filesystem;
-    const std::string tokenizerPath = o.tokenizer.empty() ? o.model : o.tokenizer;
-    const core::Tokenizer tokenizer = fs::is_directory(tokenizerPath)
-                                          ? core::Tokenizer::fromDirectory(tokenizerPath)
-                                          : core::Tokenizer::fromFile(tokenizerPath);
-    const core::Transformer model =
-        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
+    // The same held-out problems a recipe with this seed evaluates on with tasks = [TASK].
+    core::HeldOutSet set{.tasks = {}, .dataset = o.dataset, .limit = o.limit};
+    if (!o.task.empty())
+        set.tasks = {o.task};
+    core::DatasetReport report;
+    const std::vector<core::Problem> problems = core::drawHeldOut(set, o.options.seed, nullptr, &report);
+    for (const auto& problem : report.problems)
+        std::cerr << "skipped " << problem << "\n";
+    if (report.skipped > 0)
+        std::cerr << report.skipped << " entries skipped, " << report.loaded << " loaded\n";
+    const inference::ModelFolder folder = inference::loadModelFolder(
+        o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"), o.tokenizer);
+    const core::Transformer& model = folder.model;
+    const core::Tokenizer& tokenizer = folder.tokenizer;
     inference::configureCpuThreads(model.device());
     core::RunStore store(global.db); // opened first: a bad database fails before the work
     const auto result = inference::evaluate(model, tokenizer, problems, o.options, [](int done, int total) {

@@ -1,15 +1,12 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
-#include "inference/threads.h"
-#include "core/model/transformer.h"
-#include "core/tokenizer/chat_template.h"
-#include "core/tokenizer/tokenizer.h"
 #include "inference/generator.h"
+#include "inference/model_folder.h"
+#include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -43,15 +40,10 @@ void addModelOptions(CLI::App* cmd, GenerateOptions& o)
                     "Close the thought after this many reasoning tokens");
 }
 
-core::Tokenizer loadTokenizerFor(const GenerateOptions& o)
+inference::ModelFolder loadFolder(const GenerateOptions& o)
 {
-    namespace fs = std::filesystem;
-    if (!o.tokenizer.empty())
-        return fs::is_directory(o.tokenizer) ? core::Tokenizer::fromDirectory(o.tokenizer)
-                                             : core::Tokenizer::fromFile(o.tokenizer);
-    if (!fs::exists(fs::path(o.model) / "tokenizer.json"))
-        throw core::Error(o.model, "", "no tokenizer.json in the model folder; pass --tokenizer");
-    return core::Tokenizer::fromDirectory(o.model);
+    return inference::loadModelFolder(o.model, inference::parseDtype(o.dtype, "--dtype"),
+                                      inference::parseDevice(o.device, "--device"), o.tokenizer);
 }
 
 std::vector<int32_t> parseIds(const std::string& text)
@@ -111,9 +103,9 @@ void runGenerate(const GenerateOptions& o, bool json)
         throw core::Error("", "--prompt", "give exactly one of --prompt and --prompt-ids");
     if (o.n < 1)
         throw core::Error("", "--n", "must be at least 1");
-    const core::Tokenizer tokenizer = loadTokenizerFor(o);
-    const core::Transformer model =
-        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
+    const inference::ModelFolder folder = loadFolder(o);
+    const core::Tokenizer& tokenizer = folder.tokenizer;
+    const core::Transformer& model = folder.model;
     inference::configureCpuThreads(model.device());
     inference::GenerationRequest request;
     request.params = o.params;
@@ -121,9 +113,8 @@ void runGenerate(const GenerateOptions& o, bool json)
     if (!o.promptIds.empty()) {
         request.promptIds = parseIds(o.promptIds);
     } else if (o.chat) {
-        const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
-        request.promptIds = tokenizer.encode(chat.apply({{"user", o.prompt}}), true);
-        request.promptOpensThinking = chat.opensThinking();
+        request.promptIds = tokenizer.encode(folder.chat.apply({{"user", o.prompt}}), true);
+        request.promptOpensThinking = folder.chat.opensThinking();
     } else {
         request.promptIds = tokenizer.encode(o.prompt);
     }
@@ -162,11 +153,11 @@ void runGenerate(const GenerateOptions& o, bool json)
 
 void runChat(const GenerateOptions& o)
 {
-    const core::Tokenizer tokenizer = loadTokenizerFor(o);
-    const core::Transformer model =
-        core::Transformer::load(o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"));
+    const inference::ModelFolder folder = loadFolder(o);
+    const core::Tokenizer& tokenizer = folder.tokenizer;
+    const core::Transformer& model = folder.model;
+    const core::ChatTemplate& chat = folder.chat;
     inference::configureCpuThreads(model.device());
-    const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
     inference::Generator generator(model, tokenizer);
     std::vector<core::Message> history;
     std::cerr << "chat with " << o.model << " (" << chat.name() << " template); /exit to quit\n";

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -13,12 +12,6 @@
 namespace thinkbench::cli {
 
 namespace {
-
-core::Tokenizer loadTokenizer(const std::string& path)
-{
-    return std::filesystem::is_directory(path) ? core::Tokenizer::fromDirectory(path)
-                                               : core::Tokenizer::fromFile(path);
-}
 
 // JSON lines in, JSON lines out; a bad line names its number.
 void tokenizeStream(const core::Tokenizer& tokenizer, bool special, bool decode)
@@ -68,7 +61,7 @@ void addTokenizeCommands(CLI::App& app, GlobalOptions& global)
                        "(default: --no-special)");
     tokenize->add_flag("--decode", *decode, "Read {\"ids\"} and write {\"text\"}");
     tokenize->callback([path, special, decode] {
-        tokenizeStream(loadTokenizer(*path), *special, *decode);
+        tokenizeStream(core::Tokenizer::fromPath(*path), *special, *decode);
     });
 
     auto inputs = std::make_shared<std::vector<std::string>>();

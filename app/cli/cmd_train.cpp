@@ -3,6 +3,7 @@
 
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "training/pipeline.h"
 
@@ -52,10 +53,13 @@ void printProgress(const nlohmann::json& e, bool tty)
         const int width = 24, filled = total > 0 ? int(width * done / total) : width;
         std::string keys;
         const auto& m = e["metrics"];
-        for (const char* key : {"loss", "reward/mean", "accuracy", "length/mean", "heldout/pass1", "kept"})
-            if (m.contains(key)) {
+        namespace metric = core::metric;
+        // "kept": rejection sampling's running count in its progress events.
+        for (const std::string_view key : {metric::kLoss, metric::kRewardMean, metric::kAccuracy, metric::kLengthMean,
+                                           metric::kHeldOutPass1, std::string_view("kept")})
+            if (const std::string name(key); m.contains(name)) {
                 char buf[64];
-                std::snprintf(buf, sizeof buf, " %s=%.3f", key, m[key].get<double>());
+                std::snprintf(buf, sizeof buf, " %s=%.3f", name.c_str(), m[name].get<double>());
                 keys += buf;
             }
         std::fprintf(stderr, "%s[%.*s%*s] %lld/%lld%s%s", tty ? "\r" : "", filled,

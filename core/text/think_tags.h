@@ -21,6 +21,19 @@ struct ReasoningSplit {
     size_t reasoningEnd = std::string::npos;
 };
 
+// Where a chat template puts the answer after the thought.
+enum class AnswerPlacement {
+    AnswerTag,  // R1-Zero template: the answer sits in <answer>...</answer> after </think>
+    AfterThink, // R1 distill template: the answer is whatever follows </think>
+};
+
+// The shape a chat template gives completions, and the generation's limit in tokens.
+struct ResponseFormat {
+    AnswerPlacement placement = AnswerPlacement::AnswerTag;
+    bool promptOpensThinking = false; // the completion starts inside <think>
+    int maxTokens = 256;
+};
+
 // Text before the first </think> is reasoning (also when the prompt already opened <think>); a
 // leading <think> in the completion is dropped; without </think>, an opened thought is all
 // reasoning and anything else all answer.

@@ -2,6 +2,8 @@
 // Chat templates of the supported model families, implemented natively (no Jinja): DeepSeek-R1
 // distills, Qwen ChatML, Llama 3, and the R1-Zero training template of the DeepSeek-R1 paper.
 
+#include "core/text/think_tags.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,13 @@ public:
     std::string apply(const std::vector<Message>& messages, bool addGenerationPrompt = true) const;
     // Whether apply() already opened the thought, so a completion starts inside <think>.
     bool opensThinking() const { return family_ == Family::DeepSeekR1; }
+    // Where completions under this template put the thought and the answer; maxTokens: the
+    // generation's limit.
+    ResponseFormat responseFormat(int maxTokens) const
+    {
+        return {family_ == Family::R1Zero ? AnswerPlacement::AnswerTag : AnswerPlacement::AfterThink,
+                opensThinking(), maxTokens};
+    }
 
 private:
     Family family_;

@@ -76,7 +76,7 @@ private slots:
         const auto& grpo = recipe.stages[1].as<GrpoSettings>();
         QCOMPARE(grpo.group_size, 8);
         QCOMPARE(grpo.optimizer.lr, 1e-5);
-        QCOMPARE(grpo.beta, 0.001);       // the R1 paper's default
+        QCOMPARE(grpo.objective.beta, 0.001); // the R1 paper's default
         QCOMPARE(grpo.temperature, 1.0);  // likewise
         QCOMPARE(grpo.rewards.format, 0.5);
         QCOMPARE(grpo.rewards.accuracy, 1.0);

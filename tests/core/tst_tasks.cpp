@@ -49,12 +49,12 @@ private slots:
         for (const auto& p : train) {
             const auto [reasoning, answer] = family->solve(p, rng, TraceStyle{.selfCheckRate = 0.5, .mistakeRate = 0.3});
             const std::string trace = formatTrace(reasoning, answer);
-            const auto r = computeRewards(trace, 50, p.truth, p.task, RewardConfig{});
+            const auto r = computeRewards(trace, 50, p.truth, p.task, RewardSettings{}, ResponseFormat{});
             QVERIFY2(r.correct && r.wellFormed, (p.prompt + "\n" + trace + "\ntruth " + p.truth).c_str());
             withCheck += reasoning.find("Let me verify") != std::string::npos;
             withWait += reasoning.find("Wait") != std::string::npos;
             // A wrong answer is wrong.
-            QVERIFY(!computeRewards(formatTrace(reasoning, answer + "1"), 50, p.truth, p.task, {}).correct);
+            QVERIFY(!computeRewards(formatTrace(reasoning, answer + "1"), 50, p.truth, p.task, {}, {}).correct);
         }
         QVERIFY(withCheck > 0);
         if (family->name() != "linear" && family->name() != "knights")

@@ -179,23 +179,22 @@ private slots:
 
     void rewards()
     {
-        RewardConfig c;
-        c.maxTokens = 100;
-        c.overlongBuffer = 20;
-        auto r = computeRewards("<think>7*6 = 42</think> <answer>42</answer>", 20, "42", "", c);
+        RewardSettings c;
+        c.overlong_buffer = 20;
+        const ResponseFormat format{.maxTokens = 100};
+        auto r = computeRewards("<think>7*6 = 42</think> <answer>42</answer>", 20, "42", "", c, format);
         QCOMPARE(r.parts["accuracy"], 1.0);
         QCOMPARE(r.parts["format"], 1.0);
         QVERIFY(r.wellFormed);
         QCOMPARE(r.total, 1.2);
         QCOMPARE(r.parts["length"], 0.0);
-        r = computeRewards("<think>7*6 = 42</think> <answer>42</answer>", 90, "42", "", c);
+        r = computeRewards("<think>7*6 = 42</think> <answer>42</answer>", 90, "42", "", c, format);
         QCOMPARE(r.parts["length"], -0.5);
-        QCOMPARE(computeRewards("<think>a</think><answer>1</answer>", 100, "1", "", c).parts["length"], -1.0);
+        QCOMPARE(computeRewards("<think>a</think><answer>1</answer>", 100, "1", "", c, format).parts["length"], -1.0);
         // The distill template: the answer follows </think>, the prompt opened the thought.
-        RewardConfig distill = c;
-        distill.placement = AnswerPlacement::AfterThink;
-        distill.promptOpensThinking = true;
-        r = computeRewards("x=2 so 4\n</think>\n\n\\boxed{4}", 10, "4", "", distill);
+        const ResponseFormat distill{.placement = AnswerPlacement::AfterThink, .promptOpensThinking = true,
+                                     .maxTokens = 100};
+        r = computeRewards("x=2 so 4\n</think>\n\n\\boxed{4}", 10, "4", "", c, distill);
         QVERIFY(r.correct && r.wellFormed);
     }
 
@@ -225,23 +224,23 @@ private slots:
     {
         QFETCH(QString, completion);
         QFETCH(double, accuracy);
-        const auto r = computeRewards(completion.toStdString(), 30, "42", "", RewardConfig{});
+        const auto r = computeRewards(completion.toStdString(), 30, "42", "", RewardSettings{}, ResponseFormat{});
         QCOMPARE(r.parts.at("accuracy"), accuracy);
         if (accuracy == 0.0)
-            QVERIFY(r.total <= RewardConfig{}.format);
+            QVERIFY(r.total <= RewardSettings{}.format);
     }
 
     void languageAndRepetition()
     {
-        QCOMPARE(languageConsistency("all english words", "latin"), 1.0);
-        QVERIFY(languageConsistency("english 和中文 mixed", "latin") < 0.9);
-        QCOMPARE(languageConsistency("全部中文", "han"), 1.0);
+        QCOMPARE(languageConsistency("all english words", Script::Latin), 1.0);
+        QVERIFY(languageConsistency("english 和中文 mixed", Script::Latin) < 0.9);
+        QCOMPARE(languageConsistency("全部中文", Script::Han), 1.0);
         QCOMPARE(repetitionRate("a b c d e f", 2), 0.0);
         QVERIFY(repetitionRate("wait wait wait wait wait wait", 2) > 0.7);
         const auto r = computeRewards("<think>let me check " + std::string(60, 'x') +
                                           " let me check let me check let me check let me check let "
                                           "me check let me check</think> <answer>1</answer>",
-                                      10, "1", "", RewardConfig{.repetition = 1.0});
+                                      10, "1", "", RewardSettings{.repetition = 1.0}, ResponseFormat{});
         QVERIFY(r.parts.at("repetition") < -0.5);
     }
 

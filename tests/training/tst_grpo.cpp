@@ -1,6 +1,7 @@
 // The GRPO loss and the balance-bias update against values worked out by hand.
 
 #include "training/grpo_loss.h"
+#include "training/moe_balance.h"
 
 #include <torch/torch.h>
 
@@ -9,6 +10,7 @@
 #include <cmath>
 
 using namespace thinkbench::training;
+namespace core = thinkbench::core;
 
 namespace {
 bool near(double a, double b)
@@ -28,14 +30,14 @@ private slots:
     void advantages()
     {
         // Group 1: rewards 1, 0, 0, 1: mean 0.5, sample std sqrt(1/3). Group 2: all equal.
-        const at::Tensor a = groupAdvantages(d({1, 0, 0, 1, 1, 1, 1, 1}, {8}), 4, true);
+        const at::Tensor a = groupAdvantages(d({1, 0, 0, 1, 1, 1, 1, 1}, {8}), 4, core::AdvantageScaling::GroupStd);
         const double s = std::sqrt(1.0 / 3.0) + 1e-4;
         QVERIFY(near(a[0].item<double>(), 0.5 / s));
         QVERIFY(near(a[1].item<double>(), -0.5 / s));
         for (int i = 4; i < 8; ++i)
             QCOMPARE(a[i].item<double>(), 0.0); // no signal from a group that all agrees
         // Dr. GRPO: no std.
-        const at::Tensor raw = groupAdvantages(d({2, 0, 1, 1}, {4}), 2, false);
+        const at::Tensor raw = groupAdvantages(d({2, 0, 1, 1}, {4}), 2, core::AdvantageScaling::None);
         QCOMPARE(raw[0].item<double>(), 1.0);
         QCOMPARE(raw[1].item<double>(), -1.0);
         QCOMPARE(raw[2].item<double>(), 0.0);
@@ -49,7 +51,7 @@ private slots:
         const at::Tensor lp = d({0.5, -0.01, -0.5, 3.0}, {2, 2});
         const at::Tensor adv = d({1.0, -2.0}, {2});
         const at::Tensor mask = d({1, 1, 1, 0}, {2, 2});
-        GrpoLossConfig config;
+        core::GrpoObjective config;
         config.beta = 0;
         const auto out = grpoLoss(lp, oldLp, {}, adv, mask, config);
         // Token objectives: min(1.6487*1, 1.28*1) = 1.28; min(0.99005*1, 0.99005*1) = 0.99005;
@@ -59,12 +61,12 @@ private slots:
         QVERIFY(near(out.clipHighFraction, 1.0 / 3.0));
         QVERIFY(near(out.clipLowFraction, 1.0 / 3.0));
         // Sequence mean: seq 1 mean -(1.28 + r2)/2, seq 2 mean 1.6; average of the two.
-        config.aggregation = LossAggregation::SequenceMean;
+        config.loss_aggregation = core::LossAggregation::SequenceMean;
         QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(),
                      (-(1.28 + r2) / 2.0 + 1.6) / 2.0));
         // Dr. GRPO: sum / (sequences * constant).
-        config.aggregation = LossAggregation::Constant;
-        config.constant = 10;
+        config.loss_aggregation = core::LossAggregation::Constant;
+        config.loss_constant = 10;
         QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(),
                      -(1.28 + r2 - 1.6) / 20.0));
     }
@@ -78,8 +80,8 @@ private slots:
         const at::Tensor mask = d({1, 1, 1, 1, 0, 0, 1, 1, 0}, {3, 3});
         const auto rows = [](const at::Tensor& t, int64_t from, int64_t n) { return t.narrow(0, from, n); };
         for (const auto aggregation :
-             {LossAggregation::TokenMean, LossAggregation::SequenceMean, LossAggregation::Constant}) {
-            const GrpoLossConfig config{.beta = 0, .aggregation = aggregation, .constant = 7};
+             {core::LossAggregation::TokenMean, core::LossAggregation::SequenceMean, core::LossAggregation::Constant}) {
+            const core::GrpoObjective config{.beta = 0, .loss_aggregation = aggregation, .loss_constant = 7};
             const at::Tensor whole = d({0.5, -0.01, 0.1, -0.5, 3.0, 1.0, 0.05, 0.3, 2.0}, {3, 3}).requires_grad_(true);
             grpoLoss(whole, oldLp, {}, adv, mask, config).loss.backward();
             const double wholeLoss = grpoLoss(whole, oldLp, {}, adv, mask, config).loss.item<double>();
@@ -100,7 +102,7 @@ private slots:
     {
         const at::Tensor lp = d({0.5, -0.01}, {1, 2}).requires_grad_(true);
         const auto out = grpoLoss(lp, d({0, 0}, {1, 2}), {}, d({1.0}, {1}), d({1, 1}, {1, 2}),
-                                  GrpoLossConfig{.beta = 0});
+                                  core::GrpoObjective{.beta = 0});
         out.loss.backward();
         QCOMPARE(lp.grad()[0][0].item<double>(), 0.0); // clipped above with a positive advantage
         QVERIFY(near(lp.grad()[0][1].item<double>(), -std::exp(-0.01) / 2.0));
@@ -110,7 +112,7 @@ private slots:
     {
         // ref - logp = 0.3: k3 = e^0.3 - 0.3 - 1; ratio 1 and zero advantage leave only the KL.
         const at::Tensor lp = d({-1.0}, {1, 1});
-        const GrpoLossConfig config{.beta = 0.5};
+        const core::GrpoObjective config{.beta = 0.5};
         const auto out = grpoLoss(lp, lp, d({-0.7}, {1, 1}), d({0.0}, {1}), d({1}, {1, 1}), config);
         const double k3 = std::exp(0.3) - 0.3 - 1.0;
         QVERIFY(near(out.kl, k3));

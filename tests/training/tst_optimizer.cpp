@@ -48,13 +48,13 @@ private slots:
 
     void schedule()
     {
-        core::OptimizerSettings s{.lr = 1.0, .warmup_steps = 2, .schedule = "cosine", .min_lr_ratio = 0.1};
+        core::OptimizerSettings s{.lr = 1.0, .warmup_steps = 2, .schedule = core::LrSchedule::Cosine, .min_lr_ratio = 0.1};
         QVERIFY(near(scheduledLr(s, 0, 11), 0.5));
         QVERIFY(near(scheduledLr(s, 1, 11), 1.0));
         QVERIFY(near(scheduledLr(s, 2, 11), 1.0));  // decay starts at 1
         QVERIFY(near(scheduledLr(s, 6, 11), 0.55)); // halfway: 0.1 + 0.9 * 0.5
         QVERIFY(near(scheduledLr(s, 10, 11), 0.1)); // last step: the floor
-        s.schedule = "constant";
+        s.schedule = core::LrSchedule::Constant;
         QVERIFY(near(scheduledLr(s, 0, 11), 0.5));
         QVERIFY(near(scheduledLr(s, 7, 11), 1.0));
     }

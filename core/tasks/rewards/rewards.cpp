@@ -22,11 +22,11 @@ struct Parsed {
     std::string answerPart;    // where the template puts the answer, or empty
 };
 
-Parsed parse(std::string_view completion, const RewardConfig& c)
+Parsed parse(std::string_view completion, const ResponseFormat& format)
 {
     Parsed p;
     // Strict: the whole completion is one thought, opened first and closed once.
-    const std::string text = c.promptOpensThinking ? std::string(kThinkOpen) + std::string(completion)
+    const std::string text = format.promptOpensThinking ? std::string(kThinkOpen) + std::string(completion)
                                                    : std::string(completion);
     const std::string t = trimmed(text);
     if (countOccurrences(t, kThinkOpen) != 1 || countOccurrences(t, kThinkClose) != 1 || !t.starts_with(kThinkOpen))
@@ -36,7 +36,7 @@ Parsed parse(std::string_view completion, const RewardConfig& c)
     const std::string& after = split.answer;
     if (p.reasoning.empty())
         return p; // an empty thought is not reasoning
-    if (c.placement == AnswerPlacement::AnswerTag) {
+    if (format.placement == AnswerPlacement::AnswerTag) {
         if (countOccurrences(after, "<answer>") != 1 || countOccurrences(after, "</answer>") != 1)
             return p;
         const size_t open = after.find("<answer>"), end = after.find("</answer>");
@@ -53,18 +53,18 @@ Parsed parse(std::string_view completion, const RewardConfig& c)
     return p;
 }
 
-bool inScript(utf8proc_int32_t cp, std::string_view script)
+bool inScript(utf8proc_int32_t cp, Script script)
 {
-    if (script == "han")
+    if (script == Script::Han)
         return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
     return cp < 0x250; // latin: ASCII and Latin-1/Extended-A/B
 }
 
 } // namespace
 
-double languageConsistency(std::string_view text, std::string_view targetScript)
+double languageConsistency(std::string_view text, Script targetScript)
 {
-    if (targetScript == "any")
+    if (targetScript == Script::Any)
         return 1.0;
     const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     utf8proc_ssize_t i = 0, size = static_cast<utf8proc_ssize_t>(text.size());
@@ -106,15 +106,15 @@ double repetitionRate(std::string_view text, int n)
 }
 
 RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth,
-                           std::string_view task, const RewardConfig& c)
+                           std::string_view task, const RewardSettings& c, const ResponseFormat& format)
 {
     RewardParts r;
-    const Parsed p = parse(completion, c);
+    const Parsed p = parse(completion, format);
     r.wellFormed = p.wellFormed;
     // Accuracy: only an answer where the template puts it; one inside the thought never counts.
     if (!p.answerPart.empty()) {
         // Inside <answer>, the whole content is the answer (a \boxed{} in it still wins).
-        const Verdict v = verify(c.placement == AnswerPlacement::AnswerTag
+        const Verdict v = verify(format.placement == AnswerPlacement::AnswerTag
                                      ? "<answer>" + p.answerPart + "</answer>"
                                      : p.answerPart,
                                  truth, task);
@@ -122,15 +122,15 @@ RewardParts computeRewards(std::string_view completion, int tokens, std::string_
         r.correct = v.correct;
     }
     r.parts["accuracy"] = r.correct ? 1.0 : 0.0;
-    r.parts["format"] = (c.strictFormat ? p.wellFormed : p.softFormed) ? 1.0 : 0.0;
-    r.parts["language"] = p.reasoning.empty() ? 0.0 : languageConsistency(p.reasoning, c.targetScript);
+    r.parts["format"] = (c.strict_format ? p.wellFormed : p.softFormed) ? 1.0 : 0.0;
+    r.parts["language"] = p.reasoning.empty() ? 0.0 : languageConsistency(p.reasoning, c.target_script);
     // DAPO overlong shaping: 0 until max - buffer tokens, then linearly down to -1 at max.
-    const int threshold = c.maxTokens - c.overlongBuffer;
+    const int threshold = format.maxTokens - c.overlong_buffer;
     r.parts["length"] = tokens <= threshold ? 0.0
-                        : tokens >= c.maxTokens
+                        : tokens >= format.maxTokens
                             ? -1.0
-                            : -static_cast<double>(tokens - threshold) / std::max(1, c.overlongBuffer);
-    r.parts["repetition"] = -repetitionRate(completion, c.repetitionNgram);
+                            : -static_cast<double>(tokens - threshold) / std::max(1, c.overlong_buffer);
+    r.parts["repetition"] = -repetitionRate(completion, c.repetition_ngram);
     r.total = c.accuracy * r.parts["accuracy"] + c.format * r.parts["format"] +
               c.language * r.parts["language"] + c.length * r.parts["length"] +
               c.repetition * r.parts["repetition"];

@@ -3,30 +3,33 @@
 // language consistency, DAPO's overlong penalty and a repetition penalty. Every component is
 // returned separately so each can be logged; the total is their weighted sum.
 
+#include "core/enum_names.h"
+#include "core/text/think_tags.h"
+
 #include <map>
 #include <string>
 #include <string_view>
 
 namespace thinkbench::core {
 
-enum class AnswerPlacement {
-    AnswerTag,  // R1-Zero template: the answer sits in <answer>...</answer> after </think>
-    AfterThink, // R1 distill template: the answer is whatever follows </think>
-};
+// The script reasoning should be written in (the language-consistency reward).
+enum class Script { Latin, Han, Any };
+inline constexpr EnumName<Script> kScriptNames[] = {{Script::Latin, "latin"}, {Script::Han, "han"}, {Script::Any, "any"}};
+constexpr std::span<const EnumName<Script>> enumNames(Script) { return kScriptNames; }
 
-struct RewardConfig {
+// The reward components' weights and parameters, as a GRPO stage's [rewards] table sets them.
+struct RewardSettings {
     double accuracy = 1.0;
     double format = 0.2;
     double language = 0.0;
     double length = 0.0;
     double repetition = 0.0;
-    bool strictFormat = false;
-    AnswerPlacement placement = AnswerPlacement::AnswerTag;
-    bool promptOpensThinking = false; // the completion starts inside <think>
-    std::string targetScript = "latin"; // latin | han | any
-    int maxTokens = 256;     // DAPO: the generation limit
-    int overlongBuffer = 32; // penalty ramps from 0 to -1 over the last overlongBuffer tokens
-    int repetitionNgram = 4;
+    bool strict_format = false;
+    Script target_script = Script::Latin;
+    int overlong_buffer = 32; // DAPO: the penalty ramps from 0 to -1 over the last N tokens
+    int repetition_ngram = 4;
+
+    template <typename V> void visit(V& v); // the field list, in core/recipe/recipe.cpp
 };
 
 struct RewardParts {
@@ -39,11 +42,13 @@ struct RewardParts {
 
 // completion: the model's text after the prompt; tokens: its length in tokens; task: the task
 // family (countdown answers are checked as expressions).
+// format: where the chat template puts the thought and the answer, and the generation's token
+// limit (DAPO's overlong penalty measures against it).
 RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth,
-                           std::string_view task, const RewardConfig& config);
+                           std::string_view task, const RewardSettings& settings, const ResponseFormat& format);
 
 // Share of letters in the reasoning that belong to the target script (1 when it has none).
-double languageConsistency(std::string_view text, std::string_view targetScript);
+double languageConsistency(std::string_view text, Script target);
 // Share of repeated n-grams of words (0: none repeated).
 double repetitionRate(std::string_view text, int n);
 

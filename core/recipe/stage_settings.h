@@ -1,0 +1,164 @@
+#pragma once
+// The settings of each kind of stage, as a recipe's [[stages]] table sets them and the training
+// code reads them: one struct per kind, one field per setting. Each struct lists its fields once,
+// in `visit` (core/recipe/recipe.cpp), and that list drives parsing, validation, defaults and
+// writing back to TOML. Choices are enums with one name table each (core/enum_names.h).
+
+#include "core/enum_names.h"
+#include "core/tasks/rewards/rewards.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace thinkbench::core {
+
+enum class LrSchedule { Cosine, Constant };
+inline constexpr EnumName<LrSchedule> kLrScheduleNames[] = {{LrSchedule::Cosine, "cosine"},
+                                                            {LrSchedule::Constant, "constant"}};
+constexpr std::span<const EnumName<LrSchedule>> enumNames(LrSchedule) { return kLrScheduleNames; }
+
+// How GRPO normalises rewards within a group: by the group's std (GRPO) or not at all (Dr. GRPO).
+enum class AdvantageScaling { GroupStd, None };
+inline constexpr EnumName<AdvantageScaling> kAdvantageScalingNames[] = {{AdvantageScaling::GroupStd, "std"},
+                                                                        {AdvantageScaling::None, "none"}};
+constexpr std::span<const EnumName<AdvantageScaling>> enumNames(AdvantageScaling) { return kAdvantageScalingNames; }
+
+// How token losses are averaged into the batch loss.
+enum class LossAggregation {
+    TokenMean,    // sum over all tokens / number of tokens (DAPO)
+    SequenceMean, // mean over sequences of each sequence's token mean (GRPO paper)
+    Constant,     // sum over all tokens / (sequences * constant) (Dr. GRPO)
+};
+inline constexpr EnumName<LossAggregation> kLossAggregationNames[] = {
+    {LossAggregation::TokenMean, "token-mean"},
+    {LossAggregation::SequenceMean, "sequence-mean"},
+    {LossAggregation::Constant, "constant"}};
+constexpr std::span<const EnumName<LossAggregation>> enumNames(LossAggregation) { return kLossAggregationNames; }
+
+// The GRPO objective (DeepSeekMath / DeepSeek-R1) with DAPO's clip-higher and Dr. GRPO's
+// unscaled advantages and constant normaliser; training/grpo_loss computes it. Its fields sit in
+// the stage's own table.
+struct GrpoObjective {
+    double beta = 0.001; // KL coefficient; 0 keeps no reference model
+    double eps_low = 0.2;
+    double eps_high = 0.28; // DAPO clip-higher
+    AdvantageScaling scale_rewards = AdvantageScaling::GroupStd;
+    LossAggregation loss_aggregation = LossAggregation::TokenMean;
+    double loss_constant = 0; // constant aggregation normaliser; 0: max_new_tokens
+
+    template <typename V> void visit(V& v);
+};
+
+// Optimiser and schedule of a training stage.
+struct OptimizerSettings {
+    double lr = 1e-3;
+    int warmup_steps = 0;
+    LrSchedule schedule = LrSchedule::Cosine;
+    double min_lr_ratio = 0.1;       // cosine decays to lr * min_lr_ratio
+    double weight_decay = 0.0;
+    double beta1 = 0.9;
+    double beta2 = 0.95;
+    double grad_clip = 1.0; // 0 disables clipping
+    int grad_accumulation = 1;
+
+    template <typename V> void visit(V& v);
+};
+
+struct PretrainSettings {
+    int steps = 300;
+    int batch_size = 16;
+    int seq_len = 256;
+    int corpus_size = 4000; // generated worked solutions
+    // Share of solutions inside the chat template instead of as plain text. A micro base has then
+    // met the prompt format, which R1-Zero (RL with no SFT) needs at this scale; a small share
+    // keeps most of each window for worked solutions rather than the template's preamble.
+    double templated = 0.0;
+    // Share of corpus solutions that state the result without working (TraceStyle::answerOnlyRate),
+    // as answer-only text appears in a real base model's corpus.
+    double answer_only = 0.0;
+    // config.json fields of a new model to pretrain; empty: the recipe's [model.config]
+    nlohmann::json model = nlohmann::json::object();
+    OptimizerSettings optimizer{.lr = 3e-3, .warmup_steps = 20};
+
+    template <typename V> void visit(V& v);
+};
+
+struct SftSettings {
+    // A JSONL file of {prompt, response}, "stage:NAME" for a dataset an earlier stage wrote, or
+    // empty for generated long-CoT worked solutions (the cold start).
+    std::string dataset;
+    int examples = 1000; // generated examples when dataset is empty
+    int epochs = 1;
+    int steps = 0; // 0: epochs decide
+    int batch_size = 16;
+    int max_seq_len = 320;
+    OptimizerSettings optimizer{.lr = 1e-3, .warmup_steps = 10};
+
+    template <typename V> void visit(V& v);
+};
+
+struct GrpoSettings {
+    std::string dataset; // JSONL problems (core::loadDataset) instead of the recipe's task mix
+    int steps = 100;
+    int prompts_per_step = 8;
+    int group_size = 16;
+    double temperature = 1.0;
+    double top_p = 1.0;
+    int max_new_tokens = 256;
+    GrpoObjective objective;
+    int mu = 1; // inner updates per batch
+    // Sequences per forward/backward pass, grouped by length (less padding, bounded memory); the
+    // gradient is that of the whole batch. 0: the whole batch in one pass.
+    int micro_batch_size = 0;
+    bool dynamic_sampling = false;
+    int ref_refresh_every = 0;
+    OptimizerSettings optimizer{.lr = 3e-6, .warmup_steps = 0, .schedule = LrSchedule::Constant};
+    RewardSettings rewards;
+
+    template <typename V> void visit(V& v);
+};
+
+struct RejectionSamplingSettings {
+    std::string source; // checkpoint folder or "stage:NAME"; empty: the current model
+    int prompts = 200;
+    int k = 8;
+    double temperature = 0.8;
+    double top_p = 0.95;
+    int max_new_tokens = 256;
+    bool require_correct = true;
+    bool require_format = true;
+    bool drop_language_mixing = false;
+    int max_tokens = 0; // drop responses longer than this; 0 keeps all
+    std::string output; // JSONL path; empty: inside the run folder
+
+    template <typename V> void visit(V& v);
+};
+
+struct DistillSettings {
+    std::string teacher; // checkpoint folder or "stage:NAME"; empty: the current model
+    // config.json fields of a new student; or leave empty and name a trained one with `init`
+    nlohmann::json student = nlohmann::json::object();
+    int prompts = 400;
+    int k = 4;
+    double temperature = 0.8;
+    int max_new_tokens = 256;
+    SftSettings sft;
+
+    template <typename V> void visit(V& v);
+};
+
+struct EvalSettings {
+    int k = 4;
+    double temperature = 0.6;
+    double top_p = 0.95;
+    int max_new_tokens = 256;
+    int limit = 64;
+    std::vector<std::string> tasks; // empty: the recipe's task mix, held-out split
+    std::string dataset;            // JSONL problems instead of tasks
+
+    template <typename V> void visit(V& v);
+};
+
+} // namespace thinkbench::core

@@ -1,0 +1,345 @@
+// GRPO (DeepSeekMath, DeepSeek-R1): for each prompt a group of completions is sampled, scored by
+// rule-based rewards, and each completion's advantage is its reward relative to its group. The
+// policy takes clipped policy-gradient steps on those advantages, with a KL penalty to a frozen
+// reference, and no critic.
+
+#include "training/stages/stages.h"
+
+#include "core/model/safetensors.h"
+#include "core/store/metric_names.h"
+#include "core/store/run_store.h"
+#include "core/tasks/rewards/rewards.h"
+#include "core/text/reflection_markers.h"
+#include "inference/generator.h"
+#include "training/grpo_loss.h"
+#include "training/moe_balance.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <numeric>
+
+namespace thinkbench::training {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace metric = core::metric;
+using json = nlohmann::json;
+
+double seconds()
+{
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void add(Metrics& m, std::string_view key, double value) { m[std::string(key)] += value; }
+void set(Metrics& m, std::string_view key, double value) { m[std::string(key)] = value; }
+
+// The frozen reference of the KL penalty: a copy of the policy at the stage start (or the one a
+// resumed stage saved), outside the policy's graph. None when beta is 0.
+std::unique_ptr<core::Transformer> referenceModel(StageContext& ctx, const core::GrpoSettings& s, int64_t start)
+{
+    if (s.objective.beta <= 0)
+        return nullptr;
+    torch::NoGradGuard noGrad;
+    auto reference = std::make_unique<core::Transformer>(ctx.model->clone());
+    const fs::path saved = ctx.checkpoint.empty() ? fs::path() : fs::path(ctx.checkpoint) / "reference.safetensors";
+    if (start > 0 && fs::exists(saved)) {
+        core::SafetensorsFile file(saved.string());
+        for (auto& [name, p] : reference->namedParameters())
+            p.copy_(file.tensor(name));
+    }
+    for (auto& [name, p] : reference->namedParameters())
+        p.requires_grad_(false);
+    return reference;
+}
+
+// One step's groups: prompts_per_step prompts drawn from the pool, group_size samples each.
+struct Groups {
+    std::vector<const core::Problem*> problems;
+    std::vector<inference::GenerationRequest> requests;
+    std::vector<inference::GenerationResult> results; // group after group
+};
+
+Groups sampleGroups(StageContext& ctx, const core::GrpoSettings& s, const std::vector<core::Problem>& pool,
+                    std::mt19937_64& rng)
+{
+    Groups g;
+    std::uniform_int_distribution<size_t> pick(0, pool.size() - 1);
+    for (int i = 0; i < s.prompts_per_step; ++i) {
+        g.problems.push_back(&pool[pick(rng)]);
+        inference::GenerationRequest r;
+        r.promptIds = ctx.promptIds(g.problems.back()->prompt);
+        r.params.temperature = float(s.temperature);
+        r.params.topP = float(s.top_p);
+        r.params.maxNewTokens = s.max_new_tokens;
+        r.params.seed = rng();
+        r.n = s.group_size;
+        r.promptOpensThinking = ctx.chat.opensThinking();
+        g.requests.push_back(std::move(r));
+    }
+    torch::NoGradGuard noGrad;
+    inference::Generator generator(*ctx.model, *ctx.tokenizer);
+    g.results = generator.generate(g.requests);
+    return g;
+}
+
+// Rewards of every completion, and the step's reward, length and reflection metrics.
+struct Scores {
+    std::vector<core::RewardParts> parts;
+    at::Tensor rewards;    // [completions], double
+    at::Tensor advantages; // [completions]
+    at::Tensor flatGroups; // [groups] bool: every completion of the group got the same reward
+    double generatedTokens = 0;
+};
+
+Scores scoreGroups(StageContext& ctx, const core::GrpoSettings& s, const Groups& g, Metrics& m)
+{
+    Scores sc;
+    const core::ResponseFormat format = ctx.chat.responseFormat(s.max_new_tokens);
+    const double n = double(g.results.size());
+    std::vector<double> rewards;
+    int clipped = 0, reflections = 0;
+    double lenMax = 0;
+    for (const auto& r : g.results) {
+        const auto* p = g.problems[size_t(r.request)];
+        sc.parts.push_back(core::computeRewards(r.text, int(r.ids.size()), p->truth, p->task, s.rewards, format));
+        rewards.push_back(sc.parts.back().total);
+        for (const auto& [k, v] : sc.parts.back().parts)
+            add(m, metric::key(metric::kRewardPrefix, k), v / n);
+        add(m, metric::kAccuracy, sc.parts.back().correct / n);
+        add(m, metric::kFormatRate, sc.parts.back().wellFormed / n);
+        sc.generatedTokens += double(r.ids.size());
+        lenMax = std::max(lenMax, double(r.ids.size()));
+        clipped += r.finish == inference::FinishReason::Length;
+        reflections += core::reflects(r.reasoning);
+    }
+    sc.rewards = torch::tensor(rewards, torch::kDouble);
+    sc.advantages = groupAdvantages(sc.rewards, s.group_size, s.objective.scale_rewards);
+    sc.flatGroups = sc.rewards.view({-1, s.group_size}).std(1, false) < 1e-9;
+    set(m, metric::kRewardMean, sc.rewards.mean().item<double>());
+    set(m, metric::kRewardStd, sc.rewards.std(false).item<double>());
+    set(m, metric::kAdvantageStd, sc.advantages.std(false).item<double>());
+    set(m, metric::kZeroAdvantageGroups, sc.flatGroups.to(at::kDouble).mean().item<double>());
+    set(m, metric::kLengthMean, sc.generatedTokens / n);
+    set(m, metric::kLengthMax, lenMax);
+    set(m, metric::kLengthClipped, double(clipped) / n);
+    set(m, metric::kReflectionRate, double(reflections) / n);
+    return sc;
+}
+
+// The sequences trained on (prompt + completion + end token where it ended), their response starts
+// and advantages; with dynamic sampling (DAPO) groups with one reward give no signal and are left out.
+struct PolicyBatch {
+    std::vector<std::vector<int32_t>> seqs;
+    std::vector<size_t> starts;
+    std::vector<double> advantages;
+    std::vector<size_t> completion; // index into the step's results
+};
+
+PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, const Groups& g, const Scores& sc)
+{
+    PolicyBatch b;
+    const auto flat = sc.flatGroups.cpu();
+    for (size_t i = 0; i < g.results.size(); ++i) {
+        if (s.dynamic_sampling && flat[int64_t(i) / s.group_size].item<bool>())
+            continue;
+        const auto& r = g.results[i];
+        auto ids = g.requests[size_t(r.request)].promptIds;
+        b.starts.push_back(ids.size());
+        ids.insert(ids.end(), r.ids.begin(), r.ids.end());
+        if (r.finish == inference::FinishReason::Eos)
+            ids.push_back(ctx.eos);
+        b.seqs.push_back(std::move(ids));
+        b.advantages.push_back(sc.advantages[int64_t(i)].item<double>());
+        b.completion.push_back(i);
+    }
+    return b;
+}
+
+struct MicroBatch {
+    Batch batch;
+    at::Tensor advantages;    // [B]
+    at::Tensor old, ref;      // log-probs under the sampling policy (mu > 1) and the reference
+    std::vector<size_t> rows; // the policy batch's sequence in each row
+};
+
+// The policy batch cut into passes of `size` sequences of similar length (0: one pass), each with
+// the log-probs that stay fixed through the inner updates.
+std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch& pb, int size, bool keepOld,
+                                     const core::Transformer* reference)
+{
+    std::vector<size_t> order(pb.seqs.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return pb.seqs[a].size() < pb.seqs[b].size(); });
+    const size_t per = size > 0 ? size_t(size) : std::max<size_t>(1, order.size());
+    std::vector<MicroBatch> out;
+    for (size_t from = 0; from < order.size(); from += per) {
+        MicroBatch mb;
+        std::vector<std::vector<int32_t>> part;
+        std::vector<size_t> partStarts;
+        std::vector<double> partAdvantages;
+        for (size_t i = from; i < std::min(order.size(), from + per); ++i) {
+            part.push_back(pb.seqs[order[i]]);
+            partStarts.push_back(pb.starts[order[i]]);
+            partAdvantages.push_back(pb.advantages[order[i]]);
+            mb.rows.push_back(order[i]);
+        }
+        mb.batch = makeBatch(part, partStarts, ctx.eos, ctx.device);
+        mb.advantages = torch::tensor(partAdvantages, torch::kFloat).to(ctx.device);
+        torch::NoGradGuard noGrad;
+        if (keepOld)
+            mb.old = scoreTokens(*ctx.model, mb.batch.ids, false).logprobs;
+        if (reference)
+            mb.ref = scoreTokens(*reference, mb.batch.ids, false).logprobs;
+        out.push_back(std::move(mb));
+    }
+    return out;
+}
+
+// mu passes of clipped policy-gradient updates over the micro-batches. The first pass's loss, KL,
+// clip fractions and entropy are the step's; `entropies` receives each policy-batch sequence's
+// per-token entropy from that pass.
+void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::GrpoObjective& objective,
+                  const std::vector<MicroBatch>& micros, std::map<std::string, at::Tensor>& params, AdamW& optimizer,
+                  double lr, Metrics& m, std::vector<std::vector<float>>& entropies)
+{
+    BatchTotals totals;
+    for (const auto& mb : micros) {
+        totals.tokens += double(mb.batch.tokens);
+        totals.sequences += double(mb.rows.size());
+    }
+    set(m, metric::kLoss, 0);
+    for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
+        const bool first = inner == 0;
+        double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, entropy = 0;
+        at::Tensor load;
+        for (const auto& mb : micros) {
+            const Scored sc = scoreTokens(*ctx.model, mb.batch.ids, first);
+            const at::Tensor oldLp = s.mu > 1 ? mb.old : sc.logprobs.detach();
+            auto out = grpoLoss(sc.logprobs, oldLp, mb.ref, mb.advantages, mb.batch.mask, objective, totals);
+            at::Tensor l = out.loss;
+            const int64_t B = mb.batch.ids.size(0);
+            // The balance loss is a mean over sequences: each micro-batch adds its share.
+            if (auto bl = ctx.balanceLoss(sc, B, mb.batch.ids.size(1)); bl.defined())
+                l = l + bl * (double(B) / totals.sequences);
+            l.backward();
+            const double share = double(mb.batch.tokens) / std::max(1.0, totals.tokens);
+            loss += l.item<double>();
+            kl += out.kl * share;
+            clipLow += out.clipLowFraction * share;
+            clipHigh += out.clipHighFraction * share;
+            if (first) {
+                entropy += maskedMean(sc.entropy, mb.batch.mask) * share;
+                const at::Tensor entropyCpu = sc.entropy.to(at::kFloat).cpu(), maskCpu = mb.batch.mask.cpu();
+                const auto e = entropyCpu.accessor<float, 2>();
+                const auto trained = maskCpu.accessor<float, 2>();
+                for (size_t row = 0; row < mb.rows.size(); ++row)
+                    for (int64_t t = 0; t < trained.size(1); ++t)
+                        if (trained[int64_t(row)][t] > 0)
+                            entropies[mb.rows[row]].push_back(e[int64_t(row)][t]);
+            }
+            load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
+        }
+        if (first) {
+            set(m, metric::kLoss, loss);
+            set(m, metric::kKl, kl);
+            set(m, metric::kClipLow, clipLow);
+            set(m, metric::kClipHigh, clipHigh);
+            set(m, metric::kEntropy, entropy);
+            addExpertLoadMetrics(load, m);
+        }
+        set(m, metric::kGradNorm, ctx.update(params, optimizer, s.optimizer, lr, load));
+    }
+}
+
+// The first completion of up to four groups, for the trace stepper.
+std::vector<core::SampleRecord> sampleRecords(const Groups& g, const Scores& sc, const PolicyBatch& pb,
+                                              const std::vector<std::vector<float>>& entropies, int groupSize)
+{
+    std::vector<core::SampleRecord> samples;
+    for (size_t i = 0; i < g.results.size() && samples.size() < 4; i += size_t(groupSize)) {
+        const auto& r = g.results[i];
+        core::SampleRecord rec;
+        rec.prompt = g.problems[size_t(r.request)]->prompt;
+        rec.completion = r.text;
+        rec.rewardParts = json(sc.parts[i].parts).dump();
+        rec.reward = sc.parts[i].total;
+        rec.correct = sc.parts[i].correct;
+        rec.tokenCount = int(r.ids.size());
+        rec.extracted = sc.parts[i].extracted;
+        rec.tokenLogprobs = r.tokenLogprobs;
+        rec.tokenIds = r.ids;
+        // The policy's entropy at each completion token, when the completion was trained on.
+        const auto row = std::find(pb.completion.begin(), pb.completion.end(), i);
+        if (row != pb.completion.end()) {
+            rec.tokenEntropies = entropies[size_t(row - pb.completion.begin())];
+            rec.tokenEntropies.resize(std::min(rec.tokenEntropies.size(), r.ids.size())); // not the end token
+        }
+        samples.push_back(std::move(rec));
+    }
+    return samples;
+}
+
+} // namespace
+
+bool runGrpo(StageContext& ctx, int index, int64_t start)
+{
+    const auto& s = ctx.recipe.stages[size_t(index)].as<core::GrpoSettings>();
+    const auto pool =
+        ctx.trainingPool(s.dataset, std::max(512, s.steps * s.prompts_per_step), ctx.seedAt(5000 + uint64_t(index)));
+    core::GrpoObjective objective = s.objective;
+    if (objective.loss_constant <= 0)
+        objective.loss_constant = s.max_new_tokens;
+    const auto reference = referenceModel(ctx, s, start);
+    auto params = ctx.trainable();
+    AdamW optimizer = ctx.makeOptimizer(s.optimizer);
+    for (int64_t step = start; step < s.steps; ++step) {
+        const double t0 = seconds();
+        if (reference && s.ref_refresh_every > 0 && step > 0 && step % s.ref_refresh_every == 0) {
+            torch::NoGradGuard noGrad;
+            for (auto& [name, p] : reference->namedParameters())
+                p.copy_(ctx.model->namedParameters().at(name));
+        }
+        auto rng = ctx.stream(index, step, StreamPurpose::GrpoPrompts);
+        const Groups groups = sampleGroups(ctx, s, pool, rng);
+        const double tGeneration = seconds() - t0;
+
+        Metrics m;
+        const Scores scores = scoreGroups(ctx, s, groups, m);
+        const PolicyBatch batch = policyBatch(ctx, s, groups, scores);
+        const double lr = scheduledLr(s.optimizer, step, s.steps);
+        set(m, metric::kLearningRate, lr);
+        const double t1 = seconds();
+        const auto micros = microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, reference.get());
+        std::vector<std::vector<float>> entropies(batch.seqs.size());
+        updatePolicy(ctx, s, objective, micros, params, optimizer, lr, m, entropies);
+        const double tUpdate = seconds() - t1;
+
+        double positions = 0, trained = 0;
+        int64_t width = 0;
+        for (const auto& mb : micros) {
+            positions += double(mb.batch.ids.numel());
+            trained += double(mb.batch.tokens);
+            width = std::max(width, mb.batch.ids.size(1));
+        }
+        set(m, metric::kGenerationSeconds, tGeneration);
+        set(m, metric::kUpdateSeconds, tUpdate);
+        set(m, metric::kStepSeconds, seconds() - t0);
+        set(m, metric::kTokensPerSecond, (scores.generatedTokens + trained) / (seconds() - t0));
+        // Forward-equivalents of the update: a training pass (3) per inner step, plus the scoring
+        // passes of the sampling policy (mu > 1) and the reference.
+        const double passes = 3.0 * std::max(1, s.mu) + (s.mu > 1) + (reference != nullptr);
+        if (const double mfu = ctx.modelFlopsUtilisation(passes, positions, width, tUpdate); mfu > 0)
+            set(m, metric::kMfu, mfu);
+
+        auto samples = sampleRecords(groups, scores, batch, entropies, s.group_size);
+        if (!ctx.endStep(index, step, s.steps, m, std::move(samples), optimizer, reference.get()))
+            return false;
+    }
+    return true;
+}
+
+} // namespace thinkbench::training

@@ -1,0 +1,41 @@
+#pragma once
+// Token batches for training: sequences right-padded into one tensor with a mask of the targets
+// trained on, and their scoring (each next token's log-prob and, when asked, the entropy of the
+// policy there).
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace thinkbench::core {
+class Transformer;
+}
+
+namespace thinkbench::training {
+
+struct Batch {
+    at::Tensor ids;  // [B, T] int64
+    at::Tensor mask; // [B, T-1] float: 1 where the target token is trained on
+    int64_t tokens = 0; // targets trained on
+};
+
+// Right-padded with `pad`: causal attention keeps the padding invisible to real tokens. Targets
+// from position lossStart[b] on are trained (the response after a prompt).
+Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector<size_t>& lossStart,
+                int32_t pad, c10::Device device);
+
+struct Scored {
+    at::Tensor logprobs; // [B, T-1] of each next token
+    at::Tensor entropy;  // [B, T-1], no gradient; only when asked for
+    at::Tensor expertLoad;
+    std::vector<at::Tensor> routerScores;
+};
+
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy);
+
+// Mean of `values` where mask is 1 (0 for an empty mask).
+double maskedMean(const at::Tensor& values, const at::Tensor& mask);
+
+} // namespace thinkbench::training
