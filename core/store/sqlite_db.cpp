@@ -19,14 +19,14 @@ Statement::~Statement()
 Statement& Statement::bind(int index, int64_t value)
 {
     if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
-        db_.fail("bind");
+        db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
 Statement& Statement::bind(int index, double value)
 {
     if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
-        db_.fail("bind");
+        db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
@@ -34,7 +34,7 @@ Statement& Statement::bind(int index, std::string_view text)
 {
     if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
                           SQLITE_TRANSIENT) != SQLITE_OK)
-        db_.fail("bind");
+        db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
@@ -42,14 +42,14 @@ Statement& Statement::bindBlob(int index, const void* data, size_t bytes)
 {
     if (sqlite3_bind_blob(stmt_, index, bytes ? data : "", static_cast<int>(bytes),
                           SQLITE_TRANSIENT) != SQLITE_OK)
-        db_.fail("bind");
+        db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
 Statement& Statement::bindNull(int index)
 {
     if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
-        db_.fail("bind");
+        db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
@@ -73,6 +73,11 @@ void Statement::run()
 void Statement::reset()
 {
     sqlite3_reset(stmt_);
+}
+
+void Statement::fail(const std::string& message) const
+{
+    throw Error(db_.path(), "", message + " (in: " + std::string(sqlite3_sql(stmt_)).substr(0, 80) + ")");
 }
 
 std::string Statement::text(int column) const

@@ -1,7 +1,7 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: a connection with a cache of prepared statements, and a
 // statement wrapper that binds by position and reads columns by index. Errors become core::Error
-// naming the database file.
+// naming the database file and the statement. row_mapper.h maps whole rows onto structs.
 
 #include <sqlite3.h>
 
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace thinkbench::core {
@@ -37,12 +38,16 @@ public:
     double real(int column) const { return sqlite3_column_double(stmt_, column); }
     std::string text(int column) const;
     bool isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    int columnCount() const { return sqlite3_column_count(stmt_); }
     template <typename T> std::vector<T> blob(int column) const
     {
         const auto* data = static_cast<const T*>(sqlite3_column_blob(stmt_, column));
         const size_t count = static_cast<size_t>(sqlite3_column_bytes(stmt_, column)) / sizeof(T);
         return data ? std::vector<T>(data, data + count) : std::vector<T>{};
     }
+
+    // Throws core::Error naming the database file, `message` and this statement's SQL.
+    [[noreturn]] void fail(const std::string& message) const;
 
 private:
     SqliteDb& db_;
@@ -69,17 +74,23 @@ private:
     std::map<std::string, sqlite3_stmt*> cache_;
 };
 
+// Calls sink(read(stmt)) for every row of a statement, without collecting them.
+template <typename Read, typename Sink> void forEachRow(Statement& stmt, const Read& read, Sink&& sink)
+{
+    while (stmt.step())
+        sink(read(stmt));
+}
+
 // Every row of a statement, each read by `read(stmt)`.
-template <typename Read> auto readAll(Statement& stmt, Read read)
+template <typename Read> auto readAll(Statement& stmt, const Read& read)
 {
     std::vector<decltype(read(stmt))> rows;
-    while (stmt.step())
-        rows.push_back(read(stmt));
+    forEachRow(stmt, read, [&](auto&& row) { rows.push_back(std::move(row)); });
     return rows;
 }
 
 // The first row of a statement, if any.
-template <typename Read> auto readFirst(Statement& stmt, Read read)
+template <typename Read> auto readFirst(Statement& stmt, const Read& read)
 {
     using Row = decltype(read(stmt));
     return stmt.step() ? std::optional<Row>(read(stmt)) : std::optional<Row>();

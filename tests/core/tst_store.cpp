@@ -2,6 +2,7 @@
 // killed mid-batch.
 
 #include "core/error.h"
+#include "core/store/row_mapper.h"
 #include "core/store/run_store.h"
 
 #include <QTemporaryDir>
@@ -33,6 +34,18 @@ std::vector<MetricPoint> batch(int64_t run, int64_t step, int keys)
         points.push_back({run, 0, step, "key" + std::to_string(k), double(step * 10 + k), 1.0});
     return points;
 }
+
+// A row type for the row-mapper test: every kind of field the mapper reads and binds.
+struct Item {
+    int64_t id = 0;
+    std::string name;
+    std::optional<int64_t> parent;
+    bool flag = false;
+    std::vector<float> values;
+};
+constexpr auto kItemRow = rowMap("items", rowId<&Item::id>("id"), field<&Item::name>("name"),
+                                 field<&Item::parent>("parent"), field<&Item::flag>("flag"),
+                                 field<&Item::values>("vals"));
 
 } // namespace
 
@@ -254,6 +267,48 @@ private slots:
         QCOMPARE(store.annotationLabels(), (std::vector<std::string>{"ok", "bad"}));
         store.addVote({0, "q", "a", "b", "x", "y", "tie", 0});
         QCOMPARE(store.votes().at(0).vote, std::string("tie"));
+    }
+
+    // One column list writes the SQL, binds and reads; a query whose columns do not match the
+    // list is an error naming the file, never a row read from shifted columns.
+    void rowMapperRoundTripsAndCatchesColumnMismatch()
+    {
+        const std::string file = path("mapper.sqlite");
+        SqliteDb db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, parent INTEGER, "
+                "flag INTEGER, vals BLOB)");
+        QCOMPARE(QString::fromStdString(kItemRow.insert()),
+                 QString("INSERT INTO items (name, parent, flag, vals) VALUES (?, ?, ?, ?)"));
+        QCOMPARE(QString::fromStdString(kItemRow.select()),
+                 QString("SELECT id, name, parent, flag, vals FROM items "));
+        auto insert = db.prepare(kItemRow.insert());
+        for (const Item& item : {Item{0, "a", std::nullopt, true, {1.5f, -2.0f}}, Item{0, "b", 1, false, {}}}) {
+            kItemRow.bind(insert, item);
+            insert.run();
+        }
+        auto all = db.prepare(kItemRow.select() + "ORDER BY id");
+        const auto rows = readAll(all, kItemRow);
+        QCOMPARE(rows.size(), size_t(2));
+        QCOMPARE(rows[0].id, int64_t(1));
+        QCOMPARE(QString::fromStdString(rows[0].name), QString("a"));
+        QVERIFY(!rows[0].parent && rows[0].flag);
+        QCOMPARE(rows[0].values, (std::vector<float>{1.5f, -2.0f}));
+        QCOMPARE(rows[1].parent, std::optional<int64_t>(1));
+        QVERIFY(!rows[1].flag && rows[1].values.empty());
+        auto nullBlob = db.prepare("SELECT vals IS NULL FROM items WHERE id = 2");
+        QCOMPARE(readFirst(nullBlob, valueColumn<bool>), std::optional<bool>(true));
+
+        auto narrow = db.prepare("SELECT id, name FROM items");
+        try {
+            readAll(narrow, kItemRow);
+            QFAIL("read a two-column query into a five-column row");
+        } catch (const Error& e) {
+            QCOMPARE(e.file(), file);
+            QVERIFY2(std::string(e.what()).find("returns 2 columns but the row mapper for 'items' "
+                                                "reads 5") != std::string::npos,
+                     e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, readAll(narrow, valueColumn<int64_t>));
     }
 
     void foreignFileIsRejectedAndUntouched()
