@@ -116,13 +116,16 @@ answer_only = 1.5
         QVERIFY2(hasIssue(issues, "bad.toml:9:14: stages[0].temprature: unknown key; did you mean "
                                   "\"temperature\"?"),
                  qPrintable(dump(issues)));
-        QVERIFY2(hasIssue(issues, "stages[0].loss_aggregation: must be one of token-mean"),
+        // Choices are enums: the message lists the engine's one name table.
+        QVERIFY2(hasIssue(issues, "stages[0].loss_aggregation: must be one of token-mean, sequence-mean or "
+                                  "constant (got \"mean\")"),
                  qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:15:14: stages[1].batch_size: must be an integer"),
                  qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "stages[1].dataset: \"stage:nowhere\" names no earlier stage"),
                  qPrintable(dump(issues)));
-        QVERIFY2(hasIssue(issues, "bad.toml:18:8: stages[2].kind: unknown stage kind"),
+        QVERIFY2(hasIssue(issues, "bad.toml:18:8: stages[2].kind: unknown stage kind \"finetune\"; one of pretrain, "
+                                  "sft, grpo, rejection_sampling, distill or eval"),
                  qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:22:15: stages[3].answer_only: must be between 0 and 1"),
                  qPrintable(dump(issues)));
@@ -160,6 +163,26 @@ answer_only = 1.5
         QCOMPARE(again.stages[1].as<GrpoSettings>().optimizer.lr, 1e-5);
         QCOMPARE(again.model.config, recipe.model.config);
         QCOMPARE(stageSettingsJson(again.stages[1])["group_size"].get<int>(), 8);
+    }
+
+    // Enum settings read from and write back to their names; the stage editor sees the names.
+    void choicesTravelByName()
+    {
+        Recipe recipe = parseRecipe(kGood, "good.toml");
+        auto& grpo = recipe.stages[1].as<GrpoSettings>();
+        grpo.objective.loss_aggregation = LossAggregation::SequenceMean;
+        grpo.objective.scale_rewards = AdvantageScaling::None;
+        recipe.model.dtype = DType::BF16;
+        const Recipe again = parseRecipe(toToml(recipe), "written.toml");
+        const auto& read = again.stages[1].as<GrpoSettings>();
+        QCOMPARE(read.objective.loss_aggregation, LossAggregation::SequenceMean);
+        QCOMPARE(read.objective.scale_rewards, AdvantageScaling::None);
+        QCOMPARE(again.model.dtype, DType::BF16);
+        QVERIFY(toToml(again).find("loss_aggregation = 'sequence-mean'") != std::string::npos ||
+                toToml(again).find("loss_aggregation = \"sequence-mean\"") != std::string::npos);
+        QCOMPARE(stageSettingsJson(again.stages[1])["scale_rewards"].get<std::string>(), std::string("none"));
+        QCOMPARE(stageSettingsJson(again.stages[1])["optimizer"]["schedule"].get<std::string>(),
+                 std::string(nameOf(read.optimizer.schedule)));
     }
 
     void builtInRecipesAreValid()

@@ -2,6 +2,8 @@
 // stopped midway and resumed ends with the same metrics and weights as one that never stopped.
 
 #include "core/model/safetensors.h"
+#include "core/error.h"
+#include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "training/pipeline.h"
 
@@ -11,6 +13,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -130,6 +133,19 @@ private slots:
         QCOMPARE(store.series(result.run, "eval/pass1").size(), size_t(1));
         QVERIFY(store.series(result.run, "moe/layer0/cv").size() == 10);
         QVERIFY(!store.samples({.run = result.run}).empty());
+        // Model FLOPs utilisation of every training step: a share of the CPU's peak.
+        const auto mfu = store.series(result.run, std::string(core::metric::kMfu));
+        QCOMPARE(mfu.size(), size_t(10));
+        for (const auto& point : mfu)
+            QVERIFY2(point.value > 0 && point.value < 1, std::to_string(point.value).c_str());
+        // GRPO samples carry the policy's entropy at each completion token, for the trace stepper.
+        const auto grpoSamples = store.samples({.run = result.run, .stage = 2});
+        QVERIFY(!grpoSamples.empty());
+        for (const auto& sample : grpoSamples) {
+            QCOMPARE(sample.tokenEntropies.size(), sample.tokenIds.size());
+            for (float h : sample.tokenEntropies)
+                QVERIFY(h >= 0 && std::isfinite(h));
+        }
         QCOMPARE(store.stages(result.run).size(), size_t(5));
         for (const auto& st : store.stages(result.run))
             QCOMPARE(st.status, std::string("finished"));
@@ -257,6 +273,31 @@ optimizer = { lr = 0.0 }
         QCOMPARE(a.size(), b.size());
         for (const auto& [name, t] : a)
             QVERIFY2(at::equal(t, b.at(name)), name.c_str());
+    }
+
+    // A damaged state.json stops the resume with the file named, and the run's rows stay.
+    void malformedResumeStateNamesTheFile()
+    {
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        training::PipelineOptions options;
+        options.recipeFile = "tiny.toml";
+        std::atomic<bool> stop{true}; // stops after the first step, with a checkpoint
+        options.stop = &stop;
+        const auto first = training::runPipeline(kRecipe, store, options);
+        QCOMPARE(first.status, std::string("stopped"));
+        const std::string state = dir.filePath("runs-runs/run-1/state.json").toStdString();
+        std::ofstream(state) << "{\"stage_index\": 0, \"global_step\":";
+        const size_t rows = store.series(first.run, "loss").size();
+        options.stop = nullptr;
+        options.resumeRun = first.run;
+        try {
+            training::runPipeline(kRecipe, store, options);
+            QFAIL("a malformed state.json was accepted");
+        } catch (const core::Error& e) {
+            QVERIFY2(std::string(e.what()).find("state.json") != std::string::npos, e.what());
+        }
+        QCOMPARE(store.series(first.run, "loss").size(), rows);
     }
 };
 
