@@ -3,6 +3,10 @@
 // tokens and decoders. One code path serves every model (Qwen, DeepSeek-V3/R1, Llama 3 and the
 // small vocabularies the demo trains).
 
+// Part of this header's API: the byte alphabet (byteLevelSymbol) and the UTF-8 helpers.
+#include "core/tokenizer/byte_alphabet.h"
+#include "core/tokenizer/utf8.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -81,16 +85,5 @@ private:
     bool skipSpecial_;
     std::string pending_;
 };
-
-// GPT-2's byte-level alphabet: the printable character that stands for a byte in vocabularies.
-std::string byteLevelSymbol(uint8_t byte);
-
-// The length of the longest prefix of `bytes` made of complete UTF-8 characters.
-size_t completeUtf8Prefix(std::string_view bytes);
-// Replaces every invalid UTF-8 byte with U+FFFD.
-std::string lossyUtf8(std::string_view bytes);
-// Throws core::Error with the offset of the first invalid byte.
-void validateUtf8(std::string_view text, const std::string& source = "input");
-std::string nfc(std::string_view text);
 
 } // namespace thinkbench::core

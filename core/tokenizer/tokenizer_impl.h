@@ -1,0 +1,32 @@
+#pragma once
+// What a Tokenizer holds: tokenizer.json's pipeline, one part per stage. Read by
+// tokenizer_json.cpp, run by tokenizer.cpp.
+
+#include "core/tokenizer/added_tokens.h"
+#include "core/tokenizer/bpe_model.h"
+#include "core/tokenizer/normalizer.h"
+#include "core/tokenizer/pre_tokenizer.h"
+#include "core/tokenizer/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace thinkbench::core {
+
+struct Tokenizer::Impl {
+    std::string file;
+    nlohmann::json original; // the tokenizer.json as read (written back by toJson)
+
+    Normalizer normalizer;
+    std::vector<PreTokenizer> preTokenizers;
+    BpeModel model;
+    AddedTokens added;
+
+    std::optional<int32_t> bos, eos, pad;
+    std::string chatTemplate;
+};
+
+} // namespace thinkbench::core

@@ -1,0 +1,316 @@
+// Reading and writing tokenizer.json (and tokenizer_config.json's special tokens and chat
+// template). Errors name the file and the JSON path of what is malformed or unsupported.
+
+#include "core/tokenizer/tokenizer.h"
+
+#include "core/error.h"
+#include "core/tokenizer/tokenizer_impl.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace thinkbench::core {
+
+namespace {
+
+const nlohmann::json& require(const nlohmann::json& j, const char* key, const std::string& file,
+                              const std::string& path)
+{
+    if (!j.is_object() || !j.contains(key))
+        throw Error(file, path.empty() ? key : path + "." + key, "missing");
+    return j.at(key);
+}
+
+SplitBehavior parseBehavior(const std::string& name, const std::string& file,
+                            const std::string& place)
+{
+    if (name == "Removed")
+        return SplitBehavior::Removed;
+    if (name == "Isolated")
+        return SplitBehavior::Isolated;
+    if (name == "MergedWithPrevious")
+        return SplitBehavior::MergedWithPrevious;
+    if (name == "MergedWithNext")
+        return SplitBehavior::MergedWithNext;
+    if (name == "Contiguous")
+        return SplitBehavior::Contiguous;
+    throw Error(file, place, "unsupported split behavior \"" + name + "\"");
+}
+
+void loadNormalizer(Tokenizer::Impl& t, const nlohmann::json& n, const std::string& path)
+{
+    if (n.is_null())
+        return;
+    const std::string type = require(n, "type", t.file, path).get<std::string>();
+    if (type == "NFC") {
+        t.normalizer.toNfc = true;
+    } else if (type == "Sequence") {
+        const auto& list = require(n, "normalizers", t.file, path);
+        for (size_t i = 0; i < list.size(); ++i)
+            loadNormalizer(t, list[i], path + ".normalizers[" + std::to_string(i) + "]");
+    } else if (type == "Replace") {
+        const auto& pattern = require(n, "pattern", t.file, path);
+        if (!pattern.contains("String"))
+            throw Error(t.file, path + ".pattern", "only String patterns are supported in Replace");
+        t.normalizer.replacements.emplace_back(pattern["String"].get<std::string>(),
+                                               require(n, "content", t.file, path).get<std::string>());
+    } else {
+        throw Error(t.file, path + ".type", "unsupported \"" + type + "\"");
+    }
+}
+
+void loadPreTokenizer(Tokenizer::Impl& t, const nlohmann::json& p, const std::string& path)
+{
+    if (p.is_null())
+        return;
+    const std::string type = require(p, "type", t.file, path).get<std::string>();
+    if (type == "Sequence") {
+        const auto& list = require(p, "pretokenizers", t.file, path);
+        for (size_t i = 0; i < list.size(); ++i)
+            loadPreTokenizer(t, list[i], path + ".pretokenizers[" + std::to_string(i) + "]");
+        return;
+    }
+    PreTokenizer pre;
+    if (type == "Split") {
+        pre.kind = PreTokenizer::Kind::Split;
+        const auto& pattern = require(p, "pattern", t.file, path);
+        std::string regex;
+        if (pattern.contains("Regex")) {
+            regex = pattern["Regex"].get<std::string>();
+        } else if (pattern.contains("String")) {
+            // A literal: quote it for PCRE2.
+            regex = "\\Q" + pattern["String"].get<std::string>() + "\\E";
+        } else {
+            throw Error(t.file, path + ".pattern", "needs Regex or String");
+        }
+        pre.regex = std::make_unique<Regex>(regex, t.file, path + ".pattern.Regex");
+        pre.behavior = parseBehavior(require(p, "behavior", t.file, path).get<std::string>(),
+                                     t.file, path + ".behavior");
+        pre.invert = p.value("invert", false);
+    } else if (type == "ByteLevel") {
+        pre.kind = PreTokenizer::Kind::ByteLevel;
+        pre.addPrefixSpace = p.value("add_prefix_space", false);
+        pre.useRegex = p.value("use_regex", true);
+        pre.behavior = SplitBehavior::Isolated;
+        if (pre.useRegex)
+            pre.regex = std::make_unique<Regex>(kGpt2Pattern, t.file, path);
+        t.model.byteLevel = true;
+    } else if (type == "Digits") {
+        pre.kind = PreTokenizer::Kind::Digits;
+        pre.individualDigits = p.value("individual_digits", false);
+    } else {
+        throw Error(t.file, path + ".type", "unsupported \"" + type + "\"");
+    }
+    t.preTokenizers.push_back(std::move(pre));
+}
+
+void checkDecoder(Tokenizer::Impl& t, const nlohmann::json& d, const std::string& path)
+{
+    if (d.is_null())
+        return;
+    const std::string type = require(d, "type", t.file, path).get<std::string>();
+    if (type == "Sequence") {
+        const auto& list = require(d, "decoders", t.file, path);
+        for (size_t i = 0; i < list.size(); ++i)
+            checkDecoder(t, list[i], path + ".decoders[" + std::to_string(i) + "]");
+    } else if (type == "ByteLevel") {
+        t.model.byteLevel = true;
+    } else if (type != "ByteFallback" && type != "Fuse") {
+        throw Error(t.file, path + ".type", "unsupported \"" + type + "\"");
+    }
+}
+
+void loadModel(Tokenizer::Impl& t, const nlohmann::json& m)
+{
+    const std::string type = require(m, "type", t.file, "model").get<std::string>();
+    if (type != "BPE")
+        throw Error(t.file, "model.type", "unsupported \"" + type + "\" (only BPE)");
+    const auto& vocab = require(m, "vocab", t.file, "model");
+    if (!vocab.is_object())
+        throw Error(t.file, "model.vocab", "must be an object of token -> id");
+    t.model.vocab.reserve(vocab.size());
+    for (auto it = vocab.begin(); it != vocab.end(); ++it) {
+        if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0)
+            throw Error(t.file, "model.vocab[\"" + it.key() + "\"]", "id must be a non-negative integer");
+        const auto id = it.value().get<int32_t>();
+        t.model.vocab.emplace(it.key(), id);
+        if (static_cast<size_t>(id) >= t.model.idToToken.size())
+            t.model.idToToken.resize(static_cast<size_t>(id) + 1);
+        t.model.idToToken[static_cast<size_t>(id)] = it.key();
+    }
+    t.model.byteFallback = m.value("byte_fallback", false);
+    t.model.ignoreMerges = m.value("ignore_merges", false);
+    if (m.contains("unk_token") && m["unk_token"].is_string())
+        if (auto it = t.model.vocab.find(m["unk_token"].get<std::string>()); it != t.model.vocab.end())
+            t.model.unkId = it->second;
+    if (!m.value("continuing_subword_prefix", nlohmann::json()).is_null() &&
+        !m["continuing_subword_prefix"].get<std::string>().empty())
+        throw Error(t.file, "model.continuing_subword_prefix", "unsupported");
+
+    const auto& merges = require(m, "merges", t.file, "model");
+    t.model.merges.reserve(merges.size());
+    for (size_t rank = 0; rank < merges.size(); ++rank) {
+        const auto& entry = merges[rank];
+        const std::string place = "model.merges[" + std::to_string(rank) + "]";
+        std::string a, b;
+        if (entry.is_string()) { // "a b"
+            const std::string s = entry.get<std::string>();
+            const size_t space = s.find(' ', 1);
+            if (space == std::string::npos)
+                throw Error(t.file, place, "expected \"left right\"");
+            a = s.substr(0, space);
+            b = s.substr(space + 1);
+        } else if (entry.is_array() && entry.size() == 2) { // ["a", "b"]
+            a = entry[0].get<std::string>();
+            b = entry[1].get<std::string>();
+        } else {
+            throw Error(t.file, place, "expected \"left right\" or [left, right]");
+        }
+        auto ia = t.model.vocab.find(a), ib = t.model.vocab.find(b), iab = t.model.vocab.find(a + b);
+        if (ia == t.model.vocab.end() || ib == t.model.vocab.end() || iab == t.model.vocab.end())
+            throw Error(t.file, place, "merge of tokens not in the vocabulary: \"" + a + "\" \"" + b + "\"");
+        t.model.merges.emplace(BpeModel::pairKey(ia->second, ib->second),
+                               std::make_pair(static_cast<int32_t>(rank), iab->second));
+    }
+}
+
+void finishByteTables(Tokenizer::Impl& t)
+{
+    if (t.model.byteLevel) {
+        for (int b = 0; b < 256; ++b) {
+            auto it = t.model.vocab.find(byteLevelSymbol(static_cast<uint8_t>(b)));
+            if (it == t.model.vocab.end())
+                throw Error(t.file, "model.vocab",
+                            "byte-level vocabulary lacks the token for byte " + std::to_string(b));
+            t.model.byteIds[static_cast<size_t>(b)] = it->second;
+        }
+    }
+    if (t.model.byteFallback) {
+        for (int b = 0; b < 256; ++b) {
+            char name[8];
+            std::snprintf(name, sizeof name, "<0x%02X>", b);
+            auto it = t.model.vocab.find(name);
+            if (it == t.model.vocab.end())
+                throw Error(t.file, "model.vocab", std::string("byte_fallback needs token ") + name);
+            t.model.fallbackIds[static_cast<size_t>(b)] = it->second;
+        }
+    }
+}
+
+std::optional<int32_t> specialFromConfig(const Tokenizer::Impl& t, const nlohmann::json* config,
+                                         const char* key)
+{
+    if (!config || !config->contains(key))
+        return std::nullopt;
+    const auto& v = (*config)[key];
+    std::string content;
+    if (v.is_string())
+        content = v.get<std::string>();
+    else if (v.is_object() && v.contains("content"))
+        content = v["content"].get<std::string>();
+    else
+        return std::nullopt;
+    for (const auto& a : t.added.list())
+        if (a.content == content)
+            return a.id;
+    if (auto it = t.model.vocab.find(content); it != t.model.vocab.end())
+        return it->second;
+    return std::nullopt;
+}
+
+nlohmann::json readJsonFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(path, "", "cannot read the file");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path, "byte " + std::to_string(e.byte), "invalid JSON");
+    }
+}
+
+} // namespace
+
+Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file,
+                              const nlohmann::json* config)
+{
+    auto t = std::make_shared<Impl>();
+    t->file = file;
+    t->original = j;
+    std::vector<AddedToken> added;
+    try {
+        loadNormalizer(*t, j.value("normalizer", nlohmann::json()), "normalizer");
+        loadPreTokenizer(*t, j.value("pre_tokenizer", nlohmann::json()), "pre_tokenizer");
+        checkDecoder(*t, j.value("decoder", nlohmann::json()), "decoder");
+        loadModel(*t, require(j, "model", file, ""));
+        finishByteTables(*t);
+        if (j.contains("added_tokens")) {
+            const auto& list = j["added_tokens"];
+            for (size_t i = 0; i < list.size(); ++i) {
+                const auto& a = list[i];
+                const std::string place = "added_tokens[" + std::to_string(i) + "]";
+                AddedToken token;
+                token.id = require(a, "id", file, place).get<int32_t>();
+                token.content = require(a, "content", file, place).get<std::string>();
+                token.special = a.value("special", false);
+                token.lstrip = a.value("lstrip", false);
+                token.rstrip = a.value("rstrip", false);
+                token.normalized = a.value("normalized", false);
+                token.singleWord = a.value("single_word", false);
+                added.push_back(std::move(token));
+            }
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(file, "", std::string("malformed tokenizer: ") + e.what());
+    }
+    t->added = AddedTokens(std::move(added));
+    t->bos = specialFromConfig(*t, config, "bos_token");
+    t->eos = specialFromConfig(*t, config, "eos_token");
+    t->pad = specialFromConfig(*t, config, "pad_token");
+    if (config && config->contains("chat_template") && (*config)["chat_template"].is_string())
+        t->chatTemplate = (*config)["chat_template"].get<std::string>();
+    return Tokenizer(std::move(t));
+}
+
+Tokenizer Tokenizer::fromFile(const std::string& path)
+{
+    return fromJson(readJsonFile(path), path);
+}
+
+Tokenizer Tokenizer::fromPath(const std::string& fileOrFolder)
+{
+    return std::filesystem::is_directory(fileOrFolder) ? fromDirectory(fileOrFolder) : fromFile(fileOrFolder);
+}
+
+Tokenizer Tokenizer::fromDirectory(const std::string& dir)
+{
+    namespace fs = std::filesystem;
+    const fs::path json = fs::path(dir) / "tokenizer.json";
+    if (!fs::exists(json))
+        throw Error(dir, "", "no tokenizer.json in this folder");
+    const fs::path configPath = fs::path(dir) / "tokenizer_config.json";
+    if (fs::exists(configPath)) {
+        const nlohmann::json config = readJsonFile(configPath.string());
+        return fromJson(readJsonFile(json.string()), json.string(), &config);
+    }
+    return fromJson(readJsonFile(json.string()), json.string());
+}
+
+nlohmann::json Tokenizer::toJson() const
+{
+    return impl_->original;
+}
+
+void Tokenizer::save(const std::string& path) const
+{
+    std::ofstream out(path, std::ios::binary);
+    if (!out)
+        throw Error(path, "", "cannot write the tokenizer");
+    out << impl_->original.dump(2, ' ', false, nlohmann::json::error_handler_t::strict) << "\n";
+}
+
+} // namespace thinkbench::core
