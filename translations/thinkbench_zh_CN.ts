@@ -1204,127 +1204,130 @@
 <context>
     <name>thinkbench::widgets::StageEditor</name>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="183"/>
-        <source>(empty: add keys in the TOML view)</source>
-        <translation>（空：请在 TOML 视图中添加键）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/stage_editor.cpp" line="265"/>
-        <source>comma-separated</source>
-        <translation>以逗号分隔</translation>
-    </message>
-    <message>
-        <location filename="../widgets/stage_editor.cpp" line="321"/>
+        <location filename="../widgets/stage_editor.cpp" line="45"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="322"/>
+        <location filename="../widgets/stage_editor.cpp" line="46"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="323"/>
+        <location filename="../widgets/stage_editor.cpp" line="47"/>
         <source>Up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="324"/>
+        <location filename="../widgets/stage_editor.cpp" line="48"/>
         <source>Down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="331"/>
+        <location filename="../widgets/stage_editor.cpp" line="55"/>
         <source>Built-in recipes…</source>
         <translation>内置配方…</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="332"/>
+        <location filename="../widgets/stage_editor.cpp" line="56"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="333"/>
+        <location filename="../widgets/stage_editor.cpp" line="57"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="345"/>
+        <location filename="../widgets/stage_editor.cpp" line="69"/>
         <source>Kind of the stage to add</source>
         <translation>要添加的阶段类型</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="349"/>
+        <location filename="../widgets/stage_editor.cpp" line="73"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="374"/>
+        <location filename="../widgets/stage_editor.cpp" line="98"/>
         <source>TOML</source>
         <translation>TOML</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="454"/>
+        <location filename="../widgets/stage_editor.cpp" line="173"/>
         <source>cannot read the recipe file</source>
         <translation>无法读取配方文件</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="481"/>
+        <location filename="../widgets/stage_editor.cpp" line="199"/>
         <source>cannot write the recipe file</source>
         <translation>无法写入配方文件</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="565"/>
+        <location filename="../widgets/stage_editor.cpp" line="273"/>
         <source>unknown kind</source>
         <translation>未知类型</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/stage_editor.cpp" line="601"/>
+        <location filename="../widgets/stage_editor.cpp" line="308"/>
         <source>(and %n more)</source>
         <translation>
             <numerusform>（另有 %n 项）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="661"/>
+        <location filename="../widgets/stage_editor.cpp" line="363"/>
         <source>No stage</source>
         <translation>无阶段</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="663"/>
+        <location filename="../widgets/stage_editor.cpp" line="365"/>
         <source>Stage %1: unknown kind</source>
         <translation>阶段 %1：未知类型</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="664"/>
-        <source>Set a valid kind in the TOML view.</source>
-        <translation>请在 TOML 视图中设置有效的类型 (kind)。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/stage_editor.cpp" line="666"/>
+        <location filename="../widgets/stage_editor.cpp" line="367"/>
         <source>Stage %1: %2</source>
         <translation>阶段 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="676"/>
-        <source>name</source>
-        <translation>name</translation>
-    </message>
-    <message>
-        <location filename="../widgets/stage_editor.cpp" line="751"/>
+        <location filename="../widgets/stage_editor.cpp" line="413"/>
         <source>Open recipe</source>
         <translation>打开配方</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="752"/>
-        <location filename="../widgets/stage_editor.cpp" line="761"/>
+        <location filename="../widgets/stage_editor.cpp" line="413"/>
+        <location filename="../widgets/stage_editor.cpp" line="421"/>
         <source>Recipes (*.toml)</source>
         <translation>配方 (*.toml)</translation>
     </message>
     <message>
-        <location filename="../widgets/stage_editor.cpp" line="760"/>
+        <location filename="../widgets/stage_editor.cpp" line="421"/>
         <source>Save recipe</source>
         <translation>保存配方</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::StageForm</name>
+    <message>
+        <location filename="../widgets/stage_editor/stage_form.cpp" line="36"/>
+        <source>Set a valid kind in the TOML view.</source>
+        <translation>请在 TOML 视图中设置有效的类型 (kind)。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor/stage_form.cpp" line="43"/>
+        <source>name</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor/stage_form.cpp" line="67"/>
+        <source>(empty: add keys in the TOML view)</source>
+        <translation>（空：请在 TOML 视图中添加键）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stage_editor/stage_form.cpp" line="142"/>
+        <source>comma-separated</source>
+        <translation>以逗号分隔</translation>
     </message>
 </context>
 <context>

@@ -1,10 +1,11 @@
 #pragma once
 // The stage editor: a recipe as a list of stages (add, remove, reorder) with a form of typed fields
-// for the selected stage, beside its TOML kept in sync both ways. The form is built from the
-// stage's settings as core::stageSettingsJson writes them (the one field list of core/recipe), so a
-// new setting shows up here without a change to this file. The TOML text is the document: form
-// edits rewrite it; text edits are re-parsed after a pause and, when they do not parse, leave the
-// form as it was and show the problem (file:line:column key) in red.
+// for the selected stage, beside its TOML kept in sync both ways. The form (stage_editor/stage_form)
+// is built from the stage's settings as core::stageSettingsJson writes them (the one field list of
+// core/recipe), so a new setting shows up without a change here. The TOML text is the document
+// (stage_editor/recipe_document): form edits rewrite it; text edits are re-parsed after a pause
+// and, when they do not parse, leave the form as it was and show the problem (file:line:column
+// key) in red.
 
 #include "core/recipe/recipe.h"
 
@@ -23,6 +24,8 @@ class QTimer;
 
 namespace thinkbench::widgets {
 
+class RecipeDocument;
+
 class StageEditor : public QWidget {
     Q_OBJECT
 
@@ -38,8 +41,7 @@ public:
     // recipe; a file with problems still fills the form as far as its TOML parses.
     bool openRecipe(const QString& path);
     // Replaces the document; fileName names it in error messages.
-    bool setRecipeText(const QString& text,
-                       const QString& fileName = QStringLiteral("recipe.toml"));
+    bool setRecipeText(const QString& text, const QString& fileName = QStringLiteral("recipe.toml"));
     bool saveRecipe(const QString& path);
     QString recipePath() const { return path_; }
     QString tomlText() const;
@@ -75,13 +77,12 @@ private:
     QString stageTitle(int index) const;
     void setFormEnabled(bool enabled);
     void revealStage(int index);
+    // After a stage was added, removed or moved: text, list and form follow.
+    void stageListEdited();
     void chooseOpen();
     void chooseSave();
 
-    struct Document; // the parsed TOML, kept out of this header
-    class FormBuilder;
-    friend class FormBuilder;
-    std::unique_ptr<Document> doc_;
+    std::unique_ptr<RecipeDocument> doc_;
     core::Recipe recipe_;
     bool valid_ = false;
     QString path_;

@@ -1,6 +1,7 @@
 // Recipes: defaults, every error at once with positions and key paths, suggestions, round trip.
 
 #include "core/recipe/recipe.h"
+#include "core/recipe/setting_choices.h"
 
 #include <QtTest>
 
@@ -195,6 +196,31 @@ answer_only = 1.5
             const auto issues = checkRecipe(file.readAll().toStdString(), path);
             QVERIFY2(issues.empty(), qPrintable(dump(issues)));
         }
+    }
+
+    // The stage editor offers these names for a choice: every enum setting, by the key path
+    // stageSettingsJson writes, with the enum's names in table order; no other setting.
+    void settingChoicesNameEveryEnumSetting()
+    {
+        StageSpec grpo;
+        grpo.settings = GrpoSettings{};
+        const SettingChoices choices = stageSettingChoices(grpo);
+        QCOMPARE(choices.size(), size_t(4));
+        QCOMPARE(choices.at("optimizer.schedule"), (std::vector<std::string>{"cosine", "constant"}));
+        QCOMPARE(choices.at("scale_rewards"), (std::vector<std::string>{"std", "none"}));
+        QCOMPARE(choices.at("loss_aggregation"), (std::vector<std::string>{"token-mean", "sequence-mean", "constant"}));
+        QCOMPARE(choices.at("rewards.target_script"), (std::vector<std::string>{"latin", "han", "any"}));
+        const nlohmann::json json = stageSettingsJson(grpo);
+        for (const auto& [path, names] : choices) { // the default is one of the names
+            std::string pointer = "/" + path;
+            std::replace(pointer.begin(), pointer.end(), '.', '/');
+            const auto value = json.at(nlohmann::json::json_pointer(pointer)).get<std::string>();
+            QVERIFY(std::find(names.begin(), names.end(), value) != names.end());
+        }
+
+        StageSpec distill;
+        distill.settings = DistillSettings{};
+        QCOMPARE(stageSettingChoices(distill).count("sft.optimizer.schedule"), size_t(1));
     }
 };
 

@@ -7,6 +7,7 @@
 #include "widgets/stage_editor.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -100,7 +101,16 @@ private slots:
         QVERIFY(lr);
         QCOMPARE(lr->text().toDouble(), 3e-3);
         QVERIFY(qobject_cast<QSpinBox*>(editor.fieldEditor(QStringLiteral("checkpoint_every"))));
-        QVERIFY(qobject_cast<QLineEdit*>(editor.fieldEditor(QStringLiteral("optimizer.schedule"))));
+        // A choice offers exactly the engine's names.
+        auto* schedule = qobject_cast<QComboBox*>(editor.fieldEditor(QStringLiteral("optimizer.schedule")));
+        QVERIFY(schedule);
+        QStringList offered, names;
+        for (int i = 0; i < schedule->count(); ++i)
+            offered << schedule->itemText(i);
+        for (const auto& entry : core::enumNames(core::LrSchedule{}))
+            names << QString::fromUtf8(entry.name.data(), qsizetype(entry.name.size()));
+        QCOMPARE(offered, names);
+        QCOMPARE(schedule->currentText(), QStringLiteral("cosine"));
     }
 
     void formEditsRewriteToml()
@@ -109,8 +119,7 @@ private slots:
         QVERIFY(editor.setRecipeText(tinyRecipe(4)));
         QSignalSpy changed(&editor, &StageEditor::recipeChanged);
         qobject_cast<QSpinBox*>(editor.fieldEditor(QStringLiteral("steps")))->setValue(7);
-        QVERIFY2(editor.tomlText().contains(QStringLiteral("steps = 7")),
-                 qPrintable(editor.tomlText()));
+        QVERIFY2(editor.tomlText().contains(QStringLiteral("steps = 7")), qPrintable(editor.tomlText()));
         QCOMPARE(editor.recipe().stages[0].as<core::PretrainSettings>().steps, 7);
         QCOMPARE(changed.count(), 1);
 
@@ -118,6 +127,12 @@ private slots:
         lr->selectAll();
         QTest::keyClicks(lr, QStringLiteral("0.02"));
         QCOMPARE(editor.recipe().stages[0].as<core::PretrainSettings>().optimizer.lr, 0.02);
+
+        auto* schedule = qobject_cast<QComboBox*>(editor.fieldEditor(QStringLiteral("optimizer.schedule")));
+        schedule->setFocus();
+        QTest::keyClick(schedule, Qt::Key_Down); // cosine -> constant
+        QCOMPARE(editor.recipe().stages[0].as<core::PretrainSettings>().optimizer.schedule, core::LrSchedule::Constant);
+        QVERIFY2(editor.tomlText().contains(QStringLiteral("schedule = \"constant\"")), qPrintable(editor.tomlText()));
 
         auto* name = qobject_cast<QLineEdit*>(editor.fieldEditor(QStringLiteral("name")));
         name->selectAll();
@@ -146,8 +161,7 @@ private slots:
         QCOMPARE(stageKinds(editor.recipe()), (QStringList{"pretrain", "eval", "sft"}));
         QCOMPARE(editor.currentStage(), 1);
         const QString text = editor.tomlText();
-        QVERIFY(text.indexOf(QStringLiteral("kind = \"eval\"")) <
-                text.indexOf(QStringLiteral("kind = \"sft\"")));
+        QVERIFY(text.indexOf(QStringLiteral("kind = \"eval\"")) < text.indexOf(QStringLiteral("kind = \"sft\"")));
 
         editor.setCurrentStage(0);
         editor.addStage(core::StageKind::Sft); // a second sft gets a name of its own
@@ -170,8 +184,8 @@ private slots:
         text->setPlainText(broken);
         QTRY_VERIFY(!editor.errorText().isEmpty());
         // file:line:column: key: message
-        QVERIFY2(editor.errorText().contains(QRegularExpression(QStringLiteral(
-                     "recipe\\.toml:\\d+:\\d+: stages\\[0\\]\\.steps: must be an integer"))),
+        QVERIFY2(editor.errorText().contains(QRegularExpression(
+                     QStringLiteral("recipe\\.toml:\\d+:\\d+: stages\\[0\\]\\.steps: must be an integer"))),
                  qPrintable(editor.errorText()));
         QVERIFY(!editor.isValid());
         auto* steps = qobject_cast<QSpinBox*>(editor.fieldEditor(QStringLiteral("steps")));
@@ -181,8 +195,7 @@ private slots:
         QCOMPARE(editor.recipe().stages[0].as<core::PretrainSettings>().steps, 4);
 
         // A syntax error names its line too.
-        text->setPlainText(
-            tinyRecipe(4).replace(QStringLiteral("[[stages]]"), QStringLiteral("[[stages]")));
+        text->setPlainText(tinyRecipe(4).replace(QStringLiteral("[[stages]]"), QStringLiteral("[[stages]")));
         QTRY_VERIFY(editor.errorText().contains(QStringLiteral("recipe.toml:24:")));
 
         // Fixed: the form follows the text again.
@@ -271,8 +284,7 @@ private slots:
         QSignalSpy steps(&control, &RunControl::progress);
         // Stop as soon as training is under way; the CLI checkpoints and reports "stopped".
         connect(
-            &control, &RunControl::progress, &control, [&control] { control.stop(); },
-            Qt::SingleShotConnection);
+            &control, &RunControl::progress, &control, [&control] { control.stop(); }, Qt::SingleShotConnection);
         QVERIFY(control.start());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
         QVERIFY2(control.lastStatus() == QStringLiteral("stopped"),
@@ -292,14 +304,13 @@ private slots:
 
     void runControlSurvivesAFailingChild()
     {
-        const QString failing = writeFile(
-            dir_, QStringLiteral("fail.sh"),
-            QStringLiteral("#!/bin/sh\necho 'first line' >&2\necho 'out of memory' >&2\nexit 3\n"));
-        const QString crashing = writeFile(
-            dir_, QStringLiteral("crash.sh"),
-            QStringLiteral(
-                "#!/bin/sh\necho '{\"event\": \"stage_begin\", \"run\": 5, \"stage\": \"base\", "
-                "\"stage_index\": 0, \"kind\": \"pretrain\", \"total\": 3}'\nkill -SEGV $$\n"));
+        const QString failing =
+            writeFile(dir_, QStringLiteral("fail.sh"),
+                      QStringLiteral("#!/bin/sh\necho 'first line' >&2\necho 'out of memory' >&2\nexit 3\n"));
+        const QString crashing =
+            writeFile(dir_, QStringLiteral("crash.sh"),
+                      QStringLiteral("#!/bin/sh\necho '{\"event\": \"stage_begin\", \"run\": 5, \"stage\": \"base\", "
+                                     "\"stage_index\": 0, \"kind\": \"pretrain\", \"total\": 3}'\nkill -SEGV $$\n"));
         for (const QString& script : {failing, crashing})
             QFile::setPermissions(script, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 
@@ -311,8 +322,7 @@ private slots:
         QVERIFY(control.start());
         QTRY_COMPARE(finished.count(), 1);
         QCOMPARE(control.lastStatus(), QStringLiteral("failed"));
-        QVERIFY2(control.statusText().contains(QStringLiteral("exit code 3")),
-                 qPrintable(control.statusText()));
+        QVERIFY2(control.statusText().contains(QStringLiteral("exit code 3")), qPrintable(control.statusText()));
         QVERIFY(control.statusText().contains(QStringLiteral("out of memory")));
         QVERIFY(!control.isRunning());
 
@@ -328,12 +338,10 @@ private slots:
         QVERIFY(!control.start());
         QVERIFY(control.statusText().contains(QStringLiteral("no-such-program")));
 
-        control.setRecipePath(
-            writeFile(dir_, QStringLiteral("bad.toml"), QStringLiteral("name = \"x\"\n")));
+        control.setRecipePath(writeFile(dir_, QStringLiteral("bad.toml"), QStringLiteral("name = \"x\"\n")));
         control.setCliPath(THINKBENCH_CLI);
         QVERIFY(!control.start());
-        QVERIFY2(control.statusText().contains(QStringLiteral("bad.toml")),
-                 qPrintable(control.statusText()));
+        QVERIFY2(control.statusText().contains(QStringLiteral("bad.toml")), qPrintable(control.statusText()));
     }
 
 private:
