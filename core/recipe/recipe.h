@@ -41,6 +41,9 @@ struct StageSpec {
     template <typename T> const T& as() const { return std::get<T>(settings); }
 };
 
+// A stage of `kind` with every setting at its default.
+StageSpec defaultStage(StageKind kind, std::string name = {});
+
 struct ModelSpec {
     std::string path;                                 // a Hugging Face folder to start from
     nlohmann::json config = nlohmann::json::object(); // or a new model: config.json fields

@@ -155,7 +155,7 @@ private:
     bool read(const toml::node& node, std::vector<std::string>& value, const std::string& path)
     {
         const toml::array* array = node.as_array();
-        if (!array || !array->is_homogeneous(toml::node_type::string))
+        if (!array || (!array->empty() && !array->is_homogeneous(toml::node_type::string)))
             return mismatch(node, path, "an array of strings");
         value.clear();
         for (const auto& item : *array)
@@ -298,11 +298,9 @@ Recipe parseInto(std::string_view text, const std::string& file, std::vector<Rec
             const auto& table = *array->get(i)->as_table();
             const std::string path = "stages[" + std::to_string(i) + "]";
             TomlReader reader(table, path, file, issues);
-            StageSpec stage;
-            stage.line = static_cast<int>(table.source().begin.line);
-            std::string kind;
+            std::string kind, name;
             reader.field("kind", kind);
-            reader.field("name", stage.name);
+            reader.field("name", name);
             const std::optional<StageKind> found = enumFromName<StageKind>(kind);
             if (!found) {
                 const toml::node* node = table.get("kind");
@@ -311,9 +309,8 @@ Recipe parseInto(std::string_view text, const std::string& file, std::vector<Rec
                                           : "unknown stage kind \"" + kind + "\"; one of " + enumChoices<StageKind>());
                 continue;
             }
-            setStageKind(stage, *found);
-            if (stage.name.empty())
-                stage.name = kind + "-" + std::to_string(i);
+            StageSpec stage = defaultStage(*found, name.empty() ? kind + "-" + std::to_string(i) : name);
+            stage.line = static_cast<int>(table.source().begin.line);
             visitStage(reader, stage);
             reader.finish();
             recipe.stages.push_back(std::move(stage));

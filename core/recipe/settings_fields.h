@@ -206,17 +206,5 @@ template <typename V> void visitStage(V& v, StageSpec& stage)
     std::visit([&](auto& settings) { settings.visit(v); }, stage.settings);
 }
 
-inline void setStageKind(StageSpec& stage, StageKind kind)
-{
-    stage.kind = kind;
-    switch (kind) {
-    case StageKind::Pretrain: stage.settings = PretrainSettings{}; break;
-    case StageKind::Sft: stage.settings = SftSettings{}; break;
-    case StageKind::Grpo: stage.settings = GrpoSettings{}; break;
-    case StageKind::RejectionSampling: stage.settings = RejectionSamplingSettings{}; break;
-    case StageKind::Distill: stage.settings = DistillSettings{}; break;
-    case StageKind::Eval: stage.settings = EvalSettings{}; break;
-    }
-}
 
 } // namespace thinkbench::core

@@ -9,34 +9,6 @@ namespace thinkbench::widgets {
 
 using core::StageKind;
 
-core::StageSpec defaultStage(StageKind kind, std::string name)
-{
-    core::StageSpec stage;
-    stage.kind = kind;
-    stage.name = std::move(name);
-    switch (kind) {
-    case StageKind::Pretrain:
-        stage.settings = core::PretrainSettings{};
-        break;
-    case StageKind::Sft:
-        stage.settings = core::SftSettings{};
-        break;
-    case StageKind::Grpo:
-        stage.settings = core::GrpoSettings{};
-        break;
-    case StageKind::RejectionSampling:
-        stage.settings = core::RejectionSamplingSettings{};
-        break;
-    case StageKind::Distill:
-        stage.settings = core::DistillSettings{};
-        break;
-    case StageKind::Eval:
-        stage.settings = core::EvalSettings{};
-        break;
-    }
-    return stage;
-}
-
 bool RecipeDocument::parse(const std::string& text, const std::string& fileName)
 {
     try {
@@ -150,13 +122,9 @@ void RecipeDocument::insertStage(int index, StageKind kind)
     for (int n = 2; taken(name); ++n)
         name = base + "-" + std::to_string(n);
     core::Recipe holder;
-    holder.stages.push_back(defaultStage(kind, name));
+    holder.stages.push_back(core::defaultStage(kind, name));
     toml::table parsed = toml::parse(core::toToml(holder));
-    toml::table stage = *parsed["stages"][0].as_table();
-    // core::toToml writes empty lists as `[]`, which its own reader rejects; they are defaults.
-    for (auto it = stage.begin(); it != stage.end();)
-        it = it->second.is_array() && it->second.as_array()->empty() ? stage.erase(it) : std::next(it);
-    stages()->insert(stages()->cbegin() + index, std::move(stage));
+    stages()->insert(stages()->cbegin() + index, *parsed["stages"][0].as_table());
 }
 
 bool RecipeDocument::removeStage(int index)

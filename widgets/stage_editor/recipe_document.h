@@ -14,9 +14,6 @@
 
 namespace thinkbench::widgets {
 
-// A stage of `kind` with every setting at its default.
-core::StageSpec defaultStage(core::StageKind kind, std::string name = {});
-
 class RecipeDocument {
 public:
     // False, and the document unchanged, when the text is not TOML.

@@ -41,7 +41,7 @@ StageForm::StageForm(RecipeDocument& document, int stage, QWidget* parent)
     connect(name, &QLineEdit::textEdited, this,
             [this](const QString& text) { write(QStringList{QStringLiteral("name")}, text.toStdString()); });
     layout->addRow(tr("name"), name);
-    const core::StageSpec defaults = defaultStage(*kind);
+    const core::StageSpec defaults = core::defaultStage(*kind);
     choices_ = core::stageSettingChoices(defaults);
     addFields(layout, core::stageSettingsJson(defaults), values, {});
 }
