@@ -1,7 +1,8 @@
 #include "widgets/annotation_panel.h"
 
 #include "core/store/run_store.h"
-#include "inference/generator.h"
+#include "core/text/reasoning_steps.h"
+#include "core/text/think_tags.h"
 #include "widgets/trace_stepper.h"
 
 #include <QComboBox>
@@ -27,18 +28,18 @@ namespace {
 
 QString toQ(const std::string& s) { return QString::fromStdString(s); }
 
-// The text an annotation covers, recomputed from the stored completion the way the stepper cuts it.
-QString annotatedText(const QString& completion, const core::AnnotationRecord& a, bool opensThinking)
+// The text an annotation covers, recomputed from the stored completion: a character span, or
+// steps as the engine cuts them (the cut the stepper showed when the step was labelled).
+QString annotatedText(const std::string& completion, const core::AnnotationRecord& a, bool opensThinking)
 {
     if (a.spanBegin >= 0)
-        return completion.mid(a.spanBegin, a.spanEnd - a.spanBegin);
+        return toQ(completion).mid(a.spanBegin, a.spanEnd - a.spanBegin);
     if (a.stepBegin < 0)
         return {};
-    const auto split = inference::splitReasoning(completion.toStdString(), opensThinking);
-    const auto steps = TraceStepper::splitSteps(toQ(split.reasoning));
+    const auto steps = core::splitReasoningSteps(core::splitReasoning(completion, opensThinking).reasoning);
     QStringList parts;
-    for (int i = a.stepBegin; i <= a.stepEnd && i < steps.size(); ++i)
-        parts << steps[i].text;
+    for (int i = a.stepBegin; i <= a.stepEnd && i < int(steps.size()); ++i)
+        parts << toQ(steps[size_t(i)].text);
     return parts.join(QStringLiteral("\n\n"));
 }
 
@@ -330,13 +331,13 @@ int AnnotationPanel::exportJsonl(const QString& path) const
     int lines = 0;
     for (const auto& a : store_->annotations()) {
         nlohmann::json j;
-        QString completion;
+        std::string completion;
         bool opensThinking = false;
         if (a.sample) {
             j["sample_id"] = *a.sample;
             if (const auto s = store_->sample(*a.sample)) {
-                completion = toQ(s->completion);
-                opensThinking = toQ(s->prompt).trimmed().endsWith(QStringLiteral("<think>"));
+                completion = s->completion;
+                opensThinking = core::promptOpensThinking(s->prompt);
             }
         }
         if (a.evalItem) {
@@ -345,8 +346,8 @@ int AnnotationPanel::exportJsonl(const QString& path) const
             if (const auto item = store_->evalItem(*a.evalItem)) {
                 const auto samples = nlohmann::json::parse(item->samples, nullptr, false);
                 if (samples.is_array() && a.sampleIndex < int(samples.size()))
-                    completion = toQ(samples[a.sampleIndex].value("completion", std::string()));
-                opensThinking = toQ(item->prompt).trimmed().endsWith(QStringLiteral("<think>"));
+                    completion = samples[a.sampleIndex].value("completion", std::string());
+                opensThinking = core::promptOpensThinking(item->prompt);
             }
         }
         j["span"] = a.spanBegin >= 0 ? nlohmann::json::array({a.spanBegin, a.spanEnd}) : nlohmann::json();

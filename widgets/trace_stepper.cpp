@@ -1,7 +1,10 @@
 #include "widgets/trace_stepper.h"
 
 #include "core/store/run_store.h"
-#include "inference/generator.h"
+#include "core/text/reasoning_steps.h"
+#include "core/text/reflection_markers.h"
+#include "core/text/think_tags.h"
+#include "widgets/text_positions.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -11,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QShortcut>
 #include <QTabWidget>
 #include <QTextBrowser>
@@ -29,14 +31,6 @@ namespace {
 
 QString toQ(const std::string& s) { return QString::fromStdString(s); }
 
-const QRegularExpression& markerPattern()
-{
-    static const QRegularExpression re(
-        QStringLiteral("\\b(wait|let me check|let me verify|verify|verified|however|aha)\\b"),
-        QRegularExpression::CaseInsensitiveOption);
-    return re;
-}
-
 // White for a likely token, red for an unlikely one (or a high-entropy position).
 QString heatColour(double badness)
 {
@@ -45,53 +39,33 @@ QString heatColour(double badness)
     return QStringLiteral("#ff%1%1").arg(gb, 2, 16, QLatin1Char('0'));
 }
 
+// Text as HTML with its reflection markers highlighted. Cut at the engine's byte offsets before
+// converting, so the marks land on the same characters the engine counted.
+QString markedHtml(const std::string& text)
+{
+    QString html;
+    size_t last = 0;
+    for (const core::TextSpan& m : core::findReflections(text)) {
+        html += toQ(text.substr(last, m.begin - last)).toHtmlEscaped();
+        html += QStringLiteral("<span style=\"background:#ffd27f;color:#7a3b00;font-weight:bold\">") +
+                toQ(text.substr(m.begin, m.end - m.begin)).toHtmlEscaped() + QStringLiteral("</span>");
+        last = m.end;
+    }
+    html += toQ(text.substr(last)).toHtmlEscaped();
+    return html.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+}
+
+// Byte offset of the (trimmed) reasoning in the completion. It ends where the blanks before the
+// thought's end begin, so search back from there: searching forward from the start could find a
+// short reasoning inside the leading "<think>".
+size_t reasoningStart(const std::string& completion, const core::ReasoningSplit& split)
+{
+    if (split.reasoning.empty())
+        return 0;
+    return completion.rfind(split.reasoning, split.reasoningEnd - split.reasoning.size());
+}
+
 } // namespace
-
-const QStringList& TraceStepper::reflectionMarkers()
-{
-    static const QStringList markers{QStringLiteral("wait"), QStringLiteral("let me check"),
-                                     QStringLiteral("verify"), QStringLiteral("however"),
-                                     QStringLiteral("aha")};
-    return markers;
-}
-
-QVector<TraceStep> TraceStepper::splitSteps(const QString& reasoning)
-{
-    QVector<TraceStep> steps;
-    auto addTrimmed = [&](int begin, int end) {
-        while (begin < end && reasoning.at(begin).isSpace())
-            ++begin;
-        while (end > begin && reasoning.at(end - 1).isSpace())
-            --end;
-        if (end > begin)
-            steps.push_back({reasoning.mid(begin, end - begin), begin, end});
-    };
-    static const QRegularExpression paragraphBreak(QStringLiteral("\\n\\s*\\n"));
-    int begin = 0;
-    for (auto it = paragraphBreak.globalMatch(reasoning); it.hasNext();) {
-        const auto m = it.next();
-        addTrimmed(begin, m.capturedStart());
-        begin = m.capturedEnd();
-    }
-    addTrimmed(begin, reasoning.size());
-    if (steps.size() != 1)
-        return steps;
-
-    // One paragraph: sentences end at . ! ? followed by white space (or a line break).
-    const TraceStep whole = steps.front();
-    steps.clear();
-    static const QRegularExpression sentenceEnd(QStringLiteral("(?<=[.!?])\\s+|\\n"));
-    begin = whole.begin;
-    for (auto it = sentenceEnd.globalMatch(reasoning, whole.begin); it.hasNext();) {
-        const auto m = it.next();
-        if (m.capturedStart() >= whole.end)
-            break;
-        addTrimmed(begin, m.capturedStart());
-        begin = m.capturedEnd();
-    }
-    addTrimmed(begin, whole.end);
-    return steps;
-}
 
 TraceStepper::TraceStepper(QWidget* parent) : QWidget(parent)
 {
@@ -123,6 +97,7 @@ TraceStepper::TraceStepper(QWidget* parent) : QWidget(parent)
     searchBar_->hide();
 
     text_ = new QTextBrowser(this);
+    text_->setObjectName(QStringLiteral("traceText"));
     text_->setOpenLinks(false);
     tokenView_ = new QTextBrowser(this);
     tokenColour_ = new QComboBox(this);
@@ -202,7 +177,7 @@ bool TraceStepper::openSample(qint64 sampleId)
                   .arg(record->id);
     t.prompt = toQ(record->prompt);
     t.completion = toQ(record->completion);
-    t.promptOpensThinking = t.prompt.trimmed().endsWith(QStringLiteral("<think>"));
+    t.promptOpensThinking = core::promptOpensThinking(record->prompt);
     t.extracted = toQ(record->extracted);
     t.correct = record->correct;
     t.rewardPartsJson = toQ(record->rewardParts);
@@ -234,7 +209,7 @@ bool TraceStepper::openEvalItem(qint64 itemId, int sampleIndex)
                   .arg(sampleIndex + 1);
     t.prompt = toQ(item->prompt);
     t.completion = toQ(s.value("completion", std::string()));
-    t.promptOpensThinking = t.prompt.trimmed().endsWith(QStringLiteral("<think>"));
+    t.promptOpensThinking = core::promptOpensThinking(item->prompt);
     t.extracted = toQ(s.value("extracted", std::string()));
     if (s.contains("correct") && s["correct"].is_boolean())
         t.correct = s["correct"].get<bool>();
@@ -246,18 +221,18 @@ void TraceStepper::openTrace(const TraceSample& sample)
 {
     trace_ = sample;
     const std::string completion = sample.completion.toStdString();
-    const auto split = inference::splitReasoning(completion, sample.promptOpensThinking);
+    const auto split = core::splitReasoning(completion, sample.promptOpensThinking);
     reasoning_ = toQ(split.reasoning);
     answer_ = toQ(split.answer);
-    reasoningOffset_ = std::max(0, int(trace_.completion.indexOf(reasoning_)));
-    steps_ = splitSteps(reasoning_);
-    for (auto& s : steps_) {
-        s.begin += reasoningOffset_;
-        s.end += reasoningOffset_;
+    // The engine's steps are bytes into the reasoning; the reader selects characters of the completion.
+    const size_t start = reasoningStart(completion, split);
+    Utf16Positions positions(completion);
+    steps_.clear();
+    for (const core::ReasoningStep& step : core::splitReasoningSteps(split.reasoning)) {
+        const int begin = positions.at(start + step.begin);
+        steps_.push_back({toQ(step.text), begin, positions.at(start + step.end)});
     }
-    markerCount_ = 0;
-    for (auto it = markerPattern().globalMatch(reasoning_); it.hasNext(); it.next())
-        ++markerCount_;
+    markerCount_ = int(core::findReflections(split.reasoning).size());
     current_ = steps_.isEmpty() ? -1 : 0;
     matchCount_ = 0;
     searchInfo_->clear();
@@ -280,21 +255,6 @@ void TraceStepper::openTrace(const TraceSample& sample)
     renderTokens();
     emit traceOpened();
     emit currentStepChanged(current_);
-}
-
-QString TraceStepper::stepHtml(const QString& text) const
-{
-    QString html;
-    int last = 0;
-    for (auto it = markerPattern().globalMatch(text); it.hasNext();) {
-        const auto m = it.next();
-        html += text.mid(last, m.capturedStart() - last).toHtmlEscaped();
-        html += QStringLiteral("<span style=\"background:#ffd27f;color:#7a3b00;font-weight:bold\">") +
-                m.captured().toHtmlEscaped() + QStringLiteral("</span>");
-        last = m.capturedEnd();
-    }
-    html += text.mid(last).toHtmlEscaped();
-    return html.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
 }
 
 void TraceStepper::render()
@@ -330,12 +290,12 @@ void TraceStepper::render()
                         .arg(i + 1)
                         .arg(current ? QStringLiteral("background:#dbe9ff;border-left:3px solid #2f6fd6")
                                      : QString())
-                        .arg(stepHtml(steps_[i].text));
+                        .arg(markedHtml(steps_[i].text.toStdString()));
         }
     }
     html += section(tr("Answer"));
     html += QStringLiteral("<p>%1</p>").arg(answer_.isEmpty() ? QStringLiteral("<i>%1</i>").arg(tr("(no answer)"))
-                                                                : stepHtml(answer_));
+                                                                : markedHtml(answer_.toStdString()));
     text_->setHtml(html);
     if (current_ >= 0 && !collapsed_)
         text_->scrollToAnchor(QStringLiteral("step-%1").arg(current_));

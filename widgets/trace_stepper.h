@@ -41,7 +41,8 @@ struct TraceSample {
     QVector<float> tokenEntropies;
 };
 
-// A reasoning step: its text and its character range in the completion.
+// A reasoning step as the engine cuts it (core::splitReasoningSteps, whose indices annotations
+// store): its text and its character (UTF-16) range in the completion.
 struct TraceStep {
     QString text;
     int begin = 0;
@@ -74,16 +75,11 @@ public:
     std::pair<int, int> selectedSpan() const;
     QString selectedText() const;
     bool reasoningCollapsed() const { return collapsed_; }
-    // Number of reflection markers found in the reasoning.
+    // Number of reflection markers (core::findReflections) in the reasoning.
     int markerCount() const { return markerCount_; }
     // Finds the next occurrence (case-insensitive, wrapping); false when there is none.
     bool find(const QString& text);
     int matchCount() const { return matchCount_; }
-
-    // Splits reasoning into steps: paragraphs (blank lines); a single paragraph is split into
-    // sentences. Ranges are relative to `reasoning`.
-    static QVector<TraceStep> splitSteps(const QString& reasoning);
-    static const QStringList& reflectionMarkers();
 
 public slots:
     void nextStep();
@@ -102,13 +98,11 @@ signals:
 private:
     void render();
     void renderTokens();
-    QString stepHtml(const QString& text) const;
 
     core::RunStore* store_ = nullptr;
     TraceSample trace_;
     QString reasoning_;
     QString answer_;
-    int reasoningOffset_ = 0; // where the reasoning starts in the completion
     QVector<TraceStep> steps_;
     int current_ = -1;
     bool collapsed_ = false;

@@ -1,6 +1,6 @@
 // The trace stepper and the annotation panel working on it, against a run store filled here:
-// step splitting, keys, markers, search, an annotation read back from the database, JSONL export,
-// and offscreen screenshots of both panels.
+// the engine's steps and markers placed right in non-ASCII text, keys, search, an annotation read
+// back from the database, JSONL export, and offscreen screenshots of both panels.
 
 #include "core/store/run_store.h"
 #include "widgets/annotation_panel.h"
@@ -14,6 +14,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTextDocument>
 
 using namespace thinkbench;
 using thinkbench::widgets::AnnotationPanel;
@@ -65,15 +68,31 @@ private slots:
 
     void cleanup() { store_.reset(); }
 
-    void splitsParagraphsThenSentences()
+    // Steps and markers are found by the engine in UTF-8 bytes; accents and an emoji (two UTF-16
+    // units) before them must not shift what the reader sees selected or highlighted.
+    void placesEngineStepsAndMarkersInNonAsciiText()
     {
-        const auto paragraphs = TraceStepper::splitSteps(QStringLiteral("A one.\n\nB two. B three.\n \nC."));
-        QCOMPARE(paragraphs.size(), 3);
-        QCOMPARE(paragraphs[1].text, QStringLiteral("B two. B three."));
-        const auto sentences = TraceStepper::splitSteps(QStringLiteral("One. Two! Three? Four"));
-        QCOMPARE(sentences.size(), 4);
-        QCOMPARE(sentences[2].text, QStringLiteral("Three?"));
-        QCOMPARE(sentences[3].begin, 17);
+        widgets::TraceSample sample;
+        sample.completion = QStringLiteral("<think>Größe 😀 × 3 = 12.\n\n"
+                                           "Wait, größer? Let me re-examine: 4 × 3 = 12.\n\n"
+                                           "Déjà vu, verified.</think>\nAntwort: 4");
+        TraceStepper stepper;
+        stepper.openTrace(sample);
+        QCOMPARE(stepper.steps().size(), 3);
+        for (const auto& step : stepper.steps())
+            QCOMPARE(sample.completion.mid(step.begin, step.end - step.begin), step.text);
+        QCOMPARE(stepper.steps()[1].text, QStringLiteral("Wait, größer? Let me re-examine: 4 × 3 = 12."));
+        QCOMPARE(stepper.selectedText(), QStringLiteral("Größe 😀 × 3 = 12."));
+        QCOMPARE(stepper.markerCount(), 3);
+
+        QStringList highlighted;
+        const QTextDocument* document = stepper.findChild<QTextBrowser*>(QStringLiteral("traceText"))->document();
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next())
+            for (auto it = block.begin(); !it.atEnd(); ++it)
+                if (it.fragment().charFormat().background().color() == QColor(QStringLiteral("#ffd27f")))
+                    highlighted << it.fragment().text();
+        QCOMPARE(highlighted, (QStringList{QStringLiteral("Wait"), QStringLiteral("re-examine"),
+                                           QStringLiteral("verified")}));
     }
 
     void opensStoredSampleAndSteps()
