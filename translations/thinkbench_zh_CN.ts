@@ -326,138 +326,294 @@
     </message>
 </context>
 <context>
-    <name>thinkbench::widgets::ChatPanel</name>
+    <name>thinkbench::widgets::BatchEvaluation</name>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="182"/>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="50"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="51"/>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="104"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="54"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="183"/>
-        <source>Load</source>
-        <translation>加载</translation>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="57"/>
+        <source>Run batch</source>
+        <translation>运行批量评测</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="184"/>
-        <location filename="../widgets/chat_panel.cpp" line="281"/>
-        <source>No model loaded</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <location filename="../widgets/chat_panel.cpp" line="189"/>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <location filename="../widgets/chat_panel.cpp" line="190"/>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="58"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="191"/>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="67"/>
+        <source>A built-in task family; its held-out split is used</source>
+        <translation>内置任务系列；使用其留出集</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="68"/>
+        <source>JSONL or JSON problems</source>
+        <translation>JSONL 或 JSON 格式的题目</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="73"/>
+        <source>%v / %m problems × models</source>
+        <translation>%v / %m（题目 × 模型）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="78"/>
+        <source>Double-click a problem&apos;s cell to open its first sample</source>
+        <translation>双击题目对应的单元格可打开其第一个样本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="87"/>
+        <source>Problems</source>
+        <translation>题目数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="88"/>
+        <source>Samples per problem (k)</source>
+        <translation>每题样本数 (k)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="105"/>
+        <source>Problems (*.jsonl *.json);;All files (*)</source>
+        <translation>题目 (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="183"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="194"/>
+        <source>No problems to evaluate.</source>
+        <translation>没有可评测的题目。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="234"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="234"/>
+        <source>pass@1</source>
+        <translation>pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="234"/>
+        <source>cons@%1</source>
+        <translation>cons@%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="235"/>
+        <source>pass@%1</source>
+        <translation>pass@%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="235"/>
+        <source>Mean length</source>
+        <translation>平均长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="235"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="270"/>
+        <source>consensus: %1</source>
+        <translation>共识答案：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="270"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="276"/>
+        <source>Batch stopped: the table covers the problems finished before Stop.</source>
+        <translation>批量评测已停止：表中仅包含停止前已完成的题目。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/batch_evaluation.cpp" line="294"/>
+        <source>%1 · problem %2 (%3) · sample 1 of %4</source>
+        <translation>%1 · 第 %2 题（%3）· 样本 1/%4</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::BlindVote</name>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="18"/>
+        <source>Which reply is better?</source>
+        <translation>哪个回复更好？</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="19"/>
+        <source>A is better</source>
+        <translation>A 更好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="20"/>
+        <source>B is better</source>
+        <translation>B 更好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="21"/>
+        <source>Tie</source>
+        <translation>平局</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="22"/>
+        <source>Both are bad</source>
+        <translation>都不好</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="88"/>
+        <source>A was %1, B was %2.</source>
+        <translation>A 是 %1，B 是 %2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/blind_vote.cpp" line="88"/>
+        <source>A was %1, B was %2. No run database is open: the vote was not kept.</source>
+        <translation>A 是 %1，B 是 %2。未打开运行数据库：本次投票未保存。</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ChatPanel</name>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="41"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="42"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="43"/>
+        <location filename="../widgets/chat_panel.cpp" line="129"/>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="48"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="49"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="50"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="195"/>
+        <location filename="../widgets/chat_panel.cpp" line="54"/>
         <source>Model folder (config.json, *.safetensors, tokenizer.json)</source>
         <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="221"/>
+        <location filename="../widgets/chat_panel.cpp" line="74"/>
         <source>Message (Enter sends, Shift+Enter starts a new line)</source>
         <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="226"/>
+        <location filename="../widgets/chat_panel.cpp" line="79"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="248"/>
+        <location filename="../widgets/chat_panel.cpp" line="101"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
-    <message>
-        <location filename="../widgets/chat_panel.cpp" line="263"/>
-        <location filename="../widgets/chat_panel.cpp" line="279"/>
-        <source>%1 · %2 template</source>
-        <translation>%1 · %2 模板</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="291"/>
-        <location filename="../widgets/chat_panel.cpp" line="311"/>
+        <location filename="../widgets/chat_panel.cpp" line="137"/>
+        <location filename="../widgets/chat_panel.cpp" line="156"/>
         <source>%n token(s) · %1 tok/s</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="303"/>
+        <location filename="../widgets/chat_panel.cpp" line="148"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="304"/>
+        <location filename="../widgets/chat_panel.cpp" line="149"/>
         <source>hit the token limit</source>
         <translation>达到 token 上限</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="305"/>
+        <location filename="../widgets/chat_panel.cpp" line="150"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="306"/>
+        <location filename="../widgets/chat_panel.cpp" line="151"/>
         <source>%n token(s) · %1 tok/s · %2</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s · %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="326"/>
+        <location filename="../widgets/chat_panel.cpp" line="171"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="354"/>
+        <location filename="../widgets/chat_panel.cpp" line="199"/>
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="386"/>
+        <location filename="../widgets/chat_panel.cpp" line="231"/>
         <source>You: %1</source>
         <translation>你：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="391"/>
-        <location filename="../widgets/chat_panel.cpp" line="396"/>
+        <location filename="../widgets/chat_panel.cpp" line="236"/>
+        <location filename="../widgets/chat_panel.cpp" line="241"/>
         <source>Reasoning: %1</source>
         <translation>推理：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="392"/>
-        <location filename="../widgets/chat_panel.cpp" line="397"/>
+        <location filename="../widgets/chat_panel.cpp" line="237"/>
+        <location filename="../widgets/chat_panel.cpp" line="242"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="418"/>
+        <location filename="../widgets/chat_panel.cpp" line="262"/>
         <source>Chat with %1 · reply %2</source>
         <translation>与 %1 的对话 · 第 %2 条回复</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="448"/>
+        <location filename="../widgets/chat_panel.cpp" line="285"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="461"/>
+        <location filename="../widgets/chat_panel.cpp" line="298"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="471"/>
+        <location filename="../widgets/chat_panel.cpp" line="307"/>
         <source>Open in trace stepper</source>
         <translation>在推理轨迹面板中打开</translation>
     </message>
@@ -465,316 +621,19 @@
 <context>
     <name>thinkbench::widgets::ComparePanel</name>
     <message>
-        <location filename="../widgets/compare_panel.cpp" line="98"/>
+        <location filename="../widgets/compare_panel.cpp" line="33"/>
         <source>Side by side</source>
         <translation>并排对比</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_panel.cpp" line="99"/>
+        <location filename="../widgets/compare_panel.cpp" line="34"/>
         <source>Batch</source>
         <translation>批量评测</translation>
     </message>
     <message>
-        <location filename="../widgets/compare_panel.cpp" line="113"/>
-        <source>Models:</source>
-        <translation>模型：</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="125"/>
-        <source>%1.</source>
-        <translation>%1.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="128"/>
-        <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint</source>
-        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="129"/>
-        <location filename="../widgets/compare_panel.cpp" line="259"/>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="130"/>
-        <source>Load</source>
-        <translation>加载</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="131"/>
-        <location filename="../widgets/compare_panel.cpp" line="353"/>
-        <source>not loaded</source>
-        <translation>未加载</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="137"/>
-        <source>Model folder</source>
-        <translation>模型文件夹</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="154"/>
-        <source>Prompt</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="157"/>
-        <source>Ground-truth answer (optional)</source>
-        <translation>参考答案（可选）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="158"/>
-        <source>Blind</source>
-        <translation>盲测</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="159"/>
-        <source>Two of the models answer as anonymous A and B; vote, then see which</source>
-        <translation>其中两个模型以匿名的 A 和 B 作答；投票后揭晓各是哪个模型</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="160"/>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="161"/>
-        <location filename="../widgets/compare_panel.cpp" line="267"/>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="190"/>
-        <source>Open in trace stepper</source>
-        <translation>在推理轨迹面板中打开</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="207"/>
-        <source>Which reply is better?</source>
-        <translation>哪个回复更好？</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="208"/>
-        <source>A is better</source>
-        <translation>A 更好</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="209"/>
-        <source>B is better</source>
-        <translation>B 更好</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="210"/>
-        <source>Tie</source>
-        <translation>平局</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="211"/>
-        <source>Both are bad</source>
-        <translation>都不好</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="247"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="249"/>
-        <location filename="../widgets/compare_panel.cpp" line="302"/>
-        <source>Dataset</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="256"/>
-        <source>A built-in task family; its held-out split is used</source>
-        <translation>内置任务系列；使用其留出集</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="258"/>
-        <source>JSONL or JSON problems</source>
-        <translation>JSONL 或 JSON 格式的题目</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="266"/>
-        <source>Run batch</source>
-        <translation>运行批量评测</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="269"/>
-        <source>%v / %m problems × models</source>
-        <translation>%v / %m（题目 × 模型）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="275"/>
-        <source>Double-click a problem&apos;s cell to open its first sample</source>
-        <translation>双击题目对应的单元格可打开其第一个样本</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="284"/>
-        <source>Problems</source>
-        <translation>题目数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="285"/>
-        <source>Samples per problem (k)</source>
-        <translation>每题样本数 (k)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="302"/>
-        <source>Problems (*.jsonl *.json);;All files (*)</source>
-        <translation>题目 (*.jsonl *.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="328"/>
-        <location filename="../widgets/compare_panel.cpp" line="350"/>
-        <source>%1 · %2 template</source>
-        <translation>%1 · %2 模板</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="355"/>
+        <location filename="../widgets/compare_panel.cpp" line="45"/>
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../widgets/compare_panel.cpp" line="368"/>
-        <source>%1 tok/s · reasoning %n token(s)</source>
-        <translation>
-            <numerusform>%1 tok/s · 推理 %n 个 token</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="428"/>
-        <source>loading…</source>
-        <translation>正在加载…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="506"/>
-        <source>%1 · side by side</source>
-        <translation>%1 · 并排对比</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="561"/>
-        <source>Blind comparison needs two loaded models.</source>
-        <translation>盲测需要已加载两个模型。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="562"/>
-        <location filename="../widgets/compare_panel.cpp" line="603"/>
-        <source>Load a model first.</source>
-        <translation>请先加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="624"/>
-        <source>No problems to evaluate.</source>
-        <translation>没有可评测的题目。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="691"/>
-        <source>A was %1, B was %2.</source>
-        <translation>A 是 %1，B 是 %2。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="692"/>
-        <source>A was %1, B was %2. No run database is open: the vote was not kept.</source>
-        <translation>A 是 %1，B 是 %2。未打开运行数据库：本次投票未保存。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="711"/>
-        <source>Model %1</source>
-        <translation>模型 %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="723"/>
-        <location filename="../widgets/compare_panel.cpp" line="772"/>
-        <source>Names are revealed after your vote.</source>
-        <translation>投票后揭晓模型名称。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="734"/>
-        <source>Model A</source>
-        <translation>模型 A</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="734"/>
-        <source>Model B</source>
-        <translation>模型 B</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="735"/>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="765"/>
-        <source> · ✓ correct</source>
-        <translation> · ✓ 正确</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="766"/>
-        <source> · ✗ wrong</source>
-        <translation> · ✗ 错误</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../widgets/compare_panel.cpp" line="768"/>
-        <source>%1 tok/s · reasoning %n token(s) · answer: %2</source>
-        <translation>
-            <numerusform>%1 tok/s · 推理 %n 个 token · 答案：%2</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="770"/>
-        <location filename="../widgets/compare_panel.cpp" line="851"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="771"/>
-        <source> · stopped</source>
-        <translation> · 已停止</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="814"/>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="814"/>
-        <source>pass@1</source>
-        <translation>pass@1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="814"/>
-        <source>cons@%1</source>
-        <translation>cons@%1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="815"/>
-        <source>pass@%1</source>
-        <translation>pass@%1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="815"/>
-        <source>Mean length</source>
-        <translation>平均长度</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="815"/>
-        <source>Format</source>
-        <translation>格式</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="851"/>
-        <source>consensus: %1</source>
-        <translation>共识答案：%1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="857"/>
-        <source>Batch stopped: the table covers the problems finished before Stop.</source>
-        <translation>批量评测已停止：表中仅包含停止前已完成的题目。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/compare_panel.cpp" line="875"/>
-        <source>%1 · problem %2 (%3) · sample 1 of %4</source>
-        <translation>%1 · 第 %2 题（%3）· 样本 1/%4</translation>
     </message>
 </context>
 <context>
@@ -954,13 +813,78 @@
     </message>
 </context>
 <context>
+    <name>thinkbench::widgets::ModelLineUp</name>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="26"/>
+        <source>Models:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="39"/>
+        <source>%1.</source>
+        <translation>%1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="41"/>
+        <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint</source>
+        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="43"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="44"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="83"/>
+        <source>not loaded</source>
+        <translation>未加载</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="50"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="109"/>
+        <source>loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="135"/>
+        <source>Model %1</source>
+        <translation>模型 %1</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ModelWorker</name>
+    <message>
+        <location filename="../widgets/model_worker.cpp" line="75"/>
+        <source>%1 · %2 template</source>
+        <translation>%1 · %2 模板</translation>
+    </message>
+</context>
+<context>
     <name>thinkbench::widgets::ReasoningSection</name>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="175"/>
+        <location filename="../widgets/common/reasoning_section.cpp" line="68"/>
         <source>Reasoning · %n token(s)</source>
         <translation>
             <numerusform>推理 · %n 个 token</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ReplyColumn</name>
+    <message>
+        <location filename="../widgets/compare/reply_column.cpp" line="17"/>
+        <source>Open in trace stepper</source>
+        <translation>在推理轨迹面板中打开</translation>
     </message>
 </context>
 <context>
@@ -1161,44 +1085,147 @@
 <context>
     <name>thinkbench::widgets::SamplingBar</name>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="50"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="22"/>
         <source>0 samples greedily</source>
         <translation>为 0 时使用贪心采样</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="56"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="28"/>
         <source>unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="57"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="29"/>
         <source>Reasoning tokens before the thought is closed</source>
         <translation>强制结束思考前允许的推理 token 数</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="60"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="32"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="61"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="33"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="62"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="34"/>
         <source>Max new tokens</source>
         <translation>最大新 token 数</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="63"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="35"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="64"/>
+        <location filename="../widgets/common/sampling_bar.cpp" line="36"/>
         <source>Think budget</source>
         <translation>思考预算</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::SideBySide</name>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="32"/>
+        <source>Blind</source>
+        <translation>盲测</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="33"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="34"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="38"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="40"/>
+        <source>Ground-truth answer (optional)</source>
+        <translation>参考答案（可选）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="41"/>
+        <source>Two of the models answer as anonymous A and B; vote, then see which</source>
+        <translation>其中两个模型以匿名的 A 和 B 作答；投票后揭晓各是哪个模型</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/compare/side_by_side.cpp" line="105"/>
+        <source>%1 tok/s · reasoning %n token(s)</source>
+        <translation>
+            <numerusform>%1 tok/s · 推理 %n 个 token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="150"/>
+        <source>%1 · side by side</source>
+        <translation>%1 · 并排对比</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="162"/>
+        <source>Blind comparison needs two loaded models.</source>
+        <translation>盲测需要已加载两个模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="162"/>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="207"/>
+        <location filename="../widgets/compare/side_by_side.cpp" line="265"/>
+        <source>Names are revealed after your vote.</source>
+        <translation>投票后揭晓模型名称。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="218"/>
+        <source>Model A</source>
+        <translation>模型 A</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="218"/>
+        <source>Model B</source>
+        <translation>模型 B</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="219"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="259"/>
+        <source> · ✓ correct</source>
+        <translation> · ✓ 正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="259"/>
+        <source> · ✗ wrong</source>
+        <translation> · ✗ 错误</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/compare/side_by_side.cpp" line="260"/>
+        <source>%1 tok/s · reasoning %n token(s) · answer: %2</source>
+        <translation>
+            <numerusform>%1 tok/s · 推理 %n 个 token · 答案：%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="262"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/side_by_side.cpp" line="263"/>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
     </message>
 </context>
 <context>

@@ -1,9 +1,11 @@
 #include "widgets/chat_panel.h"
 
-#include "core/tasks/verifier.h"
+#include "widgets/common/message_bar.h"
+#include "widgets/common/reply_trace.h"
+#include "widgets/common/reply_view.h"
+#include "widgets/common/sampling_bar.h"
+#include "widgets/common/stream_text.h"
 
-#include <QAbstractTextDocumentLayout>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -14,13 +16,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSpinBox>
-#include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtMath>
-
-#include <limits>
 
 namespace thinkbench::widgets {
 
@@ -37,144 +34,6 @@ QLabel* roleLabel(const QString& role, QWidget* parent)
 
 } // namespace
 
-SamplingBar::SamplingBar(QWidget* parent)
-    : QWidget(parent)
-    , temperature_(new QDoubleSpinBox(this))
-    , topP_(new QDoubleSpinBox(this))
-    , maxNewTokens_(new QSpinBox(this))
-    , seed_(new QSpinBox(this))
-    , thinkBudget_(new QSpinBox(this))
-{
-    temperature_->setRange(0, 2);
-    temperature_->setSingleStep(0.1);
-    temperature_->setToolTip(tr("0 samples greedily"));
-    topP_->setRange(0.01, 1);
-    topP_->setSingleStep(0.05);
-    maxNewTokens_->setRange(1, 32768);
-    seed_->setRange(0, std::numeric_limits<int>::max());
-    thinkBudget_->setRange(-1, 32768);
-    thinkBudget_->setSpecialValueText(tr("unlimited"));
-    thinkBudget_->setToolTip(tr("Reasoning tokens before the thought is closed"));
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    const std::pair<QString, QWidget*> fields[] = {{tr("Temperature"), temperature_},
-                                                   {tr("Top-p"), topP_},
-                                                   {tr("Max new tokens"), maxNewTokens_},
-                                                   {tr("Seed"), seed_},
-                                                   {tr("Think budget"), thinkBudget_}};
-    for (const auto& [name, field] : fields) {
-        auto* label = new QLabel(name, this);
-        label->setBuddy(field);
-        layout->addWidget(label);
-        layout->addWidget(field);
-    }
-    layout->addStretch(1);
-    setSettings({});
-}
-
-SamplingSettings SamplingBar::settings() const
-{
-    return {temperature_->value(), topP_->value(), maxNewTokens_->value(), thinkBudget_->value(),
-            static_cast<quint64>(seed_->value())};
-}
-
-void SamplingBar::setSettings(const SamplingSettings& settings)
-{
-    temperature_->setValue(settings.temperature);
-    topP_->setValue(settings.topP);
-    maxNewTokens_->setValue(settings.maxNewTokens);
-    seed_->setValue(static_cast<int>(settings.seed));
-    thinkBudget_->setValue(settings.thinkBudget);
-}
-
-StreamText::StreamText(QWidget* parent)
-    : QTextEdit(parent)
-{
-    setReadOnly(true);
-    setFrameShape(QFrame::NoFrame);
-    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    viewport()->setAutoFillBackground(false);
-    document()->setDocumentMargin(0);
-    setFixedHeight(0);
-    connect(document()->documentLayout(), &QAbstractTextDocumentLayout::documentSizeChanged, this,
-            [this](const QSizeF& size) { setFixedHeight(qCeil(size.height())); });
-}
-
-void StreamText::setStreamText(const QString& text)
-{
-    if (!text_.isEmpty() && text.startsWith(text_)) {
-        QTextCursor cursor(document());
-        cursor.movePosition(QTextCursor::End);
-        cursor.insertText(text.mid(text_.size()));
-    } else if (text != text_) {
-        setPlainText(text);
-    }
-    text_ = text;
-}
-
-ReasoningSection::ReasoningSection(QWidget* parent)
-    : QWidget(parent)
-    , toggle_(new QToolButton(this))
-    , body_(new QWidget(this))
-    , text_(new StreamText(body_))
-{
-    toggle_->setAutoRaise(true);
-    toggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    // Dimmed, behind a rule: reasoning reads apart from the answer.
-    QPalette dim = text_->palette();
-    dim.setColor(QPalette::Text, dim.color(QPalette::PlaceholderText));
-    text_->setPalette(dim);
-    auto* rule = new QFrame(body_);
-    rule->setFrameShape(QFrame::VLine);
-    rule->setFrameShadow(QFrame::Plain);
-    rule->setForegroundRole(QPalette::Mid);
-    auto* bodyLayout = new QHBoxLayout(body_);
-    bodyLayout->setContentsMargins(8, 0, 0, 0);
-    bodyLayout->addWidget(rule);
-    bodyLayout->addWidget(text_, 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(toggle_, 0, Qt::AlignLeft);
-    layout->addWidget(body_);
-    connect(toggle_, &QToolButton::clicked, this, [this] { setCollapsed(!collapsed_); });
-    hide(); // until there is reasoning
-}
-
-void ReasoningSection::setReasoning(const QString& text, int tokens)
-{
-    text_->setStreamText(text);
-    tokens_ = tokens;
-    setVisible(!text.isEmpty());
-    updateToggle();
-}
-
-QString ReasoningSection::reasoning() const
-{
-    return text_->streamText();
-}
-
-bool ReasoningSection::isCollapsed() const
-{
-    return collapsed_;
-}
-
-void ReasoningSection::setCollapsed(bool collapsed)
-{
-    collapsed_ = collapsed;
-    body_->setVisible(!collapsed);
-    updateToggle();
-}
-
-void ReasoningSection::updateToggle()
-{
-    toggle_->setArrowType(collapsed_ ? Qt::RightArrow : Qt::DownArrow);
-    toggle_->setText(tr("Reasoning · %n token(s)", nullptr, tokens_));
-}
-
 ChatPanel::ChatPanel(QWidget* parent)
     : QWidget(parent)
     , worker_(new ModelWorker(this))
@@ -182,7 +41,7 @@ ChatPanel::ChatPanel(QWidget* parent)
     , browseButton_(new QPushButton(tr("Browse…"), this))
     , loadButton_(new QPushButton(tr("Load"), this))
     , modelLabel_(new QLabel(tr("No model loaded"), this))
-    , messageBar_(new QLabel(this))
+    , messageBar_(new MessageBar(this))
     , sampling_(new SamplingBar(this))
     , scroll_(new QScrollArea(this))
     , input_(new QPlainTextEdit(this))
@@ -193,12 +52,6 @@ ChatPanel::ChatPanel(QWidget* parent)
 {
     setObjectName(QStringLiteral("chatPanel"));
     path_->setPlaceholderText(tr("Model folder (config.json, *.safetensors, tokenizer.json)"));
-    messageBar_->setObjectName(QStringLiteral("messageBar"));
-    messageBar_->setWordWrap(true);
-    messageBar_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    messageBar_->setStyleSheet(QStringLiteral("QLabel { background: #fde7e9; color: #8a1c24; "
-                                              "border: 1px solid #e8a3a9; padding: 4px; }"));
-    messageBar_->hide();
     speed_->setObjectName(QStringLiteral("speedLabel"));
 
     auto* content = new QWidget(scroll_);
@@ -258,9 +111,8 @@ ChatPanel::ChatPanel(QWidget* parent)
     connect(newChatButton_, &QPushButton::clicked, this, &ChatPanel::newChat);
 
     connect(worker_, &ModelWorker::loaded, this,
-            [this](const QString& folder, const QString& chat) {
-                modelLabel_->setText(
-                    tr("%1 · %2 template").arg(ModelWorker::displayName(folder), chat));
+            [this](const QString& folder) {
+                modelLabel_->setText(worker_->summary());
                 modelLabel_->setToolTip(folder);
                 messageBar_->hide();
                 updateButtons();
@@ -274,20 +126,14 @@ ChatPanel::ChatPanel(QWidget* parent)
             delete replies_.back().turn;
             replies_.pop_back();
         } else {
-            modelLabel_->setText(
-                worker_->isLoaded()
-                    ? tr("%1 · %2 template")
-                          .arg(ModelWorker::displayName(worker_->folder()), worker_->templateName())
-                    : tr("No model loaded"));
+            modelLabel_->setText(worker_->isLoaded() ? worker_->summary() : tr("No model loaded"));
         }
-        showError(message);
+        messageBar_->showMessage(message);
         updateButtons();
         emit modelFailed(message);
     });
     connect(worker_, &ModelWorker::streamed, this, [this](const StreamChunk& chunk) {
-        Reply& reply = replies_.back();
-        reply.reasoning->setReasoning(chunk.reasoning, chunk.reasoningTokens);
-        reply.answer->setStreamText(chunk.answer);
+        replies_.back().view->showChunk(chunk);
         speed_->setText(tr("%n token(s) · %1 tok/s", nullptr, chunk.tokens)
                             .arg(chunk.tokensPerSecond, 0, 'f', 1));
         emit replyStreamed();
@@ -297,8 +143,7 @@ ChatPanel::ChatPanel(QWidget* parent)
                 Reply& reply = replies_.back();
                 reply.outcome = outcome;
                 reply.finished = true;
-                reply.reasoning->setReasoning(outcome.reasoning, outcome.reasoningTokens);
-                reply.answer->setStreamText(outcome.answer);
+                reply.view->showOutcome(outcome);
                 const QString finish =
                     outcome.finishReason == QLatin1String("cancelled") ? tr("stopped")
                     : outcome.finishReason == QLatin1String("length")  ? tr("hit the token limit")
@@ -387,14 +232,14 @@ QString ChatPanel::transcript() const
             continue;
         }
         const Reply& r = replies_[reply++];
-        if (!r.reasoning->reasoning().isEmpty())
-            lines << tr("Reasoning: %1").arg(r.reasoning->reasoning());
-        lines << tr("Model: %1").arg(r.answer->streamText());
+        if (!r.view->reasoning().isEmpty())
+            lines << tr("Reasoning: %1").arg(r.view->reasoning());
+        lines << tr("Model: %1").arg(r.view->answer());
     }
     if (reply < replies_.size() && !replies_.back().finished) {
         const Reply& r = replies_.back();
-        lines << tr("Reasoning: %1").arg(r.reasoning->reasoning())
-              << tr("Model: %1").arg(r.answer->streamText());
+        lines << tr("Reasoning: %1").arg(r.view->reasoning())
+              << tr("Model: %1").arg(r.view->answer());
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -406,25 +251,17 @@ QString ChatPanel::speedText() const
 
 QString ChatPanel::errorText() const
 {
-    return messageBar_->isHidden() ? QString() : messageBar_->text();
+    return messageBar_->message();
 }
 
 TraceSample ChatPanel::trace(int index) const
 {
     if (index < 0 || index >= replyCount() || !replies_[static_cast<size_t>(index)].finished)
         return {};
-    const GenerationOutcome& o = replies_[static_cast<size_t>(index)].outcome;
-    TraceSample sample;
-    sample.title = tr("Chat with %1 · reply %2")
-                       .arg(ModelWorker::displayName(worker_->folder()))
-                       .arg(index + 1);
-    sample.prompt = o.prompt;
-    sample.completion = o.text;
-    sample.promptOpensThinking = o.promptOpensThinking;
-    sample.extracted = QString::fromStdString(core::extractAnswer(o.answer.toStdString()).answer);
-    sample.tokens = o.tokenTexts;
-    sample.tokenLogprobs = o.tokenLogprobs;
-    return sample;
+    return replyTrace(replies_[static_cast<size_t>(index)].outcome,
+                      tr("Chat with %1 · reply %2")
+                          .arg(ModelWorker::displayName(worker_->folder()))
+                          .arg(index + 1));
 }
 
 bool ChatPanel::eventFilter(QObject* watched, QEvent* event)
@@ -462,8 +299,7 @@ void ChatPanel::addReplyTurn(QWidget* userTurn)
     Reply reply;
     reply.userTurn = userTurn;
     reply.turn = turn;
-    reply.reasoning = new ReasoningSection(turn);
-    reply.answer = new StreamText(turn);
+    reply.view = new ReplyView(turn);
     reply.footer = new QLabel(turn);
     reply.footer->setForegroundRole(QPalette::PlaceholderText);
     reply.footer->hide();
@@ -478,8 +314,7 @@ void ChatPanel::addReplyTurn(QWidget* userTurn)
     footerRow->addWidget(reply.footer);
     footerRow->addWidget(reply.traceButton);
     footerRow->addStretch(1);
-    layout->addWidget(reply.reasoning);
-    layout->addWidget(reply.answer);
+    layout->addWidget(reply.view);
     layout->addLayout(footerRow);
     auto* line = new QFrame(turn);
     line->setFrameShape(QFrame::HLine);
@@ -487,12 +322,6 @@ void ChatPanel::addReplyTurn(QWidget* userTurn)
     layout->addWidget(line);
     turns_->insertWidget(turns_->count() - 1, turn);
     replies_.push_back(reply);
-}
-
-void ChatPanel::showError(const QString& message)
-{
-    messageBar_->setText(message);
-    messageBar_->show();
 }
 
 void ChatPanel::updateButtons()

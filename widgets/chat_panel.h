@@ -7,76 +7,23 @@
 #include "widgets/model_worker.h"
 #include "widgets/trace_stepper.h"
 
-#include <QTextEdit>
 #include <QWidget>
 
 #include <vector>
 
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QScrollArea;
-class QSpinBox;
 class QToolButton;
 class QVBoxLayout;
 
 namespace thinkbench::widgets {
 
-// Temperature, top-p, max new tokens, seed and think budget in one row; shared by the chat and
-// comparison panels.
-class SamplingBar : public QWidget {
-    Q_OBJECT
-
-public:
-    explicit SamplingBar(QWidget* parent = nullptr);
-    SamplingSettings settings() const;
-    void setSettings(const SamplingSettings& settings);
-
-private:
-    QDoubleSpinBox* temperature_;
-    QDoubleSpinBox* topP_;
-    QSpinBox* maxNewTokens_;
-    QSpinBox* seed_;
-    QSpinBox* thinkBudget_;
-};
-
-// Read-only text that grows with its content instead of scrolling, wrapping anywhere (a
-// random-weight model's "words" can be wider than the view), for text streamed into a list.
-class StreamText : public QTextEdit {
-    Q_OBJECT
-
-public:
-    explicit StreamText(QWidget* parent = nullptr);
-    // Appends when `text` extends what is shown (the common case while streaming), else replaces.
-    void setStreamText(const QString& text);
-    QString streamText() const { return text_; }
-
-private:
-    QString text_;
-};
-
-// Reasoning under a toggle that folds it away: the collapsible section of a reply.
-class ReasoningSection : public QWidget {
-    Q_OBJECT
-
-public:
-    explicit ReasoningSection(QWidget* parent = nullptr);
-    void setReasoning(const QString& text, int tokens);
-    QString reasoning() const;
-    bool isCollapsed() const;
-    void setCollapsed(bool collapsed);
-
-private:
-    void updateToggle();
-
-    QToolButton* toggle_;
-    QWidget* body_;
-    StreamText* text_;
-    int tokens_ = 0;
-    bool collapsed_ = false;
-};
+class MessageBar;
+class ReplyView;
+class SamplingBar;
 
 class ChatPanel : public QWidget {
     Q_OBJECT
@@ -122,8 +69,7 @@ private:
     struct Reply {
         QWidget* userTurn = nullptr;
         QWidget* turn = nullptr;
-        ReasoningSection* reasoning = nullptr;
-        StreamText* answer = nullptr;
+        ReplyView* view = nullptr;
         QLabel* footer = nullptr;
         QToolButton* traceButton = nullptr;
         GenerationOutcome outcome;
@@ -132,7 +78,6 @@ private:
 
     QWidget* addUserTurn(const QString& text);
     void addReplyTurn(QWidget* userTurn);
-    void showError(const QString& message);
     void updateButtons();
 
     ModelWorker* worker_;
@@ -144,7 +89,7 @@ private:
     QPushButton* browseButton_;
     QPushButton* loadButton_;
     QLabel* modelLabel_;
-    QLabel* messageBar_;
+    MessageBar* messageBar_;
     SamplingBar* sampling_;
     QScrollArea* scroll_;
     QVBoxLayout* turns_;

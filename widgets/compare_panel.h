@@ -1,49 +1,32 @@
 #pragma once
-// Models side by side: 2-4 model folders (Hugging Face or a run's checkpoints), each on its own
-// ModelWorker. Side by side, one prompt streams into every column at once, each showing tok/s,
-// reasoning length, the extracted answer and, given a ground truth, the verifier's verdict;
-// the columns scroll together. Blind, two of the models answer as anonymous A and B (assigned at
-// random), the reader votes, the names are revealed and the vote goes to the run store. Batch,
-// every model is evaluated on the same problems (a task family's held-out split or a JSONL
-// dataset): pass@1, cons@k and mean length per model, each problem's cell opening its trace.
+// Models compared: 2-4 model folders (Hugging Face or a run's checkpoints) in a line-up
+// (compare/model_line_up), one sampling bar, and two tabs: side by side (compare/side_by_side,
+// with the blind A/B vote of compare/blind_vote) and batch (compare/batch_evaluation). This
+// assembles them, shows their errors and keeps one public face for the main window and tests.
 
+#include "widgets/compare/blind_vote.h"
 #include "widgets/model_worker.h"
 #include "widgets/trace_stepper.h"
 
 #include <QWidget>
 
-#include <optional>
-#include <vector>
-
-class QCheckBox;
-class QComboBox;
-class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
-class QProgressBar;
-class QPushButton;
-class QRadioButton;
 class QScrollArea;
-class QSpinBox;
-class QSplitter;
 class QTabWidget;
 class QTableWidget;
 
-namespace thinkbench::core {
-class RunStore;
-}
-
 namespace thinkbench::widgets {
 
-class ReasoningSection;
-class StreamText;
+class BatchEvaluation;
+class MessageBar;
+class ModelLineUp;
 class SamplingBar;
+class SideBySide;
 
 class ComparePanel : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Vote { A, B, Tie, BothBad };
+    using Vote = BlindVote::Choice;
     static constexpr int kMinModels = 2;
     static constexpr int kMaxModels = 4;
 
@@ -52,7 +35,7 @@ public:
     // Votes are written here. Not owned; it must outlive the panel or be reset with nullptr.
     void setStore(core::RunStore* store);
 
-    int modelCount() const { return modelCount_; }
+    int modelCount() const;
     void setModelCount(int count); // clamped to [kMinModels, kMaxModels]; not while busy
     // Loads in the background; modelLoaded or modelFailed follows.
     void loadModel(int column, const QString& folder);
@@ -83,7 +66,7 @@ public:
     void setBatchDataset(const QString& path);
     void setBatchProblems(int count);
     void setBatchSamples(int k);
-    QTableWidget* batchTable() const { return table_; }
+    QTableWidget* batchTable() const;
     // The trace of sample 0 of `problem` in the batch result of the table's row `row`.
     TraceSample batchTrace(int row, int problem) const;
 
@@ -95,7 +78,7 @@ public slots:
     void stop();
     // Records the vote on a finished blind comparison and reveals the models; false when there is
     // no such comparison waiting.
-    bool vote(thinkbench::widgets::ComparePanel::Vote vote);
+    bool vote(thinkbench::widgets::ComparePanel::Vote choice);
 
 signals:
     void modelLoaded(int column, const QString& folder);
@@ -110,89 +93,15 @@ signals:
     void openTraceRequested(const thinkbench::widgets::TraceSample& sample);
 
 private:
-    // A model: its worker and its row in the model list.
-    struct Model {
-        ModelWorker* worker = nullptr;
-        QLabel* number = nullptr;
-        QLineEdit* path = nullptr;
-        QPushButton* browse = nullptr;
-        QPushButton* load = nullptr;
-        QLabel* status = nullptr;
-        bool running = false;
-        GenerationOutcome outcome;
-        bool finished = false;
-        bool inBatch = false;
-        int batchDone = 0;
-        std::optional<EvaluationOutcome> evaluation;
-    };
-    // An output column, showing model `model` (-1: none).
-    struct Column {
-        QWidget* frame = nullptr;
-        QLabel* title = nullptr;
-        QLabel* stats = nullptr;
-        QScrollArea* view = nullptr;
-        ReasoningSection* reasoning = nullptr;
-        StreamText* answer = nullptr;
-        QPushButton* traceButton = nullptr;
-        int model = -1;
-    };
-
-    // The widgets of a model's line in the model list.
-    static std::vector<QWidget*> rowOf(const Model& m);
-    QWidget* buildModelList();
-    QWidget* buildSideBySide();
-    QWidget* buildBatch();
-    void connectWorker(int index);
-    int columnOf(int model) const;
-    QString modelName(int model) const;
-    void resetColumns();
-    void updateColumnTitle(int column);
-    void finishColumn(int column);
-    void showOutcome(int column);
-    void syncScroll(int from);
-    void showError(const QString& message);
-    void fillBatchTable();
     void updateControls();
 
-    core::RunStore* store_ = nullptr;
-    int modelCount_ = kMinModels;
-    std::vector<Model> models_;
-    std::vector<Column> columns_;
-    bool blindRun_ = false; // the columns show anonymous A and B
-    bool voteOpen_ = false; // a finished blind comparison waits for its vote
-    bool revealed_ = false;
-    QString runPrompt_;
-    QString runTruth_;
-    bool batchRunning_ = false;
-    int batchTotal_ = 0;
-    std::vector<core::Problem> batchProblems_;
-    std::vector<int> batchRows_; // table row -> model
-    bool syncing_ = false;
-
+    // Created in this order, the sampling bar first in the focus chain as it always was.
     SamplingBar* sampling_;
-    QLabel* messageBar_;
-    QSpinBox* count_;
+    MessageBar* messageBar_;
+    ModelLineUp* models_;
     QTabWidget* tabs_;
-    QPlainTextEdit* prompt_;
-    QLineEdit* truth_;
-    QCheckBox* blind_;
-    QPushButton* runButton_;
-    QPushButton* stopButton_;
-    QSplitter* splitter_;
-    QWidget* voteBar_;
-    std::vector<QPushButton*> voteButtons_;
-    QLabel* reveal_;
-    QRadioButton* fromTask_;
-    QRadioButton* fromDataset_;
-    QComboBox* task_;
-    QLineEdit* dataset_;
-    QPushButton* datasetBrowse_;
-    QSpinBox* problems_;
-    QSpinBox* samples_;
-    QPushButton* batchButton_;
-    QPushButton* batchStopButton_;
-    QProgressBar* progress_;
-    QTableWidget* table_;
+    SideBySide* sideBySide_;
+    BatchEvaluation* batch_;
 };
 
 } // namespace thinkbench::widgets

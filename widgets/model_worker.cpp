@@ -1,9 +1,8 @@
 #include "widgets/model_worker.h"
 
-#include "core/model/transformer.h"
-#include "core/tokenizer/chat_template.h"
-#include "core/tokenizer/tokenizer.h"
+#include "core/text/think_tags.h"
 #include "inference/generator.h"
+#include "inference/model_folder.h"
 #include "inference/threads.h"
 
 #include <torch/cuda.h>
@@ -22,38 +21,22 @@ using Clock = std::chrono::steady_clock;
 // Streamed text reaches the GUI at most this often: enough for smooth text, few repaints.
 constexpr auto kChunkInterval = std::chrono::milliseconds(33);
 
-QString toQ(const std::string& s)
+// Tokens on the reasoning side of the split: those ending where the reasoning ends or before (all
+// of them while an opened thought goes on). ends: the text's length after each token.
+int reasoningTokenCount(const std::vector<size_t>& ends, const core::ReasoningSplit& split)
 {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-// Tokens on the reasoning side of splitReasoning: those ending before </think>, or all of them
-// while an opened thought goes on. ends: the text's length after each token.
-int reasoningTokenCount(const std::string& text, const std::vector<size_t>& ends,
-                        const inference::ReasoningSplit& split)
-{
-    if (!split.closed)
-        return split.reasoning.empty() ? 0 : static_cast<int>(ends.size());
-    const size_t close = text.find("</think>");
-    return static_cast<int>(std::upper_bound(ends.begin(), ends.end(), close) - ends.begin());
+    if (!split.closed && split.reasoning.empty())
+        return 0; // no thought, or nothing in it yet
+    return static_cast<int>(std::upper_bound(ends.begin(), ends.end(), split.reasoningEnd) -
+                            ends.begin());
 }
 
 } // namespace
-
-struct ModelWorker::Engine {
-    struct Loaded {
-        core::Tokenizer tokenizer;
-        core::Transformer model;
-        core::ChatTemplate chat;
-    };
-    std::unique_ptr<Loaded> loaded;
-};
 
 ModelWorker::ModelWorker(QObject* parent)
     : QObject(parent)
     , thread_(new QThread(this))
     , context_(new QObject)
-    , engine_(std::make_unique<Engine>())
 {
     thread_->setObjectName(QStringLiteral("ModelWorker"));
     context_->moveToThread(thread_);
@@ -67,7 +50,7 @@ ModelWorker::~ModelWorker()
     QMetaObject::invokeMethod(
         context_,
         [this] {
-            engine_->loaded.reset();
+            model_.reset();
             QThread::currentThread()->quit();
         },
         Qt::QueuedConnection);
@@ -85,6 +68,11 @@ QString ModelWorker::displayName(const QString& folder)
             return parent.dirName() + QLatin1Char('/') + name;
     }
     return name;
+}
+
+QString ModelWorker::summary() const
+{
+    return tr("%1 · %2 template").arg(displayName(folder_), templateName_);
 }
 
 bool ModelWorker::start()
@@ -129,16 +117,13 @@ bool ModelWorker::load(const QString& folder)
     if (!start())
         return false;
     runJob([this, folder] {
-        const std::string dir = folder.toStdString();
         const at::Device device =
             torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-        auto model = core::Transformer::load(dir, at::kFloat, device);
-        auto tokenizer = core::Tokenizer::fromDirectory(dir);
-        inference::configureCpuThreads(model.device());
-        const auto chat = core::ChatTemplate::forTokenizer(tokenizer);
-        const QString templateName = toQ(chat.name());
-        engine_->loaded.reset(); // the old model goes before the new one settles in
-        engine_->loaded.reset(new Engine::Loaded{std::move(tokenizer), std::move(model), chat});
+        auto next = std::make_unique<inference::ModelFolder>(
+            inference::loadModelFolder(folder.toStdString(), at::kFloat, device));
+        inference::configureCpuThreads(next->model.device());
+        const QString templateName = QString::fromStdString(next->chat.name());
+        model_ = std::move(next);
         post([this, folder, templateName] {
             loaded_ = true;
             folder_ = folder;
@@ -155,7 +140,7 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
     if (!loaded_ || !start())
         return false;
     runJob([this, messages, settings] {
-        Engine::Loaded& m = *engine_->loaded;
+        inference::ModelFolder& m = *model_;
         std::vector<core::Message> history;
         for (const ChatTurn& turn : messages)
             history.push_back({turn.role.toStdString(), turn.content.toStdString()});
@@ -176,14 +161,14 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
         Clock::time_point firstToken;
         Clock::time_point lastChunk;
         auto sendChunk = [&] {
-            const auto split = inference::splitReasoning(text, request.promptOpensThinking);
+            const auto split = core::splitReasoning(text, request.promptOpensThinking);
             const double seconds = std::chrono::duration<double>(Clock::now() - firstToken).count();
             const int tokens = static_cast<int>(tokenEnds.size());
-            StreamChunk chunk{toQ(pending),
-                              toQ(split.reasoning),
-                              toQ(split.answer),
+            StreamChunk chunk{QString::fromStdString(pending),
+                              QString::fromStdString(split.reasoning),
+                              QString::fromStdString(split.answer),
                               tokens,
-                              reasoningTokenCount(text, tokenEnds, split),
+                              reasoningTokenCount(tokenEnds, split),
                               seconds > 0 ? (tokens - 1) / seconds : 0.0};
             pending.clear();
             lastChunk = Clock::now();
@@ -207,18 +192,18 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
 
         const inference::GenerationResult& r = results.front();
         GenerationOutcome outcome;
-        outcome.prompt = toQ(prompt);
+        outcome.prompt = QString::fromStdString(prompt);
         outcome.promptOpensThinking = request.promptOpensThinking;
-        outcome.text = toQ(r.text);
-        outcome.reasoning = toQ(r.reasoning);
-        outcome.answer = toQ(r.answer);
+        outcome.text = QString::fromStdString(r.text);
+        outcome.reasoning = QString::fromStdString(r.reasoning);
+        outcome.answer = QString::fromStdString(r.answer);
         outcome.finishReason = QString::fromLatin1(inference::finishReasonName(r.finish));
         outcome.tokens = static_cast<int>(r.ids.size());
         outcome.reasoningTokens = reasoningTokenCount(
-            r.text, tokenEnds, inference::splitReasoning(r.text, request.promptOpensThinking));
+            tokenEnds, core::splitReasoning(r.text, request.promptOpensThinking));
         outcome.tokensPerSecond = generator.lastStats().decodeTokensPerSecond();
         for (const int32_t id : r.ids)
-            outcome.tokenTexts << toQ(core::lossyUtf8(m.tokenizer.tokenBytes(id)));
+            outcome.tokenTexts << QString::fromStdString(core::lossyUtf8(m.tokenizer.tokenBytes(id)));
         outcome.tokenLogprobs = QVector<float>(r.tokenLogprobs.begin(), r.tokenLogprobs.end());
         post([this, outcome] {
             busy_ = false;
@@ -234,7 +219,7 @@ bool ModelWorker::evaluate(const std::vector<core::Problem>& problems,
     if (!loaded_ || !start())
         return false;
     runJob([this, problems, options] {
-        Engine::Loaded& m = *engine_->loaded;
+        inference::ModelFolder& m = *model_;
         EvaluationOutcome outcome;
         outcome.promptOpensThinking =
             (options.chatTemplate.empty() ? m.chat

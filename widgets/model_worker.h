@@ -1,7 +1,7 @@
 #pragma once
-// One model on its own thread: loads a Hugging Face folder (config.json, *.safetensors,
-// tokenizer.json; a run's checkpoint folders hold the same), chats with the model's template,
-// streams the reply split into reasoning and answer, and runs evaluations. Every signal is emitted
+// One model on its own thread: loads a Hugging Face folder with inference::loadModelFolder (a run's
+// checkpoint folders are the same), chats with the model's template, streams the reply split into
+// reasoning and answer by core::splitReasoning, and runs evaluations. Every signal is emitted
 // on the thread that owns the worker (the GUI thread), queued from the model's thread, so panels
 // never touch the engine. Torch stays in the .cpp.
 
@@ -19,6 +19,10 @@
 #include <vector>
 
 class QThread;
+
+namespace thinkbench::inference {
+struct ModelFolder;
+}
 
 namespace thinkbench::widgets {
 
@@ -38,7 +42,7 @@ struct ChatTurn {
 // The reply so far, sent a few dozen times a second while it streams.
 struct StreamChunk {
     QString delta;     // text generated since the previous chunk
-    QString reasoning; // the whole reply so far, split by inference::splitReasoning
+    QString reasoning; // the whole reply so far, split by core::splitReasoning
     QString answer;
     int tokens = 0;
     int reasoningTokens = 0;
@@ -80,6 +84,8 @@ public:
     bool busy() const { return busy_; }
     QString folder() const { return folder_; }
     QString templateName() const { return templateName_; }
+    // The loaded model as the panels name it: its display name and chat template.
+    QString summary() const;
 
     // Each starts a job on the model's thread and returns false while another job runs (or, for
     // generate and evaluate, when no model is loaded). A job ends with exactly one of its finish
@@ -102,7 +108,6 @@ signals:
     void evaluationFinished(const thinkbench::widgets::EvaluationOutcome& outcome);
 
 private:
-    struct Engine;
     bool start();
     // Runs a job on the model's thread; an exception ends it with failed().
     void runJob(std::function<void()> job);
@@ -111,7 +116,7 @@ private:
 
     QThread* thread_;
     QObject* context_;               // lives on thread_: jobs are queued to it
-    std::unique_ptr<Engine> engine_; // touched on thread_ only
+    std::unique_ptr<inference::ModelFolder> model_; // touched on thread_ only
     std::atomic<bool> cancel_{false};
     bool loaded_ = false;
     bool busy_ = false;

@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 
 #include "widgets/chat_panel.h"
+#include "widgets/common/reasoning_section.h"
+#include "widgets/common/stream_text.h"
 
 #include <QToolButton>
 #include <QtTest>

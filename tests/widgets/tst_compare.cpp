@@ -1,13 +1,15 @@
 // The comparison panel against two tiny random-weight models saved here as Hugging Face folders
 // (one with DeepSeek-R1 chat tokens, one with Qwen's): both columns stream at once with their
 // stats and verdicts and scroll together; batch mode gives one row per model from a task family
-// and from a JSONL dataset, a cell opening its trace; a blind vote reaches the run store and only
-// then are the names shown; a bad folder's error names the file; and a screenshot.
+// (the held-out problems the CLI's eval draws for the same seed) and from a JSONL dataset, a cell
+// opening its trace; a blind vote reaches the run store and only then are the names shown; a bad
+// folder's error names the file; and a screenshot.
 
 // Torch before Qt: Qt's `slots` macro breaks torch headers.
 #include <torch/torch.h>
 
 #include "core/store/run_store.h"
+#include "core/tasks/held_out_set.h"
 #include "widgets/compare_panel.h"
 
 #include <QScrollArea>
@@ -195,6 +197,17 @@ private slots:
             }
         QVERIFY(table->item(0, 4)->data(Qt::UserRole).toDouble() > 0); // mean length
 
+        // The columns are the held-out problems `thinkbench-cli eval --task T --seed 3` scores.
+        const auto heldOut =
+            core::drawHeldOut({.tasks = {"arithmetic:digits=1,ops=+"}, .dataset = {}, .limit = 3}, 3);
+        QCOMPARE(heldOut.size(), size_t(3));
+        for (int p = 0; p < 3; ++p) {
+            const auto& problem = heldOut[static_cast<size_t>(p)];
+            QCOMPARE(table->horizontalHeaderItem(6 + p)->toolTip(),
+                     QString::fromStdString(problem.prompt + "\n= " + problem.truth));
+            QCOMPARE(panel.batchTrace(0, p).prompt, QString::fromStdString(problem.prompt));
+        }
+
         // Double-clicking a problem's cell opens that model's first sample of it.
         QSignalSpy traces(&panel, &ComparePanel::openTraceRequested);
         const QRect rect = table->visualItemRect(table->item(1, 6 + 2));
@@ -286,8 +299,9 @@ private slots:
     {
         const QString bad = tmp_.filePath(QStringLiteral("broken"));
         QVERIFY(QDir().mkpath(bad));
-        QVERIFY(QFile::copy(QDir(alpha_).filePath(QStringLiteral("model.safetensors")),
-                            QDir(bad).filePath(QStringLiteral("model.safetensors"))));
+        for (const char* name : {"model.safetensors", "tokenizer.json"})
+            QVERIFY(QFile::copy(QDir(alpha_).filePath(QLatin1String(name)),
+                                QDir(bad).filePath(QLatin1String(name))));
         QFile config(QDir(bad).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write("{\"model_type\": \"qwen2\", \"hidden_size\": ");
