@@ -9,12 +9,18 @@ namespace thinkbench::core {
 // Number formats a model's weights and compute use.
 enum class DType { F32, BF16, F16 };
 inline constexpr EnumName<DType> kDTypeNames[] = {{DType::F32, "f32"}, {DType::BF16, "bf16"}, {DType::F16, "f16"}};
-constexpr std::span<const EnumName<DType>> enumNames(DType) { return kDTypeNames; }
+constexpr std::span<const EnumName<DType>> enumNames(DType)
+{
+    return kDTypeNames;
+}
 
 // Where a model runs; Auto takes CUDA when present.
 enum class DeviceKind { Auto, Cpu, Cuda };
 inline constexpr EnumName<DeviceKind> kDeviceKindNames[] = {
     {DeviceKind::Auto, "auto"}, {DeviceKind::Cpu, "cpu"}, {DeviceKind::Cuda, "cuda"}};
-constexpr std::span<const EnumName<DeviceKind>> enumNames(DeviceKind) { return kDeviceKindNames; }
+constexpr std::span<const EnumName<DeviceKind>> enumNames(DeviceKind)
+{
+    return kDeviceKindNames;
+}
 
 } // namespace thinkbench::core

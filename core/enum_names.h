@@ -23,7 +23,10 @@ template <typename E> struct EnumName {
 };
 
 template <typename E>
-concept NamedEnum = std::is_enum_v<E> && requires(E e) { enumNames(e); };
+concept NamedEnum = std::is_enum_v<E> && requires(E e)
+{
+    enumNames(e);
+};
 
 template <NamedEnum E> constexpr std::string_view nameOf(E value)
 {

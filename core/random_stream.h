@@ -19,8 +19,7 @@ inline uint64_t splitMix(uint64_t x)
 // The stream of one purpose at one step of one stage of a run.
 inline std::mt19937_64 randomStream(int64_t seed, int stage, int64_t step, uint64_t purpose)
 {
-    return std::mt19937_64(
-        splitMix(splitMix(splitMix(uint64_t(seed) ^ purpose) + uint64_t(stage)) + uint64_t(step)));
+    return std::mt19937_64(splitMix(splitMix(splitMix(uint64_t(seed) ^ purpose) + uint64_t(stage)) + uint64_t(step)));
 }
 
 } // namespace thinkbench::core

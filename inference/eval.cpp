@@ -53,9 +53,8 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
 {
     if (options.k < 1)
         throw core::Error("", "k", "must be at least 1");
-    const core::ChatTemplate chat = options.chatTemplate.empty()
-                                        ? core::ChatTemplate::forTokenizer(tokenizer)
-                                        : core::ChatTemplate::named(options.chatTemplate);
+    const core::ChatTemplate chat = options.chatTemplate.empty() ? core::ChatTemplate::forTokenizer(tokenizer)
+                                                                 : core::ChatTemplate::named(options.chatTemplate);
     const core::ResponseFormat format = chat.responseFormat(options.maxNewTokens);
 
     Generator generator(model, tokenizer);
@@ -86,22 +85,21 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
             for (const auto& g : generated) {
                 if (g.request != i - start)
                     continue;
-                const auto r = core::computeRewards(g.text, static_cast<int>(g.ids.size()),
-                                                    item.problem.truth, item.problem.task, core::RewardSettings{}, format);
-                item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed,
-                                        static_cast<int>(g.ids.size())});
+                const auto r = core::computeRewards(g.text, static_cast<int>(g.ids.size()), item.problem.truth,
+                                                    item.problem.task, core::RewardSettings{}, format);
+                item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed, static_cast<int>(g.ids.size())});
             }
             int correct = 0;
             for (const auto& s : item.samples)
                 correct += s.correct;
             item.pass1 = item.samples.empty() ? 0.0 : static_cast<double>(correct) / item.samples.size();
             item.consensus = majorityAnswer(item.samples);
-            item.consCorrect = !item.consensus.empty() &&
-                               (item.problem.task == "countdown"
-                                    ? std::any_of(item.samples.begin(), item.samples.end(), [&](const SampleOutcome& s) {
-                                          return s.extracted == item.consensus && s.correct;
-                                      })
-                                    : core::equivalent(item.consensus, item.problem.truth));
+            item.consCorrect =
+                !item.consensus.empty() &&
+                (item.problem.task == "countdown"
+                     ? std::any_of(item.samples.begin(), item.samples.end(),
+                                   [&](const SampleOutcome& s) { return s.extracted == item.consensus && s.correct; })
+                     : core::equivalent(item.consensus, item.problem.truth));
             result.items.push_back(std::move(item));
         }
         if (progress)
@@ -137,8 +135,8 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
 }
 
 int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const EvalOptions& options,
-                        const std::string& model, const std::string& dataset,
-                        std::optional<int64_t> run, int stage, int64_t step)
+                        const std::string& model, const std::string& dataset, std::optional<int64_t> run, int stage,
+                        int64_t step)
 {
     core::EvaluationRecord record;
     record.run = run;
@@ -147,15 +145,16 @@ int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const E
     record.model = model;
     record.dataset = dataset;
     record.k = options.k;
-    record.settings = nlohmann::json{{"temperature", options.temperature},
-                                     {"top_p", options.topP},
-                                     {"max_new_tokens", options.maxNewTokens},
-                                     {"seed", options.seed}}
-                          .dump();
+    record.settings = nlohmann::json{
+        {"temperature", options.temperature},
+        {"top_p", options.topP},
+        {"max_new_tokens", options.maxNewTokens},
+        {"seed",
+         options.seed}}.dump();
     const auto& s = result.summary;
-    record.summary = nlohmann::json{{"problems", s.problems},       {"k", s.k},
-                                    {"pass@1", s.pass1},            {"cons@k", s.consAtK},
-                                    {"pass@k", s.passAtK},          {"mean_length", s.meanLength},
+    record.summary = nlohmann::json{{"problems", s.problems},     {"k", s.k},
+                                    {"pass@1", s.pass1},          {"cons@k", s.consAtK},
+                                    {"pass@k", s.passAtK},        {"mean_length", s.meanLength},
                                     {"format_rate", s.formatRate}}
                          .dump();
     std::vector<core::EvalItemRecord> items;

@@ -48,9 +48,9 @@ struct ItemResult {
 struct EvalSummary {
     int problems = 0;
     int k = 0;
-    double pass1 = 0;    // mean over problems of per-problem pass@1
-    double consAtK = 0;  // share of problems whose majority answer is correct
-    double passAtK = 0;  // unbiased pass@k with n = k samples
+    double pass1 = 0;      // mean over problems of per-problem pass@1
+    double consAtK = 0;    // share of problems whose majority answer is correct
+    double passAtK = 0;    // unbiased pass@k with n = k samples
     double meanLength = 0; // tokens per response
     double formatRate = 0;
 };
@@ -72,7 +72,7 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
 
 // Writes an evaluation and its items (every sample's text) to the store; returns its id.
 int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const EvalOptions& options,
-                        const std::string& model, const std::string& dataset,
-                        std::optional<int64_t> run = std::nullopt, int stage = -1, int64_t step = -1);
+                        const std::string& model, const std::string& dataset, std::optional<int64_t> run = std::nullopt,
+                        int stage = -1, int64_t step = -1);
 
 } // namespace thinkbench::inference

@@ -53,10 +53,14 @@ struct Sequence {
 const char* finishReasonName(FinishReason reason)
 {
     switch (reason) {
-    case FinishReason::Eos: return "eos";
-    case FinishReason::Stop: return "stop";
-    case FinishReason::Length: return "length";
-    case FinishReason::Cancelled: return "cancelled";
+    case FinishReason::Eos:
+        return "eos";
+    case FinishReason::Stop:
+        return "stop";
+    case FinishReason::Length:
+        return "length";
+    case FinishReason::Cancelled:
+        return "cancelled";
     }
     return "";
 }
@@ -68,8 +72,7 @@ Generator::Generator(const core::Transformer& model, const core::Tokenizer& toke
 }
 
 std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRequest>& requests,
-                                                  const TokenCallback& onToken,
-                                                  const std::atomic<bool>* cancel)
+                                                  const TokenCallback& onToken, const std::atomic<bool>* cancel)
 {
     torch::NoGradGuard noGrad;
     stats_ = {};
@@ -105,11 +108,10 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
         stats_.prefillTokens += static_cast<int64_t>(p.size());
     }
     auto start = Clock::now();
-    core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew,
-                                                model_.dtype(), device);
-    at::Tensor logits = model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device),
-                                                        .lastTokenOnly = true})
-                            .logits.squeeze(1);
+    core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew, model_.dtype(), device);
+    at::Tensor logits =
+        model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device), .lastTokenOnly = true})
+            .logits.squeeze(1);
     stats_.prefillSeconds = since(start);
 
     // One row per sample: repeat each prompt's cache row n times.
@@ -193,8 +195,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
                     break;
                 }
             }
-            if (!seq.done && static_cast<int>(seq.result.ids.size()) >= params.maxNewTokens &&
-                seq.forced.empty()) {
+            if (!seq.done && static_cast<int>(seq.result.ids.size()) >= params.maxNewTokens && seq.forced.empty()) {
                 seq.result.finish = FinishReason::Length;
                 seq.done = true;
             }

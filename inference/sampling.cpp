@@ -7,8 +7,7 @@
 
 namespace thinkbench::inference {
 
-SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
-                         std::mt19937_64& rng)
+SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params, std::mt19937_64& rng)
 {
     const float temperature = params.greedy ? 1.0f : std::max(params.temperature, 1e-5f);
     const at::Tensor logprobs = at::log_softmax(logits.to(at::kFloat) / temperature, -1).contiguous();

@@ -14,8 +14,8 @@ namespace thinkbench::inference {
 struct SamplingParams {
     float temperature = 1.0f;
     float topP = 1.0f;
-    int topK = 0;       // 0: off
-    float minP = 0.0f;  // keep tokens with p >= minP * max p
+    int topK = 0;      // 0: off
+    float minP = 0.0f; // keep tokens with p >= minP * max p
     int maxNewTokens = 256;
     std::vector<std::string> stopStrings;
     std::vector<int32_t> eosIds; // empty: the tokenizer's and the model config's
@@ -33,7 +33,6 @@ struct SampledToken {
 };
 
 // logits: one row [vocab] on the CPU, f32.
-SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
-                         std::mt19937_64& rng);
+SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params, std::mt19937_64& rng);
 
 } // namespace thinkbench::inference

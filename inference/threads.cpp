@@ -12,9 +12,12 @@ namespace thinkbench::inference {
 c10::ScalarType scalarType(core::DType dtype)
 {
     switch (dtype) {
-    case core::DType::F32: return c10::kFloat;
-    case core::DType::BF16: return c10::kBFloat16;
-    case core::DType::F16: return c10::kHalf;
+    case core::DType::F32:
+        return c10::kFloat;
+    case core::DType::BF16:
+        return c10::kBFloat16;
+    case core::DType::F16:
+        return c10::kHalf;
     }
     return c10::kFloat;
 }

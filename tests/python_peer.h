@@ -29,8 +29,7 @@ inline std::vector<nlohmann::json> runPythonPeer(const QString& script, const QS
     python.start(THINKBENCH_PYTHON, QStringList{THINKBENCH_SOURCE_DIR "/tests/peers/" + script} + args);
     python.write(input);
     python.closeWriteChannel();
-    if (!python.waitForFinished(600000) || python.exitStatus() != QProcess::NormalExit
-        || python.exitCode() != 0)
+    if (!python.waitForFinished(600000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
         qFatal("peer %s failed (%s, set up by scripts/setup): %s", qPrintable(script), THINKBENCH_PYTHON,
                python.readAllStandardError().constData());
     std::vector<nlohmann::json> rows;

@@ -17,9 +17,9 @@ at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::A
     return advantages.reshape({-1}).to(rewards.scalar_type());
 }
 
-GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs,
-                        const at::Tensor& refLogprobs, const at::Tensor& advantages,
-                        const at::Tensor& mask, const core::GrpoObjective& objective, BatchTotals totals)
+GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs, const at::Tensor& refLogprobs,
+                        const at::Tensor& advantages, const at::Tensor& mask, const core::GrpoObjective& objective,
+                        BatchTotals totals)
 {
     const at::Tensor m = mask.to(logprobs.scalar_type());
     const at::Tensor a = advantages.to(logprobs.scalar_type()).unsqueeze(1);
@@ -54,8 +54,10 @@ GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprob
     }
     torch::NoGradGuard noGrad;
     const double n = std::max(1.0, tokens);
-    out.clipLowFraction = ((ratio < 1.0 - objective.eps_low) & (a < 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
-    out.clipHighFraction = ((ratio > 1.0 + objective.eps_high) & (a > 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
+    out.clipLowFraction =
+        ((ratio < 1.0 - objective.eps_low) & (a < 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
+    out.clipHighFraction =
+        ((ratio > 1.0 + objective.eps_high) & (a > 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
     out.kl = kl.defined() ? (kl * m).sum().item<double>() / n : 0.0;
     return out;
 }

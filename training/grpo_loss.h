@@ -16,7 +16,7 @@ at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::A
                            double eps = 1e-4);
 
 struct GrpoLossOutput {
-    at::Tensor loss; // scalar, differentiable in logprobs
+    at::Tensor loss;             // scalar, differentiable in logprobs
     double clipLowFraction = 0;  // tokens whose ratio hit 1 - epsLow with a negative advantage
     double clipHighFraction = 0; // tokens whose ratio hit 1 + epsHigh with a positive advantage
     double kl = 0;               // mean k3 estimate over tokens
@@ -31,10 +31,10 @@ struct BatchTotals {
 };
 
 // logprobs, oldLogprobs, refLogprobs, mask: [B, T] (mask 1 on completion tokens); advantages: [B].
-// refLogprobs may be undefined when beta == 0; the Constant aggregation needs loss_constant > 0. The reported fractions and KL are over this call's
-// tokens.
-GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs,
-                        const at::Tensor& refLogprobs, const at::Tensor& advantages,
-                        const at::Tensor& mask, const core::GrpoObjective& objective, BatchTotals totals = {});
+// refLogprobs may be undefined when beta == 0; the Constant aggregation needs loss_constant > 0. The reported fractions
+// and KL are over this call's tokens.
+GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs, const at::Tensor& refLogprobs,
+                        const at::Tensor& advantages, const at::Tensor& mask, const core::GrpoObjective& objective,
+                        BatchTotals totals = {});
 
 } // namespace thinkbench::training

@@ -30,8 +30,7 @@ at::Tensor sequenceBalanceLoss(const std::vector<at::Tensor>& routerScores, cons
             if (l < biases.size())
                 select = s + biases[l].to(s.device()).to(at::kFloat);
             const at::Tensor chosen = std::get<1>(select.topk(topK, -1));
-            f = torch::zeros({B, T, E}, s.options()).scatter_(-1, chosen, 1.0).sum(1) *
-                (double(E) / double(topK * T));
+            f = torch::zeros({B, T, E}, s.options()).scatter_(-1, chosen, 1.0).sum(1) * (double(E) / double(topK * T));
         }
         loss = loss.to(s.device()) + (f * p).sum(-1).mean();
     }

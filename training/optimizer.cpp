@@ -117,7 +117,10 @@ void AdamW::loadState(const std::map<std::string, at::Tensor>& state, const std:
     expAvgSq_ = std::move(avgSq);
 }
 
-void AdamW::save(const std::string& path) const { core::writeSafetensors(path, state()); }
+void AdamW::save(const std::string& path) const
+{
+    core::writeSafetensors(path, state());
+}
 
 void AdamW::load(const std::string& path)
 {

@@ -22,10 +22,14 @@ namespace {
 int64_t stageSteps(const core::StageSpec& stage)
 {
     switch (stage.kind) {
-    case core::StageKind::Pretrain: return stage.as<core::PretrainSettings>().steps;
-    case core::StageKind::Grpo: return stage.as<core::GrpoSettings>().steps;
-    case core::StageKind::Sft: return stage.as<core::SftSettings>().steps;
-    default: return 0;
+    case core::StageKind::Pretrain:
+        return stage.as<core::PretrainSettings>().steps;
+    case core::StageKind::Grpo:
+        return stage.as<core::GrpoSettings>().steps;
+    case core::StageKind::Sft:
+        return stage.as<core::SftSettings>().steps;
+    default:
+        return 0;
     }
 }
 
@@ -39,12 +43,18 @@ bool trainsWeights(core::StageKind kind)
 bool runStage(StageContext& ctx, int index, int64_t start)
 {
     switch (ctx.recipe.stages[size_t(index)].kind) {
-    case core::StageKind::Pretrain: return runPretrain(ctx, index, start);
-    case core::StageKind::Sft: return runSft(ctx, index, start);
-    case core::StageKind::Grpo: return runGrpo(ctx, index, start);
-    case core::StageKind::RejectionSampling: return runRejectionSampling(ctx, index);
-    case core::StageKind::Distill: return runDistill(ctx, index, start);
-    case core::StageKind::Eval: return runEvaluation(ctx, index);
+    case core::StageKind::Pretrain:
+        return runPretrain(ctx, index, start);
+    case core::StageKind::Sft:
+        return runSft(ctx, index, start);
+    case core::StageKind::Grpo:
+        return runGrpo(ctx, index, start);
+    case core::StageKind::RejectionSampling:
+        return runRejectionSampling(ctx, index);
+    case core::StageKind::Distill:
+        return runDistill(ctx, index, start);
+    case core::StageKind::Eval:
+        return runEvaluation(ctx, index);
     }
     return true;
 }
@@ -64,10 +74,9 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
     const core::Recipe recipe = core::parseRecipe(text, options.recipeFile);
     StageContext p(recipe, store, options);
     p.run = info ? info->id : store.createRun(recipe.name, text);
-    const fs::path root = options.runRoot.empty()
-                              ? fs::absolute(store.path()).parent_path() /
-                                    (fs::path(store.path()).stem().string() + "-runs")
-                              : fs::path(options.runRoot);
+    const fs::path root = options.runRoot.empty() ? fs::absolute(store.path()).parent_path() /
+                                                        (fs::path(store.path()).stem().string() + "-runs")
+                                                  : fs::path(options.runRoot);
     p.runDir = root / ("run-" + std::to_string(p.run));
     try {
         p.dtype = inference::scalarType(recipe.model.dtype);
@@ -104,8 +113,11 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
             const auto& st = recipe.stages[size_t(i)];
             store.beginStage(p.run, i, std::string(core::stageKindName(st.kind)), st.name,
                              core::stageSettingsJson(st).dump());
-            p.emit({{"event", "stage_begin"}, {"stage", st.name}, {"stage_index", i},
-                    {"kind", std::string(core::stageKindName(st.kind))}, {"total", stageSteps(st)}});
+            p.emit({{"event", "stage_begin"},
+                    {"stage", st.name},
+                    {"stage_index", i},
+                    {"kind", std::string(core::stageKindName(st.kind))},
+                    {"total", stageSteps(st)}});
             const int64_t start = i == firstStage ? firstStep : 0;
             if (start == 0 && st.kind != core::StageKind::Distill) // distill's teacher is the current model
                 p.startFromInit(i);
@@ -146,13 +158,12 @@ std::string formatEvaluationTable(const std::vector<StageEvaluation>& rows)
 {
     std::ostringstream out;
     char line[256];
-    std::snprintf(line, sizeof line, "%-28s %8s %8s %8s %10s %8s\n", "evaluation", "step", "pass@1",
-                  "cons@k", "length", "format");
+    std::snprintf(line, sizeof line, "%-28s %8s %8s %8s %10s %8s\n", "evaluation", "step", "pass@1", "cons@k", "length",
+                  "format");
     out << line;
     for (const auto& r : rows) {
         std::snprintf(line, sizeof line, "%-28s %8lld %7.1f%% %7.1f%% %10.1f %7.1f%%\n", r.stage.c_str(),
-                      static_cast<long long>(r.step), 100 * r.pass1, 100 * r.consAtK, r.meanLength,
-                      100 * r.formatRate);
+                      static_cast<long long>(r.step), 100 * r.pass1, 100 * r.consAtK, r.meanLength, 100 * r.formatRate);
         out << line;
     }
     return out.str();

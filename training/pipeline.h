@@ -34,10 +34,10 @@ class RunStore;
 namespace thinkbench::training {
 
 struct PipelineOptions {
-    std::string recipeFile;            // for error messages and the stored recipe text
-    std::optional<int64_t> resumeRun;  // continue this run from its last checkpoint
-    std::string runRoot;               // checkpoints go to runRoot/run-ID; empty: next to the db
-    const std::atomic<bool>* stop = nullptr; // set (e.g. by SIGINT): checkpoint and stop
+    std::string recipeFile;                             // for error messages and the stored recipe text
+    std::optional<int64_t> resumeRun;                   // continue this run from its last checkpoint
+    std::string runRoot;                                // checkpoints go to runRoot/run-ID; empty: next to the db
+    const std::atomic<bool>* stop = nullptr;            // set (e.g. by SIGINT): checkpoint and stop
     std::function<void(const nlohmann::json&)> onEvent; // the progress objects documented above
 };
 
@@ -61,8 +61,7 @@ struct PipelineResult {
 
 // Runs (or resumes) a recipe. recipeText is what gets stored with a new run; a resumed run uses
 // the text stored with it, so its settings cannot drift. Throws core::Error on bad input.
-PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
-                           const PipelineOptions& options);
+PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store, const PipelineOptions& options);
 
 // The evaluation table of a finished (or partial) run, as the CLI prints it.
 std::string formatEvaluationTable(const std::vector<StageEvaluation>& rows);

@@ -12,7 +12,7 @@ namespace thinkbench::training {
 
 struct ResumeState {
     int stageIndex = 0;
-    int64_t stageStep = 0; // steps of that stage already done
+    int64_t stageStep = 0;  // steps of that stage already done
     int64_t globalStep = 0; // training steps completed in the run
     bool done = false;      // the stage finished: continue with the next one
     std::string checkpoint; // the latest checkpoint folder; empty: none yet

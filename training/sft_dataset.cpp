@@ -45,8 +45,10 @@ void writeExamples(const std::filesystem::path& path, const std::vector<Example>
     std::filesystem::create_directories(path.parent_path());
     std::ofstream out(path);
     for (size_t i = 0; i < examples.size(); ++i)
-        out << json{{"prompt", examples[i].prompt}, {"response", examples[i].response},
-                    {"task", problems[i].task}, {"id", problems[i].id}}
+        out << json{{"prompt", examples[i].prompt},
+                    {"response", examples[i].response},
+                    {"task", problems[i].task},
+                    {"id", problems[i].id}}
                    .dump()
             << "\n";
     if (!out)

@@ -36,7 +36,8 @@ void StageContext::prepare(bool fromCheckpoint)
     if (fs::exists(saved)) {
         tokenizer = core::Tokenizer::fromFile(saved.string());
     } else if (!recipe.tokenizer.path.empty() || !recipe.model.path.empty()) {
-        tokenizer = core::Tokenizer::fromPath(recipe.tokenizer.path.empty() ? recipe.model.path : recipe.tokenizer.path);
+        tokenizer =
+            core::Tokenizer::fromPath(recipe.tokenizer.path.empty() ? recipe.model.path : recipe.tokenizer.path);
     } else {
         // A byte-level BPE learned on the task mix's worked solutions and the prompt template.
         const auto problems = mix.problems(core::Split::Train, 1500, seedAt(7));
@@ -75,7 +76,10 @@ void StageContext::emit(json event) const
     }
 }
 
-bool StageContext::stopRequested() const { return options.stop && options.stop->load(); }
+bool StageContext::stopRequested() const
+{
+    return options.stop && options.stop->load();
+}
 
 std::string StageContext::settingPath(int index, const std::string& key) const
 {
@@ -159,8 +163,7 @@ std::unique_ptr<core::Transformer> StageContext::freshModel(json config, uint64_
     config["vocab_size"] = tokenizer->vocabSize();
     config["eos_token_id"] = eos;
     torch::manual_seed(seed);
-    return std::make_unique<core::Transformer>(core::ModelConfig::fromJson(config, options.recipeFile), dtype,
-                                               device);
+    return std::make_unique<core::Transformer>(core::ModelConfig::fromJson(config, options.recipeFile), dtype, device);
 }
 
 void StageContext::startFromInit(int index)
@@ -212,12 +215,11 @@ at::Tensor StageContext::balanceLoss(const Scored& scored, int64_t B, int64_t T)
 {
     if (recipe.balance.sequence_alpha <= 0 || scored.routerScores.empty())
         return {};
-    return sequenceBalanceLoss(scored.routerScores, model->selectionBiases(), B, T,
-                               model->config().num_experts_per_tok, recipe.balance.sequence_alpha);
+    return sequenceBalanceLoss(scored.routerScores, model->selectionBiases(), B, T, model->config().num_experts_per_tok,
+                               recipe.balance.sequence_alpha);
 }
 
-double StageContext::modelFlopsUtilisation(double forwardPasses, double tokens, int64_t context,
-                                           double seconds) const
+double StageContext::modelFlopsUtilisation(double forwardPasses, double tokens, int64_t context, double seconds) const
 {
     const double peak = inference::peakFlopsPerSecond(device, dtype);
     if (peak <= 0 || seconds <= 0)
@@ -262,9 +264,14 @@ bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics 
     if (!samples.empty())
         store.addSamples(samples);
     ++globalStep;
-    emit({{"event", "step"}, {"stage", stage.name}, {"stage_index", index},
-          {"kind", std::string(core::stageKindName(stage.kind))}, {"step", step}, {"stage_step", stageStep + 1},
-          {"total", total}, {"metrics", metrics}});
+    emit({{"event", "step"},
+          {"stage", stage.name},
+          {"stage_index", index},
+          {"kind", std::string(core::stageKindName(stage.kind))},
+          {"step", step},
+          {"stage_step", stageStep + 1},
+          {"total", total},
+          {"metrics", metrics}});
     const bool last = stageStep + 1 == total;
     if (!last && stopRequested()) {
         saveCheckpoint(index, stageStep + 1, false, &optimizer, reference);
@@ -294,8 +301,10 @@ void StageContext::saveCheckpoint(int index, int64_t stageStep, bool done, const
     checkpoint = dir.string();
     store.addCheckpoint({run, index, std::max<int64_t>(0, globalStep - 1), checkpoint, core::nowSeconds()});
     saveState(index, stageStep, done);
-    emit({{"event", "checkpoint"}, {"stage", recipe.stages[size_t(index)].name},
-          {"step", std::max<int64_t>(0, globalStep - 1)}, {"path", checkpoint}});
+    emit({{"event", "checkpoint"},
+          {"stage", recipe.stages[size_t(index)].name},
+          {"step", std::max<int64_t>(0, globalStep - 1)},
+          {"path", checkpoint}});
 }
 
 inference::EvalSummary StageContext::evaluateNow(const core::EvalSettings& s, int index, const std::string& label)
@@ -310,8 +319,8 @@ inference::EvalSummary StageContext::evaluateNow(const core::EvalSettings& s, in
     const auto problems = core::drawHeldOut({s.tasks, s.dataset, s.limit}, uint64_t(recipe.seed), &mix);
     const auto result = inference::evaluate(*model, *tokenizer, problems, o, {}, options.stop);
     const int64_t step = std::max<int64_t>(0, globalStep - 1);
-    inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run,
-                               index, step);
+    inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run, index,
+                               step);
     return result.summary;
 }
 

@@ -29,7 +29,7 @@
 namespace thinkbench::core {
 class RunStore;
 struct SampleRecord;
-}
+} // namespace thinkbench::core
 
 namespace thinkbench::training {
 
@@ -99,8 +99,8 @@ struct StageContext {
     std::map<std::string, at::Tensor> trainable();
     AdamW makeOptimizer(const core::OptimizerSettings& settings);
     // Clipping, the AdamW step and the aux-loss-free bias update; returns the gradient norm.
-    double update(std::map<std::string, at::Tensor>& params, AdamW& optimizer,
-                  const core::OptimizerSettings& settings, double lr, const at::Tensor& load);
+    double update(std::map<std::string, at::Tensor>& params, AdamW& optimizer, const core::OptimizerSettings& settings,
+                  double lr, const at::Tensor& load);
     // The sequence-wise balance loss of a scored batch, or undefined when the recipe has none.
     at::Tensor balanceLoss(const Scored& scored, int64_t B, int64_t T) const;
     // Model FLOPs utilisation of `forwardPasses` forward-equivalents over `tokens` positions of

@@ -8,8 +8,8 @@
 
 namespace thinkbench::training {
 
-Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector<size_t>& lossStart,
-                int32_t pad, c10::Device device)
+Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector<size_t>& lossStart, int32_t pad,
+                c10::Device device)
 {
     size_t width = 2;
     for (const auto& s : seqs)

@@ -16,15 +16,15 @@ class Transformer;
 namespace thinkbench::training {
 
 struct Batch {
-    at::Tensor ids;  // [B, T] int64
-    at::Tensor mask; // [B, T-1] float: 1 where the target token is trained on
+    at::Tensor ids;     // [B, T] int64
+    at::Tensor mask;    // [B, T-1] float: 1 where the target token is trained on
     int64_t tokens = 0; // targets trained on
 };
 
 // Right-padded with `pad`: causal attention keeps the padding invisible to real tokens. Targets
 // from position lossStart[b] on are trained (the response after a prompt).
-Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector<size_t>& lossStart,
-                int32_t pad, c10::Device device);
+Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector<size_t>& lossStart, int32_t pad,
+                c10::Device device);
 
 struct Scored {
     at::Tensor logprobs; // [B, T-1] of each next token

@@ -26,7 +26,10 @@ namespace thinkbench::widgets {
 
 namespace {
 
-QString toQ(const std::string& s) { return QString::fromStdString(s); }
+QString toQ(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
 // The text an annotation covers, recomputed from the stored completion: a character span, or
 // steps as the engine cuts them (the cut the stepper showed when the step was labelled).
@@ -45,12 +48,13 @@ QString annotatedText(const std::string& completion, const core::AnnotationRecor
 
 } // namespace
 
-AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent)
+AnnotationPanel::AnnotationPanel(QWidget* parent)
+    : QWidget(parent)
 {
     setObjectName(QStringLiteral("annotationPanel"));
     author_ = qEnvironmentVariable("USER", QStringLiteral("anonymous"));
-    labels_ = {tr("correct step"), tr("error"), tr("self-verification"), tr("reflection"),
-               tr("backtrack"), tr("redundant"), tr("language mixing")};
+    labels_ = {tr("correct step"), tr("error"),     tr("self-verification"), tr("reflection"),
+               tr("backtrack"),    tr("redundant"), tr("language mixing")};
 
     target_ = new QLabel(tr("No trace open"), this);
     target_->setWordWrap(true);
@@ -107,8 +111,8 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent)
     });
     connect(editLabels, &QPushButton::clicked, this, [this] {
         bool ok = false;
-        const QString text = QInputDialog::getMultiLineText(
-            this, tr("Annotation labels"), tr("One label per line:"), labels_.join(QLatin1Char('\n')), &ok);
+        const QString text = QInputDialog::getMultiLineText(this, tr("Annotation labels"), tr("One label per line:"),
+                                                            labels_.join(QLatin1Char('\n')), &ok);
         if (ok)
             setLabels(text.split(QLatin1Char('\n'), Qt::SkipEmptyParts));
     });
@@ -120,9 +124,8 @@ AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent)
         emit sampleActivated(id);
     });
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export annotations"),
-                                                          QStringLiteral("annotations.jsonl"),
-                                                          tr("JSON lines (*.jsonl)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export annotations"), QStringLiteral("annotations.jsonl"), tr("JSON lines (*.jsonl)"));
         if (!path.isEmpty())
             exportJsonl(path);
     });
@@ -225,8 +228,7 @@ qint64 AnnotationPanel::annotate(const QString& label)
     core::AnnotationRecord& a = *record;
     const auto [begin, end] = stepper_->selectedSpan();
     const int step = stepper_->currentStep();
-    const bool isStep = step >= 0 && begin == stepper_->steps()[step].begin &&
-                        end == stepper_->steps()[step].end;
+    const bool isStep = step >= 0 && begin == stepper_->steps()[step].begin && end == stepper_->steps()[step].end;
     if (isStep) {
         a.stepBegin = a.stepEnd = step;
     } else if (begin >= 0) {
@@ -289,11 +291,11 @@ void AnnotationPanel::refresh()
             QString what = a.label.empty() ? tr("verdict: %1").arg(toQ(a.verdict)) : toQ(a.label);
             if (!a.note.empty())
                 what += QStringLiteral(" — ") + toQ(a.note);
-            auto* item = new QListWidgetItem(QStringLiteral("%1 · %2 · %3 · %4")
-                                                 .arg(where, what, toQ(a.author),
-                                                      QDateTime::fromSecsSinceEpoch(qint64(a.time))
-                                                          .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
-                                             list_);
+            auto* item = new QListWidgetItem(
+                QStringLiteral("%1 · %2 · %3 · %4")
+                    .arg(where, what, toQ(a.author),
+                         QDateTime::fromSecsSinceEpoch(qint64(a.time)).toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+                list_);
             item->setData(Qt::UserRole, qint64(a.id));
         }
     }

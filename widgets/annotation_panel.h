@@ -18,7 +18,7 @@ class QVBoxLayout;
 namespace thinkbench::core {
 class RunStore;
 struct AnnotationRecord;
-}
+} // namespace thinkbench::core
 
 namespace thinkbench::widgets {
 

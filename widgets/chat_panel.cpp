@@ -97,8 +97,7 @@ ChatPanel::ChatPanel(QWidget* parent)
     layout->addWidget(speed_);
 
     connect(browseButton_, &QPushButton::clicked, this, [this] {
-        const QString dir =
-            QFileDialog::getExistingDirectory(this, tr("Model folder"), path_->text());
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Model folder"), path_->text());
         if (!dir.isEmpty()) {
             path_->setText(dir);
             loadModel(dir);
@@ -110,14 +109,13 @@ ChatPanel::ChatPanel(QWidget* parent)
     connect(stopButton_, &QPushButton::clicked, this, &ChatPanel::stop);
     connect(newChatButton_, &QPushButton::clicked, this, &ChatPanel::newChat);
 
-    connect(worker_, &ModelWorker::loaded, this,
-            [this](const QString& folder) {
-                modelLabel_->setText(worker_->summary());
-                modelLabel_->setToolTip(folder);
-                messageBar_->hide();
-                updateButtons();
-                emit modelLoaded(folder);
-            });
+    connect(worker_, &ModelWorker::loaded, this, [this](const QString& folder) {
+        modelLabel_->setText(worker_->summary());
+        modelLabel_->setToolTip(folder);
+        messageBar_->hide();
+        updateButtons();
+        emit modelLoaded(folder);
+    });
     connect(worker_, &ModelWorker::failed, this, [this](const QString& message) {
         if (!replies_.empty() && !replies_.back().finished) {
             // The reply failed: the turn goes, its message returns to the input to try again.
@@ -134,32 +132,28 @@ ChatPanel::ChatPanel(QWidget* parent)
     });
     connect(worker_, &ModelWorker::streamed, this, [this](const StreamChunk& chunk) {
         replies_.back().view->showChunk(chunk);
-        speed_->setText(tr("%n token(s) · %1 tok/s", nullptr, chunk.tokens)
-                            .arg(chunk.tokensPerSecond, 0, 'f', 1));
+        speed_->setText(tr("%n token(s) · %1 tok/s", nullptr, chunk.tokens).arg(chunk.tokensPerSecond, 0, 'f', 1));
         emit replyStreamed();
     });
-    connect(worker_, &ModelWorker::generationFinished, this,
-            [this](const GenerationOutcome& outcome) {
-                Reply& reply = replies_.back();
-                reply.outcome = outcome;
-                reply.finished = true;
-                reply.view->showOutcome(outcome);
-                const QString finish =
-                    outcome.finishReason == QLatin1String("cancelled") ? tr("stopped")
-                    : outcome.finishReason == QLatin1String("length")  ? tr("hit the token limit")
-                                                                       : tr("done");
-                reply.footer->setText(tr("%n token(s) · %1 tok/s · %2", nullptr, outcome.tokens)
-                                          .arg(outcome.tokensPerSecond, 0, 'f', 1)
-                                          .arg(finish));
-                reply.footer->show();
-                reply.traceButton->show();
-                speed_->setText(tr("%n token(s) · %1 tok/s", nullptr, outcome.tokens)
-                                    .arg(outcome.tokensPerSecond, 0, 'f', 1));
-                // The template keeps what prior turns need (R1 templates drop their reasoning).
-                history_.append({QStringLiteral("assistant"), outcome.text});
-                updateButtons();
-                emit replyFinished(outcome);
-            });
+    connect(worker_, &ModelWorker::generationFinished, this, [this](const GenerationOutcome& outcome) {
+        Reply& reply = replies_.back();
+        reply.outcome = outcome;
+        reply.finished = true;
+        reply.view->showOutcome(outcome);
+        const QString finish = outcome.finishReason == QLatin1String("cancelled") ? tr("stopped")
+                               : outcome.finishReason == QLatin1String("length")  ? tr("hit the token limit")
+                                                                                  : tr("done");
+        reply.footer->setText(tr("%n token(s) · %1 tok/s · %2", nullptr, outcome.tokens)
+                                  .arg(outcome.tokensPerSecond, 0, 'f', 1)
+                                  .arg(finish));
+        reply.footer->show();
+        reply.traceButton->show();
+        speed_->setText(tr("%n token(s) · %1 tok/s", nullptr, outcome.tokens).arg(outcome.tokensPerSecond, 0, 'f', 1));
+        // The template keeps what prior turns need (R1 templates drop their reasoning).
+        history_.append({QStringLiteral("assistant"), outcome.text});
+        updateButtons();
+        emit replyFinished(outcome);
+    });
     updateButtons();
 }
 
@@ -238,8 +232,7 @@ QString ChatPanel::transcript() const
     }
     if (reply < replies_.size() && !replies_.back().finished) {
         const Reply& r = replies_.back();
-        lines << tr("Reasoning: %1").arg(r.view->reasoning())
-              << tr("Model: %1").arg(r.view->answer());
+        lines << tr("Reasoning: %1").arg(r.view->reasoning()) << tr("Model: %1").arg(r.view->answer());
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -259,17 +252,14 @@ TraceSample ChatPanel::trace(int index) const
     if (index < 0 || index >= replyCount() || !replies_[static_cast<size_t>(index)].finished)
         return {};
     return replyTrace(replies_[static_cast<size_t>(index)].outcome,
-                      tr("Chat with %1 · reply %2")
-                          .arg(ModelWorker::displayName(worker_->folder()))
-                          .arg(index + 1));
+                      tr("Chat with %1 · reply %2").arg(ModelWorker::displayName(worker_->folder())).arg(index + 1));
 }
 
 bool ChatPanel::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == input_ && event->type() == QEvent::KeyPress) {
         const auto* key = static_cast<QKeyEvent*>(event);
-        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
-            !(key->modifiers() & Qt::ShiftModifier)) {
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && !(key->modifiers() & Qt::ShiftModifier)) {
             send(input_->toPlainText());
             return true;
         }
@@ -308,8 +298,7 @@ void ChatPanel::addReplyTurn(QWidget* userTurn)
     reply.traceButton->setAutoRaise(true);
     reply.traceButton->hide();
     const int index = replyCount();
-    connect(reply.traceButton, &QToolButton::clicked, this,
-            [this, index] { emit openTraceRequested(trace(index)); });
+    connect(reply.traceButton, &QToolButton::clicked, this, [this, index] { emit openTraceRequested(trace(index)); });
     auto* footerRow = new QHBoxLayout;
     footerRow->addWidget(reply.footer);
     footerRow->addWidget(reply.traceButton);

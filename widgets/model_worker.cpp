@@ -27,8 +27,7 @@ int reasoningTokenCount(const std::vector<size_t>& ends, const core::ReasoningSp
 {
     if (!split.closed && split.reasoning.empty())
         return 0; // no thought, or nothing in it yet
-    return static_cast<int>(std::upper_bound(ends.begin(), ends.end(), split.reasoningEnd) -
-                            ends.begin());
+    return static_cast<int>(std::upper_bound(ends.begin(), ends.end(), split.reasoningEnd) - ends.begin());
 }
 
 } // namespace
@@ -117,8 +116,7 @@ bool ModelWorker::load(const QString& folder)
     if (!start())
         return false;
     runJob([this, folder] {
-        const at::Device device =
-            torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+        const at::Device device = torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
         auto next = std::make_unique<inference::ModelFolder>(
             inference::loadModelFolder(folder.toStdString(), at::kFloat, device));
         inference::configureCpuThreads(next->model.device());
@@ -164,12 +162,9 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
             const auto split = core::splitReasoning(text, request.promptOpensThinking);
             const double seconds = std::chrono::duration<double>(Clock::now() - firstToken).count();
             const int tokens = static_cast<int>(tokenEnds.size());
-            StreamChunk chunk{QString::fromStdString(pending),
-                              QString::fromStdString(split.reasoning),
-                              QString::fromStdString(split.answer),
-                              tokens,
-                              reasoningTokenCount(tokenEnds, split),
-                              seconds > 0 ? (tokens - 1) / seconds : 0.0};
+            StreamChunk chunk{QString::fromStdString(pending),       QString::fromStdString(split.reasoning),
+                              QString::fromStdString(split.answer),  tokens,
+                              reasoningTokenCount(tokenEnds, split), seconds > 0 ? (tokens - 1) / seconds : 0.0};
             pending.clear();
             lastChunk = Clock::now();
             post([this, chunk] { emit streamed(chunk); });
@@ -199,8 +194,8 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
         outcome.answer = QString::fromStdString(r.answer);
         outcome.finishReason = QString::fromLatin1(inference::finishReasonName(r.finish));
         outcome.tokens = static_cast<int>(r.ids.size());
-        outcome.reasoningTokens = reasoningTokenCount(
-            tokenEnds, core::splitReasoning(r.text, request.promptOpensThinking));
+        outcome.reasoningTokens =
+            reasoningTokenCount(tokenEnds, core::splitReasoning(r.text, request.promptOpensThinking));
         outcome.tokensPerSecond = generator.lastStats().decodeTokensPerSecond();
         for (const int32_t id : r.ids)
             outcome.tokenTexts << QString::fromStdString(core::lossyUtf8(m.tokenizer.tokenBytes(id)));
@@ -213,8 +208,7 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
     return true;
 }
 
-bool ModelWorker::evaluate(const std::vector<core::Problem>& problems,
-                           const inference::EvalOptions& options)
+bool ModelWorker::evaluate(const std::vector<core::Problem>& problems, const inference::EvalOptions& options)
 {
     if (!loaded_ || !start())
         return false;
@@ -222,14 +216,10 @@ bool ModelWorker::evaluate(const std::vector<core::Problem>& problems,
         inference::ModelFolder& m = *model_;
         EvaluationOutcome outcome;
         outcome.promptOpensThinking =
-            (options.chatTemplate.empty() ? m.chat
-                                          : core::ChatTemplate::named(options.chatTemplate))
-                .opensThinking();
+            (options.chatTemplate.empty() ? m.chat : core::ChatTemplate::named(options.chatTemplate)).opensThinking();
         outcome.result = inference::evaluate(
             m.model, m.tokenizer, problems, options,
-            [this](int done, int total) {
-                post([this, done, total] { emit evaluationProgress(done, total); });
-            },
+            [this](int done, int total) { post([this, done, total] { emit evaluationProgress(done, total); }); },
             &cancel_);
         outcome.cancelled = cancel_.load();
         post([this, outcome] {

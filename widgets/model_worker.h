@@ -93,8 +93,7 @@ public:
     bool load(const QString& folder);
     // messages: the conversation, ending with the user's turn.
     bool generate(const QList<ChatTurn>& messages, const SamplingSettings& settings);
-    bool evaluate(const std::vector<core::Problem>& problems,
-                  const inference::EvalOptions& options);
+    bool evaluate(const std::vector<core::Problem>& problems, const inference::EvalOptions& options);
 
     // Safe from any thread: the running generation or evaluation stops after its current token.
     void cancel();
@@ -115,7 +114,7 @@ private:
     void post(std::function<void()> signal);
 
     QThread* thread_;
-    QObject* context_;               // lives on thread_: jobs are queued to it
+    QObject* context_;                              // lives on thread_: jobs are queued to it
     std::unique_ptr<inference::ModelFolder> model_; // touched on thread_ only
     std::atomic<bool> cancel_{false};
     bool loaded_ = false;

@@ -28,8 +28,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     message_->setWordWrap(true);
     message_->setText(tr("No run database open. Use File → Open run database…"));
     tree_->setColumnCount(ColumnCount);
-    tree_->setHeaderLabels({tr("ID"), tr("Name"), tr("Status"), tr("Stages"), tr("Last step"),
-                            tr("Started")});
+    tree_->setHeaderLabels({tr("ID"), tr("Name"), tr("Status"), tr("Stages"), tr("Last step"), tr("Started")});
     tree_->setRootIsDecorated(false);
     tree_->setAlternatingRowColors(true);
     tree_->setSortingEnabled(true);
@@ -44,8 +43,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(250);
     connect(refreshTimer_, &QTimer::timeout, this, &RunsPanel::refresh);
-    connect(watcher_, &QFileSystemWatcher::fileChanged, refreshTimer_,
-            qOverload<>(&QTimer::start));
+    connect(watcher_, &QFileSystemWatcher::fileChanged, refreshTimer_, qOverload<>(&QTimer::start));
     auto* poll = new QTimer(this); // WAL files come and go; a slow poll catches what the watcher misses
     poll->setInterval(2000);
     connect(poll, &QTimer::timeout, this, &RunsPanel::refresh);
@@ -116,8 +114,7 @@ void RunsPanel::refresh()
     if (QFileInfo::exists(path_ + "-wal") && !watcher_->files().contains(path_ + "-wal"))
         watcher_->addPath(path_ + "-wal");
     message_->setStyleSheet(QString());
-    message_->setText(tr("%n run(s) in %1", nullptr, int(runs.size()))
-                          .arg(QFileInfo(path_).fileName()));
+    message_->setText(tr("%n run(s) in %1", nullptr, int(runs.size())).arg(QFileInfo(path_).fileName()));
 
     const qint64 selected = currentRun();
     tree_->setSortingEnabled(false);
@@ -129,11 +126,10 @@ void RunsPanel::refresh()
         item->setText(Status, QString::fromStdString(run.status));
         item->setData(Stages, Qt::DisplayRole, run.stageCount);
         item->setData(LastStep, Qt::DisplayRole, qint64(run.lastStep));
-        item->setText(Created, QDateTime::fromSecsSinceEpoch(qint64(run.createdAt))
-                                   .toString("yyyy-MM-dd hh:mm"));
-        item->setToolTip(Name, tr("Host %1, ThinkBench %2")
-                                   .arg(QString::fromStdString(run.host),
-                                        QString::fromStdString(run.version)));
+        item->setText(Created, QDateTime::fromSecsSinceEpoch(qint64(run.createdAt)).toString("yyyy-MM-dd hh:mm"));
+        item->setToolTip(
+            Name,
+            tr("Host %1, ThinkBench %2").arg(QString::fromStdString(run.host), QString::fromStdString(run.version)));
         if (run.id == selected)
             tree_->setCurrentItem(item);
     }

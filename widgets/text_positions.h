@@ -13,7 +13,10 @@ namespace thinkbench::widgets {
 // order costs one pass over the text.
 class Utf16Positions {
 public:
-    explicit Utf16Positions(std::string_view utf8) : utf8_(utf8) {}
+    explicit Utf16Positions(std::string_view utf8)
+        : utf8_(utf8)
+    {
+    }
     int at(size_t byteOffset);
 
 private:

@@ -29,7 +29,10 @@ namespace thinkbench::widgets {
 
 namespace {
 
-QString toQ(const std::string& s) { return QString::fromStdString(s); }
+QString toQ(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
 // White for a likely token, red for an unlikely one (or a high-entropy position).
 QString heatColour(double badness)
@@ -67,7 +70,8 @@ size_t reasoningStart(const std::string& completion, const core::ReasoningSplit&
 
 } // namespace
 
-TraceStepper::TraceStepper(QWidget* parent) : QWidget(parent)
+TraceStepper::TraceStepper(QWidget* parent)
+    : QWidget(parent)
 {
     setObjectName(QStringLiteral("traceStepper"));
     sampleCombo_ = new QComboBox(this);
@@ -159,7 +163,10 @@ TraceStepper::TraceStepper(QWidget* parent) : QWidget(parent)
     render();
 }
 
-void TraceStepper::setStore(core::RunStore* store) { store_ = store; }
+void TraceStepper::setStore(core::RunStore* store)
+{
+    store_ = store;
+}
 
 bool TraceStepper::openSample(qint64 sampleId)
 {
@@ -203,10 +210,7 @@ bool TraceStepper::openEvalItem(qint64 itemId, int sampleIndex)
     TraceSample t;
     t.evalItemId = item->id;
     t.sampleIndex = sampleIndex;
-    t.title = tr("Evaluation item %1 (%2) · sample %3")
-                  .arg(item->id)
-                  .arg(toQ(item->problemId))
-                  .arg(sampleIndex + 1);
+    t.title = tr("Evaluation item %1 (%2) · sample %3").arg(item->id).arg(toQ(item->problemId)).arg(sampleIndex + 1);
     t.prompt = toQ(item->prompt);
     t.completion = toQ(s.value("completion", std::string()));
     t.promptOpensThinking = core::promptOpensThinking(item->prompt);
@@ -239,15 +243,10 @@ void TraceStepper::openTrace(const TraceSample& sample)
     header_->setText(trace_.title.isEmpty() ? tr("Trace") : trace_.title);
 
     details_->clear();
-    auto addRow = [this](const QString& field, const QString& value) {
-        new QTreeWidgetItem(details_, {field, value});
-    };
+    auto addRow = [this](const QString& field, const QString& value) { new QTreeWidgetItem(details_, {field, value}); };
     addRow(tr("Extracted answer"), trace_.extracted.isEmpty() ? tr("(none)") : trace_.extracted);
-    addRow(tr("Verdict"), !trace_.correct ? tr("(not verified)")
-                          : *trace_.correct ? tr("correct")
-                                            : tr("wrong"));
-    addRow(tr("Reasoning"), tr("%n step(s), %1 reflection marker(s)", nullptr, steps_.size())
-                                .arg(markerCount_));
+    addRow(tr("Verdict"), !trace_.correct ? tr("(not verified)") : *trace_.correct ? tr("correct") : tr("wrong"));
+    addRow(tr("Reasoning"), tr("%n step(s), %1 reflection marker(s)", nullptr, steps_.size()).arg(markerCount_));
     const auto parts = QJsonDocument::fromJson(trace_.rewardPartsJson.toUtf8()).object();
     for (auto it = parts.begin(); it != parts.end(); ++it)
         addRow(tr("Reward: %1").arg(it.key()), QString::number(it.value().toDouble(), 'g', 4));
@@ -262,8 +261,7 @@ void TraceStepper::render()
     const bool hasSteps = !steps_.isEmpty();
     previousButton_->setEnabled(hasSteps && current_ > 0);
     nextButton_->setEnabled(hasSteps && current_ + 1 < steps_.size());
-    stepLabel_->setText(hasSteps ? tr("Step %1 of %2").arg(current_ + 1).arg(steps_.size())
-                                 : tr("No reasoning steps"));
+    stepLabel_->setText(hasSteps ? tr("Step %1 of %2").arg(current_ + 1).arg(steps_.size()) : tr("No reasoning steps"));
     if (trace_.completion.isEmpty() && trace_.prompt.isEmpty()) {
         text_->setHtml(QStringLiteral("<p style=\"color:gray\">%1</p>")
                            .arg(tr("Open a sample from the runs, a curve point or an evaluation.")));
@@ -288,14 +286,14 @@ void TraceStepper::render()
                                    "style=\"color:#888\">%2</td><td style=\"%3\">%4</td></tr></table>")
                         .arg(i)
                         .arg(i + 1)
-                        .arg(current ? QStringLiteral("background:#dbe9ff;border-left:3px solid #2f6fd6")
-                                     : QString())
+                        .arg(current ? QStringLiteral("background:#dbe9ff;border-left:3px solid #2f6fd6") : QString())
                         .arg(markedHtml(steps_[i].text.toStdString()));
         }
     }
     html += section(tr("Answer"));
-    html += QStringLiteral("<p>%1</p>").arg(answer_.isEmpty() ? QStringLiteral("<i>%1</i>").arg(tr("(no answer)"))
-                                                                : markedHtml(answer_.toStdString()));
+    html += QStringLiteral("<p>%1</p>")
+                .arg(answer_.isEmpty() ? QStringLiteral("<i>%1</i>").arg(tr("(no answer)"))
+                                       : markedHtml(answer_.toStdString()));
     text_->setHtml(html);
     if (current_ >= 0 && !collapsed_)
         text_->scrollToAnchor(QStringLiteral("step-%1").arg(current_));
@@ -325,9 +323,15 @@ void TraceStepper::renderTokens()
     tokenView_->setHtml(html);
 }
 
-void TraceStepper::nextStep() { setCurrentStep(current_ + 1); }
+void TraceStepper::nextStep()
+{
+    setCurrentStep(current_ + 1);
+}
 
-void TraceStepper::previousStep() { setCurrentStep(current_ - 1); }
+void TraceStepper::previousStep()
+{
+    setCurrentStep(current_ - 1);
+}
 
 void TraceStepper::setCurrentStep(int step)
 {

@@ -1,8 +1,8 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
-#include "inference/threads.h"
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
+#include "inference/threads.h"
 
 #include <torch/torch.h>
 

@@ -36,8 +36,7 @@ void addModelOptions(CLI::App* cmd, GenerateOptions& o)
     cmd->add_option("--max-new-tokens", o.params.maxNewTokens)->capture_default_str();
     cmd->add_option("--seed", o.params.seed)->capture_default_str();
     cmd->add_flag("--greedy", o.params.greedy, "Always take the most likely token");
-    cmd->add_option("--think-budget", o.params.thinkBudget,
-                    "Close the thought after this many reasoning tokens");
+    cmd->add_option("--think-budget", o.params.thinkBudget, "Close the thought after this many reasoning tokens");
 }
 
 inference::ModelFolder loadFolder(const GenerateOptions& o)
@@ -84,17 +83,18 @@ private:
 
 nlohmann::json resultJson(const inference::GenerationResult& r)
 {
-    return {{"ids", r.ids},       {"text", r.text},
-            {"reasoning", r.reasoning}, {"answer", r.answer},
+    return {{"ids", r.ids},
+            {"text", r.text},
+            {"reasoning", r.reasoning},
+            {"answer", r.answer},
             {"finish", inference::finishReasonName(r.finish)}};
 }
 
 void reportSpeed(const inference::GenerationStats& s)
 {
-    std::cerr << "\n[prefill " << s.prefillTokens << " tokens, "
-              << static_cast<int>(s.prefillTokensPerSecond()) << " tok/s; decode " << s.decodeTokens
-              << " tokens, " << static_cast<int>(s.decodeTokensPerSecond()) << " tok/s; peak "
-              << s.peakMemoryBytes / (1 << 20) << " MiB]\n";
+    std::cerr << "\n[prefill " << s.prefillTokens << " tokens, " << static_cast<int>(s.prefillTokensPerSecond())
+              << " tok/s; decode " << s.decodeTokens << " tokens, " << static_cast<int>(s.decodeTokensPerSecond())
+              << " tok/s; peak " << s.peakMemoryBytes / (1 << 20) << " MiB]\n";
 }
 
 void runGenerate(const GenerateOptions& o, bool json)
@@ -146,8 +146,8 @@ void runGenerate(const GenerateOptions& o, bool json)
     });
     if (o.n > 1)
         for (const auto& r : results)
-            std::cout << "--- sample " << r.sample << " (" << inference::finishReasonName(r.finish)
-                      << ")\n" << r.text << "\n";
+            std::cout << "--- sample " << r.sample << " (" << inference::finishReasonName(r.finish) << ")\n"
+                      << r.text << "\n";
     reportSpeed(generator.lastStats());
 }
 

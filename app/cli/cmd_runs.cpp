@@ -30,9 +30,15 @@ std::string formatTime(double seconds)
 
 nlohmann::json runJson(const core::RunInfo& run)
 {
-    return {{"id", run.id},           {"name", run.name},           {"status", run.status},
-            {"stages", run.stageCount}, {"last_step", run.lastStep}, {"created", run.createdAt},
-            {"finished", run.finishedAt}, {"host", run.host},        {"version", run.version}};
+    return {{"id", run.id},
+            {"name", run.name},
+            {"status", run.status},
+            {"stages", run.stageCount},
+            {"last_step", run.lastStep},
+            {"created", run.createdAt},
+            {"finished", run.finishedAt},
+            {"host", run.host},
+            {"version", run.version}};
 }
 
 core::RunInfo requireRun(const core::RunStore& store, int64_t id)
@@ -54,12 +60,11 @@ void listRuns(const GlobalOptions& global)
         std::cout << out.dump() << "\n";
         return;
     }
-    std::printf("%-5s %-24s %-9s %6s %9s  %-19s\n", "ID", "NAME", "STATUS", "STAGES", "LAST STEP",
-                "CREATED");
+    std::printf("%-5s %-24s %-9s %6s %9s  %-19s\n", "ID", "NAME", "STATUS", "STAGES", "LAST STEP", "CREATED");
     for (const auto& run : runs)
-        std::printf("%-5lld %-24s %-9s %6d %9lld  %-19s\n", static_cast<long long>(run.id),
-                    run.name.c_str(), run.status.c_str(), run.stageCount,
-                    static_cast<long long>(run.lastStep), formatTime(run.createdAt).c_str());
+        std::printf("%-5lld %-24s %-9s %6d %9lld  %-19s\n", static_cast<long long>(run.id), run.name.c_str(),
+                    run.status.c_str(), run.stageCount, static_cast<long long>(run.lastStep),
+                    formatTime(run.createdAt).c_str());
     if (runs.empty())
         std::cout << "(no runs in " << global.db << ")\n";
 }
@@ -107,16 +112,16 @@ void showRun(const GlobalOptions& global, int64_t id)
     const int indexWidth = static_cast<int>(std::to_string(stages.empty() ? 0 : stages.back().index).size());
     for (const auto& s : stages)
         std::cout << "    " << std::right << std::setw(indexWidth) << s.index << ". " << std::left
-                  << std::setw(int(nameWidth) + 2) << s.name << std::setw(int(kindWidth) + 2) << s.kind
-                  << std::setw(10) << s.status << " steps " << s.firstStep << ".." << s.lastStep << "\n";
+                  << std::setw(int(nameWidth) + 2) << s.name << std::setw(int(kindWidth) + 2) << s.kind << std::setw(10)
+                  << s.status << " steps " << s.firstStep << ".." << s.lastStep << "\n";
     const auto keys = store.metricKeys(id);
     std::cout << "  metrics (" << keys.size() << "):";
     for (const auto& key : keys)
         std::cout << " " << key;
     std::cout << "\n";
     for (const auto& e : evaluations)
-        std::cout << "  evaluation " << e.id << " (stage " << e.stage << ", " << e.dataset
-                  << ", k=" << e.k << "): " << e.summary << "\n";
+        std::cout << "  evaluation " << e.id << " (stage " << e.stage << ", " << e.dataset << ", k=" << e.k
+                  << "): " << e.summary << "\n";
 }
 
 std::string csvField(const std::string& text)
@@ -129,8 +134,7 @@ std::string csvField(const std::string& text)
     return out + "\"";
 }
 
-void exportRun(const GlobalOptions& global, int64_t id, const std::string& format,
-               const std::string& output)
+void exportRun(const GlobalOptions& global, int64_t id, const std::string& format, const std::string& output)
 {
     const core::RunStore store(global.db, core::OpenMode::ReadOnly);
     requireRun(store, id);
@@ -147,8 +151,7 @@ void exportRun(const GlobalOptions& global, int64_t id, const std::string& forma
     for (const auto& key : store.metricKeys(id)) {
         for (const auto& p : store.series(id, key)) {
             if (format == "csv")
-                out << csvField(key) << "," << p.step << "," << p.value << "," << p.wallTime
-                    << "\n";
+                out << csvField(key) << "," << p.step << "," << p.value << "," << p.wallTime << "\n";
             else
                 out << nlohmann::json{{"type", "metric"},
                                       {"key", key},
@@ -189,16 +192,16 @@ void createRun(const GlobalOptions& global, const std::string& recipePath)
     const int64_t id = store.createRun(recipe.name, text.str());
     for (size_t i = 0; i < recipe.stages.size(); ++i) {
         const auto& stage = recipe.stages[i];
-        store.beginStage(id, static_cast<int>(i), std::string(core::stageKindName(stage.kind)),
-                         stage.name, core::stageSettingsJson(stage).dump());
+        store.beginStage(id, static_cast<int>(i), std::string(core::stageKindName(stage.kind)), stage.name,
+                         core::stageSettingsJson(stage).dump());
         store.setStageStatus(id, static_cast<int>(i), "created");
     }
     store.setRunStatus(id, "created");
     if (global.json)
         std::cout << nlohmann::json{{"run", id}, {"db", global.db}}.dump() << "\n";
     else
-        std::cout << "created run " << id << " \"" << recipe.name << "\" with "
-                  << recipe.stages.size() << " stages in " << global.db << "\n";
+        std::cout << "created run " << id << " \"" << recipe.name << "\" with " << recipe.stages.size() << " stages in "
+                  << global.db << "\n";
 }
 
 } // namespace

@@ -53,16 +53,15 @@ void addTokenizeCommands(CLI::App& app, GlobalOptions& global)
     auto path = std::make_shared<std::string>();
     auto special = std::make_shared<bool>(false);
     auto decode = std::make_shared<bool>(false);
-    auto* tokenize = app.add_subcommand(
-        "tokenize", "Encode JSON lines {\"text\"} to {\"ids\"} (or decode with --decode)");
+    auto* tokenize =
+        app.add_subcommand("tokenize", "Encode JSON lines {\"text\"} to {\"ids\"} (or decode with --decode)");
     tokenize->add_option("--tokenizer", *path, "tokenizer.json or a model folder")->required();
     tokenize->add_flag("--special,!--no-special", *special,
                        "Parse special tokens in the text / keep them when decoding "
                        "(default: --no-special)");
     tokenize->add_flag("--decode", *decode, "Read {\"ids\"} and write {\"text\"}");
-    tokenize->callback([path, special, decode] {
-        tokenizeStream(core::Tokenizer::fromPath(*path), *special, *decode);
-    });
+    tokenize->callback(
+        [path, special, decode] { tokenizeStream(core::Tokenizer::fromPath(*path), *special, *decode); });
 
     auto inputs = std::make_shared<std::vector<std::string>>();
     auto output = std::make_shared<std::string>();
@@ -73,8 +72,7 @@ void addTokenizeCommands(CLI::App& app, GlobalOptions& global)
     auto* train = tokenizer->add_subcommand(
         "train", "Learn a byte-level BPE from text files and write a Hugging Face tokenizer.json");
     train->add_option("--input", *inputs, "Text files (one or more)")->required();
-    train->add_option("--vocab-size", *vocabSize, "Vocabulary size, specials included")
-        ->capture_default_str();
+    train->add_option("--vocab-size", *vocabSize, "Vocabulary size, specials included")->capture_default_str();
     train->add_option("--output,-o", *output, "tokenizer.json to write")->required();
     train->add_option("--special", *specials,
                       "Special tokens (default: <|endoftext|>; <think> </think> <answer> </answer> are always added)");

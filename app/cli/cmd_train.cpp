@@ -23,7 +23,10 @@ namespace {
 
 std::atomic<bool> stopRequested{false};
 
-extern "C" void onStopSignal(int) { stopRequested.store(true); }
+extern "C" void onStopSignal(int)
+{
+    stopRequested.store(true);
+}
 
 struct TrainCommand {
     std::string recipe;
@@ -46,8 +49,8 @@ void printProgress(const nlohmann::json& e, bool tty)
 {
     const std::string kind = e.value("event", "");
     if (kind == "stage_begin") {
-        std::fprintf(stderr, "== stage %d: %s (%s)\n", e.value("stage_index", 0),
-                     e.value("stage", "").c_str(), e.value("kind", "").c_str());
+        std::fprintf(stderr, "== stage %d: %s (%s)\n", e.value("stage_index", 0), e.value("stage", "").c_str(),
+                     e.value("kind", "").c_str());
     } else if (kind == "step") {
         const int64_t done = e.value("stage_step", int64_t(0)), total = e.value("total", int64_t(0));
         const int width = 24, filled = total > 0 ? int(width * done / total) : width;
@@ -62,16 +65,15 @@ void printProgress(const nlohmann::json& e, bool tty)
                 std::snprintf(buf, sizeof buf, " %s=%.3f", name.c_str(), m[name].get<double>());
                 keys += buf;
             }
-        std::fprintf(stderr, "%s[%.*s%*s] %lld/%lld%s%s", tty ? "\r" : "", filled,
-                     "########################", width - filled, "", static_cast<long long>(done),
-                     static_cast<long long>(total), keys.c_str(), tty ? "\033[K" : "\n");
+        std::fprintf(stderr, "%s[%.*s%*s] %lld/%lld%s%s", tty ? "\r" : "", filled, "########################",
+                     width - filled, "", static_cast<long long>(done), static_cast<long long>(total), keys.c_str(),
+                     tty ? "\033[K" : "\n");
         if (tty && done == total)
             std::fprintf(stderr, "\n");
     } else if (kind == "eval") {
         std::fprintf(stderr, "%s  eval %s: pass@1 %.1f%%  cons@k %.1f%%  length %.1f  format %.1f%%\n",
                      tty ? "\r\033[K" : "", e.value("stage", "").c_str(), 100 * e.value("pass1", 0.0),
-                     100 * e.value("cons_at_k", 0.0), e.value("mean_length", 0.0),
-                     100 * e.value("format_rate", 0.0));
+                     100 * e.value("cons_at_k", 0.0), e.value("mean_length", 0.0), 100 * e.value("format_rate", 0.0));
     } else if (kind == "stage_end" && e.value("status", "") == "stopped") {
         std::fprintf(stderr, "%sstopped; resume with --resume %lld\n", tty ? "\n" : "",
                      static_cast<long long>(e.value("run", int64_t(0))));
@@ -100,9 +102,8 @@ void run(const TrainCommand& o, const GlobalOptions& global)
     const auto result = training::runPipeline(text, store, options);
     if (global.json)
         return;
-    std::printf("run %lld %s; checkpoint %s\n\n%s", static_cast<long long>(result.run),
-                result.status.c_str(), result.finalCheckpoint.c_str(),
-                training::formatEvaluationTable(result.evaluations).c_str());
+    std::printf("run %lld %s; checkpoint %s\n\n%s", static_cast<long long>(result.run), result.status.c_str(),
+                result.finalCheckpoint.c_str(), training::formatEvaluationTable(result.evaluations).c_str());
 }
 
 } // namespace

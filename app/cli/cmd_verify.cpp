@@ -10,9 +10,9 @@ namespace thinkbench::cli {
 
 void addVerifyCommand(CLI::App& app, GlobalOptions&)
 {
-    auto* cmd = app.add_subcommand(
-        "verify", "Check responses: JSON lines {response, truth[, task]} in, {correct, extracted, "
-                  "rule} out; a malformed line stops with its line number");
+    auto* cmd =
+        app.add_subcommand("verify", "Check responses: JSON lines {response, truth[, task]} in, {correct, extracted, "
+                                     "rule} out; a malformed line stops with its line number");
     cmd->callback([] {
         std::string line;
         for (int64_t number = 1; std::getline(std::cin, line); ++number) {
@@ -26,8 +26,8 @@ void addVerifyCommand(CLI::App& app, GlobalOptions&)
                 if (!row.contains(field) || !row[field].is_string())
                     throw core::Error("stdin", place + ", field " + field, "must be a string");
             const std::string task = row.value("task", std::string());
-            const auto verdict = core::verify(row["response"].get<std::string>(),
-                                              row["truth"].get<std::string>(), task);
+            const auto verdict =
+                core::verify(row["response"].get<std::string>(), row["truth"].get<std::string>(), task);
             std::cout << nlohmann::json{{"correct", verdict.correct},
                                         {"extracted", verdict.extracted},
                                         {"rule", core::extractionRuleName(verdict.rule)}}

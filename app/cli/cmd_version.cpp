@@ -14,12 +14,10 @@ void addVersionCommand(CLI::App& app, GlobalOptions& global)
     cmd->add_flag("--json", global.json, "Machine-readable output");
     cmd->callback([&global] {
         if (global.json) {
-            nlohmann::json out = {{"thinkbench", core::versionString()},
-                                  {"libtorch", TORCH_VERSION}};
+            nlohmann::json out = {{"thinkbench", core::versionString()}, {"libtorch", TORCH_VERSION}};
             std::cout << out.dump() << "\n";
         } else {
-            std::cout << "thinkbench " << core::versionString() << "\nlibtorch " << TORCH_VERSION
-                      << "\n";
+            std::cout << "thinkbench " << core::versionString() << "\nlibtorch " << TORCH_VERSION << "\n";
         }
     });
 }

@@ -160,12 +160,11 @@ void MainWindow::connectPanels()
 
 void MainWindow::writeRecipeForRun()
 {
-    const QString path = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
-                             .filePath(QStringLiteral("thinkbench-recipe-%1.toml")
-                                           .arg(QCoreApplication::applicationPid()));
+    const QString path =
+        QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
+            .filePath(QStringLiteral("thinkbench-recipe-%1.toml").arg(QCoreApplication::applicationPid()));
     QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(stageEditor_->tomlText().toUtf8()) >= 0 &&
-        file.commit())
+    if (file.open(QIODevice::WriteOnly) && file.write(stageEditor_->tomlText().toUtf8()) >= 0 && file.commit())
         runControl_->setRecipePath(path);
     else
         showMessage(tr("Cannot write the recipe for the run to %1").arg(path), true);
@@ -186,8 +185,7 @@ QDockWidget* MainWindow::addPanel(const QString& objectName, const QString& titl
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open run database…"), this,
-                                    &MainWindow::openDatabaseDialog);
+    QAction* open = file->addAction(tr("&Open run database…"), this, &MainWindow::openDatabaseDialog);
     open->setShortcut(QKeySequence::Open);
     recentMenu_ = file->addMenu(tr("Open &recent"));
     file->addSeparator();
@@ -262,9 +260,8 @@ void MainWindow::showMessage(const QString& text, bool error)
 
 void MainWindow::openDatabaseDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open run database"), QString(),
-        tr("Run databases (*.sqlite *.db);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open run database"), QString(),
+                                                      tr("Run databases (*.sqlite *.db);;All files (*)"));
     if (!path.isEmpty())
         openDatabase(path);
 }

@@ -23,7 +23,7 @@ class RunControl;
 class RunsPanel;
 class StageEditor;
 class TraceStepper;
-}
+} // namespace thinkbench::widgets
 
 namespace thinkbench::app {
 
@@ -50,8 +50,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    QDockWidget* addPanel(const QString& objectName, const QString& title, QWidget* panel,
-                          Qt::DockWidgetArea area);
+    QDockWidget* addPanel(const QString& objectName, const QString& title, QWidget* panel, Qt::DockWidgetArea area);
     QWidget* createStagesPanel();
     void connectPanels();
     void setPanelStore(core::RunStore* store);

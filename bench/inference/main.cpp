@@ -46,20 +46,24 @@ int main(int argc, char** argv)
     std::printf("threads %d, memory bandwidth (copy, read+write) %.1f GB/s\n", threads, bandwidth / 1e9);
 
     const auto tokenizer = core::trainByteLevelBpe({"a b c"}, {.vocabSize = 270});
-    const auto config = core::ModelConfig::fromJson(
-        {{"model_type", "qwen2"}, {"vocab_size", 151936}, {"hidden_size", 896},
-         {"intermediate_size", 4864}, {"num_hidden_layers", 24}, {"num_attention_heads", 14},
-         {"num_key_value_heads", 2}, {"tie_word_embeddings", true}, {"rope_theta", 1e6},
-         {"max_position_embeddings", 4096}},
-        "qwen2.5-0.5b-shape");
-    std::printf("%-6s %-6s %12s %12s %14s %10s\n", "dtype", "batch", "prefill t/s", "decode t/s",
-                "roofline t/s", "fraction");
+    const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
+                                                     {"vocab_size", 151936},
+                                                     {"hidden_size", 896},
+                                                     {"intermediate_size", 4864},
+                                                     {"num_hidden_layers", 24},
+                                                     {"num_attention_heads", 14},
+                                                     {"num_key_value_heads", 2},
+                                                     {"tie_word_embeddings", true},
+                                                     {"rope_theta", 1e6},
+                                                     {"max_position_embeddings", 4096}},
+                                                    "qwen2.5-0.5b-shape");
+    std::printf("%-6s %-6s %12s %12s %14s %10s\n", "dtype", "batch", "prefill t/s", "decode t/s", "roofline t/s",
+                "fraction");
     for (at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
         torch::manual_seed(0);
         const core::Transformer model(config, dtype, at::kCPU);
         // Every parameter is read once per decode step (the tied head reads the embedding).
-        const double weightBytes = static_cast<double>(model.numParameters()) *
-                                   (dtype == at::kFloat ? 4.0 : 2.0);
+        const double weightBytes = static_cast<double>(model.numParameters()) * (dtype == at::kFloat ? 4.0 : 2.0);
         const double roofline = bandwidth / weightBytes; // steps per second
         inference::Generator generator(model, tokenizer);
         for (int batch : {1, 16}) {
@@ -76,9 +80,8 @@ int main(int argc, char** argv)
             const double decode = s.decodeTokensPerSecond();
             // At batch B one step yields B tokens for one pass over the weights.
             const double fraction = decode / batch / roofline;
-            std::printf("%-6s %-6d %12.1f %12.1f %14.1f %9.0f%%\n",
-                        dtype == at::kFloat ? "f32" : "bf16", batch, s.prefillTokensPerSecond(),
-                        decode, roofline * batch, 100 * fraction);
+            std::printf("%-6s %-6d %12.1f %12.1f %14.1f %9.0f%%\n", dtype == at::kFloat ? "f32" : "bf16", batch,
+                        s.prefillTokensPerSecond(), decode, roofline * batch, 100 * fraction);
         }
     }
     return 0;

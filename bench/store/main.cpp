@@ -43,8 +43,8 @@ int main(int argc, char** argv)
     }
     const double insertSeconds = secondsSince(start);
     const double rows = double(keys) * stepsPerBatch * batches;
-    std::printf("insert: %.0f rows in %.3f s = %.0f rows/s (target >= 200000)\n", rows,
-                insertSeconds, rows / insertSeconds);
+    std::printf("insert: %.0f rows in %.3f s = %.0f rows/s (target >= 200000)\n", rows, insertSeconds,
+                rows / insertSeconds);
 
     // One long series: 1M points of a single key.
     const int64_t longRun = store.createRun("long", "");
@@ -62,12 +62,10 @@ int main(int argc, char** argv)
         got = store.series(longRun, "loss", 2000).size();
         best = std::min(best, secondsSince(start));
     }
-    std::printf("read: 1M-point series -> %zu points in %.1f ms (best of 5; target < 50 ms)\n", got,
-                best * 1e3);
+    std::printf("read: 1M-point series -> %zu points in %.1f ms (best of 5; target < 50 ms)\n", got, best * 1e3);
     start = Clock::now();
     got = store.series(longRun, "loss", 2000, 400000, 410000).size();
-    std::printf("read: 10k-step window of it -> %zu points in %.2f ms\n", got,
-                secondsSince(start) * 1e3);
+    std::printf("read: 10k-step window of it -> %zu points in %.2f ms\n", got, secondsSince(start) * 1e3);
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-wal");
     std::filesystem::remove(path + "-shm");

@@ -37,10 +37,9 @@ int main()
     }
     std::printf("corpus: %zu texts, %.2f MB\n", texts.size(), bytes / 1e6);
 
-    const std::string command = "'" THINKBENCH_PYTHON "' '" THINKBENCH_SOURCE_DIR
-                                "/bench/tokenizer/peer_bench.py' '" + corpusPath + "' qwen3='" +
-                                tokenizers + "/qwen3/tokenizer.json' deepseek_v3='" + tokenizers +
-                                "/deepseek_v3/tokenizer.json'";
+    const std::string command = "'" THINKBENCH_PYTHON "' '" THINKBENCH_SOURCE_DIR "/bench/tokenizer/peer_bench.py' '" +
+                                corpusPath + "' qwen3='" + tokenizers + "/qwen3/tokenizer.json' deepseek_v3='" +
+                                tokenizers + "/deepseek_v3/tokenizer.json'";
     nlohmann::json peerResult;
     if (FILE* pipe = popen(command.c_str(), "r")) {
         std::string output;
@@ -51,8 +50,8 @@ int main()
             peerResult = nlohmann::json::parse(output, nullptr, false);
     }
 
-    std::printf("%-12s %14s %14s %10s | %14s %14s %10s | %8s\n", "tokenizer", "encode cold", "encode warm",
-                "decode", "peer cold", "peer warm", "peer dec", "cold x");
+    std::printf("%-12s %14s %14s %10s | %14s %14s %10s | %8s\n", "tokenizer", "encode cold", "encode warm", "decode",
+                "peer cold", "peer warm", "peer dec", "cold x");
     for (const char* name : {"qwen3", "deepseek_v3"}) {
         const Tokenizer tokenizer = Tokenizer::fromFile(tokenizers + "/" + name + "/tokenizer.json");
         std::vector<std::vector<int32_t>> ids;
@@ -72,11 +71,9 @@ int main()
         const double decode = bytes / since(start) / 1e6;
         const auto& p = peerResult.is_object() ? peerResult[name] : nlohmann::json();
         const double peerCold = p.is_object() ? p["encode_cold"].get<double>() : 0;
-        std::printf("%-12s %9.2f MB/s %9.2f MB/s %5.1f MB/s | %9.2f MB/s %9.2f MB/s %5.1f MB/s | %7.1fx\n",
-                    name, cold, warm, decode, peerCold,
-                    p.is_object() ? p["encode_warm"].get<double>() : 0.0,
-                    p.is_object() ? p["decode"].get<double>() : 0.0,
-                    peerCold > 0 ? cold / peerCold : 0.0);
+        std::printf("%-12s %9.2f MB/s %9.2f MB/s %5.1f MB/s | %9.2f MB/s %9.2f MB/s %5.1f MB/s | %7.1fx\n", name, cold,
+                    warm, decode, peerCold, p.is_object() ? p["encode_warm"].get<double>() : 0.0,
+                    p.is_object() ? p["decode"].get<double>() : 0.0, peerCold > 0 ? cold / peerCold : 0.0);
         (void)tokens;
         (void)decoded;
     }

@@ -16,12 +16,12 @@ struct KvCache {
     // MLA: latent [B, capacity, kv_lora_rank] and rope keys [B, capacity, qk_rope_head_dim].
     std::vector<at::Tensor> first;
     std::vector<at::Tensor> second;
-    at::Tensor valid;     // [B, capacity] bool: a real token (false: left padding or unused)
-    int64_t length = 0;   // positions filled
+    at::Tensor valid;   // [B, capacity] bool: a real token (false: left padding or unused)
+    int64_t length = 0; // positions filled
     int64_t capacity = 0;
 
-    static KvCache create(const ModelConfig& config, int64_t batch, int64_t capacity,
-                          at::ScalarType dtype, at::Device device);
+    static KvCache create(const ModelConfig& config, int64_t batch, int64_t capacity, at::ScalarType dtype,
+                          at::Device device);
     int64_t batch() const { return valid.defined() ? valid.size(0) : 0; }
     // Keeps, reorders or repeats rows: rows[i] is the old row that becomes row i (n samples per
     // prompt share one prefill by repeating its row).

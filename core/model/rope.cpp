@@ -50,16 +50,14 @@ RopeTables ropeTables(const ModelConfig& c)
         const double factor = param(c, "factor", c.max_position_embeddings / original);
         const double mscale = param(c, "mscale", 0.0), mscaleAll = param(c, "mscale_all_dim", 0.0);
         const double betaFast = param(c, "beta_fast", 32.0), betaSlow = param(c, "beta_slow", 1.0);
-        tables.attentionScale = c.rope_parameters.contains("attention_factor")
-                                    ? param(c, "attention_factor", 1.0)
+        tables.attentionScale = c.rope_parameters.contains("attention_factor") ? param(c, "attention_factor", 1.0)
                                 : (mscale != 0 && mscaleAll != 0)
                                     ? yarnMscale(factor, mscale) / yarnMscale(factor, mscaleAll)
                                     : yarnMscale(factor, 1.0);
         auto correctionDim = [&](double rotations) {
             return dim * std::log(original / (rotations * 2 * M_PI)) / (2 * std::log(c.rope_theta));
         };
-        const bool truncate = !c.rope_parameters.contains("truncate") ||
-                              c.rope_parameters["truncate"].get<bool>();
+        const bool truncate = !c.rope_parameters.contains("truncate") || c.rope_parameters["truncate"].get<bool>();
         double lowDim = correctionDim(betaFast), highDim = correctionDim(betaSlow);
         if (truncate) {
             lowDim = std::floor(lowDim);
@@ -69,8 +67,7 @@ RopeTables ropeTables(const ModelConfig& c)
         highDim = std::min(highDim, static_cast<double>(dim - 1));
         if (lowDim == highDim)
             highDim += 0.001;
-        const at::Tensor ramp =
-            ((at::arange(dim / 2, at::kFloat) - lowDim) / (highDim - lowDim)).clamp(0, 1);
+        const at::Tensor ramp = ((at::arange(dim / 2, at::kFloat) - lowDim) / (highDim - lowDim)).clamp(0, 1);
         const at::Tensor extrapolation = 1 - ramp;
         const at::Tensor interpolated = invFreq / factor;
         invFreq = interpolated * (1 - extrapolation) + invFreq * extrapolation;
@@ -84,16 +81,14 @@ RopeTables ropeTables(const ModelConfig& c)
     return tables;
 }
 
-RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, double scale,
-                      at::ScalarType dtype)
+RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, double scale, at::ScalarType dtype)
 {
     const at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * invFreq; // [B, T, D/2]
-    const at::Tensor emb = at::cat({freqs, freqs}, -1).unsqueeze(1);          // [B, 1, T, D]
+    const at::Tensor emb = at::cat({freqs, freqs}, -1).unsqueeze(1);           // [B, 1, T, D]
     return {(emb.cos() * scale).to(dtype), (emb.sin() * scale).to(dtype)};
 }
 
-at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
-                     bool interleaved)
+at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved)
 {
     at::Tensor v = x;
     const int64_t d = x.size(-1);

@@ -18,11 +18,9 @@ RopeTables ropeTables(const ModelConfig& config);
 struct RopeAngles {
     at::Tensor cos, sin; // [B, 1, T, rotary dim] in the model dtype
 };
-RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, double scale,
-                      at::ScalarType dtype);
+RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, double scale, at::ScalarType dtype);
 
 // x: [B, heads, T, rotary dim]. interleaved: pairs (0,1), (2,3), ... rotate together.
-at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
-                     bool interleaved);
+at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved);
 
 } // namespace thinkbench::core

@@ -53,13 +53,20 @@ at::ScalarType scalarType(const std::string& dtype)
 std::string dtypeName(at::ScalarType type)
 {
     switch (type) {
-    case at::kFloat: return "F32";
-    case at::kHalf: return "F16";
-    case at::kBFloat16: return "BF16";
-    case at::kLong: return "I64";
-    case at::kInt: return "I32";
-    case at::kDouble: return "F64";
-    default: throw Error("", "", "cannot write tensors of this dtype to safetensors");
+    case at::kFloat:
+        return "F32";
+    case at::kHalf:
+        return "F16";
+    case at::kBFloat16:
+        return "BF16";
+    case at::kLong:
+        return "I64";
+    case at::kInt:
+        return "I32";
+    case at::kDouble:
+        return "F64";
+    default:
+        throw Error("", "", "cannot write tensors of this dtype to safetensors");
     }
 }
 
@@ -89,9 +96,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path)
     for (int i = 7; i >= 0; --i)
         headerSize = (headerSize << 8) | bytes[i];
     if (headerSize > size_ - 8)
-        throw Error(path, "header", "header length " + std::to_string(headerSize) +
-                                        " runs past the end of the file (" +
-                                        std::to_string(size_) + " bytes)");
+        throw Error(path, "header",
+                    "header length " + std::to_string(headerSize) + " runs past the end of the file (" +
+                        std::to_string(size_) + " bytes)");
     dataStart_ = 8 + headerSize;
     nlohmann::json header;
     try {
@@ -105,8 +112,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path)
             continue;
         const std::string place = "tensor " + it.key();
         const auto& v = it.value();
-        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") ||
-            !v.contains("data_offsets"))
+        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
             throw Error(path, place, "needs dtype, shape and data_offsets");
         TensorEntry e;
         e.dtype = v["dtype"].get<std::string>();
@@ -115,8 +121,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path)
         e.shape = v["shape"].get<std::vector<int64_t>>();
         const auto offsets = v["data_offsets"].get<std::vector<uint64_t>>();
         if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > dataSize)
-            throw Error(path, place, "data_offsets outside the file's " + std::to_string(dataSize) +
-                                         " data bytes");
+            throw Error(path, place, "data_offsets outside the file's " + std::to_string(dataSize) + " data bytes");
         uint64_t numel = 1;
         for (int64_t d : e.shape) {
             if (d < 0)

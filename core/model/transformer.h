@@ -68,7 +68,7 @@ private:
     at::ScalarType dtype_ = at::kFloat;
     std::map<std::string, at::Tensor> params_; // includes the selection-bias buffers
     std::shared_ptr<std::vector<Layer>> layers_;
-    at::Tensor invFreq_;         // rope inverse frequencies (f32)
+    at::Tensor invFreq_; // rope inverse frequencies (f32)
     double ropeAttentionScale_ = 1.0;
     double softmaxScale_ = 1.0;
 };

@@ -8,12 +8,24 @@ StageSpec defaultStage(StageKind kind, std::string name)
     stage.kind = kind;
     stage.name = std::move(name);
     switch (kind) {
-    case StageKind::Pretrain: stage.settings = PretrainSettings{}; break;
-    case StageKind::Sft: stage.settings = SftSettings{}; break;
-    case StageKind::Grpo: stage.settings = GrpoSettings{}; break;
-    case StageKind::RejectionSampling: stage.settings = RejectionSamplingSettings{}; break;
-    case StageKind::Distill: stage.settings = DistillSettings{}; break;
-    case StageKind::Eval: stage.settings = EvalSettings{}; break;
+    case StageKind::Pretrain:
+        stage.settings = PretrainSettings{};
+        break;
+    case StageKind::Sft:
+        stage.settings = SftSettings{};
+        break;
+    case StageKind::Grpo:
+        stage.settings = GrpoSettings{};
+        break;
+    case StageKind::RejectionSampling:
+        stage.settings = RejectionSamplingSettings{};
+        break;
+    case StageKind::Distill:
+        stage.settings = DistillSettings{};
+        break;
+    case StageKind::Eval:
+        stage.settings = EvalSettings{};
+        break;
     }
     return stage;
 }

@@ -19,10 +19,17 @@ namespace thinkbench::core {
 
 enum class StageKind { Pretrain, Sft, Grpo, RejectionSampling, Distill, Eval };
 inline constexpr EnumName<StageKind> kStageKindNames[] = {
-    {StageKind::Pretrain, "pretrain"}, {StageKind::Sft, "sft"},         {StageKind::Grpo, "grpo"},
-    {StageKind::RejectionSampling, "rejection_sampling"}, {StageKind::Distill, "distill"}, {StageKind::Eval, "eval"}};
-constexpr std::span<const EnumName<StageKind>> enumNames(StageKind) { return kStageKindNames; }
-inline std::string_view stageKindName(StageKind kind) { return nameOf(kind); }
+    {StageKind::Pretrain, "pretrain"}, {StageKind::Sft, "sft"},
+    {StageKind::Grpo, "grpo"},         {StageKind::RejectionSampling, "rejection_sampling"},
+    {StageKind::Distill, "distill"},   {StageKind::Eval, "eval"}};
+constexpr std::span<const EnumName<StageKind>> enumNames(StageKind)
+{
+    return kStageKindNames;
+}
+inline std::string_view stageKindName(StageKind kind)
+{
+    return nameOf(kind);
+}
 
 struct StageSpec {
     StageKind kind = StageKind::Sft;
@@ -32,8 +39,7 @@ struct StageSpec {
     // "stage:NAME" or a checkpoint folder: the stage starts from that model instead of the one
     // the previous stage left (a distill student, a second model trained beside the first).
     std::string init;
-    std::variant<PretrainSettings, SftSettings, GrpoSettings, RejectionSamplingSettings,
-                 DistillSettings, EvalSettings>
+    std::variant<PretrainSettings, SftSettings, GrpoSettings, RejectionSamplingSettings, DistillSettings, EvalSettings>
         settings;
     int line = 0; // where the stage starts in the recipe file
 
@@ -53,8 +59,8 @@ struct ModelSpec {
 };
 
 struct TokenizerSpec {
-    std::string path;     // tokenizer.json or a folder; empty: the model folder's, or train one
-    int vocab_size = 512; // when training a byte-level BPE on the generated corpus
+    std::string path;          // tokenizer.json or a folder; empty: the model folder's, or train one
+    int vocab_size = 512;      // when training a byte-level BPE on the generated corpus
     std::string chat_template; // empty: chosen from the tokenizer; or r1_zero, deepseek_r1, ...
 
     template <typename V> void visit(V& v);
@@ -82,7 +88,7 @@ struct Recipe {
     std::string description;
     int64_t seed = 1234;
     DeviceKind device = DeviceKind::Auto;
-    int threads = 0;             // CPU threads (torch's); 0: all cores
+    int threads = 0; // CPU threads (torch's); 0: all cores
     ModelSpec model;
     TokenizerSpec tokenizer;
     std::vector<TaskSpec> tasks;

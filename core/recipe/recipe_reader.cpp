@@ -35,8 +35,7 @@ size_t editDistance(std::string_view a, std::string_view b)
 // Reads one TOML table into a settings struct, collecting every problem.
 class TomlReader {
 public:
-    TomlReader(const toml::table& table, std::string path, const std::string& file,
-               std::vector<RecipeIssue>& issues)
+    TomlReader(const toml::table& table, std::string path, const std::string& file, std::vector<RecipeIssue>& issues)
         : table_(table)
         , path_(std::move(path))
         , file_(file)
@@ -104,14 +103,10 @@ public:
     void issue(const toml::node& node, const std::string& keyPath, const std::string& message)
     {
         const auto& begin = node.source().begin;
-        issues_.push_back({file_, static_cast<int>(begin.line), static_cast<int>(begin.column),
-                           keyPath, message});
+        issues_.push_back({file_, static_cast<int>(begin.line), static_cast<int>(begin.column), keyPath, message});
     }
 
-    std::string keyPath(const std::string& key) const
-    {
-        return path_.empty() ? key : path_ + "." + key;
-    }
+    std::string keyPath(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 private:
     bool read(const toml::node& node, int& value, const std::string& path)
@@ -193,20 +188,17 @@ private:
     std::vector<std::string> known_;
 };
 
-void validateReferences(const Recipe& recipe, const std::string& file,
-                        std::vector<RecipeIssue>& issues)
+void validateReferences(const Recipe& recipe, const std::string& file, std::vector<RecipeIssue>& issues)
 {
     std::set<std::string> earlier;
     for (size_t i = 0; i < recipe.stages.size(); ++i) {
         const StageSpec& stage = recipe.stages[i];
         const std::string path = "stages[" + std::to_string(i) + "]";
         if (earlier.count(stage.name))
-            issues.push_back({file, stage.line, 1, path + ".name",
-                              "stage name \"" + stage.name + "\" is used twice"});
+            issues.push_back({file, stage.line, 1, path + ".name", "stage name \"" + stage.name + "\" is used twice"});
         auto checkRef = [&](const std::string& value, const std::string& key) {
             if (value.rfind("stage:", 0) == 0 && !earlier.count(value.substr(6)))
-                issues.push_back({file, stage.line, 1, path + "." + key,
-                                  "\"" + value + "\" names no earlier stage"});
+                issues.push_back({file, stage.line, 1, path + "." + key, "\"" + value + "\" names no earlier stage"});
         };
         checkRef(stage.init, "init");
         if (stage.kind == StageKind::Sft)
@@ -243,8 +235,8 @@ Recipe parseInto(std::string_view text, const std::string& file, std::vector<Rec
         root = toml::parse(text, file);
     } catch (const toml::parse_error& e) {
         const auto& begin = e.source().begin;
-        issues.push_back({file, static_cast<int>(begin.line), static_cast<int>(begin.column), "",
-                          std::string(e.description())});
+        issues.push_back(
+            {file, static_cast<int>(begin.line), static_cast<int>(begin.column), "", std::string(e.description())});
         return recipe;
     }
 

@@ -180,8 +180,7 @@ template <typename V> void TokenizerSpec::visit(V& v)
 {
     v.field("path", path);
     v.field("vocab_size", vocab_size, AtLeast{260});
-    v.field("chat_template", chat_template,
-            OneOf{{"", "r1_zero", "deepseek_r1", "qwen", "llama3"}});
+    v.field("chat_template", chat_template, OneOf{{"", "r1_zero", "deepseek_r1", "qwen", "llama3"}});
 }
 
 template <typename V> void TaskSpec::visit(V& v)
@@ -205,6 +204,5 @@ template <typename V> void visitStage(V& v, StageSpec& stage)
     v.field("init", stage.init);
     std::visit([&](auto& settings) { settings.visit(v); }, stage.settings);
 }
-
 
 } // namespace thinkbench::core

@@ -17,13 +17,19 @@ namespace thinkbench::core {
 enum class LrSchedule { Cosine, Constant };
 inline constexpr EnumName<LrSchedule> kLrScheduleNames[] = {{LrSchedule::Cosine, "cosine"},
                                                             {LrSchedule::Constant, "constant"}};
-constexpr std::span<const EnumName<LrSchedule>> enumNames(LrSchedule) { return kLrScheduleNames; }
+constexpr std::span<const EnumName<LrSchedule>> enumNames(LrSchedule)
+{
+    return kLrScheduleNames;
+}
 
 // How GRPO normalises rewards within a group: by the group's std (GRPO) or not at all (Dr. GRPO).
 enum class AdvantageScaling { GroupStd, None };
 inline constexpr EnumName<AdvantageScaling> kAdvantageScalingNames[] = {{AdvantageScaling::GroupStd, "std"},
                                                                         {AdvantageScaling::None, "none"}};
-constexpr std::span<const EnumName<AdvantageScaling>> enumNames(AdvantageScaling) { return kAdvantageScalingNames; }
+constexpr std::span<const EnumName<AdvantageScaling>> enumNames(AdvantageScaling)
+{
+    return kAdvantageScalingNames;
+}
 
 // How token losses are averaged into the batch loss.
 enum class LossAggregation {
@@ -31,11 +37,13 @@ enum class LossAggregation {
     SequenceMean, // mean over sequences of each sequence's token mean (GRPO paper)
     Constant,     // sum over all tokens / (sequences * constant) (Dr. GRPO)
 };
-inline constexpr EnumName<LossAggregation> kLossAggregationNames[] = {
-    {LossAggregation::TokenMean, "token-mean"},
-    {LossAggregation::SequenceMean, "sequence-mean"},
-    {LossAggregation::Constant, "constant"}};
-constexpr std::span<const EnumName<LossAggregation>> enumNames(LossAggregation) { return kLossAggregationNames; }
+inline constexpr EnumName<LossAggregation> kLossAggregationNames[] = {{LossAggregation::TokenMean, "token-mean"},
+                                                                      {LossAggregation::SequenceMean, "sequence-mean"},
+                                                                      {LossAggregation::Constant, "constant"}};
+constexpr std::span<const EnumName<LossAggregation>> enumNames(LossAggregation)
+{
+    return kLossAggregationNames;
+}
 
 // The GRPO objective (DeepSeekMath / DeepSeek-R1) with DAPO's clip-higher and Dr. GRPO's
 // unscaled advantages and constant normaliser; training/grpo_loss computes it. Its fields sit in
@@ -56,7 +64,7 @@ struct OptimizerSettings {
     double lr = 1e-3;
     int warmup_steps = 0;
     LrSchedule schedule = LrSchedule::Cosine;
-    double min_lr_ratio = 0.1;       // cosine decays to lr * min_lr_ratio
+    double min_lr_ratio = 0.1; // cosine decays to lr * min_lr_ratio
     double weight_decay = 0.0;
     double beta1 = 0.9;
     double beta2 = 0.95;

@@ -20,14 +20,26 @@
 namespace thinkbench::core {
 
 // How one C++ field type is read from and bound to SQLite.
-inline void readValue(const Statement& stmt, int column, int64_t& value) { value = stmt.int64(column); }
+inline void readValue(const Statement& stmt, int column, int64_t& value)
+{
+    value = stmt.int64(column);
+}
 inline void readValue(const Statement& stmt, int column, int& value)
 {
     value = static_cast<int>(stmt.int64(column));
 }
-inline void readValue(const Statement& stmt, int column, bool& value) { value = stmt.int64(column) != 0; }
-inline void readValue(const Statement& stmt, int column, double& value) { value = stmt.real(column); }
-inline void readValue(const Statement& stmt, int column, std::string& value) { value = stmt.text(column); }
+inline void readValue(const Statement& stmt, int column, bool& value)
+{
+    value = stmt.int64(column) != 0;
+}
+inline void readValue(const Statement& stmt, int column, double& value)
+{
+    value = stmt.real(column);
+}
+inline void readValue(const Statement& stmt, int column, std::string& value)
+{
+    value = stmt.text(column);
+}
 // NULL reads as an empty optional.
 template <typename T> void readValue(const Statement& stmt, int column, std::optional<T>& value)
 {
@@ -41,11 +53,26 @@ template <typename T> void readValue(const Statement& stmt, int column, std::vec
     value = stmt.blob<T>(column);
 }
 
-inline void bindValue(Statement& stmt, int index, int64_t value) { stmt.bind(index, value); }
-inline void bindValue(Statement& stmt, int index, int value) { stmt.bind(index, value); }
-inline void bindValue(Statement& stmt, int index, bool value) { stmt.bind(index, value ? 1 : 0); }
-inline void bindValue(Statement& stmt, int index, double value) { stmt.bind(index, value); }
-inline void bindValue(Statement& stmt, int index, const std::string& value) { stmt.bind(index, value); }
+inline void bindValue(Statement& stmt, int index, int64_t value)
+{
+    stmt.bind(index, value);
+}
+inline void bindValue(Statement& stmt, int index, int value)
+{
+    stmt.bind(index, value);
+}
+inline void bindValue(Statement& stmt, int index, bool value)
+{
+    stmt.bind(index, value ? 1 : 0);
+}
+inline void bindValue(Statement& stmt, int index, double value)
+{
+    stmt.bind(index, value);
+}
+inline void bindValue(Statement& stmt, int index, const std::string& value)
+{
+    stmt.bind(index, value);
+}
 template <typename T> void bindValue(Statement& stmt, int index, const std::optional<T>& value)
 {
     value ? bindValue(stmt, index, *value) : void(stmt.bindNull(index));
@@ -53,8 +80,7 @@ template <typename T> void bindValue(Statement& stmt, int index, const std::opti
 // An empty vector is stored as NULL, so "not recorded" costs no bytes.
 template <typename T> void bindValue(Statement& stmt, int index, const std::vector<T>& value)
 {
-    value.empty() ? void(stmt.bindNull(index))
-                  : void(stmt.bindBlob(index, value.data(), value.size() * sizeof(T)));
+    value.empty() ? void(stmt.bindNull(index)) : void(stmt.bindBlob(index, value.data(), value.size() * sizeof(T)));
 }
 
 // One column of a row type: its SQL text and how to move it in and out of the row.
@@ -82,12 +108,8 @@ template <bool Assigned, auto First, auto... Rest> constexpr auto column(std::st
 {
     using Row = typename Owner<decltype(First)>::type;
     return Column<Row>{sql, Assigned,
-                       [](const Statement& stmt, int c, Row& row) {
-                           readValue(stmt, c, member<First, Rest...>(row));
-                       },
-                       [](Statement& stmt, int i, const Row& row) {
-                           bindValue(stmt, i, member<First, Rest...>(row));
-                       }};
+                       [](const Statement& stmt, int c, Row& row) { readValue(stmt, c, member<First, Rest...>(row)); },
+                       [](Statement& stmt, int i, const Row& row) { bindValue(stmt, i, member<First, Rest...>(row)); }};
 }
 } // namespace row_mapper_detail
 
@@ -131,8 +153,14 @@ public:
             names.append(names.empty() ? "" : ", ").append(c.sql);
             slots.append(slots.empty() ? "?" : ", ?");
         }
-        return std::string(verb).append(" INTO ").append(table_).append(" (").append(names).append(
-            ") VALUES (").append(slots).append(")");
+        return std::string(verb)
+            .append(" INTO ")
+            .append(table_)
+            .append(" (")
+            .append(names)
+            .append(") VALUES (")
+            .append(slots)
+            .append(")");
     }
 
     // Binds the row to an insert() statement.
@@ -148,9 +176,8 @@ public:
     Row operator()(const Statement& stmt) const
     {
         if (stmt.columnCount() != static_cast<int>(N))
-            stmt.fail("the query returns " + std::to_string(stmt.columnCount()) +
-                      " columns but the row mapper for '" + std::string(table_) + "' reads " +
-                      std::to_string(N));
+            stmt.fail("the query returns " + std::to_string(stmt.columnCount()) + " columns but the row mapper for '" +
+                      std::string(table_) + "' reads " + std::to_string(N));
         Row row{};
         for (size_t i = 0; i < N; ++i)
             columns_[i].read(stmt, static_cast<int>(i), row);
@@ -163,8 +190,7 @@ private:
 };
 
 // The row map of `table` with these columns, in result order.
-template <typename Row, typename... More>
-constexpr auto rowMap(std::string_view table, Column<Row> first, More... more)
+template <typename Row, typename... More> constexpr auto rowMap(std::string_view table, Column<Row> first, More... more)
 {
     return RowMap<Row, 1 + sizeof...(More)>(table, {first, more...});
 }

@@ -30,29 +30,23 @@ std::string hostName()
     return gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
 }
 
-constexpr auto kRunRow = rowMap(
-    "runs", rowId<&RunInfo::id>("id"), field<&RunInfo::name>("name"),
-    field<&RunInfo::recipe>("recipe"), field<&RunInfo::status>("status"),
-    field<&RunInfo::host>("host"), field<&RunInfo::version>("version"),
-    field<&RunInfo::createdAt>("created_at"),
-    field<&RunInfo::finishedAt>("coalesce(finished_at, 0)"),
-    field<&RunInfo::stageCount>("(SELECT count(*) FROM stages s WHERE s.run = runs.id)"),
-    field<&RunInfo::lastStep>(
-        "coalesce((SELECT max(last_step) FROM stages s WHERE s.run = runs.id), -1)"));
+constexpr auto kRunRow =
+    rowMap("runs", rowId<&RunInfo::id>("id"), field<&RunInfo::name>("name"), field<&RunInfo::recipe>("recipe"),
+           field<&RunInfo::status>("status"), field<&RunInfo::host>("host"), field<&RunInfo::version>("version"),
+           field<&RunInfo::createdAt>("created_at"), field<&RunInfo::finishedAt>("coalesce(finished_at, 0)"),
+           field<&RunInfo::stageCount>("(SELECT count(*) FROM stages s WHERE s.run = runs.id)"),
+           field<&RunInfo::lastStep>("coalesce((SELECT max(last_step) FROM stages s WHERE s.run = runs.id), -1)"));
 
 constexpr auto kStageRow = rowMap(
-    "stages", rowId<&StageInfo::id>("id"), field<&StageInfo::run>("run"),
-    field<&StageInfo::index>("idx"), field<&StageInfo::kind>("kind"),
-    field<&StageInfo::name>("name"), field<&StageInfo::config>("config"),
+    "stages", rowId<&StageInfo::id>("id"), field<&StageInfo::run>("run"), field<&StageInfo::index>("idx"),
+    field<&StageInfo::kind>("kind"), field<&StageInfo::name>("name"), field<&StageInfo::config>("config"),
     field<&StageInfo::status>("status"), field<&StageInfo::startedAt>("started_at"),
-    field<&StageInfo::finishedAt>("coalesce(finished_at, 0)"),
-    field<&StageInfo::firstStep>("coalesce(first_step, -1)"),
+    field<&StageInfo::finishedAt>("coalesce(finished_at, 0)"), field<&StageInfo::firstStep>("coalesce(first_step, -1)"),
     field<&StageInfo::lastStep>("coalesce(last_step, -1)"));
 
-constexpr auto kCheckpointRow = rowMap(
-    "checkpoints", field<&CheckpointRecord::run>("run"), field<&CheckpointRecord::stage>("stage"),
-    field<&CheckpointRecord::step>("step"), field<&CheckpointRecord::path>("path"),
-    field<&CheckpointRecord::time>("time"));
+constexpr auto kCheckpointRow = rowMap("checkpoints", field<&CheckpointRecord::run>("run"),
+                                       field<&CheckpointRecord::stage>("stage"), field<&CheckpointRecord::step>("step"),
+                                       field<&CheckpointRecord::path>("path"), field<&CheckpointRecord::time>("time"));
 
 } // namespace
 
@@ -132,8 +126,8 @@ std::optional<RunInfo> RunStore::run(int64_t id) const
     return readFirst(stmt, kRunRow);
 }
 
-int64_t RunStore::beginStage(int64_t run, int index, const std::string& kind,
-                             const std::string& name, const std::string& configJson)
+int64_t RunStore::beginStage(int64_t run, int index, const std::string& kind, const std::string& name,
+                             const std::string& configJson)
 {
     // A resumed run begins the same stage again: keep its row (and its step range).
     impl_->db
@@ -154,8 +148,7 @@ int64_t RunStore::beginStage(int64_t run, int index, const std::string& kind,
 
 void RunStore::setStageStatus(int64_t run, int index, const std::string& status)
 {
-    auto stmt = impl_->db.prepare(
-        "UPDATE stages SET status = ?, finished_at = ? WHERE run = ? AND idx = ?");
+    auto stmt = impl_->db.prepare("UPDATE stages SET status = ?, finished_at = ? WHERE run = ? AND idx = ?");
     stmt.bind(1, status);
     if (!isTerminal(status))
         stmt.bindNull(2);
@@ -191,8 +184,8 @@ std::vector<CheckpointRecord> RunStore::checkpoints(int64_t run) const
 void RunStore::discardFromStep(int64_t run, int64_t step)
 {
     Transaction transaction(impl_->db);
-    for (const char* sql : {"DELETE FROM samples WHERE run = ? AND step >= ?",
-                            "DELETE FROM evaluations WHERE run = ? AND step >= ?"})
+    for (const char* sql :
+         {"DELETE FROM samples WHERE run = ? AND step >= ?", "DELETE FROM evaluations WHERE run = ? AND step >= ?"})
         impl_->db.prepare(sql).bind(1, run).bind(2, step).run();
     transaction.commit();
 }

@@ -10,23 +10,20 @@ namespace thinkbench::core {
 
 namespace {
 
-constexpr auto kAnnotationRow = rowMap(
-    "annotations", rowId<&AnnotationRecord::id>("id"), field<&AnnotationRecord::sample>("sample"),
-    field<&AnnotationRecord::evalItem>("eval_item"),
-    field<&AnnotationRecord::sampleIndex>("sample_index"),
-    field<&AnnotationRecord::stepBegin>("step_begin"),
-    field<&AnnotationRecord::stepEnd>("step_end"),
-    field<&AnnotationRecord::spanBegin>("span_begin"),
-    field<&AnnotationRecord::spanEnd>("span_end"), field<&AnnotationRecord::label>("label"),
-    field<&AnnotationRecord::verdict>("verdict"), field<&AnnotationRecord::note>("note"),
-    field<&AnnotationRecord::author>("author"), field<&AnnotationRecord::time>("time"));
+constexpr auto kAnnotationRow =
+    rowMap("annotations", rowId<&AnnotationRecord::id>("id"), field<&AnnotationRecord::sample>("sample"),
+           field<&AnnotationRecord::evalItem>("eval_item"), field<&AnnotationRecord::sampleIndex>("sample_index"),
+           field<&AnnotationRecord::stepBegin>("step_begin"), field<&AnnotationRecord::stepEnd>("step_end"),
+           field<&AnnotationRecord::spanBegin>("span_begin"), field<&AnnotationRecord::spanEnd>("span_end"),
+           field<&AnnotationRecord::label>("label"), field<&AnnotationRecord::verdict>("verdict"),
+           field<&AnnotationRecord::note>("note"), field<&AnnotationRecord::author>("author"),
+           field<&AnnotationRecord::time>("time"));
 
-constexpr auto kVoteRow = rowMap(
-    "votes", rowId<&VoteRecord::id>("id"), field<&VoteRecord::prompt>("prompt"),
-    field<&VoteRecord::modelA>("model_a"), field<&VoteRecord::modelB>("model_b"),
-    field<&VoteRecord::completionA>("completion_a"),
-    field<&VoteRecord::completionB>("completion_b"), field<&VoteRecord::vote>("vote"),
-    field<&VoteRecord::time>("time"));
+constexpr auto kVoteRow =
+    rowMap("votes", rowId<&VoteRecord::id>("id"), field<&VoteRecord::prompt>("prompt"),
+           field<&VoteRecord::modelA>("model_a"), field<&VoteRecord::modelB>("model_b"),
+           field<&VoteRecord::completionA>("completion_a"), field<&VoteRecord::completionB>("completion_b"),
+           field<&VoteRecord::vote>("vote"), field<&VoteRecord::time>("time"));
 
 } // namespace
 
@@ -55,16 +52,14 @@ std::vector<AnnotationRecord> RunStore::annotationsForSample(int64_t sample) con
 
 std::vector<AnnotationRecord> RunStore::annotationsForEvalItem(int64_t item, int sampleIndex) const
 {
-    auto stmt = impl_->db.prepare(kAnnotationRow.select() +
-                                  "WHERE eval_item = ? AND sample_index = ? ORDER BY id");
+    auto stmt = impl_->db.prepare(kAnnotationRow.select() + "WHERE eval_item = ? AND sample_index = ? ORDER BY id");
     stmt.bind(1, item).bind(2, sampleIndex);
     return readAll(stmt, kAnnotationRow);
 }
 
 std::vector<AnnotationRecord> RunStore::annotations(std::optional<std::string> label) const
 {
-    auto stmt =
-        impl_->db.prepare(kAnnotationRow.select() + "WHERE ?1 IS NULL OR label = ?1 ORDER BY id");
+    auto stmt = impl_->db.prepare(kAnnotationRow.select() + "WHERE ?1 IS NULL OR label = ?1 ORDER BY id");
     label ? stmt.bind(1, *label) : stmt.bindNull(1);
     return readAll(stmt, kAnnotationRow);
 }

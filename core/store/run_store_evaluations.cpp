@@ -10,19 +10,18 @@ namespace thinkbench::core {
 
 namespace {
 
-constexpr auto kEvaluationRow = rowMap(
-    "evaluations", rowId<&EvaluationRecord::id>("id"), field<&EvaluationRecord::run>("run"),
-    field<&EvaluationRecord::stage>("stage"), field<&EvaluationRecord::step>("step"),
-    field<&EvaluationRecord::model>("model"), field<&EvaluationRecord::dataset>("dataset"),
-    field<&EvaluationRecord::k>("k"), field<&EvaluationRecord::settings>("settings"),
-    field<&EvaluationRecord::summary>("summary"), field<&EvaluationRecord::time>("time"));
+constexpr auto kEvaluationRow =
+    rowMap("evaluations", rowId<&EvaluationRecord::id>("id"), field<&EvaluationRecord::run>("run"),
+           field<&EvaluationRecord::stage>("stage"), field<&EvaluationRecord::step>("step"),
+           field<&EvaluationRecord::model>("model"), field<&EvaluationRecord::dataset>("dataset"),
+           field<&EvaluationRecord::k>("k"), field<&EvaluationRecord::settings>("settings"),
+           field<&EvaluationRecord::summary>("summary"), field<&EvaluationRecord::time>("time"));
 
-constexpr auto kEvalItemRow = rowMap(
-    "eval_items", rowId<&EvalItemRecord::id>("id"),
-    field<&EvalItemRecord::evaluation>("evaluation"),
-    field<&EvalItemRecord::problemId>("problem_id"), field<&EvalItemRecord::prompt>("prompt"),
-    field<&EvalItemRecord::truth>("truth"), field<&EvalItemRecord::samples>("samples"),
-    field<&EvalItemRecord::pass1>("pass1"), field<&EvalItemRecord::consCorrect>("cons_correct"));
+constexpr auto kEvalItemRow =
+    rowMap("eval_items", rowId<&EvalItemRecord::id>("id"), field<&EvalItemRecord::evaluation>("evaluation"),
+           field<&EvalItemRecord::problemId>("problem_id"), field<&EvalItemRecord::prompt>("prompt"),
+           field<&EvalItemRecord::truth>("truth"), field<&EvalItemRecord::samples>("samples"),
+           field<&EvalItemRecord::pass1>("pass1"), field<&EvalItemRecord::consCorrect>("cons_correct"));
 
 } // namespace
 
@@ -48,8 +47,7 @@ int64_t RunStore::addEvaluation(EvaluationRecord& e, std::vector<EvalItemRecord>
 
 std::vector<EvaluationRecord> RunStore::evaluations(std::optional<int64_t> run) const
 {
-    auto stmt =
-        impl_->db.prepare(kEvaluationRow.select() + "WHERE ?1 IS NULL OR run = ?1 ORDER BY id");
+    auto stmt = impl_->db.prepare(kEvaluationRow.select() + "WHERE ?1 IS NULL OR run = ?1 ORDER BY id");
     run ? stmt.bind(1, *run) : stmt.bindNull(1);
     return readAll(stmt, kEvaluationRow);
 }

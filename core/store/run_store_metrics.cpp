@@ -47,18 +47,12 @@ void RunStore::appendMetrics(const std::vector<MetricPoint>& points)
     std::map<std::pair<int64_t, int64_t>, std::vector<SeriesPoint>> written;
     {
         // MetricPoint names its key; the row holds the key's id, so the columns are bound here.
-        auto insert = impl_->db.prepare(
-            "INSERT OR REPLACE INTO metrics (run, key, step, stage, value, wall_time) "
-            "VALUES (?, ?, ?, ?, ?, ?)");
+        auto insert = impl_->db.prepare("INSERT OR REPLACE INTO metrics (run, key, step, stage, value, wall_time) "
+                                        "VALUES (?, ?, ?, ?, ?, ?)");
         for (const MetricPoint& p : points) {
             const int64_t key = keyId(*impl_, p.key);
             written[{p.run, key}].push_back({p.step, p.value, p.wallTime});
-            insert.bind(1, p.run)
-                .bind(2, key)
-                .bind(3, p.step)
-                .bind(4, p.stage)
-                .bind(5, p.value)
-                .bind(6, p.wallTime);
+            insert.bind(1, p.run).bind(2, key).bind(3, p.step).bind(4, p.stage).bind(5, p.value).bind(6, p.wallTime);
             insert.run();
             auto [it, fresh] = ranges.try_emplace({p.run, p.stage}, p.step, p.step);
             if (!fresh) {
@@ -88,15 +82,14 @@ void RunStore::appendMetrics(const std::vector<MetricPoint>& points)
 std::vector<std::string> RunStore::metricKeys(int64_t run) const
 {
     // Skip-scan over the (run, key, step) key: one probe per distinct key, not one per row.
-    auto stmt = impl_->db.prepare(
-        "SELECT name FROM metric_keys k WHERE EXISTS "
-        "(SELECT 1 FROM metrics m WHERE m.run = ? AND m.key = k.id) ORDER BY name");
+    auto stmt = impl_->db.prepare("SELECT name FROM metric_keys k WHERE EXISTS "
+                                  "(SELECT 1 FROM metrics m WHERE m.run = ? AND m.key = k.id) ORDER BY name");
     stmt.bind(1, run);
     return readAll(stmt, valueColumn<std::string>);
 }
 
-std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& key, size_t maxPoints,
-                                          int64_t fromStep, int64_t toStep) const
+std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& key, size_t maxPoints, int64_t fromStep,
+                                          int64_t toStep) const
 {
     std::vector<SeriesPoint> out;
     const auto keyId = existingKeyId(impl_->db, key);
@@ -105,10 +98,10 @@ std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& key, s
     // Two index probes for the ends of the range; count(*) would scan the series, so the step
     // span stands in for the count (a key has at most one point per step).
     auto endStep = [&](bool lastEnd) -> std::optional<int64_t> {
-        auto probe = impl_->db.prepare(
-            std::string("SELECT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? "
-                        "AND ? ORDER BY step ") +
-            (lastEnd ? "DESC " : "") + "LIMIT 1");
+        auto probe =
+            impl_->db.prepare(std::string("SELECT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? "
+                                          "AND ? ORDER BY step ") +
+                              (lastEnd ? "DESC " : "") + "LIMIT 1");
         probe.bind(1, run).bind(2, *keyId).bind(3, fromStep).bind(4, toStep);
         return readFirst(probe, valueColumn<int64_t>);
     };
@@ -118,9 +111,7 @@ std::vector<SeriesPoint> RunStore::series(int64_t run, const std::string& key, s
     const int64_t first = *firstStep;
     const int64_t last = *endStep(true);
 
-    auto readRaw = [&](int64_t from, int64_t to, auto&& sink) {
-        forEachPoint(impl_->db, run, *keyId, from, to, sink);
-    };
+    auto readRaw = [&](int64_t from, int64_t to, auto&& sink) { forEachPoint(impl_->db, run, *keyId, from, to, sink); };
     if (maxPoints == 0 || static_cast<uint64_t>(last - first + 1) <= maxPoints) {
         readRaw(first, last, [&](const SeriesPoint& p) { out.push_back(p); });
         return out;
@@ -168,4 +159,3 @@ int64_t RunStore::lastStep(int64_t run) const
 }
 
 } // namespace thinkbench::core
-

@@ -20,27 +20,24 @@ template <auto Point, auto Field> constexpr auto rollupField(std::string_view sq
     return field<&RollupRow::rollup, Point, Field>(sql);
 }
 
-constexpr auto kRollupRow = rowMap(
-    "metric_rollups", field<&RollupRow::run>("run"), field<&RollupRow::key>("key"),
-    field<&RollupRow::width>("width"), field<&RollupRow::bucket>("bucket"),
-    rollupField<&Rollup::first, &SeriesPoint::step>("first_step"),
-    rollupField<&Rollup::first, &SeriesPoint::value>("first_value"),
-    rollupField<&Rollup::first, &SeriesPoint::wallTime>("first_time"),
-    rollupField<&Rollup::min, &SeriesPoint::step>("min_step"),
-    rollupField<&Rollup::min, &SeriesPoint::value>("min_value"),
-    rollupField<&Rollup::min, &SeriesPoint::wallTime>("min_time"),
-    rollupField<&Rollup::max, &SeriesPoint::step>("max_step"),
-    rollupField<&Rollup::max, &SeriesPoint::value>("max_value"),
-    rollupField<&Rollup::max, &SeriesPoint::wallTime>("max_time"),
-    rollupField<&Rollup::last, &SeriesPoint::step>("last_step"),
-    rollupField<&Rollup::last, &SeriesPoint::value>("last_value"),
-    rollupField<&Rollup::last, &SeriesPoint::wallTime>("last_time"));
+constexpr auto kRollupRow = rowMap("metric_rollups", field<&RollupRow::run>("run"), field<&RollupRow::key>("key"),
+                                   field<&RollupRow::width>("width"), field<&RollupRow::bucket>("bucket"),
+                                   rollupField<&Rollup::first, &SeriesPoint::step>("first_step"),
+                                   rollupField<&Rollup::first, &SeriesPoint::value>("first_value"),
+                                   rollupField<&Rollup::first, &SeriesPoint::wallTime>("first_time"),
+                                   rollupField<&Rollup::min, &SeriesPoint::step>("min_step"),
+                                   rollupField<&Rollup::min, &SeriesPoint::value>("min_value"),
+                                   rollupField<&Rollup::min, &SeriesPoint::wallTime>("min_time"),
+                                   rollupField<&Rollup::max, &SeriesPoint::step>("max_step"),
+                                   rollupField<&Rollup::max, &SeriesPoint::value>("max_value"),
+                                   rollupField<&Rollup::max, &SeriesPoint::wallTime>("max_time"),
+                                   rollupField<&Rollup::last, &SeriesPoint::step>("last_step"),
+                                   rollupField<&Rollup::last, &SeriesPoint::value>("last_value"),
+                                   rollupField<&Rollup::last, &SeriesPoint::wallTime>("last_time"));
 
-std::optional<Rollup> loadRollup(SqliteDb& db, int64_t run, int64_t key, int64_t width,
-                                 int64_t bucket)
+std::optional<Rollup> loadRollup(SqliteDb& db, int64_t run, int64_t key, int64_t width, int64_t bucket)
 {
-    auto stmt = db.prepare(kRollupRow.select() +
-                           "WHERE run = ? AND key = ? AND width = ? AND bucket = ?");
+    auto stmt = db.prepare(kRollupRow.select() + "WHERE run = ? AND key = ? AND width = ? AND bucket = ?");
     stmt.bind(1, run).bind(2, key).bind(3, width).bind(4, bucket);
     const auto row = readFirst(stmt, kRollupRow);
     return row ? std::optional<Rollup>(row->rollup) : std::nullopt;
@@ -61,14 +58,12 @@ void fold(std::optional<Rollup>& r, const SeriesPoint& p)
 
 // Recomputes one bucket from the level below (raw rows for the finest level), for when points
 // inside an existing bucket were rewritten.
-std::optional<Rollup> recomputeRollup(SqliteDb& db, int64_t run, int64_t key, size_t level,
-                                      int64_t bucket)
+std::optional<Rollup> recomputeRollup(SqliteDb& db, int64_t run, int64_t key, size_t level, int64_t bucket)
 {
     const int64_t width = kRollupWidths[level];
     std::optional<Rollup> r;
     if (level == 0) {
-        forEachPoint(db, run, key, bucket * width, (bucket + 1) * width - 1,
-                     [&](const SeriesPoint& p) { fold(r, p); });
+        forEachPoint(db, run, key, bucket * width, (bucket + 1) * width - 1, [&](const SeriesPoint& p) { fold(r, p); });
         return r;
     }
     const int64_t finer = kRollupWidths[level - 1];
@@ -85,13 +80,12 @@ struct SeriesId {
     int64_t run = 0;
     int64_t key = 0;
 };
-constexpr auto kSeriesIdRow =
-    rowMap("metrics", field<&SeriesId::run>("run"), field<&SeriesId::key>("key"));
+constexpr auto kSeriesIdRow = rowMap("metrics", field<&SeriesId::run>("run"), field<&SeriesId::key>("key"));
 
 } // namespace
 
-std::vector<Rollup> readRollups(SqliteDb& db, int64_t run, int64_t key, int64_t width,
-                                int64_t firstBucket, int64_t lastBucket)
+std::vector<Rollup> readRollups(SqliteDb& db, int64_t run, int64_t key, int64_t width, int64_t firstBucket,
+                                int64_t lastBucket)
 {
     auto stmt = db.prepare(kRollupRow.select() + "WHERE run = ? AND key = ? AND width = ? AND "
                                                  "bucket BETWEEN ? AND ? ORDER BY bucket");
@@ -130,8 +124,7 @@ void rebuildAllRollups(SqliteDb& db)
     const std::vector<SeriesId> series = readAll(list, kSeriesIdRow);
     for (const SeriesId& s : series) {
         std::vector<SeriesPoint> points;
-        forEachPoint(db, s.run, s.key, INT64_MIN, INT64_MAX,
-                     [&](const SeriesPoint& p) { points.push_back(p); });
+        forEachPoint(db, s.run, s.key, INT64_MIN, INT64_MAX, [&](const SeriesPoint& p) { points.push_back(p); });
         updateRollups(db, s.run, s.key, points);
     }
 }

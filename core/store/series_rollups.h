@@ -103,16 +103,16 @@ private:
 template <typename Sink>
 void forEachPoint(SqliteDb& db, int64_t run, int64_t key, int64_t from, int64_t to, Sink&& sink)
 {
-    auto rows = db.prepare(kMetricPointRow.select() +
-                           "WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
+    auto rows =
+        db.prepare(kMetricPointRow.select() + "WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
     rows.bind(1, run).bind(2, key).bind(3, from).bind(4, to);
     forEachRow(rows, kMetricPointRow, sink);
 }
 
 // The rollups of width `width` of series (run, key) for buckets [firstBucket, lastBucket], in
 // bucket order; buckets without points are absent.
-std::vector<Rollup> readRollups(SqliteDb& db, int64_t run, int64_t key, int64_t width,
-                                int64_t firstBucket, int64_t lastBucket);
+std::vector<Rollup> readRollups(SqliteDb& db, int64_t run, int64_t key, int64_t width, int64_t firstBucket,
+                                int64_t lastBucket);
 
 // Folds freshly written points (sorted by step) of one series into every rollup level.
 void updateRollups(SqliteDb& db, int64_t run, int64_t key, const std::vector<SeriesPoint>& points);

@@ -32,16 +32,14 @@ Statement& Statement::bind(int index, double value)
 
 Statement& Statement::bind(int index, std::string_view text)
 {
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
         db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
 
 Statement& Statement::bindBlob(int index, const void* data, size_t bytes)
 {
-    if (sqlite3_bind_blob(stmt_, index, bytes ? data : "", static_cast<int>(bytes),
-                          SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_blob(stmt_, index, bytes ? data : "", static_cast<int>(bytes), SQLITE_TRANSIENT) != SQLITE_OK)
         db_.fail(sqlite3_sql(stmt_));
     return *this;
 }
@@ -114,8 +112,7 @@ Statement SqliteDb::prepare(const std::string& sql)
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
         sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt,
-                               nullptr) != SQLITE_OK)
+        if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
             fail(sql);
         it = cache_.emplace(sql, stmt).first;
     }

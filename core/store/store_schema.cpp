@@ -138,8 +138,8 @@ CREATE TABLE votes (
     time REAL NOT NULL
 );
 )sql",
-// Version 2: per-bucket summaries of every series (first, min, max, last point of each run of
-// kRollupWidths[i] steps), so a long series downsamples from a few thousand rows, not millions.
+    // Version 2: per-bucket summaries of every series (first, min, max, last point of each run of
+    // kRollupWidths[i] steps), so a long series downsamples from a few thousand rows, not millions.
     R"sql(
 CREATE TABLE metric_rollups (
     run INTEGER NOT NULL,
@@ -179,14 +179,13 @@ void openSchema(SqliteDb& db, bool readOnly)
         throw Error(db.path(), "", "not a ThinkBench run database");
     if (version > RunStore::kSchemaVersion)
         throw Error(db.path(), "",
-                    "schema version " + std::to_string(version) +
-                        " is newer than this ThinkBench understands (" +
+                    "schema version " + std::to_string(version) + " is newer than this ThinkBench understands (" +
                         std::to_string(RunStore::kSchemaVersion) + "); update ThinkBench");
     if (version < RunStore::kSchemaVersion && readOnly)
         throw Error(db.path(), "",
-                    version == 0 ? "empty database, no runs yet"
-                                 : "schema version " + std::to_string(version) +
-                                       " needs a migration; open it read-write once");
+                    version == 0
+                        ? "empty database, no runs yet"
+                        : "schema version " + std::to_string(version) + " needs a migration; open it read-write once");
     if (readOnly)
         return;
     db.exec("PRAGMA journal_mode = WAL");

@@ -333,9 +333,8 @@ private:
         if (pos_ >= s_.size())
             return false;
         const char c = s_[pos_];
-        return std::isdigit(static_cast<unsigned char>(c)) || c == '(' || c == '{' ||
-               s_.compare(pos_, 2, "pi") == 0 || s_.compare(pos_, 4, "sqrt") == 0 ||
-               s_.compare(pos_, 4, "FRAC") == 0;
+        return std::isdigit(static_cast<unsigned char>(c)) || c == '(' || c == '{' || s_.compare(pos_, 2, "pi") == 0 ||
+               s_.compare(pos_, 4, "sqrt") == 0 || s_.compare(pos_, 4, "FRAC") == 0;
     }
 
     ExactValue term()

@@ -41,7 +41,7 @@ public:
     ExactValue operator+(const ExactValue& o) const;
     ExactValue operator-(const ExactValue& o) const;
     ExactValue operator*(const ExactValue& o) const;
-    ExactValue operator/(const ExactValue& o) const; // divisor must be a single term
+    ExactValue operator/(const ExactValue& o) const;  // divisor must be a single term
     ExactValue pow(const ExactValue& exponent) const; // small integer exponents
     bool operator==(const ExactValue& o) const { return terms_ == o.terms_; }
     std::optional<Rational> rational() const;

@@ -14,11 +14,16 @@ namespace thinkbench::core {
 const char* extractionRuleName(ExtractionRule rule)
 {
     switch (rule) {
-    case ExtractionRule::Boxed: return "boxed";
-    case ExtractionRule::AnswerTag: return "answer_tag";
-    case ExtractionRule::FinalAnswerPhrase: return "final_answer_phrase";
-    case ExtractionRule::LastNumber: return "last_number";
-    case ExtractionRule::None: return "none";
+    case ExtractionRule::Boxed:
+        return "boxed";
+    case ExtractionRule::AnswerTag:
+        return "answer_tag";
+    case ExtractionRule::FinalAnswerPhrase:
+        return "final_answer_phrase";
+    case ExtractionRule::LastNumber:
+        return "last_number";
+    case ExtractionRule::None:
+        return "none";
     }
     return "none";
 }
@@ -165,8 +170,7 @@ bool scalarEquivalent(const std::string& a, const std::string& b)
         return false; // a number against text
     auto squash = [](std::string s) {
         s = lower(s);
-        s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }),
-                s.end());
+        s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }), s.end());
         return s;
     };
     return !a.empty() && squash(a) == squash(b);
@@ -256,8 +260,7 @@ bool countdownCorrect(const std::string& expression, std::string_view truth)
 std::optional<std::string> lastBoxed(std::string_view text)
 {
     std::optional<std::string> found;
-    for (size_t at = text.find("\\boxed"); at != std::string_view::npos;
-         at = text.find("\\boxed", at + 1)) {
+    for (size_t at = text.find("\\boxed"); at != std::string_view::npos; at = text.find("\\boxed", at + 1)) {
         size_t i = at + 6;
         while (i < text.size() && text[i] == ' ')
             ++i;
@@ -288,8 +291,7 @@ Extraction extractAnswer(std::string_view response)
         if (open != std::string_view::npos)
             return {trimmed(response.substr(open + 8, close - open - 8)), ExtractionRule::AnswerTag};
     }
-    static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))",
-                                   std::regex::icase);
+    static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))", std::regex::icase);
     const std::string text(response);
     std::smatch m, last;
     bool any = false;
@@ -376,8 +378,7 @@ Verdict verify(std::string_view response, std::string_view truth, std::string_vi
     v.rule = e.rule;
     if (e.rule == ExtractionRule::None)
         return v;
-    v.correct = task == "countdown" ? countdownCorrect(stripDecorations(e.answer), truth)
-                                    : equivalent(e.answer, truth);
+    v.correct = task == "countdown" ? countdownCorrect(stripDecorations(e.answer), truth) : equivalent(e.answer, truth);
     return v;
 }
 

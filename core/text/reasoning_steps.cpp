@@ -6,7 +6,10 @@ namespace thinkbench::core {
 
 namespace {
 
-bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool isSpace(char c)
+{
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 // A separator found at or after a place: [begin, end) of the text between two steps.
 struct Separator {

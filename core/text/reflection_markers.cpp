@@ -9,14 +9,17 @@ namespace {
 
 // Bytes of a word, as a regular expression's \b sees them; bytes of multi-byte UTF-8 letters
 // count as word bytes so that a marker inside a longer word is not found.
-bool isWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+bool isWordByte(unsigned char c)
+{
+    return std::isalnum(c) || c == '_' || c >= 0x80;
+}
 
 } // namespace
 
 const std::vector<std::string>& reflectionMarkers()
 {
-    static const std::vector<std::string> markers = {
-        "wait", "let me check", "let me verify", "verify", "verified", "re-examine", "recheck", "aha"};
+    static const std::vector<std::string> markers = {"wait",     "let me check", "let me verify", "verify",
+                                                     "verified", "re-examine",   "recheck",       "aha"};
     return markers;
 }
 

@@ -21,6 +21,9 @@ struct TextSpan {
 // Every marker in the text, case-insensitive, as whole words, in order and not overlapping
 // (the longest marker wins where two start at one place).
 std::vector<TextSpan> findReflections(std::string_view text);
-inline bool reflects(std::string_view text) { return !findReflections(text).empty(); }
+inline bool reflects(std::string_view text)
+{
+    return !findReflections(text).empty();
+}
 
 } // namespace thinkbench::core

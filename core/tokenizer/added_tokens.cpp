@@ -7,7 +7,10 @@ namespace thinkbench::core {
 
 namespace {
 
-bool isWordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+bool isWordByte(unsigned char c)
+{
+    return std::isalnum(c) || c == '_' || c >= 0x80;
+}
 
 } // namespace
 
@@ -16,9 +19,7 @@ AddedTokens::AddedTokens(std::vector<AddedToken> tokens)
 {
     // Longest first, so "<|im_start|>" wins over a shorter token that is its prefix.
     std::stable_sort(tokens_.begin(), tokens_.end(),
-                     [](const AddedToken& a, const AddedToken& b) {
-                         return a.content.size() > b.content.size();
-                     });
+                     [](const AddedToken& a, const AddedToken& b) { return a.content.size() > b.content.size(); });
     for (size_t i = 0; i < tokens_.size(); ++i) {
         indexById_[tokens_[i].id] = i;
         if (!tokens_[i].content.empty())

@@ -77,21 +77,16 @@ void BpeModel::applyMerges(std::vector<int32_t>& symbols) const
     }
     struct Candidate {
         int32_t rank, pos, left, right;
-        bool operator>(const Candidate& o) const
-        {
-            return rank != o.rank ? rank > o.rank : pos > o.pos;
-        }
+        bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
     };
     std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
     auto consider = [&](int32_t pos) {
         const int32_t right = next[static_cast<size_t>(pos)];
         if (right < 0)
             return;
-        auto it = merges.find(pairKey(symbols[static_cast<size_t>(pos)],
-                                      symbols[static_cast<size_t>(right)]));
+        auto it = merges.find(pairKey(symbols[static_cast<size_t>(pos)], symbols[static_cast<size_t>(right)]));
         if (it != merges.end())
-            heap.push({it->second.first, pos, symbols[static_cast<size_t>(pos)],
-                       symbols[static_cast<size_t>(right)]});
+            heap.push({it->second.first, pos, symbols[static_cast<size_t>(pos)], symbols[static_cast<size_t>(right)]});
     };
     for (size_t i = 0; i + 1 < n; ++i)
         consider(static_cast<int32_t>(i));
@@ -139,8 +134,7 @@ std::string BpeModel::tokenBytes(int32_t id) const
     utf8proc_ssize_t offset = 0;
     while (offset < static_cast<utf8proc_ssize_t>(token.size())) {
         utf8proc_int32_t cp;
-        const auto len = utf8proc_iterate(p + offset,
-                                          static_cast<utf8proc_ssize_t>(token.size()) - offset, &cp);
+        const auto len = utf8proc_iterate(p + offset, static_cast<utf8proc_ssize_t>(token.size()) - offset, &cp);
         if (len <= 0)
             break;
         if (const auto byte = byteOfSymbol(static_cast<uint32_t>(cp)))

@@ -19,7 +19,7 @@ public:
     std::unordered_map<std::string, int32_t> vocab;
     std::vector<std::string> idToToken;
     std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> merges; // pairKey -> (rank, merged id)
-    bool byteLevel = false; // BPE symbols are bytes in GPT-2's alphabet
+    bool byteLevel = false;                                           // BPE symbols are bytes in GPT-2's alphabet
     bool byteFallback = false;
     bool ignoreMerges = false;
     std::optional<int32_t> unkId;

@@ -17,15 +17,13 @@ const char* kPreTokenizerRegex =
 
 nlohmann::json byteLevelPart()
 {
-    return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false},
-            {"use_regex", false}};
+    return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};
 }
 
 // A tokenizer.json skeleton with the given vocabulary, merges and special tokens.
 nlohmann::json tokenizerJson(const std::vector<std::string>& vocab,
                              const std::vector<std::pair<std::string, std::string>>& merges,
-                             const std::vector<std::string>& specials,
-                             const std::vector<std::string>& plainAdded)
+                             const std::vector<std::string>& specials, const std::vector<std::string>& plainAdded)
 {
     nlohmann::json vocabJson = nlohmann::json::object();
     for (size_t i = 0; i < vocab.size(); ++i)
@@ -81,8 +79,7 @@ nlohmann::json tokenizerJson(const std::vector<std::string>& vocab,
 
 Tokenizer trainByteLevelBpe(const std::vector<std::string>& texts, const BpeTrainerOptions& options)
 {
-    const int budget = options.vocabSize - static_cast<int>(options.specialTokens.size() +
-                                                            options.addedTokens.size());
+    const int budget = options.vocabSize - static_cast<int>(options.specialTokens.size() + options.addedTokens.size());
     if (budget < 256)
         throw Error("", "vocab_size", "must leave room for the 256 byte tokens and the specials");
 
@@ -112,8 +109,7 @@ Tokenizer trainByteLevelBpe(const std::vector<std::string>& texts, const BpeTrai
         std::unordered_map<uint64_t, int64_t> pairs;
         for (size_t w = 0; w < words.size(); ++w)
             for (size_t i = 0; i + 1 < words[w].size(); ++i)
-                pairs[(uint64_t(uint32_t(words[w][i])) << 32) | uint32_t(words[w][i + 1])] +=
-                    counts[w];
+                pairs[(uint64_t(uint32_t(words[w][i])) << 32) | uint32_t(words[w][i + 1])] += counts[w];
         // Most frequent pair; ties go to the pair whose merged string sorts first, so training
         // is deterministic.
         uint64_t best = 0;

@@ -18,8 +18,7 @@ struct ByteAlphabet {
     {
         uint32_t extra = 0;
         for (uint32_t b = 0; b < 256; ++b) {
-            const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) ||
-                                   (b >= 0xAE && b <= 0xFF);
+            const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
             const uint32_t cp = printable ? b : 256 + extra++;
             appendUtf8(byteToChar[b], cp);
             charToByte[cp] = static_cast<uint8_t>(b);

@@ -8,12 +8,11 @@ namespace thinkbench::core {
 
 namespace {
 
-const char* kR1ZeroPreamble =
-    "A conversation between User and Assistant. The user asks a question, and the Assistant "
-    "solves it. The assistant first thinks about the reasoning process in the mind and then "
-    "provides the user with the answer. The reasoning process and answer are enclosed within "
-    "<think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning "
-    "process here </think> <answer> answer here </answer>.";
+const char* kR1ZeroPreamble = "A conversation between User and Assistant. The user asks a question, and the Assistant "
+                              "solves it. The assistant first thinks about the reasoning process in the mind and then "
+                              "provides the user with the answer. The reasoning process and answer are enclosed within "
+                              "<think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning "
+                              "process here </think> <answer> answer here </answer>.";
 
 std::string deepSeekR1(const std::vector<Message>& messages, bool addGenerationPrompt)
 {
@@ -81,8 +80,7 @@ ChatTemplate ChatTemplate::named(std::string_view name)
     if (name == "r1_zero")
         return ChatTemplate(Family::R1Zero);
     throw Error("", "chat_template",
-                "unknown chat template \"" + std::string(name) +
-                    "\"; one of deepseek_r1, qwen, llama3, r1_zero");
+                "unknown chat template \"" + std::string(name) + "\"; one of deepseek_r1, qwen, llama3, r1_zero");
 }
 
 ChatTemplate ChatTemplate::forTokenizer(const Tokenizer& tokenizer)
@@ -91,8 +89,7 @@ ChatTemplate ChatTemplate::forTokenizer(const Tokenizer& tokenizer)
     if (source.find("<｜Assistant｜>") != std::string::npos ||
         (source.empty() && tokenizer.tokenToId("<｜Assistant｜>")))
         return ChatTemplate(Family::DeepSeekR1);
-    if (source.find("<|im_start|>") != std::string::npos ||
-        (source.empty() && tokenizer.tokenToId("<|im_start|>")))
+    if (source.find("<|im_start|>") != std::string::npos || (source.empty() && tokenizer.tokenToId("<|im_start|>")))
         return ChatTemplate(Family::Qwen);
     if (source.find("<|start_header_id|>") != std::string::npos ||
         (source.empty() && tokenizer.tokenToId("<|start_header_id|>")))
@@ -103,10 +100,14 @@ ChatTemplate ChatTemplate::forTokenizer(const Tokenizer& tokenizer)
 std::string ChatTemplate::name() const
 {
     switch (family_) {
-    case Family::DeepSeekR1: return "deepseek_r1";
-    case Family::Qwen: return "qwen";
-    case Family::Llama3: return "llama3";
-    case Family::R1Zero: return "r1_zero";
+    case Family::DeepSeekR1:
+        return "deepseek_r1";
+    case Family::Qwen:
+        return "qwen";
+    case Family::Llama3:
+        return "llama3";
+    case Family::R1Zero:
+        return "r1_zero";
     }
     return {};
 }
@@ -114,10 +115,14 @@ std::string ChatTemplate::name() const
 std::string ChatTemplate::apply(const std::vector<Message>& messages, bool addGenerationPrompt) const
 {
     switch (family_) {
-    case Family::DeepSeekR1: return deepSeekR1(messages, addGenerationPrompt);
-    case Family::Qwen: return qwen(messages, addGenerationPrompt);
-    case Family::Llama3: return llama3(messages, addGenerationPrompt);
-    case Family::R1Zero: return r1Zero(messages, addGenerationPrompt);
+    case Family::DeepSeekR1:
+        return deepSeekR1(messages, addGenerationPrompt);
+    case Family::Qwen:
+        return qwen(messages, addGenerationPrompt);
+    case Family::Llama3:
+        return llama3(messages, addGenerationPrompt);
+    case Family::R1Zero:
+        return r1Zero(messages, addGenerationPrompt);
     }
     return {};
 }

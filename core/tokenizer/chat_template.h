@@ -43,13 +43,12 @@ public:
     // generation's limit.
     ResponseFormat responseFormat(int maxTokens) const
     {
-        return {family_ == Family::R1Zero ? AnswerPlacement::AnswerTag : AnswerPlacement::AfterThink,
-                opensThinking(), maxTokens};
+        return {family_ == Family::R1Zero ? AnswerPlacement::AnswerTag : AnswerPlacement::AfterThink, opensThinking(),
+                maxTokens};
     }
 
 private:
     Family family_;
 };
-
 
 } // namespace thinkbench::core

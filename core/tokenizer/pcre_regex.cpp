@@ -14,8 +14,7 @@ Regex::Regex(const std::string& pattern, const std::string& file, const std::str
         PCRE2_UCHAR message[256];
         pcre2_get_error_message(code, message, sizeof message);
         throw Error(file, place,
-                    "invalid regex at offset " + std::to_string(offset) + ": " +
-                        reinterpret_cast<char*>(message));
+                    "invalid regex at offset " + std::to_string(offset) + ": " + reinterpret_cast<char*>(message));
     }
     pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);
 }

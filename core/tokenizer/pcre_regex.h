@@ -33,8 +33,7 @@ public:
         size_t start = 0;
         const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
         while (start <= text.size()) {
-            const int rc = pcre2_match(code_, subject, text.size(), start, PCRE2_NO_UTF_CHECK,
-                                       match_, nullptr);
+            const int rc = pcre2_match(code_, subject, text.size(), start, PCRE2_NO_UTF_CHECK, match_, nullptr);
             if (rc < 0)
                 break;
             const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_);

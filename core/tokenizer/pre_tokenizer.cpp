@@ -9,8 +9,7 @@ namespace {
 
 // Splits every piece by the pre-tokenizer's matches (of its regex, or runs of digits) according to
 // its behaviour.
-std::vector<Piece> splitPieces(std::string_view text, const std::vector<Piece>& pieces,
-                               const PreTokenizer& pre)
+std::vector<Piece> splitPieces(std::string_view text, const std::vector<Piece>& pieces, const PreTokenizer& pre)
 {
     std::vector<Piece> out;
     out.reserve(pieces.size() * 2);
@@ -68,8 +67,7 @@ std::vector<Piece> splitPieces(std::string_view text, const std::vector<Piece>& 
                     out.push_back(p);
                 break;
             case SplitBehavior::MergedWithPrevious:
-                if (isMatch && !out.empty() && out.back().end == p.begin &&
-                    out.back().begin >= piece.begin)
+                if (isMatch && !out.empty() && out.back().end == p.begin && out.back().begin >= piece.begin)
                     out.back().end = p.end;
                 else
                     out.push_back(p);

@@ -24,8 +24,7 @@ const nlohmann::json& require(const nlohmann::json& j, const char* key, const st
     return j.at(key);
 }
 
-SplitBehavior parseBehavior(const std::string& name, const std::string& file,
-                            const std::string& place)
+SplitBehavior parseBehavior(const std::string& name, const std::string& file, const std::string& place)
 {
     if (name == "Removed")
         return SplitBehavior::Removed;
@@ -87,8 +86,8 @@ void loadPreTokenizer(Tokenizer::Impl& t, const nlohmann::json& p, const std::st
             throw Error(t.file, path + ".pattern", "needs Regex or String");
         }
         pre.regex = std::make_unique<Regex>(regex, t.file, path + ".pattern.Regex");
-        pre.behavior = parseBehavior(require(p, "behavior", t.file, path).get<std::string>(),
-                                     t.file, path + ".behavior");
+        pre.behavior =
+            parseBehavior(require(p, "behavior", t.file, path).get<std::string>(), t.file, path + ".behavior");
         pre.invert = p.value("invert", false);
     } else if (type == "ByteLevel") {
         pre.kind = PreTokenizer::Kind::ByteLevel;
@@ -200,8 +199,7 @@ void finishByteTables(Tokenizer::Impl& t)
     }
 }
 
-std::optional<int32_t> specialFromConfig(const Tokenizer::Impl& t, const nlohmann::json* config,
-                                         const char* key)
+std::optional<int32_t> specialFromConfig(const Tokenizer::Impl& t, const nlohmann::json* config, const char* key)
 {
     if (!config || !config->contains(key))
         return std::nullopt;
@@ -235,8 +233,7 @@ nlohmann::json readJsonFile(const std::string& path)
 
 } // namespace
 
-Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file,
-                              const nlohmann::json* config)
+Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file, const nlohmann::json* config)
 {
     auto t = std::make_shared<Impl>();
     t->file = file;

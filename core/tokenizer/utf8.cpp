@@ -19,9 +19,7 @@ size_t completeUtf8Prefix(std::string_view bytes)
     while (i > 0 && back < 4) {
         const auto c = static_cast<unsigned char>(bytes[i - 1]);
         if ((c & 0xC0) != 0x80) {
-            const size_t need = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                                                              : (c >> 3) == 0x1E ? 4
-                                                                                 : 1;
+            const size_t need = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
             return (n - (i - 1) >= need) ? n : i - 1;
         }
         --i;
@@ -54,9 +52,8 @@ std::string nfc(std::string_view text)
         return std::string(text);
     utf8proc_uint8_t* out = nullptr;
     const utf8proc_ssize_t len =
-        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                     static_cast<utf8proc_ssize_t>(text.size()), &out,
-                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                     &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     if (len < 0)
         throw Error("input", "", std::string("cannot normalise: ") + utf8proc_errmsg(len));
     std::string result(reinterpret_cast<char*>(out), static_cast<size_t>(len));

@@ -47,7 +47,7 @@ private slots:
     void docksHaveUniqueNamesAndMenuToggles()
     {
         app::MainWindow window;
-        const QStringList expected = {"RunsDock", "CurvesDock", "TracesDock", "AnnotationsDock",
+        const QStringList expected = {"RunsDock",    "CurvesDock", "TracesDock", "AnnotationsDock",
                                       "CompareDock", "StagesDock", "ChatDock"};
         QStringList names;
         for (auto* dock : window.docks())
@@ -207,8 +207,7 @@ max_new_tokens = 16
     void chineseTranslationIsComplete()
     {
         QTranslator translator;
-        QVERIFY(translator.load(QLocale(QLocale::Chinese, QLocale::China), "thinkbench", "_",
-                                ":/i18n"));
+        QVERIFY(translator.load(QLocale(QLocale::Chinese, QLocale::China), "thinkbench", "_", ":/i18n"));
         QCoreApplication::installTranslator(&translator);
         {
             app::MainWindow window;

@@ -24,15 +24,14 @@ const std::string kPeers = THINKBENCH_PEERS_DIR "/hf/";
 
 double relError(const at::Tensor& ours, const at::Tensor& reference)
 {
-    return (ours.to(at::kFloat) - reference).abs().max().item<double>() /
-           reference.abs().max().item<double>();
+    return (ours.to(at::kFloat) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
 }
 
 at::Tensor greedy(const Transformer& model, const at::Tensor& prompt, int newTokens)
 {
     torch::NoGradGuard noGrad;
-    KvCache cache = KvCache::create(model.config(), prompt.size(0), prompt.size(1) + newTokens,
-                                    model.dtype(), model.device());
+    KvCache cache =
+        KvCache::create(model.config(), prompt.size(0), prompt.size(1) + newTokens, model.dtype(), model.device());
     at::Tensor ids = prompt;
     at::Tensor next = prompt;
     for (int i = 0; i < newTokens; ++i) {
@@ -48,27 +47,47 @@ ModelConfig randomConfig(const std::string& type, int seed)
 {
     std::mt19937 rng(seed);
     auto pick = [&](std::vector<int> v) { return v[rng() % v.size()]; };
-    nlohmann::json j = {{"model_type", type},      {"vocab_size", pick({50, 97})},
-                        {"hidden_size", 32},       {"intermediate_size", pick({40, 64})},
-                        {"num_hidden_layers", 2},  {"num_attention_heads", 4},
-                        {"num_key_value_heads", pick({1, 2, 4})}, {"rms_norm_eps", 1e-6},
-                        {"tie_word_embeddings", rng() % 2 == 0},  {"max_position_embeddings", 64}};
+    nlohmann::json j = {{"model_type", type},
+                        {"vocab_size", pick({50, 97})},
+                        {"hidden_size", 32},
+                        {"intermediate_size", pick({40, 64})},
+                        {"num_hidden_layers", 2},
+                        {"num_attention_heads", 4},
+                        {"num_key_value_heads", pick({1, 2, 4})},
+                        {"rms_norm_eps", 1e-6},
+                        {"tie_word_embeddings", rng() % 2 == 0},
+                        {"max_position_embeddings", 64}};
     if (type == "llama")
-        j["rope_parameters"] = {{"rope_type", "llama3"}, {"factor", 4.0}, {"low_freq_factor", 1.0},
+        j["rope_parameters"] = {{"rope_type", "llama3"},
+                                {"factor", 4.0},
+                                {"low_freq_factor", 1.0},
                                 {"high_freq_factor", 4.0},
-                                {"original_max_position_embeddings", 16}, {"rope_theta", 5e5}};
+                                {"original_max_position_embeddings", 16},
+                                {"rope_theta", 5e5}};
     if (type == "deepseek_v3") {
         j["num_key_value_heads"] = 4;
-        j.update({{"q_lora_rank", pick({0, 16})}, {"kv_lora_rank", 12}, {"qk_nope_head_dim", 8},
-                  {"qk_rope_head_dim", 4}, {"v_head_dim", pick({8, 12})},
-                  {"moe_intermediate_size", 16}, {"n_routed_experts", 8},
-                  {"num_experts_per_tok", pick({1, 2, 3})}, {"n_shared_experts", pick({0, 1})},
-                  {"n_group", pick({1, 2, 4})}, {"topk_group", 1},
-                  {"first_k_dense_replace", pick({0, 1})}, {"routed_scaling_factor", 2.0},
-                  {"rope_parameters", {{"rope_type", "yarn"}, {"factor", 2.0}, {"mscale", 1.0},
-                                       {"mscale_all_dim", 1.0}, {"beta_fast", 32.0},
-                                       {"beta_slow", 1.0}, {"original_max_position_embeddings", 32},
-                                       {"rope_theta", 10000.0}}}});
+        j.update({{"q_lora_rank", pick({0, 16})},
+                  {"kv_lora_rank", 12},
+                  {"qk_nope_head_dim", 8},
+                  {"qk_rope_head_dim", 4},
+                  {"v_head_dim", pick({8, 12})},
+                  {"moe_intermediate_size", 16},
+                  {"n_routed_experts", 8},
+                  {"num_experts_per_tok", pick({1, 2, 3})},
+                  {"n_shared_experts", pick({0, 1})},
+                  {"n_group", pick({1, 2, 4})},
+                  {"topk_group", 1},
+                  {"first_k_dense_replace", pick({0, 1})},
+                  {"routed_scaling_factor", 2.0},
+                  {"rope_parameters",
+                   {{"rope_type", "yarn"},
+                    {"factor", 2.0},
+                    {"mscale", 1.0},
+                    {"mscale_all_dim", 1.0},
+                    {"beta_fast", 32.0},
+                    {"beta_slow", 1.0},
+                    {"original_max_position_embeddings", 32},
+                    {"rope_theta", 10000.0}}}});
     }
     return ModelConfig::fromJson(j, "random");
 }
@@ -149,8 +168,7 @@ private slots:
 
         const Transformer bf16 = Transformer::load(dir, at::kBFloat16, at::kCPU);
         const double ours = relError(bf16.forward(ids).logits, logits);
-        const double hf =
-            relError(SafetensorsFile(dir + "/reference_bf16.safetensors").tensor("logits_bf16"), logits);
+        const double hf = relError(SafetensorsFile(dir + "/reference_bf16.safetensors").tensor("logits_bf16"), logits);
         parityTable_.push_back({"fixture " + arch, f32, ours, hf});
         QVERIFY2(ours <= 2 * hf, qPrintable(QString("bf16 error %1, HF's %2").arg(ours).arg(hf)));
     }
@@ -207,9 +225,8 @@ private slots:
         QFETCH(int, seed);
         torch::NoGradGuard noGrad;
         torch::manual_seed(seed + 100);
-        const Transformer model =
-            seed < 0 ? Transformer::load(kPeers + arch.toStdString(), at::kFloat, at::kCPU)
-                     : Transformer(randomConfig(arch.toStdString(), seed), at::kFloat, at::kCPU);
+        const Transformer model = seed < 0 ? Transformer::load(kPeers + arch.toStdString(), at::kFloat, at::kCPU)
+                                           : Transformer(randomConfig(arch.toStdString(), seed), at::kFloat, at::kCPU);
         if (seed >= 0) // random weights at a scale that makes routing and attention non-trivial
             for (auto& [name, t] : const_cast<Transformer&>(model).namedParameters())
                 if (name.find("norm") == std::string::npos)
@@ -237,8 +254,8 @@ private slots:
         KvCache shared = KvCache::create(model.config(), 1, 16, at::kFloat, at::kCPU);
         model.forward(ids.narrow(0, 0, 1).narrow(1, 0, 10), {.cache = &shared});
         shared.selectRows(at::tensor({0, 0, 0}));
-        const at::Tensor next = model.forward(ids.narrow(0, 0, 1).narrow(1, 10, 1).expand({3, 1}).contiguous(),
-                                              {.cache = &shared}).logits;
+        const at::Tensor next =
+            model.forward(ids.narrow(0, 0, 1).narrow(1, 10, 1).expand({3, 1}).contiguous(), {.cache = &shared}).logits;
         for (int r = 0; r < 3; ++r)
             QVERIFY(at::allclose(next[r], full[0].narrow(0, 10, 1), 1e-4, 1e-4));
     }
@@ -310,8 +327,7 @@ private slots:
         tensors["model.norm.weight"] = at::ones({64});
         tensors["model.extra.weight"] = at::ones({2});
         writeSafetensors(dir + "/model.safetensors", tensors);
-        expectError([&] { Transformer::load(dir, at::kFloat, at::kCPU); },
-                    "tensor model.extra.weight: unexpected");
+        expectError([&] { Transformer::load(dir, at::kFloat, at::kCPU); }, "tensor model.extra.weight: unexpected");
 
         // A bad config key names the file and the key.
         std::ofstream(dir + "/config.json") << R"({"model_type": "qwen2", "vocab_size": "big"})";
@@ -327,20 +343,18 @@ private slots:
         QTemporaryDir tmp;
         const QString out = tmp.filePath("logits.safetensors");
         QProcess cli;
-        cli.start(THINKBENCH_CLI, {"forward", "--model", QString::fromStdString(kPeers + "llama"),
-                                   "--input", QString::fromStdString(kPeers + "llama/reference.safetensors"),
-                                   "--output", out});
+        cli.start(THINKBENCH_CLI, {"forward", "--model", QString::fromStdString(kPeers + "llama"), "--input",
+                                   QString::fromStdString(kPeers + "llama/reference.safetensors"), "--output", out});
         QVERIFY(cli.waitForFinished(120000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const at::Tensor logits = SafetensorsFile(out.toStdString()).tensor("logits");
-        const at::Tensor reference =
-            SafetensorsFile(kPeers + "llama/reference.safetensors").tensor("logits");
+        const at::Tensor reference = SafetensorsFile(kPeers + "llama/reference.safetensors").tensor("logits");
         QVERIFY(relError(logits, reference) <= 1e-4);
 
         QProcess bad;
-        bad.start(THINKBENCH_CLI, {"forward", "--model", QString::fromStdString(kPeers + "llama"),
-                                   "--input", QString::fromStdString(kPeers + "llama/reference.safetensors"),
-                                   "--tensor", "nope", "--output", out});
+        bad.start(THINKBENCH_CLI, {"forward", "--model", QString::fromStdString(kPeers + "llama"), "--input",
+                                   QString::fromStdString(kPeers + "llama/reference.safetensors"), "--tensor", "nope",
+                                   "--output", out});
         QVERIFY(bad.waitForFinished(120000));
         QCOMPARE(bad.exitCode(), 1);
         QVERIFY(bad.readAllStandardError().contains("nope"));

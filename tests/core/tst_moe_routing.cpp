@@ -246,7 +246,8 @@ private slots:
     {
         if (QStandardPaths::findExecutable("nvcc").isEmpty())
             QSKIP("no nvcc on this machine");
-        QVERIFY2(THINKBENCH_CUDA_KERNELS, "nvcc is here but the build has no CUDA kernels: is the torch wheel CPU-only?");
+        QVERIFY2(THINKBENCH_CUDA_KERNELS,
+                 "nvcc is here but the build has no CUDA kernels: is the torch wheel CPU-only?");
     }
 
     void kernelsMatchReferenceOnGpu_data() { addRouterRows(); }

@@ -78,7 +78,7 @@ private slots:
         QCOMPARE(grpo.group_size, 8);
         QCOMPARE(grpo.optimizer.lr, 1e-5);
         QCOMPARE(grpo.objective.beta, 0.001); // the R1 paper's default
-        QCOMPARE(grpo.temperature, 1.0);  // likewise
+        QCOMPARE(grpo.temperature, 1.0);      // likewise
         QCOMPARE(grpo.rewards.format, 0.5);
         QCOMPARE(grpo.rewards.accuracy, 1.0);
         QCOMPARE(recipe.stages[2].as<SftSettings>().dataset, std::string("stage:rl"));
@@ -112,8 +112,7 @@ answer_only = 1.5
 )";
         const auto issues = checkRecipe(bad, "bad.toml");
         QVERIFY2(issues.size() == 7, qPrintable(dump(issues)));
-        QVERIFY2(hasIssue(issues, "bad.toml:8:14: stages[0].group_size: must be >= 2"),
-                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "bad.toml:8:14: stages[0].group_size: must be >= 2"), qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "bad.toml:9:14: stages[0].temprature: unknown key; did you mean "
                                   "\"temperature\"?"),
                  qPrintable(dump(issues)));

@@ -43,9 +43,9 @@ struct Item {
     bool flag = false;
     std::vector<float> values;
 };
-constexpr auto kItemRow = rowMap("items", rowId<&Item::id>("id"), field<&Item::name>("name"),
-                                 field<&Item::parent>("parent"), field<&Item::flag>("flag"),
-                                 field<&Item::values>("vals"));
+constexpr auto kItemRow =
+    rowMap("items", rowId<&Item::id>("id"), field<&Item::name>("name"), field<&Item::parent>("parent"),
+           field<&Item::flag>("flag"), field<&Item::values>("vals"));
 
 } // namespace
 
@@ -71,8 +71,10 @@ private slots:
         RunStore store(path("runs.sqlite"));
         const int64_t run = store.createRun("micro", "name = 'micro'\n");
         store.beginStage(run, 0, "pretrain", "base", R"({"steps":3})");
-        store.appendMetrics({{run, 0, 0, "loss", 4.0, 10}, {run, 0, 1, "loss", 3.0, 11},
-                             {run, 0, 2, "loss", 2.5, 12}, {run, 0, 2, "lr", 1e-3, 12}});
+        store.appendMetrics({{run, 0, 0, "loss", 4.0, 10},
+                             {run, 0, 1, "loss", 3.0, 11},
+                             {run, 0, 2, "loss", 2.5, 12},
+                             {run, 0, 2, "lr", 1e-3, 12}});
         store.setStageStatus(run, 0, "finished");
         store.beginStage(run, 1, "grpo", "rl", "{}");
         store.appendMetrics({{run, 1, 3, "loss", 1.0, 13}});
@@ -158,9 +160,8 @@ private slots:
             QCOMPARE(down.front().step, raw.front().step);
             QCOMPARE(down.back().step, raw.back().step);
             auto extremes = [](const std::vector<SeriesPoint>& v) {
-                auto [lo, hi] = std::minmax_element(v.begin(), v.end(), [](auto& a, auto& b) {
-                    return a.value < b.value;
-                });
+                auto [lo, hi] =
+                    std::minmax_element(v.begin(), v.end(), [](auto& a, auto& b) { return a.value < b.value; });
                 return std::pair{lo->value, hi->value};
             };
             QCOMPARE(extremes(down), extremes(raw));
@@ -183,8 +184,7 @@ private slots:
             store.appendMetrics(points);
         }
         QProcess sqlite;
-        sqlite.start("sqlite3", {QString::fromStdString(file),
-                                 "DROP TABLE metric_rollups; PRAGMA user_version = 1;"});
+        sqlite.start("sqlite3", {QString::fromStdString(file), "DROP TABLE metric_rollups; PRAGMA user_version = 1;"});
         QVERIFY(sqlite.waitForFinished());
         QCOMPARE(sqlite.exitCode(), 0);
         QVERIFY_THROWS_EXCEPTION(Error, RunStore(file, OpenMode::ReadOnly)); // needs migrating
@@ -279,8 +279,7 @@ private slots:
                 "flag INTEGER, vals BLOB)");
         QCOMPARE(QString::fromStdString(kItemRow.insert()),
                  QString("INSERT INTO items (name, parent, flag, vals) VALUES (?, ?, ?, ?)"));
-        QCOMPARE(QString::fromStdString(kItemRow.select()),
-                 QString("SELECT id, name, parent, flag, vals FROM items "));
+        QCOMPARE(QString::fromStdString(kItemRow.select()), QString("SELECT id, name, parent, flag, vals FROM items "));
         auto insert = db.prepare(kItemRow.insert());
         for (const Item& item : {Item{0, "a", std::nullopt, true, {1.5f, -2.0f}}, Item{0, "b", 1, false, {}}}) {
             kItemRow.bind(insert, item);

@@ -47,7 +47,8 @@ private slots:
         std::mt19937_64 rng(5);
         int withCheck = 0, withWait = 0;
         for (const auto& p : train) {
-            const auto [reasoning, answer] = family->solve(p, rng, TraceStyle{.selfCheckRate = 0.5, .mistakeRate = 0.3});
+            const auto [reasoning, answer] =
+                family->solve(p, rng, TraceStyle{.selfCheckRate = 0.5, .mistakeRate = 0.3});
             const std::string trace = formatTrace(reasoning, answer);
             const auto r = computeRewards(trace, 50, p.truth, p.task, RewardSettings{}, ResponseFormat{});
             QVERIFY2(r.correct && r.wellFormed, (p.prompt + "\n" + trace + "\ntruth " + p.truth).c_str());
@@ -155,11 +156,15 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string path = dir.filePath("data.jsonl").toStdString();
-        std::ofstream(path) << R"({"id": "a", "question": "1+1?", "answer": "2"})" "\n"
+        std::ofstream(path) << R"({"id": "a", "question": "1+1?", "answer": "2"})"
+                               "\n"
                             << "not json\n"
-                            << R"({"problem": "2+2?", "solution": "so \\boxed{4}"})" "\n"
-                            << R"({"prompt": "3+3?"})" "\n"
-                            << R"({"question": "5*5?", "final_answer": 25})" "\n";
+                            << R"({"problem": "2+2?", "solution": "so \\boxed{4}"})"
+                               "\n"
+                            << R"({"prompt": "3+3?"})"
+                               "\n"
+                            << R"({"question": "5*5?", "final_answer": 25})"
+                               "\n";
         DatasetReport report;
         const auto problems = loadDataset(path, report);
         QCOMPARE(problems.size(), size_t(3));

@@ -81,10 +81,10 @@ private slots:
             const auto got = tokenizer.encode(text, true);
             if (got != want && ++mismatches <= 5)
                 report += QString("\n  text %1\n  ours %2\n  peer %3")
-                              .arg(QString::fromStdString(nlohmann::json(text).dump()), idsText(got),
-                                   idsText(want));
+                              .arg(QString::fromStdString(nlohmann::json(text).dump()), idsText(got), idsText(want));
         }
-        QVERIFY2(mismatches == 0, qPrintable(QString("%1 of %2 texts differ:").arg(mismatches).arg(expected_.size()) + report));
+        QVERIFY2(mismatches == 0,
+                 qPrintable(QString("%1 of %2 texts differ:").arg(mismatches).arg(expected_.size()) + report));
         QVERIFY2(roundTripFailures == 0, qPrintable(report));
     }
 
@@ -92,10 +92,10 @@ private slots:
     void feffIsNotSpace()
     {
         const Tokenizer qwen = Tokenizer::fromFile(peerTokenizer("qwen3"));
-        QCOMPARE(qwen.preTokenize("a \xEF\xBB\xBF" "b"),
+        QCOMPARE(qwen.preTokenize("a \xEF\xBB\xBF"
+                                  "b"),
                  (std::vector<std::string>{"a", " \xEF\xBB\xBF", "b"}));
-        QCOMPARE(qwen.preTokenize("x\xEF\xBB\xBF  y"),
-                 (std::vector<std::string>{"x", "\xEF\xBB\xBF", " ", " y"}));
+        QCOMPARE(qwen.preTokenize("x\xEF\xBB\xBF  y"), (std::vector<std::string>{"x", "\xEF\xBB\xBF", " ", " y"}));
     }
 
     void specialTokensParsedOnlyWhenAsked()
@@ -121,9 +121,12 @@ private slots:
         nlohmann::json json = trainByteLevelBpe({"hello world hello there"}, options).toJson();
         const int base = json["model"]["vocab"].size();
         auto add = [&](const char* content, bool lstrip, bool rstrip, bool singleWord, int offset) {
-            json["added_tokens"].push_back({{"id", base + offset}, {"content", content},
-                                            {"special", false}, {"lstrip", lstrip},
-                                            {"rstrip", rstrip}, {"single_word", singleWord},
+            json["added_tokens"].push_back({{"id", base + offset},
+                                            {"content", content},
+                                            {"special", false},
+                                            {"lstrip", lstrip},
+                                            {"rstrip", rstrip},
+                                            {"single_word", singleWord},
                                             {"normalized", false}});
         };
         add("[L]", true, false, false, 10);
@@ -178,7 +181,8 @@ private slots:
 
         const Tokenizer qwen = Tokenizer::fromFile(peerTokenizer("qwen3"));
         try {
-            qwen.encode("ab\xFF" "cd");
+            qwen.encode("ab\xFF"
+                        "cd");
             QFAIL("encoded invalid UTF-8");
         } catch (const Error& e) {
             QCOMPARE(QString::fromStdString(e.place()), QString("byte 2"));
@@ -188,9 +192,8 @@ private slots:
 
     void chatTemplates()
     {
-        const std::vector<Message> chat = {{"user", "What is 2+2?"},
-                                           {"assistant", "<think>\n2+2=4\n</think>\n\n4"},
-                                           {"user", "And 3+3?"}};
+        const std::vector<Message> chat = {
+            {"user", "What is 2+2?"}, {"assistant", "<think>\n2+2=4\n</think>\n\n4"}, {"user", "And 3+3?"}};
         QCOMPARE(ChatTemplate::named("deepseek_r1").apply(chat),
                  std::string("<｜begin▁of▁sentence｜><｜User｜>What is 2+2?<｜Assistant｜>4"
                              "<｜end▁of▁sentence｜><｜User｜>And 3+3?<｜Assistant｜><think>\n"));
@@ -202,7 +205,8 @@ private slots:
                              "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"));
         const std::string zero = ChatTemplate::named("r1_zero").apply({{"user", "1+1"}});
         QVERIFY(zero.rfind("A conversation between User and Assistant.", 0) == 0);
-        QVERIFY(zero.find("<think> reasoning process here </think> <answer> answer here </answer>.") != std::string::npos);
+        QVERIFY(zero.find("<think> reasoning process here </think> <answer> answer here </answer>.") !=
+                std::string::npos);
         const std::string ending = " User: 1+1. Assistant:";
         QCOMPARE(zero.substr(zero.size() - ending.size()), ending);
         QVERIFY(ChatTemplate::named("deepseek_r1").opensThinking());
@@ -211,8 +215,7 @@ private slots:
         // Chosen from the tokenizer: the DeepSeek-V3 vocabulary has <｜Assistant｜>.
         const Tokenizer deepseek = Tokenizer::fromFile(peerTokenizer("deepseek_v3"));
         QCOMPARE(ChatTemplate::forTokenizer(deepseek).name(), std::string("deepseek_r1"));
-        QCOMPARE(ChatTemplate::forTokenizer(Tokenizer::fromFile(peerTokenizer("qwen3"))).name(),
-                 std::string("qwen"));
+        QCOMPARE(ChatTemplate::forTokenizer(Tokenizer::fromFile(peerTokenizer("qwen3"))).name(), std::string("qwen"));
         // The prompt's special tokens encode to single ids.
         const auto ids = deepseek.encode(ChatTemplate::named("deepseek_r1").apply({{"user", "hi"}}), true);
         QCOMPARE(ids.front(), *deepseek.tokenToId("<｜begin▁of▁sentence｜>"));
@@ -250,8 +253,7 @@ private slots:
     void cliTokenizeRoundTrip()
     {
         QProcess encode;
-        encode.start(THINKBENCH_CLI, {"tokenize", "--tokenizer",
-                                      QString::fromStdString(peerTokenizer("qwen3"))});
+        encode.start(THINKBENCH_CLI, {"tokenize", "--tokenizer", QString::fromStdString(peerTokenizer("qwen3"))});
         encode.write("{\"text\": \"Hello, 世界 <think>\"}\n");
         encode.closeWriteChannel();
         QVERIFY(encode.waitForFinished(60000));
@@ -260,8 +262,8 @@ private slots:
         QVERIFY(ids.contains("ids"));
 
         QProcess decode;
-        decode.start(THINKBENCH_CLI, {"tokenize", "--decode", "--tokenizer",
-                                      QString::fromStdString(peerTokenizer("qwen3"))});
+        decode.start(THINKBENCH_CLI,
+                     {"tokenize", "--decode", "--tokenizer", QString::fromStdString(peerTokenizer("qwen3"))});
         decode.write(QByteArray::fromStdString(ids.dump() + "\n"));
         decode.closeWriteChannel();
         QVERIFY(decode.waitForFinished(60000));
@@ -269,8 +271,7 @@ private slots:
         QCOMPARE(text["text"].get<std::string>(), std::string("Hello, 世界 <think>"));
 
         QProcess bad;
-        bad.start(THINKBENCH_CLI, {"tokenize", "--tokenizer",
-                                   QString::fromStdString(peerTokenizer("qwen3"))});
+        bad.start(THINKBENCH_CLI, {"tokenize", "--tokenizer", QString::fromStdString(peerTokenizer("qwen3"))});
         bad.write("{\"text\": \"ok\"}\nnot json\n");
         bad.closeWriteChannel();
         QVERIFY(bad.waitForFinished(60000));

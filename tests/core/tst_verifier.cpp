@@ -52,15 +52,33 @@ private slots:
         QTest::addColumn<QString>("response");
         QTest::addColumn<QString>("answer");
         QTest::addColumn<QString>("rule");
-        QTest::newRow("boxed") << "so \\boxed{42}." << "42" << "boxed";
-        QTest::newRow("nested braces") << "\\boxed{\\frac{1}{2}}" << "\\frac{1}{2}" << "boxed";
-        QTest::newRow("last box wins") << "\\boxed{3} no wait \\boxed{4}" << "4" << "boxed";
-        QTest::newRow("boxed without braces") << "answer: $\\boxed 7$" << "7" << "boxed";
-        QTest::newRow("answer tag") << "<think>x</think> <answer> 12 </answer>" << "12" << "answer_tag";
-        QTest::newRow("phrase") << "Therefore, the final answer is 3/4." << "3/4" << "final_answer_phrase";
-        QTest::newRow("the answer is") << "So the answer is: -5" << "-5" << "final_answer_phrase";
-        QTest::newRow("last number") << "we get 12 then 15 apples" << "15" << "last_number";
-        QTest::newRow("nothing") << "no idea" << "" << "none";
+        QTest::newRow("boxed") << "so \\boxed{42}."
+                               << "42"
+                               << "boxed";
+        QTest::newRow("nested braces") << "\\boxed{\\frac{1}{2}}"
+                                       << "\\frac{1}{2}"
+                                       << "boxed";
+        QTest::newRow("last box wins") << "\\boxed{3} no wait \\boxed{4}"
+                                       << "4"
+                                       << "boxed";
+        QTest::newRow("boxed without braces") << "answer: $\\boxed 7$"
+                                              << "7"
+                                              << "boxed";
+        QTest::newRow("answer tag") << "<think>x</think> <answer> 12 </answer>"
+                                    << "12"
+                                    << "answer_tag";
+        QTest::newRow("phrase") << "Therefore, the final answer is 3/4."
+                                << "3/4"
+                                << "final_answer_phrase";
+        QTest::newRow("the answer is") << "So the answer is: -5"
+                                       << "-5"
+                                       << "final_answer_phrase";
+        QTest::newRow("last number") << "we get 12 then 15 apples"
+                                     << "15"
+                                     << "last_number";
+        QTest::newRow("nothing") << "no idea"
+                                 << ""
+                                 << "none";
     }
     void extraction()
     {
@@ -77,74 +95,136 @@ private slots:
         QTest::addColumn<QString>("answer");
         QTest::addColumn<QString>("truth");
         QTest::addColumn<bool>("same");
-        QTest::newRow("integer") << "42" << "42" << true;
-        QTest::newRow("integer wrong") << "41" << "42" << false;
-        QTest::newRow("decimal") << "0.50" << "1/2" << true;
-        QTest::newRow("decimal near miss") << "0.3333333" << "1/3" << false;
-        QTest::newRow("thousands") << "1,234,567" << "1234567" << true;
-        QTest::newRow("thousands wrong") << "1,234,568" << "1234567" << false;
-        QTest::newRow("thousands latex comma") << "2{,}354{,}249" << "2354249" << true;
-        QTest::newRow("thousands thin space") << "8\\,426\\,449" << "8426449" << true;
-        QTest::newRow("scientific") << "2.5e3" << "2500" << true;
-        QTest::newRow("scientific negative") << "1.2E-4" << "1.2\\times 10^{-4}" << true;
-        QTest::newRow("scientific wrong") << "2.5e3" << "250" << false;
-        QTest::newRow("sign") << "-7" << "−7" << true;
-        QTest::newRow("sign wrong") << "7" << "-7" << false;
-        QTest::newRow("percent") << "12.5%" << "1/8" << true;
-        QTest::newRow("latex percent") << "50\\%" << "0.5" << true;
-        QTest::newRow("percent of bare truth") << "74\\%" << "74" << true;
-        QTest::newRow("bare answer of percent") << "74" << "74\\%" << true;
-        QTest::newRow("percent shifted") << "7.4\\%" << "74" << false;
-        QTest::newRow("frac") << "\\frac{3}{4}" << "0.75" << true;
-        QTest::newRow("dfrac") << "\\dfrac{6}{8}" << "3/4" << true;
-        QTest::newRow("tfrac short") << "\\tfrac12" << "0.5" << true;
-        QTest::newRow("frac wrong") << "\\frac{4}{3}" << "3/4" << false;
-        QTest::newRow("mixed latex") << "2\\frac{1}{3}" << "7/3" << true;
-        QTest::newRow("mixed text") << "3 1/2" << "3.5" << true;
-        QTest::newRow("mixed is not product") << "2\\frac{1}{3}" << "2/3" << false;
-        QTest::newRow("sqrt") << "2\\sqrt{8}" << "4\\sqrt{2}" << true;
-        QTest::newRow("sqrt rational") << "\\sqrt{16}" << "4" << true;
-        QTest::newRow("sqrt wrong") << "\\sqrt{3}" << "\\sqrt{2}" << false;
-        QTest::newRow("sqrt of one digit") << "\\sqrt96" << "18" << true; // TeX reads \sqrt{9}6
-        QTest::newRow("sqrt of one digit only") << "\\sqrt96" << "4\\sqrt{6}" << false;
-        QTest::newRow("unicode sqrt") << "√16" << "4" << true;
-        QTest::newRow("pi") << "\\frac{\\pi}{2}" << "0.5\\pi" << true;
-        QTest::newRow("pi is not 3.14") << "3.14" << "\\pi" << false;
-        QTest::newRow("expression") << "(3+4)\\times 2" << "14" << true;
-        QTest::newRow("power") << "2^{10}" << "1024" << true;
-        QTest::newRow("text wrapper") << "\\text{5 apples}" << "5" << true;
-        QTest::newRow("unit") << "12 cm" << "12" << true;
-        QTest::newRow("degrees") << "90^\\circ" << "90" << true;
-        QTest::newRow("unit power") << "12\\text{ cm}^2" << "12" << true;
-        QTest::newRow("unit rate power") << "9.8\\,\\mathrm{m/s^2}" << "9.8" << true;
-        QTest::newRow("power of x is no unit") << "2x^2" << "2" << false;
-        QTest::newRow("equation") << "x = \\frac{1}{2}" << "0.5" << true;
-        QTest::newRow("equation truth") << "-3" << "y=-3" << true;
-        QTest::newRow("equation variable") << "y = 5" << "x = 5" << false;
-        QTest::newRow("stray closing brace") << "\\frac{1}{2}}" << "0.5" << true;
-        QTest::newRow("unclosed left") << "\\left(\\frac{1}{2}" << "0.5" << false;
-        QTest::newRow("interval") << "(1, 2]" << "(1,2]" << true;
-        QTest::newRow("interval ends") << "[1, 2]" << "(1,2]" << false;
-        QTest::newRow("interval left right") << "\\left[1, 3\\right)" << "[1,3)" << true;
-        QTest::newRow("set unordered") << "\\{3, 1, 2\\}" << "{1,2,3}" << true;
-        QTest::newRow("list unordered") << "2, 1" << "1, 2" << true;
-        QTest::newRow("set missing") << "{1, 2}" << "{1,2,3}" << false;
-        QTest::newRow("tuple ordered") << "(1, 2)" << "(1, 2)" << true;
-        QTest::newRow("tuple order") << "(2, 1)" << "(1, 2)" << false;
-        QTest::newRow("tuple left right") << "\\left(1, 2\\right)" << "(1, 2)" << true;
+        QTest::newRow("integer") << "42"
+                                 << "42" << true;
+        QTest::newRow("integer wrong") << "41"
+                                       << "42" << false;
+        QTest::newRow("decimal") << "0.50"
+                                 << "1/2" << true;
+        QTest::newRow("decimal near miss") << "0.3333333"
+                                           << "1/3" << false;
+        QTest::newRow("thousands") << "1,234,567"
+                                   << "1234567" << true;
+        QTest::newRow("thousands wrong") << "1,234,568"
+                                         << "1234567" << false;
+        QTest::newRow("thousands latex comma") << "2{,}354{,}249"
+                                               << "2354249" << true;
+        QTest::newRow("thousands thin space") << "8\\,426\\,449"
+                                              << "8426449" << true;
+        QTest::newRow("scientific") << "2.5e3"
+                                    << "2500" << true;
+        QTest::newRow("scientific negative") << "1.2E-4"
+                                             << "1.2\\times 10^{-4}" << true;
+        QTest::newRow("scientific wrong") << "2.5e3"
+                                          << "250" << false;
+        QTest::newRow("sign") << "-7"
+                              << "−7" << true;
+        QTest::newRow("sign wrong") << "7"
+                                    << "-7" << false;
+        QTest::newRow("percent") << "12.5%"
+                                 << "1/8" << true;
+        QTest::newRow("latex percent") << "50\\%"
+                                       << "0.5" << true;
+        QTest::newRow("percent of bare truth") << "74\\%"
+                                               << "74" << true;
+        QTest::newRow("bare answer of percent") << "74"
+                                                << "74\\%" << true;
+        QTest::newRow("percent shifted") << "7.4\\%"
+                                         << "74" << false;
+        QTest::newRow("frac") << "\\frac{3}{4}"
+                              << "0.75" << true;
+        QTest::newRow("dfrac") << "\\dfrac{6}{8}"
+                               << "3/4" << true;
+        QTest::newRow("tfrac short") << "\\tfrac12"
+                                     << "0.5" << true;
+        QTest::newRow("frac wrong") << "\\frac{4}{3}"
+                                    << "3/4" << false;
+        QTest::newRow("mixed latex") << "2\\frac{1}{3}"
+                                     << "7/3" << true;
+        QTest::newRow("mixed text") << "3 1/2"
+                                    << "3.5" << true;
+        QTest::newRow("mixed is not product") << "2\\frac{1}{3}"
+                                              << "2/3" << false;
+        QTest::newRow("sqrt") << "2\\sqrt{8}"
+                              << "4\\sqrt{2}" << true;
+        QTest::newRow("sqrt rational") << "\\sqrt{16}"
+                                       << "4" << true;
+        QTest::newRow("sqrt wrong") << "\\sqrt{3}"
+                                    << "\\sqrt{2}" << false;
+        QTest::newRow("sqrt of one digit") << "\\sqrt96"
+                                           << "18" << true; // TeX reads \sqrt{9}6
+        QTest::newRow("sqrt of one digit only") << "\\sqrt96"
+                                                << "4\\sqrt{6}" << false;
+        QTest::newRow("unicode sqrt") << "√16"
+                                      << "4" << true;
+        QTest::newRow("pi") << "\\frac{\\pi}{2}"
+                            << "0.5\\pi" << true;
+        QTest::newRow("pi is not 3.14") << "3.14"
+                                        << "\\pi" << false;
+        QTest::newRow("expression") << "(3+4)\\times 2"
+                                    << "14" << true;
+        QTest::newRow("power") << "2^{10}"
+                               << "1024" << true;
+        QTest::newRow("text wrapper") << "\\text{5 apples}"
+                                      << "5" << true;
+        QTest::newRow("unit") << "12 cm"
+                              << "12" << true;
+        QTest::newRow("degrees") << "90^\\circ"
+                                 << "90" << true;
+        QTest::newRow("unit power") << "12\\text{ cm}^2"
+                                    << "12" << true;
+        QTest::newRow("unit rate power") << "9.8\\,\\mathrm{m/s^2}"
+                                         << "9.8" << true;
+        QTest::newRow("power of x is no unit") << "2x^2"
+                                               << "2" << false;
+        QTest::newRow("equation") << "x = \\frac{1}{2}"
+                                  << "0.5" << true;
+        QTest::newRow("equation truth") << "-3"
+                                        << "y=-3" << true;
+        QTest::newRow("equation variable") << "y = 5"
+                                           << "x = 5" << false;
+        QTest::newRow("stray closing brace") << "\\frac{1}{2}}"
+                                             << "0.5" << true;
+        QTest::newRow("unclosed left") << "\\left(\\frac{1}{2}"
+                                       << "0.5" << false;
+        QTest::newRow("interval") << "(1, 2]"
+                                  << "(1,2]" << true;
+        QTest::newRow("interval ends") << "[1, 2]"
+                                       << "(1,2]" << false;
+        QTest::newRow("interval left right") << "\\left[1, 3\\right)"
+                                             << "[1,3)" << true;
+        QTest::newRow("set unordered") << "\\{3, 1, 2\\}"
+                                       << "{1,2,3}" << true;
+        QTest::newRow("list unordered") << "2, 1"
+                                        << "1, 2" << true;
+        QTest::newRow("set missing") << "{1, 2}"
+                                     << "{1,2,3}" << false;
+        QTest::newRow("tuple ordered") << "(1, 2)"
+                                       << "(1, 2)" << true;
+        QTest::newRow("tuple order") << "(2, 1)"
+                                     << "(1, 2)" << false;
+        QTest::newRow("tuple left right") << "\\left(1, 2\\right)"
+                                          << "(1, 2)" << true;
         QTest::newRow("matrix") << "\\begin{bmatrix}0.5&2\\\\3&4\\end{bmatrix}"
                                 << "\\begin{pmatrix} \\frac{1}{2} & 2 \\\\ 3 & 4 \\end{pmatrix}" << true;
         QTest::newRow("matrix transposed") << "\\begin{pmatrix}1&3\\\\2&4\\end{pmatrix}"
                                            << "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}" << false;
         QTest::newRow("determinant") << "\\begin{vmatrix}1&2\\\\3&4\\end{vmatrix}"
                                      << "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}" << false;
-        QTest::newRow("text case") << "  Knight " << "knight" << true;
-        QTest::newRow("text differs") << "knave" << "knight" << false;
-        QTest::newRow("choice") << "(B)" << "B" << true;
-        QTest::newRow("choice phrase") << "answer: b" << "B" << true;
-        QTest::newRow("choice wrong") << "C" << "B" << false;
-        QTest::newRow("two candidates") << "3 or 4" << "3" << false;
-        QTest::newRow("empty") << "" << "3" << false;
+        QTest::newRow("text case") << "  Knight "
+                                   << "knight" << true;
+        QTest::newRow("text differs") << "knave"
+                                      << "knight" << false;
+        QTest::newRow("choice") << "(B)"
+                                << "B" << true;
+        QTest::newRow("choice phrase") << "answer: b"
+                                       << "B" << true;
+        QTest::newRow("choice wrong") << "C"
+                                      << "B" << false;
+        QTest::newRow("two candidates") << "3 or 4"
+                                        << "3" << false;
+        QTest::newRow("empty") << ""
+                               << "3" << false;
     }
     void equivalence()
     {
@@ -169,8 +249,8 @@ private slots:
     {
         QVERIFY(verify("<answer>(25 - 5) * 3</answer>", "60|3,5,25", "countdown").correct);
         QVERIFY(verify("<answer>3*25-5*3</answer>", "60|3,5,25", "countdown").correct == false); // 3 twice
-        QVERIFY(!verify("<answer>60</answer>", "60|3,5,25", "countdown").correct); // no numbers used
-        QVERIFY(!verify("<answer>25+5+3</answer>", "60|3,5,25", "countdown").correct); // wrong value
+        QVERIFY(!verify("<answer>60</answer>", "60|3,5,25", "countdown").correct);               // no numbers used
+        QVERIFY(!verify("<answer>25+5+3</answer>", "60|3,5,25", "countdown").correct);           // wrong value
         // A policy's runaway digits are a wrong answer, not an error.
         QVERIFY(!verify("<answer>25 * 3 - 99999999999999999999999</answer>", "60|3,5,25", "countdown").correct);
         QVERIFY(verify("<answer>25 + 5 * 3 = 40</answer>", "40|3,5,25", "countdown").correct);
@@ -192,8 +272,8 @@ private slots:
         QCOMPARE(r.parts["length"], -0.5);
         QCOMPARE(computeRewards("<think>a</think><answer>1</answer>", 100, "1", "", c, format).parts["length"], -1.0);
         // The distill template: the answer follows </think>, the prompt opened the thought.
-        const ResponseFormat distill{.placement = AnswerPlacement::AfterThink, .promptOpensThinking = true,
-                                     .maxTokens = 100};
+        const ResponseFormat distill{
+            .placement = AnswerPlacement::AfterThink, .promptOpensThinking = true, .maxTokens = 100};
         r = computeRewards("x=2 so 4\n</think>\n\n\\boxed{4}", 10, "4", "", c, distill);
         QVERIFY(r.correct && r.wellFormed);
     }
@@ -211,8 +291,7 @@ private slots:
             << "<think>try</think> <answer>\\boxed{41} \\boxed{43} \\boxed{40}</answer>" << 0.0;
         QTest::newRow("several candidates") << "<think>hmm</think> <answer>41, 42, 43</answer>" << 0.0;
         QTest::newRow("candidates with or") << "<think>hmm</think> <answer>42 or 43</answer>" << 0.0;
-        QTest::newRow("nested tags")
-            << "<think>a<think>b</think></think> <answer>42</answer>" << 0.0;
+        QTest::newRow("nested tags") << "<think>a<think>b</think></think> <answer>42</answer>" << 0.0;
         QTest::newRow("repeated thoughts")
             << "<think>a</think> <answer>1</answer><think>b</think> <answer>42</answer>" << 0.0;
         QTest::newRow("repeated answers") << "<think>a</think> <answer>1</answer> <answer>42</answer>" << 0.0;
@@ -248,9 +327,12 @@ private slots:
     {
         QProcess cli;
         cli.start(THINKBENCH_CLI, {"verify"});
-        cli.write(R"({"response": "so \\boxed{\\frac{1}{2}}", "truth": "0.5"})" "\n"
-                  R"({"response": "<answer>(25-5)*3</answer>", "truth": "60|3,5,25", "task": "countdown"})" "\n"
-                  R"({"response": "it is 7", "truth": "8"})" "\n");
+        cli.write(R"({"response": "so \\boxed{\\frac{1}{2}}", "truth": "0.5"})"
+                  "\n"
+                  R"({"response": "<answer>(25-5)*3</answer>", "truth": "60|3,5,25", "task": "countdown"})"
+                  "\n"
+                  R"({"response": "it is 7", "truth": "8"})"
+                  "\n");
         cli.closeWriteChannel();
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);

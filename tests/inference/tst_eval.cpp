@@ -24,7 +24,7 @@ private slots:
         QCOMPARE(inference::passAtK(16, 16, 4), 1.0);
         QVERIFY(qFuzzyCompare(inference::passAtK(16, 4, 1), 0.25));
         QVERIFY(qFuzzyCompare(inference::passAtK(10, 3, 2), 1.0 - 21.0 / 45.0)); // C(7,2)/C(10,2)
-        QCOMPARE(inference::passAtK(5, 3, 3), 1.0); // n - c < k
+        QCOMPARE(inference::passAtK(5, 3, 3), 1.0);                              // n - c < k
     }
 
     void majorityVoteIsByEquivalenceWithDeterministicTies()
@@ -42,29 +42,30 @@ private slots:
         at::set_num_threads(2);
         std::vector<std::string> texts;
         for (int i = 0; i < 100; ++i)
-            texts.push_back("<think>" + std::to_string(i) + " + 1 = " + std::to_string(i + 1) +
-                            "</think> <answer>" + std::to_string(i + 1) + "</answer>");
+            texts.push_back("<think>" + std::to_string(i) + " + 1 = " + std::to_string(i + 1) + "</think> <answer>" +
+                            std::to_string(i + 1) + "</answer>");
         const auto tokenizer = core::trainByteLevelBpe(texts, {.vocabSize = 300});
         torch::manual_seed(1);
-        const core::Transformer model(
-            core::ModelConfig::fromJson({{"model_type", "llama"}, {"vocab_size", tokenizer.vocabSize()},
-                                         {"hidden_size", 32}, {"intermediate_size", 48},
-                                         {"num_hidden_layers", 1}, {"num_attention_heads", 2},
-                                         {"num_key_value_heads", 1}},
-                                        "tiny"),
-            at::kFloat, at::kCPU);
-        const auto problems = core::generateProblems(*core::makeTask("arithmetic:digits=1"),
-                                                     core::Split::HeldOut, 5, 3);
+        const core::Transformer model(core::ModelConfig::fromJson({{"model_type", "llama"},
+                                                                   {"vocab_size", tokenizer.vocabSize()},
+                                                                   {"hidden_size", 32},
+                                                                   {"intermediate_size", 48},
+                                                                   {"num_hidden_layers", 1},
+                                                                   {"num_attention_heads", 2},
+                                                                   {"num_key_value_heads", 1}},
+                                                                  "tiny"),
+                                      at::kFloat, at::kCPU);
+        const auto problems =
+            core::generateProblems(*core::makeTask("arithmetic:digits=1"), core::Split::HeldOut, 5, 3);
         inference::EvalOptions options;
         options.k = 4;
         options.maxNewTokens = 12;
         options.problemsPerBatch = 2;
         int progressCalls = 0;
-        const auto result = inference::evaluate(model, tokenizer, problems, options,
-                                                [&](int done, int total) {
-                                                    ++progressCalls;
-                                                    QVERIFY(done <= total);
-                                                });
+        const auto result = inference::evaluate(model, tokenizer, problems, options, [&](int done, int total) {
+            ++progressCalls;
+            QVERIFY(done <= total);
+        });
         QCOMPARE(progressCalls, 3);
         QCOMPARE(result.items.size(), size_t(5));
         double pass1 = 0;
@@ -95,9 +96,9 @@ private slots:
         model.save(dir.filePath("model").toStdString());
         tokenizer.save(dir.filePath("model/tokenizer.json").toStdString());
         QProcess cli;
-        cli.start(THINKBENCH_CLI, {"eval", "--model", dir.filePath("model"), "--task",
-                                   "arithmetic:digits=1", "-k", "2", "--limit", "3",
-                                   "--max-new-tokens", "8", "--db", dir.filePath("cli.sqlite"), "--json"});
+        cli.start(THINKBENCH_CLI,
+                  {"eval", "--model", dir.filePath("model"), "--task", "arithmetic:digits=1", "-k", "2", "--limit", "3",
+                   "--max-new-tokens", "8", "--db", dir.filePath("cli.sqlite"), "--json"});
         QVERIFY(cli.waitForFinished(120000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const auto out = nlohmann::json::parse(cli.readAllStandardOutput().toStdString());

@@ -59,11 +59,15 @@ private slots:
         at::set_num_threads(2);
         tokenizer_ = smallTokenizer();
         torch::manual_seed(3);
-        const auto config = core::ModelConfig::fromJson(
-            {{"model_type", "qwen2"}, {"vocab_size", tokenizer_->vocabSize()}, {"hidden_size", 32},
-             {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4},
-             {"num_key_value_heads", 2}, {"tie_word_embeddings", true}},
-            "small");
+        const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
+                                                         {"vocab_size", tokenizer_->vocabSize()},
+                                                         {"hidden_size", 32},
+                                                         {"intermediate_size", 64},
+                                                         {"num_hidden_layers", 2},
+                                                         {"num_attention_heads", 4},
+                                                         {"num_key_value_heads", 2},
+                                                         {"tie_word_embeddings", true}},
+                                                        "small");
         small_.emplace(config, at::kFloat, at::kCPU);
         torch::NoGradGuard noGrad;
         for (auto& [name, t] : small_->namedParameters())
@@ -160,9 +164,8 @@ private slots:
         QVERIFY(free.text.size() > 10);
         auto withStop = greedy;
         size_t from = free.text.size() / 3; // three ASCII characters: a stop string is text
-        while (from + 3 < free.text.size() &&
-               !std::all_of(free.text.begin() + from, free.text.begin() + from + 3,
-                            [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        while (from + 3 < free.text.size() && !std::all_of(free.text.begin() + from, free.text.begin() + from + 3,
+                                                           [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
             ++from;
         QVERIFY(from + 3 < free.text.size());
         const std::string stop = free.text.substr(from, 3);
@@ -177,19 +180,19 @@ private slots:
         inference::Generator generator(*small_, *tokenizer_);
         const auto prompt = tokenizer_->encode("Let me");
         std::string streamed;
-        auto result = generator.generate(
-            {{prompt, {.maxNewTokens = 25, .eosIds = {-1}, .seed = 1}}},
-            [&](const inference::TokenEvent& e) { streamed += e.textDelta; })[0];
+        auto result = generator.generate({{prompt, {.maxNewTokens = 25, .eosIds = {-1}, .seed = 1}}},
+                                         [&](const inference::TokenEvent& e) { streamed += e.textDelta; })[0];
         QCOMPARE(streamed, result.text);
 
         std::atomic<bool> cancel{false};
         int tokens = 0;
-        result = generator.generate({{prompt, {.maxNewTokens = 200, .eosIds = {-1}, .seed = 1}}},
-                                    [&](const inference::TokenEvent&) {
-                                        if (++tokens == 5)
-                                            cancel = true;
-                                    },
-                                    &cancel)[0];
+        result = generator.generate(
+            {{prompt, {.maxNewTokens = 200, .eosIds = {-1}, .seed = 1}}},
+            [&](const inference::TokenEvent&) {
+                if (++tokens == 5)
+                    cancel = true;
+            },
+            &cancel)[0];
         QCOMPARE(result.finish, inference::FinishReason::Cancelled);
         QCOMPARE(result.ids.size(), size_t(5));
     }
@@ -201,9 +204,8 @@ private slots:
                                   {.maxNewTokens = 20, .eosIds = {-1}, .greedy = true, .thinkBudget = 4}};
         request.promptOpensThinking = true;
         std::vector<bool> reasoningFlags;
-        const auto result = generator.generate({request}, [&](const inference::TokenEvent& e) {
-            reasoningFlags.push_back(e.inReasoning);
-        })[0];
+        const auto result = generator.generate(
+            {request}, [&](const inference::TokenEvent& e) { reasoningFlags.push_back(e.inReasoning); })[0];
         const auto close = tokenizer_->encode("\n</think>\n\n");
         QVERIFY(std::equal(close.begin(), close.end(), result.ids.begin() + 4));
         QVERIFY(result.text.find("</think>") != std::string::npos);
@@ -224,9 +226,8 @@ private slots:
         for (int32_t id : prompt)
             ids << QString::number(id);
         QProcess cli;
-        cli.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model), "--tokenizer",
-                                   tokenizer, "--prompt-ids", ids.join(','), "--greedy",
-                                   "--max-new-tokens", "12", "--json"});
+        cli.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model), "--tokenizer", tokenizer,
+                                   "--prompt-ids", ids.join(','), "--greedy", "--max-new-tokens", "12", "--json"});
         QVERIFY(cli.waitForFinished(120000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const auto out = nlohmann::json::parse(cli.readAllStandardOutput().toStdString());
@@ -237,8 +238,7 @@ private slots:
         QVERIFY(out["timings"]["decode_tokens_per_second"].get<double>() > 0);
 
         QProcess noTokenizer;
-        noTokenizer.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model),
-                                           "--prompt", "hi"});
+        noTokenizer.start(THINKBENCH_CLI, {"generate", "--model", QString::fromStdString(model), "--prompt", "hi"});
         QVERIFY(noTokenizer.waitForFinished(120000));
         QCOMPARE(noTokenizer.exitCode(), 1);
         QVERIFY(noTokenizer.readAllStandardError().contains("no tokenizer.json"));
@@ -263,8 +263,7 @@ private slots:
             float minP;
             int64_t limit;
         };
-        for (const Case& c : {Case{0.9f, 0, 0.0f, cut(0.9)}, Case{0.02f, 0, 0.0f, cut(0.02)},
-                              Case{1.0f, 3, 0.0f, 3},
+        for (const Case& c : {Case{0.9f, 0, 0.0f, cut(0.9)}, Case{0.02f, 0, 0.0f, cut(0.02)}, Case{1.0f, 3, 0.0f, 3},
                               Case{1.0f, 0, 0.5f, int64_t(std::floor(std::log(2.0) / 0.002)) + 1}}) {
             params.topP = c.topP;
             params.topK = c.topK;
@@ -276,7 +275,8 @@ private slots:
                 QCOMPARE_LE(std::abs(token.logprob - logprobs[token.id].item<float>()), 1e-5f);
                 highest = std::max<int64_t>(highest, token.id);
             }
-            QVERIFY2(highest >= c.limit * 9 / 10, qPrintable(QString("highest %1, limit %2").arg(highest).arg(c.limit)));
+            QVERIFY2(highest >= c.limit * 9 / 10,
+                     qPrintable(QString("highest %1, limit %2").arg(highest).arg(c.limit)));
         }
     }
 

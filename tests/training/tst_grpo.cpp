@@ -62,13 +62,11 @@ private slots:
         QVERIFY(near(out.clipLowFraction, 1.0 / 3.0));
         // Sequence mean: seq 1 mean -(1.28 + r2)/2, seq 2 mean 1.6; average of the two.
         config.loss_aggregation = core::LossAggregation::SequenceMean;
-        QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(),
-                     (-(1.28 + r2) / 2.0 + 1.6) / 2.0));
+        QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(), (-(1.28 + r2) / 2.0 + 1.6) / 2.0));
         // Dr. GRPO: sum / (sequences * constant).
         config.loss_aggregation = core::LossAggregation::Constant;
         config.loss_constant = 10;
-        QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(),
-                     -(1.28 + r2 - 1.6) / 20.0));
+        QVERIFY(near(grpoLoss(lp, oldLp, {}, adv, mask, config).loss.item<double>(), -(1.28 + r2 - 1.6) / 20.0));
     }
 
     // A batch cut into micro-batches (as `micro_batch_size` does) gives the loss and the gradient
@@ -88,10 +86,10 @@ private slots:
 
             const at::Tensor parts = whole.detach().clone().requires_grad_(true);
             const BatchTotals totals{.tokens = 6, .sequences = 3};
-            const auto first = grpoLoss(rows(parts, 0, 2), rows(oldLp, 0, 2), {}, rows(adv, 0, 2),
-                                        rows(mask, 0, 2), config, totals);
-            const auto second = grpoLoss(rows(parts, 2, 1), rows(oldLp, 2, 1), {}, rows(adv, 2, 1),
-                                         rows(mask, 2, 1), config, totals);
+            const auto first =
+                grpoLoss(rows(parts, 0, 2), rows(oldLp, 0, 2), {}, rows(adv, 0, 2), rows(mask, 0, 2), config, totals);
+            const auto second =
+                grpoLoss(rows(parts, 2, 1), rows(oldLp, 2, 1), {}, rows(adv, 2, 1), rows(mask, 2, 1), config, totals);
             (first.loss + second.loss).backward();
             QVERIFY(near(first.loss.item<double>() + second.loss.item<double>(), wholeLoss));
             QVERIFY(at::allclose(parts.grad(), whole.grad(), 0, 1e-12));
@@ -101,8 +99,8 @@ private slots:
     void clippedTokensGetNoGradient()
     {
         const at::Tensor lp = d({0.5, -0.01}, {1, 2}).requires_grad_(true);
-        const auto out = grpoLoss(lp, d({0, 0}, {1, 2}), {}, d({1.0}, {1}), d({1, 1}, {1, 2}),
-                                  core::GrpoObjective{.beta = 0});
+        const auto out =
+            grpoLoss(lp, d({0, 0}, {1, 2}), {}, d({1.0}, {1}), d({1, 1}, {1, 2}), core::GrpoObjective{.beta = 0});
         out.loss.backward();
         QCOMPARE(lp.grad()[0][0].item<double>(), 0.0); // clipped above with a positive advantage
         QVERIFY(near(lp.grad()[0][1].item<double>(), -std::exp(-0.01) / 2.0));

@@ -14,7 +14,10 @@ using namespace thinkbench;
 using namespace thinkbench::training;
 
 namespace {
-bool near(double a, double b, double tol = 1e-6) { return std::abs(a - b) < tol; }
+bool near(double a, double b, double tol = 1e-6)
+{
+    return std::abs(a - b) < tol;
+}
 } // namespace
 
 class TestOptimizer : public QObject {
@@ -48,7 +51,8 @@ private slots:
 
     void schedule()
     {
-        core::OptimizerSettings s{.lr = 1.0, .warmup_steps = 2, .schedule = core::LrSchedule::Cosine, .min_lr_ratio = 0.1};
+        core::OptimizerSettings s{
+            .lr = 1.0, .warmup_steps = 2, .schedule = core::LrSchedule::Cosine, .min_lr_ratio = 0.1};
         QVERIFY(near(scheduledLr(s, 0, 11), 0.5));
         QVERIFY(near(scheduledLr(s, 1, 11), 1.0));
         QVERIFY(near(scheduledLr(s, 2, 11), 1.0));  // decay starts at 1

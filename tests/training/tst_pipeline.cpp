@@ -1,8 +1,8 @@
 // The pipeline end to end on a tiny MoE: every stage kind writes its rows into the store, and a run
 // stopped midway and resumed ends with the same metrics and weights as one that never stopped.
 
-#include "core/model/safetensors.h"
 #include "core/error.h"
+#include "core/model/safetensors.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "training/pipeline.h"

@@ -19,8 +19,7 @@ inline void makeTinyModel(const QString& dir, const std::vector<std::string>& ch
     std::vector<std::string> texts;
     for (int i = 0; i < 200; ++i)
         texts.push_back("<think>Let me add " + std::to_string(i) + " and " + std::to_string(i * 7) +
-                        ". Wait, check it again.</think> The answer is " + std::to_string(i * 8) +
-                        ".\n");
+                        ". Wait, check it again.</think> The answer is " + std::to_string(i * 8) + ".\n");
     core::BpeTrainerOptions options;
     options.vocabSize = 320;
     options.specialTokens = chatTokens;

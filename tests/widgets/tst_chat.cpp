@@ -32,8 +32,7 @@ private:
         QSignalSpy failed(&panel, &ChatPanel::modelFailed);
         panel.loadModel(model_);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, 30000);
-        QVERIFY2(failed.isEmpty(),
-                 failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
         QVERIFY(panel.isLoaded());
     }
 
@@ -42,7 +41,8 @@ private slots:
     {
         QVERIFY(tmp_.isValid());
         model_ = tmp_.filePath(QStringLiteral("tiny-r1"));
-        makeTinyModel(model_, {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"}, 11);
+        makeTinyModel(model_, {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"},
+                      11);
     }
 
     void streamsRepliesOverTurns()
@@ -54,8 +54,7 @@ private slots:
         load(panel);
         QVERIFY(!panel.send(QStringLiteral("   "))); // nothing to send
 
-        panel.setSettings(
-            {.temperature = 1.0, .topP = 1.0, .maxNewTokens = 120, .thinkBudget = 40, .seed = 7});
+        panel.setSettings({.temperature = 1.0, .topP = 1.0, .maxNewTokens = 120, .thinkBudget = 40, .seed = 7});
         QSignalSpy streamed(&panel, &ChatPanel::replyStreamed);
         QSignalSpy finished(&panel, &ChatPanel::replyFinished);
         QVERIFY(panel.send(QStringLiteral("What is 2 plus 3?")));
@@ -153,8 +152,7 @@ private slots:
         const QString bad = tmp_.filePath(QStringLiteral("broken"));
         QVERIFY(QDir().mkpath(bad));
         for (const char* name : {"config.json", "tokenizer.json"})
-            QVERIFY(QFile::copy(QDir(model_).filePath(QLatin1String(name)),
-                                QDir(bad).filePath(QLatin1String(name))));
+            QVERIFY(QFile::copy(QDir(model_).filePath(QLatin1String(name)), QDir(bad).filePath(QLatin1String(name))));
         QFile weights(QDir(bad).filePath(QStringLiteral("model.safetensors")));
         QVERIFY(weights.open(QIODevice::WriteOnly));
         weights.write("not safetensors");

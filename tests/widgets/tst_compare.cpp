@@ -37,8 +37,7 @@ private:
         panel.loadModel(0, alpha_);
         panel.loadModel(1, beta_);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() == 2, 30000);
-        QVERIFY2(failed.isEmpty(),
-                 failed.isEmpty() ? "" : qPrintable(failed.first().last().toString()));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().last().toString()));
         QVERIFY(panel.isLoaded(0) && panel.isLoaded(1));
     }
 
@@ -48,10 +47,7 @@ private slots:
         QVERIFY(tmp_.isValid());
         alpha_ = tmp_.filePath(QStringLiteral("alpha"));
         beta_ = tmp_.filePath(QStringLiteral("beta"));
-        makeTinyModel(
-            alpha_,
-            {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"},
-            1);
+        makeTinyModel(alpha_, {"<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"}, 1);
         makeTinyModel(beta_, {"<|im_start|>", "<|im_end|>"}, 2);
     }
 
@@ -65,8 +61,7 @@ private slots:
         QCOMPARE(panel.columnTitle(0), QStringLiteral("alpha"));
         QCOMPARE(panel.columnTitle(1), QStringLiteral("beta"));
 
-        panel.setSettings(
-            {.temperature = 1.0, .topP = 1.0, .maxNewTokens = 1000, .thinkBudget = 60, .seed = 5});
+        panel.setSettings({.temperature = 1.0, .topP = 1.0, .maxNewTokens = 1000, .thinkBudget = 60, .seed = 5});
         panel.setPrompt(QStringLiteral("What is 2 plus 3?"));
         panel.setGroundTruth(QStringLiteral("5"));
         // Which columns had text before the first one finished.
@@ -88,12 +83,10 @@ private slots:
         for (int c = 0; c < 2; ++c) {
             QVERIFY(!(panel.columnReasoning(c) + panel.columnAnswer(c)).isEmpty());
             const QString stats = panel.columnStats(c);
-            QVERIFY2(stats.contains(QStringLiteral("tok/s")) &&
-                         stats.contains(QStringLiteral("reasoning")) &&
+            QVERIFY2(stats.contains(QStringLiteral("tok/s")) && stats.contains(QStringLiteral("reasoning")) &&
                          stats.contains(QStringLiteral("answer:")),
                      qPrintable(stats));
-            QVERIFY2(stats.contains(QStringLiteral("correct")) ||
-                         stats.contains(QStringLiteral("wrong")),
+            QVERIFY2(stats.contains(QStringLiteral("correct")) || stats.contains(QStringLiteral("wrong")),
                      qPrintable(stats));
             const auto trace = panel.columnTrace(c);
             QVERIFY(!trace.completion.isEmpty());
@@ -198,8 +191,7 @@ private slots:
         QVERIFY(table->item(0, 4)->data(Qt::UserRole).toDouble() > 0); // mean length
 
         // The columns are the held-out problems `thinkbench-cli eval --task T --seed 3` scores.
-        const auto heldOut =
-            core::drawHeldOut({.tasks = {"arithmetic:digits=1,ops=+"}, .dataset = {}, .limit = 3}, 3);
+        const auto heldOut = core::drawHeldOut({.tasks = {"arithmetic:digits=1,ops=+"}, .dataset = {}, .limit = 3}, 3);
         QCOMPARE(heldOut.size(), size_t(3));
         for (int p = 0; p < 3; ++p) {
             const auto& problem = heldOut[static_cast<size_t>(p)];
@@ -278,8 +270,7 @@ private slots:
         QCOMPARE(voted.first().at(1).toLongLong(), qint64(votes[0].id));
         QCOMPARE(votes[0].vote, std::string("b"));
         QCOMPARE(votes[0].prompt, std::string("Which is larger, 7 or 9?"));
-        const QSet<QString> models = {QString::fromStdString(votes[0].modelA),
-                                      QString::fromStdString(votes[0].modelB)};
+        const QSet<QString> models = {QString::fromStdString(votes[0].modelA), QString::fromStdString(votes[0].modelB)};
         QCOMPARE(models, (QSet<QString>{alpha_, beta_}));
         QVERIFY(!votes[0].completionA.empty() && !votes[0].completionB.empty());
 
@@ -300,8 +291,7 @@ private slots:
         const QString bad = tmp_.filePath(QStringLiteral("broken"));
         QVERIFY(QDir().mkpath(bad));
         for (const char* name : {"model.safetensors", "tokenizer.json"})
-            QVERIFY(QFile::copy(QDir(alpha_).filePath(QLatin1String(name)),
-                                QDir(bad).filePath(QLatin1String(name))));
+            QVERIFY(QFile::copy(QDir(alpha_).filePath(QLatin1String(name)), QDir(bad).filePath(QLatin1String(name))));
         QFile config(QDir(bad).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write("{\"model_type\": \"qwen2\", \"hidden_size\": ");

@@ -24,11 +24,10 @@ using thinkbench::widgets::TraceStepper;
 
 namespace {
 
-const char* kCompletion =
-    "<think>First, 12 * 3 = 36.\n\n"
-    "Then add 7: 36 + 7 = 43.\n\n"
-    "Wait, let me check the product again. 12 * 3 is 36, yes.\n\n"
-    "So the total is 43.</think>\nThe answer is \\boxed{43}.";
+const char* kCompletion = "<think>First, 12 * 3 = 36.\n\n"
+                          "Then add 7: 36 + 7 = 43.\n\n"
+                          "Wait, let me check the product again. 12 * 3 is 36, yes.\n\n"
+                          "So the total is 43.</think>\nThe answer is \\boxed{43}.";
 
 void saveScreenshot(QWidget& widget, const QString& name)
 {
@@ -91,8 +90,8 @@ private slots:
             for (auto it = block.begin(); !it.atEnd(); ++it)
                 if (it.fragment().charFormat().background().color() == QColor(QStringLiteral("#ffd27f")))
                     highlighted << it.fragment().text();
-        QCOMPARE(highlighted, (QStringList{QStringLiteral("Wait"), QStringLiteral("re-examine"),
-                                           QStringLiteral("verified")}));
+        QCOMPARE(highlighted,
+                 (QStringList{QStringLiteral("Wait"), QStringLiteral("re-examine"), QStringLiteral("verified")}));
     }
 
     void opensStoredSampleAndSteps()

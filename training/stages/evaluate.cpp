@@ -19,10 +19,15 @@ bool runEvaluation(StageContext& ctx, int index)
                                   {std::string(metric::kEvalPassAtK), summary.passAtK},
                                   {std::string(metric::kEvalMeanLength), summary.meanLength},
                                   {std::string(metric::kEvalFormatRate), summary.formatRate}});
-    ctx.emit({{"event", "eval"}, {"stage", stage.name}, {"stage_index", index},
-              {"step", std::max<int64_t>(0, ctx.globalStep - 1)}, {"pass1", summary.pass1},
-              {"cons_at_k", summary.consAtK}, {"pass_at_k", summary.passAtK},
-              {"mean_length", summary.meanLength}, {"format_rate", summary.formatRate}});
+    ctx.emit({{"event", "eval"},
+              {"stage", stage.name},
+              {"stage_index", index},
+              {"step", std::max<int64_t>(0, ctx.globalStep - 1)},
+              {"pass1", summary.pass1},
+              {"cons_at_k", summary.consAtK},
+              {"pass_at_k", summary.passAtK},
+              {"mean_length", summary.meanLength},
+              {"format_rate", summary.formatRate}});
     return true;
 }
 

@@ -33,8 +33,14 @@ double seconds()
     return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-void add(Metrics& m, std::string_view key, double value) { m[std::string(key)] += value; }
-void set(Metrics& m, std::string_view key, double value) { m[std::string(key)] = value; }
+void add(Metrics& m, std::string_view key, double value)
+{
+    m[std::string(key)] += value;
+}
+void set(Metrics& m, std::string_view key, double value)
+{
+    m[std::string(key)] = value;
+}
 
 // The frozen reference of the KL penalty: a copy of the policy at the stage start (or the one a
 // resumed stage saved), outside the policy's graph. None when beta is 0.

@@ -73,9 +73,13 @@ SampledDataset rejectionSample(StageContext& ctx, const core::Transformer& sourc
             out.examples.push_back({p.prompt, r.text});
             out.problems.push_back(p);
         }
-        ctx.emit({{"event", "step"}, {"stage", stage.name}, {"stage_index", index},
-                  {"kind", std::string(core::stageKindName(stage.kind))}, {"step", ctx.globalStep},
-                  {"stage_step", end}, {"total", problems.size()},
+        ctx.emit({{"event", "step"},
+                  {"stage", stage.name},
+                  {"stage_index", index},
+                  {"kind", std::string(core::stageKindName(stage.kind))},
+                  {"step", ctx.globalStep},
+                  {"stage_step", end},
+                  {"total", problems.size()},
                   {"metrics", {{"generated", generated}, {"kept", out.examples.size()}}}});
         if (ctx.stopRequested())
             break;

@@ -49,8 +49,8 @@ std::vector<Example> sftExamples(StageContext& ctx, int index, const core::SftSe
 
 } // namespace
 
-bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total,
-                    const core::OptimizerSettings& settings, const StepBatches& batchesOf)
+bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, const core::OptimizerSettings& settings,
+                    const StepBatches& batchesOf)
 {
     namespace metric = core::metric;
     auto params = ctx.trainable();

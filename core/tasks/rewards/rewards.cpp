@@ -16,18 +16,18 @@ namespace thinkbench::core {
 namespace {
 
 struct Parsed {
-    bool wellFormed = false;   // strict: one thought, then exactly the answer part
-    bool softFormed = false;   // lenient: the thought is closed and an answer part follows
+    bool wellFormed = false; // strict: one thought, then exactly the answer part
+    bool softFormed = false; // lenient: the thought is closed and an answer part follows
     std::string reasoning;
-    std::string answerPart;    // where the template puts the answer, or empty
+    std::string answerPart; // where the template puts the answer, or empty
 };
 
 Parsed parse(std::string_view completion, const ResponseFormat& format)
 {
     Parsed p;
     // Strict: the whole completion is one thought, opened first and closed once.
-    const std::string text = format.promptOpensThinking ? std::string(kThinkOpen) + std::string(completion)
-                                                   : std::string(completion);
+    const std::string text =
+        format.promptOpensThinking ? std::string(kThinkOpen) + std::string(completion) : std::string(completion);
     const std::string t = trimmed(text);
     if (countOccurrences(t, kThinkOpen) != 1 || countOccurrences(t, kThinkClose) != 1 || !t.starts_with(kThinkOpen))
         return p; // nested, repeated, missing or late thoughts: no answer part counts
@@ -97,16 +97,15 @@ double repetitionRate(std::string_view text, int n)
     std::set<std::vector<std::string>> seen;
     size_t repeated = 0, total = 0;
     for (size_t i = 0; i + static_cast<size_t>(n) <= words.size(); ++i) {
-        std::vector<std::string> gram(words.begin() + static_cast<long>(i),
-                                      words.begin() + static_cast<long>(i) + n);
+        std::vector<std::string> gram(words.begin() + static_cast<long>(i), words.begin() + static_cast<long>(i) + n);
         ++total;
         repeated += !seen.insert(std::move(gram)).second;
     }
     return static_cast<double>(repeated) / static_cast<double>(total);
 }
 
-RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth,
-                           std::string_view task, const RewardSettings& c, const ResponseFormat& format)
+RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth, std::string_view task,
+                           const RewardSettings& c, const ResponseFormat& format)
 {
     RewardParts r;
     const Parsed p = parse(completion, format);
@@ -114,10 +113,9 @@ RewardParts computeRewards(std::string_view completion, int tokens, std::string_
     // Accuracy: only an answer where the template puts it; one inside the thought never counts.
     if (!p.answerPart.empty()) {
         // Inside <answer>, the whole content is the answer (a \boxed{} in it still wins).
-        const Verdict v = verify(format.placement == AnswerPlacement::AnswerTag
-                                     ? "<answer>" + p.answerPart + "</answer>"
-                                     : p.answerPart,
-                                 truth, task);
+        const Verdict v = verify(
+            format.placement == AnswerPlacement::AnswerTag ? "<answer>" + p.answerPart + "</answer>" : p.answerPart,
+            truth, task);
         r.extracted = v.extracted;
         r.correct = v.correct;
     }
@@ -131,9 +129,8 @@ RewardParts computeRewards(std::string_view completion, int tokens, std::string_
                             ? -1.0
                             : -static_cast<double>(tokens - threshold) / std::max(1, c.overlong_buffer);
     r.parts["repetition"] = -repetitionRate(completion, c.repetition_ngram);
-    r.total = c.accuracy * r.parts["accuracy"] + c.format * r.parts["format"] +
-              c.language * r.parts["language"] + c.length * r.parts["length"] +
-              c.repetition * r.parts["repetition"];
+    r.total = c.accuracy * r.parts["accuracy"] + c.format * r.parts["format"] + c.language * r.parts["language"] +
+              c.length * r.parts["length"] + c.repetition * r.parts["repetition"];
     return r;
 }
 

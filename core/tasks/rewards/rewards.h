@@ -14,8 +14,12 @@ namespace thinkbench::core {
 
 // The script reasoning should be written in (the language-consistency reward).
 enum class Script { Latin, Han, Any };
-inline constexpr EnumName<Script> kScriptNames[] = {{Script::Latin, "latin"}, {Script::Han, "han"}, {Script::Any, "any"}};
-constexpr std::span<const EnumName<Script>> enumNames(Script) { return kScriptNames; }
+inline constexpr EnumName<Script> kScriptNames[] = {
+    {Script::Latin, "latin"}, {Script::Han, "han"}, {Script::Any, "any"}};
+constexpr std::span<const EnumName<Script>> enumNames(Script)
+{
+    return kScriptNames;
+}
 
 // The reward components' weights and parameters, as a GRPO stage's [rewards] table sets them.
 struct RewardSettings {
@@ -44,8 +48,8 @@ struct RewardParts {
 // family (countdown answers are checked as expressions).
 // format: where the chat template puts the thought and the answer, and the generation's token
 // limit (DAPO's overlong penalty measures against it).
-RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth,
-                           std::string_view task, const RewardSettings& settings, const ResponseFormat& format);
+RewardParts computeRewards(std::string_view completion, int tokens, std::string_view truth, std::string_view task,
+                           const RewardSettings& settings, const ResponseFormat& format);
 
 // Share of letters in the reasoning that belong to the target script (1 when it has none).
 double languageConsistency(std::string_view text, Script target);
