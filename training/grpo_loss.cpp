@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 namespace thinkbench::training {
 
 at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::AdvantageScaling scaling, double eps)
@@ -14,25 +16,74 @@ at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::A
     at::Tensor advantages = grouped - grouped.mean(1, true);
     if (scaling == core::AdvantageScaling::GroupStd)
         advantages = advantages / (grouped.std(1, /*unbiased=*/true, true) + eps);
+    else if (scaling == core::AdvantageScaling::BatchStd)
+        advantages = advantages / (grouped.std(/*unbiased=*/true) + eps);
     return advantages.reshape({-1}).to(rewards.scalar_type());
 }
 
-GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs, const at::Tensor& refLogprobs,
-                        const at::Tensor& advantages, const at::Tensor& mask, const core::GrpoObjective& objective,
-                        BatchTotals totals)
+double topEntropyThreshold(const at::Tensor& values, double quantile)
 {
-    const at::Tensor m = mask.to(logprobs.scalar_type());
-    const at::Tensor a = advantages.to(logprobs.scalar_type()).unsqueeze(1);
-    const at::Tensor ratio = at::exp(logprobs - oldLogprobs.detach());
+    const int64_t n = values.numel();
+    if (n == 0)
+        return 0;
+    // 1e-9 keeps a product like 0.2 * 5 from rounding up to 2 tokens.
+    const auto k = std::clamp<int64_t>(int64_t(std::ceil(quantile * double(n) - 1e-9)), 1, n);
+    return std::get<0>(values.detach().reshape({-1}).to(at::kDouble).kthvalue(n - k + 1)).item<double>();
+}
+
+bool trainsTopEntropyOnly(const core::GrpoObjective& objective)
+{
+    return objective.top_entropy_quantile > 0 && objective.top_entropy_quantile < 1;
+}
+
+namespace {
+
+const at::Tensor& needEntropy(const GrpoTokens& in, const char* option)
+{
+    if (!in.entropy.defined())
+        throw core::Error("", option, "needs the policy's entropy at each token");
+    return in.entropy;
+}
+
+} // namespace
+
+GrpoLossOutput grpoLoss(const GrpoTokens& in, const core::GrpoObjective& objective, BatchTotals totals)
+{
+    const at::Tensor& logprobs = in.logprobs;
+    const at::Tensor m = in.mask.to(logprobs.scalar_type());
+    const at::Tensor a = in.advantages.to(logprobs.scalar_type()).unsqueeze(1);
+    at::Tensor logRatio = logprobs - in.oldLogprobs.detach();
+    if (objective.importance_ratio == core::ImportanceLevel::Sequence) // GSPO: length-normalised
+        logRatio = ((logRatio * m).sum(1, true) / m.sum(1, true).clamp_min(1)).expand_as(logRatio);
+    const at::Tensor ratio = at::exp(logRatio);
     const at::Tensor clipped = ratio.clamp(1.0 - objective.eps_low, 1.0 + objective.eps_high);
-    at::Tensor perToken = -at::min(ratio * a, clipped * a);
+    at::Tensor perToken;
+    if (objective.policy_loss == core::PolicyLoss::Cispo) {
+        // CISPO (MiniMax-M1): the clipped weight is a constant, so clipped tokens still pass a
+        // REINFORCE gradient A * grad log p instead of none.
+        perToken = -clipped.detach() * a * logprobs;
+    } else {
+        perToken = -at::min(ratio * a, clipped * a);
+        if (objective.delta > 0) // dual-clip PPO: a negative advantage's term is at least delta * A
+            perToken = at::where(a < 0, at::min(perToken, -objective.delta * a), perToken);
+    }
     at::Tensor kl;
     if (objective.beta > 0) {
-        if (!refLogprobs.defined())
+        if (!in.refLogprobs.defined())
             throw core::Error("", "beta", "a KL penalty needs reference log-probs");
-        const at::Tensor diff = refLogprobs.detach() - logprobs;
+        const at::Tensor diff = in.refLogprobs.detach() - logprobs;
         kl = at::exp(diff) - diff - 1; // k3: unbiased, always >= 0
         perToken = perToken + objective.beta * kl;
+    }
+    if (objective.entropy_coef > 0)
+        perToken = perToken - objective.entropy_coef * needEntropy(in, "entropy_coef");
+    if (trainsTopEntropyOnly(objective)) {
+        // "Beyond the 80/20 rule": the high-entropy forking tokens carry the learning signal.
+        const at::Tensor entropy = needEntropy(in, "top_entropy_quantile").detach();
+        const double threshold = totals.entropyThreshold ? *totals.entropyThreshold
+                                                         : topEntropyThreshold(entropy.masked_select(in.mask > 0),
+                                                                               objective.top_entropy_quantile);
+        perToken = perToken * (entropy >= threshold).to(perToken.scalar_type());
     }
     const at::Tensor tokenSums = (perToken * m).sum(1);
     const double tokens = m.sum().item<double>();
@@ -54,10 +105,11 @@ GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprob
     }
     torch::NoGradGuard noGrad;
     const double n = std::max(1.0, tokens);
-    out.clipLowFraction =
-        ((ratio < 1.0 - objective.eps_low) & (a < 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
-    out.clipHighFraction =
-        ((ratio > 1.0 + objective.eps_high) & (a > 0)).to(m.scalar_type()).mul(m).sum().item<double>() / n;
+    const auto share = [&](const at::Tensor& hit) { return hit.to(m.scalar_type()).mul(m).sum().item<double>() / n; };
+    out.clipLowFraction = share((ratio < 1.0 - objective.eps_low) & (a < 0));
+    out.clipHighFraction = share((ratio > 1.0 + objective.eps_high) & (a > 0));
+    if (objective.delta > 0 && objective.policy_loss == core::PolicyLoss::Clipped)
+        out.clipTwoSidedFraction = share((ratio > objective.delta) & (a < 0));
     out.kl = kl.defined() ? (kl * m).sum().item<double>() / n : 0.0;
     return out;
 }

@@ -1,40 +1,65 @@
 #pragma once
 // The GRPO objective (DeepSeekMath / DeepSeek-R1) with the refinements later work added: group-
-// relative advantages (optionally without the std, Dr. GRPO), a per-token ratio to the sampling
-// policy clipped asymmetrically (DAPO's clip-higher), a k3 KL estimate to a frozen reference, and
-// a choice of how token losses are averaged.
+// relative advantages scaled by the group's or the batch's std or not at all (Dr. GRPO), a ratio to
+// the sampling policy per token or per sequence (GSPO) clipped asymmetrically (DAPO's clip-higher)
+// and, for negative advantages, from above (dual-clip PPO), or CISPO's clipped importance weight; a
+// k3 KL estimate to a frozen reference; an entropy bonus and training on the highest-entropy tokens
+// only ("Beyond the 80/20 rule"); and a choice of how token losses are averaged.
 
 #include "core/recipe/stage_settings.h"
 
 #include <ATen/core/Tensor.h>
 
+#include <optional>
+
 namespace thinkbench::training {
 
-// rewards: [groups * groupSize], groups laid out one after another. (r - mean) / (std + eps)
-// within each group (std with Bessel's correction, as TRL computes it), or r - mean.
+// rewards: [groups * groupSize], groups laid out one after another. r - mean of the group, divided
+// by the group's std + eps (std with Bessel's correction, as TRL computes it), by the std of all
+// rewards + eps, or by nothing.
 at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::AdvantageScaling scaling,
                            double eps = 1e-4);
 
+// The entropy at or above which a token is among the `quantile` share (rounded up, at least one)
+// of `values` with the highest entropy. values: the trained tokens' entropies, 1-D.
+double topEntropyThreshold(const at::Tensor& values, double quantile);
+
+// Whether top_entropy_quantile leaves some tokens out (0 and 1 train on all).
+bool trainsTopEntropyOnly(const core::GrpoObjective& objective);
+
+// The token tensors of one call: [B, T] except advantages [B]. mask is 1 on completion tokens.
+struct GrpoTokens {
+    at::Tensor logprobs;    // differentiable
+    at::Tensor oldLogprobs; // under the sampling policy
+    at::Tensor refLogprobs; // under the reference; may be undefined when beta == 0
+    at::Tensor advantages;
+    at::Tensor mask;
+    // The policy's entropy; needed by entropy_coef > 0 (then with gradient) and by
+    // top_entropy_quantile, undefined otherwise.
+    at::Tensor entropy;
+};
+
 struct GrpoLossOutput {
-    at::Tensor loss;             // scalar, differentiable in logprobs
-    double clipLowFraction = 0;  // tokens whose ratio hit 1 - epsLow with a negative advantage
-    double clipHighFraction = 0; // tokens whose ratio hit 1 + epsHigh with a positive advantage
-    double kl = 0;               // mean k3 estimate over tokens
+    at::Tensor loss;                 // scalar, differentiable in logprobs (and entropy)
+    double clipLowFraction = 0;      // tokens whose ratio hit 1 - epsLow with a negative advantage
+    double clipHighFraction = 0;     // tokens whose ratio hit 1 + epsHigh with a positive advantage
+    double clipTwoSidedFraction = 0; // tokens whose ratio passed delta with a negative advantage
+    double kl = 0;                   // mean k3 estimate over tokens
 };
 
 // The whole batch a micro-batch belongs to. Each aggregation divides by the batch's totals, so the
 // losses of a batch's micro-batches add up to the loss of the batch taken at once. 0: the tokens
-// and sequences of this call's own tensors.
+// and sequences of this call's own tensors. entropyThreshold: the batch's top-entropy threshold
+// (topEntropyThreshold); unset: that of this call's tokens.
 struct BatchTotals {
     double tokens = 0;
     double sequences = 0;
+    std::optional<double> entropyThreshold;
 };
 
-// logprobs, oldLogprobs, refLogprobs, mask: [B, T] (mask 1 on completion tokens); advantages: [B].
-// refLogprobs may be undefined when beta == 0; the Constant aggregation needs loss_constant > 0. The reported fractions
-// and KL are over this call's tokens.
-GrpoLossOutput grpoLoss(const at::Tensor& logprobs, const at::Tensor& oldLogprobs, const at::Tensor& refLogprobs,
-                        const at::Tensor& advantages, const at::Tensor& mask, const core::GrpoObjective& objective,
-                        BatchTotals totals = {});
+// The Constant aggregation needs loss_constant > 0. Tokens left out by top_entropy_quantile still
+// count in the aggregation's normaliser, as in the paper. The reported fractions and KL are over
+// this call's tokens.
+GrpoLossOutput grpoLoss(const GrpoTokens& in, const core::GrpoObjective& objective, BatchTotals totals = {});
 
 } // namespace thinkbench::training

@@ -31,7 +31,7 @@ Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector
     return batch;
 }
 
-Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy)
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy, bool entropyGradient)
 {
     auto out = model.forward(ids);
     const int64_t T = ids.size(1);
@@ -39,7 +39,7 @@ Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool w
     Scored s;
     s.logprobs = logp.gather(-1, ids.slice(1, 1, T).unsqueeze(-1)).squeeze(-1);
     if (withEntropy) {
-        torch::NoGradGuard noGrad;
+        torch::AutoGradMode gradient(entropyGradient && torch::GradMode::is_enabled());
         s.entropy = -(logp.exp() * logp).sum(-1);
     }
     s.expertLoad = out.expertLoad;

@@ -28,12 +28,15 @@ Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector
 
 struct Scored {
     at::Tensor logprobs; // [B, T-1] of each next token
-    at::Tensor entropy;  // [B, T-1], no gradient; only when asked for
+    at::Tensor entropy;  // [B, T-1]; only when asked for, with gradient only when asked for
     at::Tensor expertLoad;
     std::vector<at::Tensor> routerScores;
 };
 
-Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy);
+// The entropy's gradient keeps the [B, T-1, vocab] probabilities alive through the backward pass,
+// so it is only taken for an entropy bonus.
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy,
+                   bool entropyGradient = false);
 
 // Mean of `values` where mask is 1 (0 for an empty mask).
 double maskedMean(const at::Tensor& values, const at::Tensor& mask);

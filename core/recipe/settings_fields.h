@@ -124,12 +124,25 @@ template <typename V> void GrpoSettings::visit(V& v)
 
 template <typename V> void GrpoObjective::visit(V& v)
 {
+    // A dual-clip cap at or below 1 would cut ratios the ordinary clip keeps.
+    struct OffOrAboveOne {
+        std::optional<std::string> fail(double value) const
+        {
+            return value == 0 || value > 1 ? std::nullopt : std::optional<std::string>("must be 0 (off) or above 1");
+        }
+    };
     v.field("beta", beta, AtLeast{0});
     v.field("eps_low", eps_low, Between{0, 1});
     v.field("eps_high", eps_high, Between{0, 10});
     v.field("scale_rewards", scale_rewards);
     v.field("loss_aggregation", loss_aggregation);
     v.field("loss_constant", loss_constant, AtLeast{0});
+    v.field("importance_ratio", importance_ratio);
+    v.field("policy_loss", policy_loss);
+    v.field("delta", delta, OffOrAboveOne{});
+    v.field("mask_truncated", mask_truncated);
+    v.field("entropy_coef", entropy_coef, AtLeast{0});
+    v.field("top_entropy_quantile", top_entropy_quantile, Between{0, 1});
 }
 
 template <typename V> void RejectionSamplingSettings::visit(V& v)

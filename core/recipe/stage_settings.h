@@ -22,10 +22,11 @@ constexpr std::span<const EnumName<LrSchedule>> enumNames(LrSchedule)
     return kLrScheduleNames;
 }
 
-// How GRPO normalises rewards within a group: by the group's std (GRPO) or not at all (Dr. GRPO).
-enum class AdvantageScaling { GroupStd, None };
-inline constexpr EnumName<AdvantageScaling> kAdvantageScalingNames[] = {{AdvantageScaling::GroupStd, "std"},
-                                                                        {AdvantageScaling::None, "none"}};
+// How GRPO scales rewards centred on their group's mean: by the group's std (GRPO), by the whole
+// batch's std (less noisy for small groups) or not at all (Dr. GRPO).
+enum class AdvantageScaling { GroupStd, BatchStd, None };
+inline constexpr EnumName<AdvantageScaling> kAdvantageScalingNames[] = {
+    {AdvantageScaling::GroupStd, "std"}, {AdvantageScaling::BatchStd, "batch"}, {AdvantageScaling::None, "none"}};
 constexpr std::span<const EnumName<AdvantageScaling>> enumNames(AdvantageScaling)
 {
     return kAdvantageScalingNames;
@@ -45,9 +46,30 @@ constexpr std::span<const EnumName<LossAggregation>> enumNames(LossAggregation)
     return kLossAggregationNames;
 }
 
-// The GRPO objective (DeepSeekMath / DeepSeek-R1) with DAPO's clip-higher and Dr. GRPO's
-// unscaled advantages and constant normaliser; training/grpo_loss computes it. Its fields sit in
-// the stage's own table.
+// Where the importance ratio to the sampling policy is taken: per token (GRPO, PPO) or once per
+// response as the geometric mean of its token ratios (GSPO), which matches sequence-level rewards.
+enum class ImportanceLevel { Token, Sequence };
+inline constexpr EnumName<ImportanceLevel> kImportanceLevelNames[] = {{ImportanceLevel::Token, "token"},
+                                                                      {ImportanceLevel::Sequence, "sequence"}};
+constexpr std::span<const EnumName<ImportanceLevel>> enumNames(ImportanceLevel)
+{
+    return kImportanceLevelNames;
+}
+
+// The policy-gradient term: PPO's clipped surrogate, where clipped tokens get no gradient, or
+// CISPO (MiniMax-M1), which clips the importance weight instead and keeps every token's gradient.
+enum class PolicyLoss { Clipped, Cispo };
+inline constexpr EnumName<PolicyLoss> kPolicyLossNames[] = {{PolicyLoss::Clipped, "clipped"},
+                                                            {PolicyLoss::Cispo, "cispo"}};
+constexpr std::span<const EnumName<PolicyLoss>> enumNames(PolicyLoss)
+{
+    return kPolicyLossNames;
+}
+
+// The GRPO objective (DeepSeekMath / DeepSeek-R1) with DAPO's clip-higher and overlong filtering,
+// Dr. GRPO's unscaled advantages and constant normaliser, GSPO, dual clip, CISPO and entropy
+// control; training/grpo_loss computes it. Every default keeps the plain GRPO loss. Its fields sit
+// in the stage's own table.
 struct GrpoObjective {
     double beta = 0.001; // KL coefficient; 0 keeps no reference model
     double eps_low = 0.2;
@@ -55,6 +77,14 @@ struct GrpoObjective {
     AdvantageScaling scale_rewards = AdvantageScaling::GroupStd;
     LossAggregation loss_aggregation = LossAggregation::TokenMean;
     double loss_constant = 0; // constant aggregation normaliser; 0: max_new_tokens
+    ImportanceLevel importance_ratio = ImportanceLevel::Token;
+    PolicyLoss policy_loss = PolicyLoss::Clipped;
+    // Dual-clip PPO: for negative advantages the ratio counts at most delta (> 1), so one token
+    // far off the sampling policy cannot dominate the step; 0 disables.
+    double delta = 0;
+    bool mask_truncated = false;     // completions cut at max_new_tokens get no loss (DAPO)
+    double entropy_coef = 0;         // entropy bonus: loss -= coef * entropy of the trained tokens
+    double top_entropy_quantile = 0; // train only this share of highest-entropy tokens; 0 or 1: all
 
     template <typename V> void visit(V& v);
 };

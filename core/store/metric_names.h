@@ -34,6 +34,7 @@ inline constexpr std::string_view kReflectionRate = "reflection_rate";
 inline constexpr std::string_view kKl = "kl";
 inline constexpr std::string_view kClipLow = "clip/low";
 inline constexpr std::string_view kClipHigh = "clip/high";
+inline constexpr std::string_view kClipTwoSided = "clip/two_sided"; // dual-clip cap hit (delta > 0)
 inline constexpr std::string_view kEntropy = "entropy";
 inline constexpr std::string_view kGenerationSeconds = "time/generation";
 inline constexpr std::string_view kUpdateSeconds = "time/update";

@@ -204,9 +204,11 @@ answer_only = 1.5
         StageSpec grpo;
         grpo.settings = GrpoSettings{};
         const SettingChoices choices = stageSettingChoices(grpo);
-        QCOMPARE(choices.size(), size_t(4));
+        QCOMPARE(choices.size(), size_t(6));
         QCOMPARE(choices.at("optimizer.schedule"), (std::vector<std::string>{"cosine", "constant"}));
-        QCOMPARE(choices.at("scale_rewards"), (std::vector<std::string>{"std", "none"}));
+        QCOMPARE(choices.at("scale_rewards"), (std::vector<std::string>{"std", "batch", "none"}));
+        QCOMPARE(choices.at("importance_ratio"), (std::vector<std::string>{"token", "sequence"}));
+        QCOMPARE(choices.at("policy_loss"), (std::vector<std::string>{"clipped", "cispo"}));
         QCOMPARE(choices.at("loss_aggregation"), (std::vector<std::string>{"token-mean", "sequence-mean", "constant"}));
         QCOMPARE(choices.at("rewards.target_script"), (std::vector<std::string>{"latin", "han", "any"}));
         const nlohmann::json json = stageSettingsJson(grpo);
@@ -220,6 +222,47 @@ answer_only = 1.5
         StageSpec distill;
         distill.settings = DistillSettings{};
         QCOMPARE(stageSettingChoices(distill).count("sft.optimizer.schedule"), size_t(1));
+    }
+
+    // The GRPO objective's options (GSPO, dual clip, CISPO, batch scaling, truncation mask, entropy)
+    // parse, write back and are refused out of range.
+    void grpoObjectiveOptions()
+    {
+        std::string text = kGood;
+        text.replace(text.find("group_size = 8\n"), 15,
+                     "group_size = 8\nimportance_ratio = \"sequence\"\npolicy_loss = \"cispo\"\ndelta = 3.0\n"
+                     "scale_rewards = \"batch\"\nmask_truncated = true\nentropy_coef = 0.01\n"
+                     "top_entropy_quantile = 0.2\n");
+        const Recipe recipe = parseRecipe(text, "objective.toml");
+        const auto& o = recipe.stages[1].as<GrpoSettings>().objective;
+        QCOMPARE(o.importance_ratio, ImportanceLevel::Sequence);
+        QCOMPARE(o.policy_loss, PolicyLoss::Cispo);
+        QCOMPARE(o.delta, 3.0);
+        QCOMPARE(o.scale_rewards, AdvantageScaling::BatchStd);
+        QVERIFY(o.mask_truncated);
+        QCOMPARE(o.entropy_coef, 0.01);
+        QCOMPARE(o.top_entropy_quantile, 0.2);
+        const Recipe again = parseRecipe(toToml(recipe), "written.toml");
+        QCOMPARE(toToml(again), toToml(recipe));
+        QCOMPARE(again.stages[1].as<GrpoSettings>().objective.importance_ratio, ImportanceLevel::Sequence);
+
+        const GrpoObjective defaults = parseRecipe(kGood, "good.toml").stages[1].as<GrpoSettings>().objective;
+        QCOMPARE(defaults.importance_ratio, ImportanceLevel::Token);
+        QCOMPARE(defaults.policy_loss, PolicyLoss::Clipped);
+        QCOMPARE(defaults.delta, 0.0);
+        QVERIFY(!defaults.mask_truncated);
+
+        std::string bad = kGood;
+        bad.replace(bad.find("group_size = 8\n"), 15,
+                    "group_size = 8\nimportance_ratio = \"seq\"\ndelta = 0.5\nentropy_coef = -1\n"
+                    "top_entropy_quantile = 1.5\n");
+        const auto issues = checkRecipe(bad, "bad.toml");
+        QVERIFY2(issues.size() == 4, qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[1].importance_ratio: must be one of token or sequence (got \"seq\")"),
+                 qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[1].delta: must be 0 (off) or above 1"), qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[1].entropy_coef: must be >= 0"), qPrintable(dump(issues)));
+        QVERIFY2(hasIssue(issues, "stages[1].top_entropy_quantile: must be between 0 and 1"), qPrintable(dump(issues)));
     }
 };
 

@@ -136,7 +136,9 @@ Scores scoreGroups(StageContext& ctx, const core::GrpoSettings& s, const Groups&
 }
 
 // The sequences trained on (prompt + completion + end token where it ended), their response starts
-// and advantages; with dynamic sampling (DAPO) groups with one reward give no signal and are left out.
+// and advantages; with dynamic sampling (DAPO) groups with one reward give no signal and are left out,
+// and with mask_truncated (DAPO's overlong filtering) so are completions cut at max_new_tokens: their
+// reward judges an unfinished answer.
 struct PolicyBatch {
     std::vector<std::vector<int32_t>> seqs;
     std::vector<size_t> starts;
@@ -152,6 +154,8 @@ PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, co
         if (s.dynamic_sampling && flat[int64_t(i) / s.group_size].item<bool>())
             continue;
         const auto& r = g.results[i];
+        if (s.objective.mask_truncated && r.finish == inference::FinishReason::Length)
+            continue;
         auto ids = g.requests[size_t(r.request)].promptIds;
         b.starts.push_back(ids.size());
         ids.insert(ids.end(), r.ids.begin(), r.ids.end());
@@ -168,13 +172,14 @@ struct MicroBatch {
     Batch batch;
     at::Tensor advantages;    // [B]
     at::Tensor old, ref;      // log-probs under the sampling policy (mu > 1) and the reference
+    at::Tensor entropy;       // under the sampling policy, for the batch's top-entropy threshold
     std::vector<size_t> rows; // the policy batch's sequence in each row
 };
 
 // The policy batch cut into passes of `size` sequences of similar length (0: one pass), each with
-// the log-probs that stay fixed through the inner updates.
+// the log-probs (and entropies) that stay fixed through the inner updates.
 std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch& pb, int size, bool keepOld,
-                                     const core::Transformer* reference)
+                                     bool keepEntropy, const core::Transformer* reference)
 {
     std::vector<size_t> order(pb.seqs.size());
     std::iota(order.begin(), order.end(), size_t(0));
@@ -196,8 +201,12 @@ std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch&
         mb.batch = makeBatch(part, partStarts, ctx.eos, ctx.device);
         mb.advantages = torch::tensor(partAdvantages, torch::kFloat).to(ctx.device);
         torch::NoGradGuard noGrad;
-        if (keepOld)
-            mb.old = scoreTokens(*ctx.model, mb.batch.ids, false).logprobs;
+        if (keepOld || keepEntropy) {
+            Scored sampling = scoreTokens(*ctx.model, mb.batch.ids, keepEntropy);
+            if (keepOld)
+                mb.old = sampling.logprobs;
+            mb.entropy = sampling.entropy;
+        }
         if (reference)
             mb.ref = scoreTokens(*reference, mb.batch.ids, false).logprobs;
         out.push_back(std::move(mb));
@@ -217,15 +226,32 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         totals.tokens += double(mb.batch.tokens);
         totals.sequences += double(mb.rows.size());
     }
+    // The top-entropy tokens are those of the whole batch under the sampling policy, so
+    // micro-batches select as the batch taken at once would.
+    const bool topEntropy = trainsTopEntropyOnly(objective);
+    if (topEntropy && !micros.empty()) {
+        std::vector<at::Tensor> trained;
+        for (const auto& mb : micros)
+            trained.push_back(mb.entropy.masked_select(mb.batch.mask > 0));
+        totals.entropyThreshold = topEntropyThreshold(torch::cat(trained), objective.top_entropy_quantile);
+    }
+    const bool entropyGradient = objective.entropy_coef > 0;
     set(m, metric::kLoss, 0);
     for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
         const bool first = inner == 0;
-        double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, entropy = 0;
+        double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, clipTwoSided = 0, entropy = 0;
         at::Tensor load;
         for (const auto& mb : micros) {
-            const Scored sc = scoreTokens(*ctx.model, mb.batch.ids, first);
+            const Scored sc =
+                scoreTokens(*ctx.model, mb.batch.ids, first || topEntropy || entropyGradient, entropyGradient);
             const at::Tensor oldLp = s.mu > 1 ? mb.old : sc.logprobs.detach();
-            auto out = grpoLoss(sc.logprobs, oldLp, mb.ref, mb.advantages, mb.batch.mask, objective, totals);
+            auto out = grpoLoss({.logprobs = sc.logprobs,
+                                 .oldLogprobs = oldLp,
+                                 .refLogprobs = mb.ref,
+                                 .advantages = mb.advantages,
+                                 .mask = mb.batch.mask,
+                                 .entropy = sc.entropy},
+                                objective, totals);
             at::Tensor l = out.loss;
             const int64_t B = mb.batch.ids.size(0);
             // The balance loss is a mean over sequences: each micro-batch adds its share.
@@ -237,9 +263,10 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             kl += out.kl * share;
             clipLow += out.clipLowFraction * share;
             clipHigh += out.clipHighFraction * share;
+            clipTwoSided += out.clipTwoSidedFraction * share;
             if (first) {
                 entropy += maskedMean(sc.entropy, mb.batch.mask) * share;
-                const at::Tensor entropyCpu = sc.entropy.to(at::kFloat).cpu(), maskCpu = mb.batch.mask.cpu();
+                const at::Tensor entropyCpu = sc.entropy.detach().to(at::kFloat).cpu(), maskCpu = mb.batch.mask.cpu();
                 const auto e = entropyCpu.accessor<float, 2>();
                 const auto trained = maskCpu.accessor<float, 2>();
                 for (size_t row = 0; row < mb.rows.size(); ++row)
@@ -254,6 +281,8 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             set(m, metric::kKl, kl);
             set(m, metric::kClipLow, clipLow);
             set(m, metric::kClipHigh, clipHigh);
+            if (objective.delta > 0)
+                set(m, metric::kClipTwoSided, clipTwoSided);
             set(m, metric::kEntropy, entropy);
             addExpertLoadMetrics(load, m);
         }
@@ -319,7 +348,8 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         const double lr = scheduledLr(s.optimizer, step, s.steps);
         set(m, metric::kLearningRate, lr);
         const double t1 = seconds();
-        const auto micros = microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, reference.get());
+        const auto micros =
+            microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, trainsTopEntropyOnly(objective), reference.get());
         std::vector<std::vector<float>> entropies(batch.seqs.size());
         updatePolicy(ctx, s, objective, micros, params, optimizer, lr, m, entropies);
         const double tUpdate = seconds() - t1;
