@@ -5,6 +5,10 @@
 // labelled lines. Series are read downsampled for the visible x-range (spikes survive the
 // store's min/max buckets) and followed live: a poll reads only points newer than the last step
 // seen per series and appends them; replots are coalesced on a timer.
+//
+// The store is never read on the GUI thread: a loader (curves/series_loader) fills the engine's
+// series models (core::MetricSeries) on a worker thread and hands snapshots back, a painter
+// (curves/curve_painter) draws them. The panel holds the controls and what the user chose.
 
 #include <QHash>
 #include <QList>
@@ -12,27 +16,26 @@
 #include <QVector>
 #include <QWidget>
 
-#include <cstdint>
 #include <memory>
-#include <vector>
 
 class QCheckBox;
 class QComboBox;
-class QCPItemStraightLine;
-class QCPItemText;
 class QCustomPlot;
 class QLabel;
-class QListWidget;
 class QMouseEvent;
 class QSlider;
 class QTimer;
 
 namespace thinkbench::core {
 class RunStore;
-struct StageInfo;
 }
 
 namespace thinkbench::widgets {
+
+class CurvePainter;
+class CurvesChooser;
+class SeriesLoader;
+struct CurvesSnapshot;
 
 class CurvesPanel : public QWidget {
     Q_OBJECT
@@ -47,7 +50,8 @@ public:
     explicit CurvesPanel(QWidget* parent = nullptr);
     ~CurvesPanel() override;
 
-    // The store is not owned; it must outlive the widget or be reset with nullptr.
+    // The store is not owned. The panel reads the store's file through a connection of its own,
+    // so the store may go at any time; nullptr empties the panel.
     void setStore(core::RunStore* store);
     core::RunStore* store() const { return store_; }
 
@@ -57,10 +61,10 @@ public:
     void setMetrics(const QStringList& keys);
     QStringList metrics() const { return metrics_; }
     // Every metric key of the overlaid runs, sorted.
-    QStringList availableMetrics() const;
+    QStringList availableMetrics();
     static Family metricFamily(const QString& key);
     void setFamily(Family family);
-    Family family() const { return family_; }
+    Family family() const;
 
     void setSmoothing(double weight); // 0 .. 0.99
     double smoothing() const { return smoothing_; }
@@ -76,24 +80,25 @@ public:
     // Zooms the x-axis as a user would and re-reads the visible range at full resolution.
     void setXRange(double lower, double upper);
 
+    // Blocks until the reads in flight have landed and are drawn. For exports, scripts and
+    // tests, which want the data of the choice just made; the window itself never waits.
+    void waitForData();
+
+    // These wait for the reads in flight first.
     // The plotted points (downsampled where the series is long): step, wall time, raw, smoothed.
-    bool exportCsv(const QString& path) const;
+    bool exportCsv(const QString& path);
     bool exportPng(const QString& path, int width = 0, int height = 0);
+    int seriesCount();
+    int pointCount(qint64 run, const QString& key);
+    QVector<double> xValues(qint64 run, const QString& key);
+    QVector<double> rawValues(qint64 run, const QString& key);
+    QVector<double> smoothedValues(qint64 run, const QString& key);
+    int stageLineCount();
+    QStringList stageLabels();
 
     QCustomPlot* plot() const { return plot_; }
-    int seriesCount() const { return int(series_.size()); }
-    int pointCount(qint64 run, const QString& key) const;
-    QVector<double> xValues(qint64 run, const QString& key) const;
-    QVector<double> rawValues(qint64 run, const QString& key) const;
-    QVector<double> smoothedValues(qint64 run, const QString& key) const;
-    int stageLineCount() const { return int(stageLines_.size()); }
-    QStringList stageLabels() const;
     // The crosshair's readout: the value of every series at the cursor's x.
     QString readout() const;
-
-    // TensorBoard's smoothing: an EMA started at 0 and divided by 1 - weight^n, so early points
-    // are not pulled toward 0.
-    static QVector<double> debiasedEma(const QVector<double>& values, double weight);
 
 public slots:
     // Appends the points written since the last poll, picks up new runs, keys and stages.
@@ -108,27 +113,15 @@ signals:
     void stepClicked(qint64 run, qint64 step);
 
 private:
-    struct Series;
-
-    void populateRuns();
+    QStringList keysOfRuns() const;
     void updateMetricList();
-    void syncSeries();
-    void loadSeries(Series& s);
-    void loadDetail();
-    void rebuildShown(Series& s);
-    void updateGraphs(Series& s);
-    void fillGraphs(Series& s, size_t from);
-    void styleSeries();
-    static double smoothPenWidth(const Series& s);
-    void wrapLegend(bool refill);
-    void rebuildStageLines();
-    void rescaleY();
+    void request(bool readRuns, bool appendNew);
+    void apply(const CurvesSnapshot& snapshot);
+    bool layOut();
+    void rescale();
+    void clearCursor();
     void applyXAxisStyle();
-    double xOf(const Series& s, double step, double wallTime) const;
-    void rememberStageSteps(qint64 run, const std::vector<core::StageInfo>& stages);
-    bool gapBetween(const Series& s, qint64 afterStep, qint64 beforeStep);
     size_t maxPoints() const;
-    Series* find(qint64 run, const QString& key) const;
     void onMouseRelease(QMouseEvent* event);
     void queueReplot();
     void chooseCsv();
@@ -137,7 +130,8 @@ private:
     core::RunStore* store_ = nullptr;
     QList<qint64> runs_;
     QStringList metrics_;
-    Family family_ = Family::All;
+    quint64 selection_ = 0; // bumped by every choice of runs or metrics
+    bool pickHeadline_ = false; // the runs were chosen last: none of the metrics there, the headline
     double smoothing_ = 0.6;
     XAxis xAxis_ = XAxis::Step;
     bool userZoomed_ = false;
@@ -148,28 +142,16 @@ private:
     QHash<qint64, QString> runNames_;
     QHash<qint64, double> runStart_;
     QHash<qint64, QStringList> runKeys_;
-    QHash<qint64, int> runStageCount_;
-    // First and last step of each stage that has steps of its own (not an evaluation stamped with
-    // the step before it): a line is broken across such a stage when its metric has no points
-    // there (SFT between two GRPO stages) rather than drawn through it.
-    QHash<qint64, QVector<QPair<qint64, qint64>>> runStageSteps_;
-    std::vector<std::unique_ptr<Series>> series_;
-    struct StageLine {
-        QCPItemStraightLine* line;
-        QCPItemText* label;
-    };
-    std::vector<StageLine> stageLines_;
 
-    QListWidget* runList_;
-    QComboBox* familyBox_;
-    QListWidget* metricList_;
+    CurvesChooser* chooser_;
     QSlider* smoothingSlider_;
     QLabel* smoothingLabel_;
     QComboBox* xAxisBox_;
     QCheckBox* logBox_;
     QCheckBox* outlierBox_;
     QCustomPlot* plot_;
-    QCPItemStraightLine* crosshair_;
+    std::unique_ptr<CurvePainter> painter_;
+    SeriesLoader* loader_;
     QLabel* readout_;
     QTimer* replotTimer_;
     QTimer* detailTimer_;

@@ -1,6 +1,7 @@
 #include "widgets/run_control.h"
 
 #include "core/recipe/recipe.h"
+#include "core/store/metric_names.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -219,11 +220,13 @@ void RunControl::handle(const QJsonObject& e)
         bar_->setValue(
             int(kBarSteps * (stageCount_ > 0 ? (stageIndex_ + inStage) / stageCount_ : inStage)));
         QString values;
-        for (const char* key : {"loss", "reward/mean", "accuracy"})
-            if (metrics.contains(QLatin1String(key)))
-                values += QStringLiteral(" · %1 %2")
-                              .arg(QLatin1String(key))
-                              .arg(metrics.value(QLatin1String(key)).toDouble(), 0, 'g', 4);
+        namespace m = core::metric;
+        for (std::string_view name : {m::kLoss, m::kRewardMean, m::kAccuracy}) {
+            const QLatin1String key(name.data(), qsizetype(name.size()));
+            if (metrics.contains(key))
+                values += QStringLiteral(" · %1 %2").arg(key).arg(metrics.value(key).toDouble(), 0,
+                                                                  'g', 4);
+        }
         setStatus(tr("Run %1 · %2 %3: step %4/%5%6")
                       .arg(run_)
                       .arg(stageOf(), stageName_)

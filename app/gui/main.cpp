@@ -4,6 +4,7 @@
 //   thinkbench RUN_DATABASE --screenshot out.png                       the main window
 
 #include "app/gui/main_window.h"
+#include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "widgets/curves_panel.h"
 
@@ -32,8 +33,10 @@ int main(int argc, char** argv)
     parser.addOption(lang);
     QCommandLineOption plot("plot", QApplication::translate("main", "Write the curves of a run to a PNG and exit"),
                             "png");
+    namespace metric = thinkbench::core::metric;
+    const std::string plotted = std::string(metric::kRewardMean) + ',' + std::string(metric::kAccuracy);
     QCommandLineOption metrics("metrics", QApplication::translate("main", "Metrics to plot, comma-separated"),
-                               "keys", "reward/mean,accuracy");
+                               "keys", QString::fromStdString(plotted));
     QCommandLineOption run("run", QApplication::translate("main", "Run to plot (default: the latest)"), "id");
     QCommandLineOption screenshot("screenshot",
                                   QApplication::translate("main", "Write the main window to a PNG and exit"), "png");
@@ -83,6 +86,7 @@ int main(int argc, char** argv)
         window.resize(1400, 900);
         window.show();
         QApplication::processEvents();
+        window.curvesPanel()->waitForData(); // the curves are read off this thread
         return window.grab().save(parser.value(screenshot)) ? 0 : 1;
     }
     window.show();

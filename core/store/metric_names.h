@@ -62,4 +62,10 @@ inline std::string key(std::string_view prefix, std::string_view name)
     return std::string(prefix) + std::string(name);
 }
 
+// Groups without a prefix constant above, by which the curves panel files keys into families.
+inline constexpr std::string_view kLengthPrefix = "length/";
+inline constexpr std::string_view kClipPrefix = "clip/";
+inline constexpr std::string_view kHeldOutPrefix = "heldout/";
+inline constexpr std::string_view kEvalPrefix = "eval/";
+
 } // namespace thinkbench::core::metric

@@ -1,0 +1,93 @@
+#pragma once
+// Draws the curves panel's series on its plot and reads nothing: per series a faint raw graph and
+// a smoothed graph over it (one colour per run, one line style per metric), a NaN point where the
+// series' line breaks, the legend above the plot, the stages' boundary lines, the crosshair and
+// the y-range.
+
+#include "widgets/curves/series_loader.h"
+#include "widgets/curves_panel.h"
+
+#include <QHash>
+#include <QList>
+#include <QPointF>
+#include <QStringList>
+#include <QVector>
+
+#include <utility>
+#include <vector>
+
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCustomPlot;
+
+namespace thinkbench::widgets {
+
+// What places and names the curves besides their points.
+struct CurveLayout {
+    CurvesPanel::XAxis axis = CurvesPanel::XAxis::Step;
+    QList<qint64> runs;   // colours follow this order
+    QStringList metrics;  // line styles follow this order
+    QHash<qint64, QString> runNames;
+    QHash<qint64, double> runStarts;
+};
+
+class CurvePainter {
+public:
+    struct Curve {
+        SeriesView data;
+        QVector<double> x; // of data.points on the layout's axis
+        QCPGraph* raw = nullptr;
+        QCPGraph* smooth = nullptr;
+    };
+
+    // Sets up the plot: drag and wheel zoom, the legend's row, the stage layers.
+    explicit CurvePainter(QCustomPlot* plot);
+
+    // A new axis or run order re-places the curves and stage lines; names and colours follow.
+    // Returns whether anything looks different.
+    bool setLayout(const CurveLayout& layout);
+    // Makes the graphs match `series`, in order: series re-read are filled anew, series that only
+    // grew get their new points appended. Returns whether anything changed.
+    bool setSeries(std::vector<SeriesView> series);
+    void clear();
+    const std::vector<Curve>& curves() const { return curves_; }
+    const Curve* find(qint64 run, const QString& key) const;
+
+    // One dashed line per stage start, labelled; overlaid runs sharing a boundary share a line.
+    // Returns whether the lines changed.
+    bool setStages(const QHash<qint64, std::vector<core::StageInfo>>& stages);
+    int stageLineCount() const { return int(stageLines_.size()); }
+    QStringList stageLabels() const;
+
+    // The y-range over every curve, or over the 1st..99th percentile of the visible raw points.
+    void rescaleY(bool ignoreOutliers);
+    // As many legend columns as fit the plot's width.
+    void wrapLegend(bool refill);
+    void showCrosshair(double x);
+    void hideCrosshair();
+    // The curve and point a click at `pos` hit, if any.
+    std::pair<const Curve*, size_t> pointAt(QPointF pos) const;
+
+private:
+    double xOf(qint64 run, const core::SeriesPoint& p) const;
+    void place(Curve& curve);
+    void fill(Curve& curve, size_t from);
+    void style();
+    bool placeStageLines();
+
+    QCustomPlot* plot_;
+    QCPItemStraightLine* crosshair_;
+    CurveLayout layout_;
+    std::vector<Curve> curves_;
+    QHash<qint64, std::vector<core::StageInfo>> stages_;
+    struct StageLine {
+        double x;
+        QString name;
+        QCPItemStraightLine* line;
+        QCPItemText* label;
+    };
+    std::vector<StageLine> stageLines_;
+};
+
+} // namespace thinkbench::widgets
