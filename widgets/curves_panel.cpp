@@ -106,8 +106,7 @@ CurvesPanel::CurvesPanel(QWidget* parent)
 
     replotTimer_->setSingleShot(true);
     replotTimer_->setInterval(kReplotMs);
-    connect(replotTimer_, &QTimer::timeout, this,
-            [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
+    connect(replotTimer_, &QTimer::timeout, this, [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
     // Wheel zooms arrive in bursts; re-read the range once they settle.
     detailTimer_->setSingleShot(true);
     detailTimer_->setInterval(150);
@@ -126,8 +125,7 @@ CurvesPanel::CurvesPanel(QWidget* parent)
             keys << key;
         setMetrics(keys);
     });
-    connect(smoothingSlider_, &QSlider::valueChanged, this,
-            [this](int value) { setSmoothing(value / 100.0); });
+    connect(smoothingSlider_, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
     connect(xAxisBox_, &QComboBox::currentIndexChanged, this,
             [this] { setXAxis(XAxis(xAxisBox_->currentData().toInt())); });
     connect(logBox_, &QCheckBox::toggled, this, &CurvesPanel::setLogScale);
@@ -141,9 +139,8 @@ CurvesPanel::CurvesPanel(QWidget* parent)
         userZoomed_ = true;
         detailTimer_->start();
     });
-    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        setCursorX(plot_->xAxis->pixelToCoord(event->position().x()));
-    });
+    connect(plot_, &QCustomPlot::mouseMove, this,
+            [this](QMouseEvent* event) { setCursorX(plot_->xAxis->pixelToCoord(event->position().x())); });
     connect(plot_, &QCustomPlot::mousePress, this,
             [this](QMouseEvent* event) { pressPos_ = event->position().toPoint(); });
     connect(plot_, &QCustomPlot::mouseRelease, this, &CurvesPanel::onMouseRelease);
@@ -158,8 +155,7 @@ CurvesPanel::Family CurvesPanel::metricFamily(const QString& key)
     // By prefix, so keys added to a group later land in its family ("reward/format").
     if (startsWith(key, m::kRewardPrefix))
         return Family::Reward;
-    if (startsWith(key, m::kAccuracy) || startsWith(key, m::kHeldOutPrefix) ||
-        startsWith(key, m::kEvalPrefix))
+    if (startsWith(key, m::kAccuracy) || startsWith(key, m::kHeldOutPrefix) || startsWith(key, m::kEvalPrefix))
         return Family::Accuracy;
     if (startsWith(key, m::kLengthPrefix))
         return Family::Length;
@@ -456,8 +452,7 @@ void CurvesPanel::setCursorX(double x)
         xText = tr("%1 s").arg(x, 0, 'f', 1);
         break;
     case XAxis::WallTime:
-        xText =
-            QDateTime::fromMSecsSinceEpoch(qint64(x * 1000)).toString(QStringLiteral("hh:mm:ss"));
+        xText = QDateTime::fromMSecsSinceEpoch(qint64(x * 1000)).toString(QStringLiteral("hh:mm:ss"));
         break;
     }
     QStringList parts{QStringLiteral("<b>%1</b>").arg(xText.toHtmlEscaped())};
@@ -476,8 +471,8 @@ void CurvesPanel::setCursorX(double x)
                                   .toHtmlEscaped()
                                   .replace(QLatin1Char(' '), QStringLiteral("&nbsp;"))
                                   .replace(QLatin1Char('-'), QChar(0x2011));
-        parts << QStringLiteral("<span style='color:%1'>■</span>&nbsp;%2")
-                     .arg(curve.smooth->pen().color().name(), entry);
+        parts
+            << QStringLiteral("<span style='color:%1'>■</span>&nbsp;%2").arg(curve.smooth->pen().color().name(), entry);
     }
     readout_->setText(parts.join(QStringLiteral(" &nbsp; ")));
 }
@@ -531,8 +526,7 @@ QVector<double> CurvesPanel::smoothedValues(qint64 run, const QString& key)
 {
     waitForData();
     const auto* curve = painter_->find(run, key);
-    return curve ? QVector<double>(curve->data.smoothed.begin(), curve->data.smoothed.end())
-                 : QVector<double>();
+    return curve ? QVector<double>(curve->data.smoothed.begin(), curve->data.smoothed.end()) : QVector<double>();
 }
 
 int CurvesPanel::stageLineCount()
@@ -561,16 +555,16 @@ bool CurvesPanel::exportPng(const QString& path, int width, int height)
 
 void CurvesPanel::chooseCsv()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export curves as CSV"), QStringLiteral("curves.csv"), tr("CSV files (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export curves as CSV"), QStringLiteral("curves.csv"),
+                                                      tr("CSV files (*.csv)"));
     if (!path.isEmpty() && !exportCsv(path))
         readout_->setText(tr("Cannot write %1").arg(path));
 }
 
 void CurvesPanel::choosePng()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export plot as PNG"), QStringLiteral("curves.png"), tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export plot as PNG"), QStringLiteral("curves.png"),
+                                                      tr("PNG images (*.png)"));
     if (!path.isEmpty() && !exportPng(path))
         readout_->setText(tr("Cannot write %1").arg(path));
 }

@@ -130,7 +130,7 @@ private:
     core::RunStore* store_ = nullptr;
     QList<qint64> runs_;
     QStringList metrics_;
-    quint64 selection_ = 0; // bumped by every choice of runs or metrics
+    quint64 selection_ = 0;     // bumped by every choice of runs or metrics
     bool pickHeadline_ = false; // the runs were chosen last: none of the metrics there, the headline
     double smoothing_ = 0.6;
     XAxis xAxis_ = XAxis::Step;

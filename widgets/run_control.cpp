@@ -130,8 +130,7 @@ bool RunControl::resume()
         return false;
     }
     stageCount_ = 0;
-    return launch(
-        {QStringLiteral("train"), QStringLiteral("--resume"), QString::number(resumeRun_)});
+    return launch({QStringLiteral("train"), QStringLiteral("--resume"), QString::number(resumeRun_)});
 }
 
 bool RunControl::launch(const QStringList& arguments)
@@ -154,8 +153,7 @@ bool RunControl::launch(const QStringList& arguments)
     stderr_.clear();
     stopping_ = false;
     bar_->setValue(0);
-    process_->start(cli_,
-                    arguments + QStringList{QStringLiteral("--db"), db_, QStringLiteral("--json")});
+    process_->start(cli_, arguments + QStringList{QStringLiteral("--db"), db_, QStringLiteral("--json")});
     setStatus(tr("Starting…"));
     updateButtons();
     return true;
@@ -217,15 +215,13 @@ void RunControl::handle(const QJsonObject& e)
         const QJsonObject metrics = e.value(QStringLiteral("metrics")).toObject();
         // Overall progress when the stage count is known, the stage's own otherwise.
         const double inStage = total > 0 ? double(stageStep) / double(total) : 0;
-        bar_->setValue(
-            int(kBarSteps * (stageCount_ > 0 ? (stageIndex_ + inStage) / stageCount_ : inStage)));
+        bar_->setValue(int(kBarSteps * (stageCount_ > 0 ? (stageIndex_ + inStage) / stageCount_ : inStage)));
         QString values;
         namespace m = core::metric;
         for (std::string_view name : {m::kLoss, m::kRewardMean, m::kAccuracy}) {
             const QLatin1String key(name.data(), qsizetype(name.size()));
             if (metrics.contains(key))
-                values += QStringLiteral(" · %1 %2").arg(key).arg(metrics.value(key).toDouble(), 0,
-                                                                  'g', 4);
+                values += QStringLiteral(" · %1 %2").arg(key).arg(metrics.value(key).toDouble(), 0, 'g', 4);
         }
         setStatus(tr("Run %1 · %2 %3: step %4/%5%6")
                       .arg(run_)
@@ -240,8 +236,8 @@ void RunControl::handle(const QJsonObject& e)
                       .arg(run_)
                       .arg(e.value(QStringLiteral("stage")).toString())
                       .arg(100 * pass1, 0, 'f', 1));
-        emit evaluated(run_, e.value(QStringLiteral("stage")).toString(),
-                       e.value(QStringLiteral("step")).toInteger(), pass1);
+        emit evaluated(run_, e.value(QStringLiteral("stage")).toString(), e.value(QStringLiteral("step")).toInteger(),
+                       pass1);
     } else if (kind == QLatin1String("checkpoint")) {
         emit checkpointSaved(run_, e.value(QStringLiteral("step")).toInteger(),
                              e.value(QStringLiteral("path")).toString());
@@ -264,13 +260,11 @@ void RunControl::onFinished(int exitCode, QProcess::ExitStatus exitStatus)
             bar_->setValue(kBarSteps);
             setStatus(tr("Run %1 finished.").arg(run_));
         } else
-            setStatus(tr("Run %1 %2.\n%3").arg(run_).arg(status_, tail),
-                      status_ != QLatin1String("finished"));
+            setStatus(tr("Run %1 %2.\n%3").arg(run_).arg(status_, tail), status_ != QLatin1String("finished"));
     } else if (exitStatus == QProcess::CrashExit) {
         status_ = stopping_ ? QStringLiteral("stopped") : QStringLiteral("crashed");
-        setStatus(stopping_
-                      ? tr("Run %1 killed; Resume continues from its last checkpoint.").arg(run_)
-                      : tr("The training process crashed.\n%1").arg(tail),
+        setStatus(stopping_ ? tr("Run %1 killed; Resume continues from its last checkpoint.").arg(run_)
+                            : tr("The training process crashed.\n%1").arg(tail),
                   !stopping_);
     } else {
         status_ = QStringLiteral("failed");

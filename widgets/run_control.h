@@ -50,11 +50,9 @@ public slots:
 
 signals:
     void runStarted(qint64 run);
-    void stageStarted(qint64 run, int stageIndex, const QString& stage, const QString& kind,
-                      qint64 totalSteps);
+    void stageStarted(qint64 run, int stageIndex, const QString& stage, const QString& kind, qint64 totalSteps);
     // One training step: run-wide step, 1-based step in the stage, the stage's step count.
-    void progress(qint64 run, qint64 step, qint64 stageStep, qint64 stageTotal,
-                  const QJsonObject& metrics);
+    void progress(qint64 run, qint64 step, qint64 stageStep, qint64 stageTotal, const QJsonObject& metrics);
     void evaluated(qint64 run, const QString& stage, qint64 step, double pass1);
     void checkpointSaved(qint64 run, qint64 step, const QString& path);
     // Every progress object as it arrived, for listeners that want fields not broken out above.

@@ -24,25 +24,23 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(THINKBENCH_VERSION_STRING);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
-        "main", "A workbench for reasoning models in the style of DeepSeek-R1"));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "A workbench for reasoning models in the style of DeepSeek-R1"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption lang("lang", QApplication::translate("main", "Interface language, e.g. zh_CN"),
-                            "locale");
+    QCommandLineOption lang("lang", QApplication::translate("main", "Interface language, e.g. zh_CN"), "locale");
     parser.addOption(lang);
     QCommandLineOption plot("plot", QApplication::translate("main", "Write the curves of a run to a PNG and exit"),
                             "png");
     namespace metric = thinkbench::core::metric;
     const std::string plotted = std::string(metric::kRewardMean) + ',' + std::string(metric::kAccuracy);
-    QCommandLineOption metrics("metrics", QApplication::translate("main", "Metrics to plot, comma-separated"),
-                               "keys", QString::fromStdString(plotted));
+    QCommandLineOption metrics("metrics", QApplication::translate("main", "Metrics to plot, comma-separated"), "keys",
+                               QString::fromStdString(plotted));
     QCommandLineOption run("run", QApplication::translate("main", "Run to plot (default: the latest)"), "id");
     QCommandLineOption screenshot("screenshot",
                                   QApplication::translate("main", "Write the main window to a PNG and exit"), "png");
     parser.addOptions({plot, metrics, run, screenshot});
-    parser.addPositionalArgument("database",
-                                 QApplication::translate("main", "Run database to open"));
+    parser.addPositionalArgument("database", QApplication::translate("main", "Run database to open"));
     parser.process(app);
 
     const QLocale locale = parser.isSet(lang) ? QLocale(parser.value(lang)) : QLocale::system();
@@ -57,7 +55,7 @@ int main(int argc, char** argv)
             parser.showHelp(1);
         try {
             thinkbench::core::RunStore store(parser.positionalArguments().first().toStdString(),
-                                            thinkbench::core::OpenMode::ReadOnly);
+                                             thinkbench::core::OpenMode::ReadOnly);
             qint64 shown = parser.value(run).toLongLong();
             if (!parser.isSet(run)) {
                 const auto all = store.listRuns(); // ordered by id: the latest is last

@@ -32,8 +32,7 @@ using namespace thinkbench;
 namespace {
 
 constexpr int64_t kPoints = 1000000;
-const QString kKey = QString::fromUtf8(core::metric::kRewardMean.data(),
-                                       qsizetype(core::metric::kRewardMean.size()));
+const QString kKey = QString::fromUtf8(core::metric::kRewardMean.data(), qsizetype(core::metric::kRewardMean.size()));
 
 double median(std::vector<double> values)
 {
@@ -62,8 +61,7 @@ void writePoints(core::RunStore& store, int64_t run, int64_t from, int64_t count
         const double x = double(step);
         const double value = 0.2 + 0.6 * (1 - std::exp(-x / 2e5)) + 0.05 * std::sin(x * 0.37) +
                              (step % 50021 == 0 ? 0.5 : 0); // a few spikes
-        points.push_back({run, 0, step, std::string(core::metric::kRewardMean), value,
-                          start + 0.01 * x});
+        points.push_back({run, 0, step, std::string(core::metric::kRewardMean), value, start + 0.01 * x});
     }
     store.appendMetrics(points);
 }
@@ -166,8 +164,7 @@ int main(int argc, char** argv)
     writing.start();
     for (int64_t s = 1; s <= kPoints; s += 100000)
         writePoints(store, run, s, 100000, start);
-    std::printf("wrote %lld points in %.1f s\n", static_cast<long long>(kPoints),
-                double(writing.elapsed()) / 1000);
+    std::printf("wrote %lld points in %.1f s\n", static_cast<long long>(kPoints), double(writing.elapsed()) / 1000);
 
     widgets::CurvesPanel panel;
     panel.resize(1200, 600);
@@ -211,8 +208,7 @@ int main(int argc, char** argv)
         next += 1000;
         const int before = plot->graph(0)->dataCount();
         const auto r = measure(
-            meter, plot, [&] { panel.refresh(); },
-            [&] { return plot->graph(0)->dataCount() > before; });
+            meter, plot, [&] { panel.refresh(); }, [&] { return plot->graph(0)->dataCount() > before; });
         liveStall.push_back(r.stallMs);
     }
 
@@ -261,10 +257,10 @@ int main(int argc, char** argv)
                 "| GUI-thread CPU ms |\n| --- | ---: | ---: | ---: |\n",
                 kRepeats);
     std::printf("| idle (timer jitter) | %.1f | | |\n", idle);
-    std::printf("| load the run (setStore + setRuns + setMetrics) | %.1f | %.1f | %.1f |\n",
-                median(loadStall), median(firstPlot), median(loadCpu));
-    std::printf("| zoom to 1%% (setXRange) | %.1f | %.1f | %.1f |\n", median(zoomStall),
-                median(zoomPlot), median(zoomCpu));
+    std::printf("| load the run (setStore + setRuns + setMetrics) | %.1f | %.1f | %.1f |\n", median(loadStall),
+                median(firstPlot), median(loadCpu));
+    std::printf("| zoom to 1%% (setXRange) | %.1f | %.1f | %.1f |\n", median(zoomStall), median(zoomPlot),
+                median(zoomCpu));
     // Polled replots are coalesced on a 250 ms timer: time to plot and CPU say little there.
     std::printf("| live poll with 1000 new points (refresh) | %.1f | | |\n", median(liveStall));
     return 0;

@@ -52,8 +52,7 @@ void MetricSeries::load(const RunStore& store, size_t maxPoints)
 {
     readStages(store);
     coarse_ = store.series(run_, key_, maxPoints);
-    complete_ = coarse_.empty() ||
-                uint64_t(coarse_.back().step - coarse_.front().step + 1) <= maxPoints;
+    complete_ = coarse_.empty() || uint64_t(coarse_.back().step - coarse_.front().step + 1) <= maxPoints;
     lastStep_ = coarse_.empty() ? -1 : coarse_.back().step;
     detail_.clear();
     detailTo_ = -1;
@@ -82,8 +81,7 @@ size_t MetricSeries::appendNew(const RunStore& store, size_t maxPoints)
     return fresh.size();
 }
 
-void MetricSeries::zoomToSteps(const RunStore& store, double lower, double upper,
-                               size_t maxPoints)
+void MetricSeries::zoomToSteps(const RunStore& store, double lower, double upper, size_t maxPoints)
 {
     if (complete_ || coarse_.empty())
         return;
@@ -93,8 +91,7 @@ void MetricSeries::zoomToSteps(const RunStore& store, double lower, double upper
          int64_t(std::clamp(std::ceil(upper), first - 1, last)), maxPoints);
 }
 
-void MetricSeries::zoomToWallTimes(const RunStore& store, double lower, double upper,
-                                   size_t maxPoints)
+void MetricSeries::zoomToWallTimes(const RunStore& store, double lower, double upper, size_t maxPoints)
 {
     if (complete_ || coarse_.empty())
         return;
@@ -182,9 +179,8 @@ void MetricSeries::findBreaks(const RunStore& store, size_t from)
     // A gap is a span strictly between two neighbouring points; only such spans are asked about.
     std::vector<size_t> found;
     for (size_t s = 0; s < spans_.size(); ++s) {
-        const auto next = std::lower_bound(
-            points_.begin(), points_.end(), spans_[s].first,
-            [](const SeriesPoint& p, int64_t step) { return p.step < step; });
+        const auto next = std::lower_bound(points_.begin(), points_.end(), spans_[s].first,
+                                           [](const SeriesPoint& p, int64_t step) { return p.step < step; });
         const auto i = size_t(next - points_.begin());
         if (i == 0 || i < from || i == points_.size() || next->step <= spans_[s].last)
             continue;

@@ -231,6 +231,7 @@ max_new_tokens = 16
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QString out = THINKBENCH_BINARY_DIR "/screenshots";
         QDir().mkpath(out);
+        window.curvesPanel()->waitForData(); // the curves are read off the GUI thread
         const QImage image = window.grab().toImage();
         QVERIFY(image.width() >= 1000);
         QVERIFY(image.save(out + "/main_window.png"));

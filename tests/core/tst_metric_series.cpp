@@ -18,8 +18,8 @@ const std::string kReward(metric::kRewardMean);
 const std::string kLoss(metric::kLoss);
 
 // Steps firstStep.. of `key`, one second apart from t = 1000 + step.
-void write(RunStore& store, int64_t run, int stage, const std::string& key,
-           const std::vector<double>& values, int64_t firstStep)
+void write(RunStore& store, int64_t run, int stage, const std::string& key, const std::vector<double>& values,
+           int64_t firstStep)
 {
     std::vector<MetricPoint> points;
     for (size_t i = 0; i < values.size(); ++i) {
@@ -55,8 +55,7 @@ private:
     int stores_ = 0;
     std::unique_ptr<RunStore> newStore()
     {
-        return std::make_unique<RunStore>(
-            dir_.filePath(QStringLiteral("s%1.sqlite").arg(++stores_)).toStdString());
+        return std::make_unique<RunStore>(dir_.filePath(QStringLiteral("s%1.sqlite").arg(++stores_)).toStdString());
     }
 
 private slots:
@@ -171,7 +170,7 @@ private slots:
         QVERIFY(series.zoomed());
         const auto all = steps(series);
         QCOMPARE(std::count_if(all.begin(), all.end(), [](int64_t s) { return s >= 1000 && s <= 1500; }),
-                 501L); // every step of the range
+                 501L);                                    // every step of the range
         QVERIFY(all.front() < 1000 && all.back() > 49000); // the rest stays coarse, for panning
         QVERIFY(std::is_sorted(all.begin(), all.end()));
         QCOMPARE(series.smoothed().size(), all.size());
@@ -179,8 +178,7 @@ private slots:
         // By wall time: steps 2000..2100 were written at t = 3000..3100.
         series.zoomToWallTimes(*store, 3000, 3100, 4000);
         const auto timed = steps(series);
-        QVERIFY(std::count_if(timed.begin(), timed.end(),
-                              [](int64_t s) { return s >= 2000 && s <= 2100; }) >= 101);
+        QVERIFY(std::count_if(timed.begin(), timed.end(), [](int64_t s) { return s >= 2000 && s <= 2100; }) >= 101);
 
         series.unzoom(*store);
         QCOMPARE(series.points().size(), coarse);

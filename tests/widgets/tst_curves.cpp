@@ -27,15 +27,14 @@ namespace {
 constexpr double kStepSeconds = 1.5;
 
 // Writes `values` as steps 1..n of `key`, with wall times kStepSeconds apart from the run start.
-void writeSeries(core::RunStore& store, int64_t run, const std::string& key,
-                 const std::vector<double>& values, int64_t firstStep = 1)
+void writeSeries(core::RunStore& store, int64_t run, const std::string& key, const std::vector<double>& values,
+                 int64_t firstStep = 1)
 {
     const double start = store.run(run)->createdAt;
     std::vector<core::MetricPoint> points;
     for (size_t i = 0; i < values.size(); ++i) {
         const int64_t step = firstStep + int64_t(i);
-        points.push_back(
-            {run, step > 10 ? 1 : 0, step, key, values[i], start + kStepSeconds * double(step)});
+        points.push_back({run, step > 10 ? 1 : 0, step, key, values[i], start + kStepSeconds * double(step)});
     }
     store.appendMetrics(points);
 }
@@ -182,8 +181,7 @@ private slots:
         // Both runs start their stages at the same steps: one line each.
         QCOMPARE(panel.stageLineCount(), 2);
         QCOMPARE(panel.stageLabels(), (QStringList{QStringLiteral("base"), QStringLiteral("rl")}));
-        auto* line =
-            qobject_cast<QCPItemStraightLine*>(panel.plot()->item(panel.plot()->itemCount() - 2));
+        auto* line = qobject_cast<QCPItemStraightLine*>(panel.plot()->item(panel.plot()->itemCount() - 2));
         QVERIFY(line);
         QCOMPARE(line->point1->coords().x(), 11.0);
 
@@ -202,8 +200,8 @@ private slots:
     void breaksLinesAcrossStagesWithoutTheMetric()
     {
         const int64_t run = store_->createRun("gap", "");
-        auto write = [&](core::RunStore& store, int stage, const std::string& key,
-                         const std::vector<double>& values, int64_t firstStep) {
+        auto write = [&](core::RunStore& store, int stage, const std::string& key, const std::vector<double>& values,
+                         int64_t firstStep) {
             std::vector<core::MetricPoint> points;
             for (size_t i = 0; i < values.size(); ++i)
                 points.push_back({run, stage, firstStep + int64_t(i), key, values[i], 100.0 + double(i)});
@@ -296,8 +294,7 @@ private slots:
         const QVector<double> after = panel.smoothedValues(runA_, QStringLiteral("reward/mean"));
         QCOMPARE(after.mid(0, 20), before);
         const QVector<double> raw = panel.rawValues(runA_, QStringLiteral("reward/mean"));
-        const std::vector<double> whole =
-            core::debiasedEma({raw.begin(), raw.end()}, panel.smoothing());
+        const std::vector<double> whole = core::debiasedEma({raw.begin(), raw.end()}, panel.smoothing());
         for (size_t i = 0; i < whole.size(); ++i)
             QVERIFY(std::abs(whole[i] - after[qsizetype(i)]) < 1e-12);
 
@@ -325,8 +322,7 @@ private slots:
 
         panel.setXRange(1000, 1500);
         const QVector<double> x = panel.xValues(runA_, QStringLiteral("long"));
-        const auto inRange =
-            std::count_if(x.begin(), x.end(), [](double v) { return v >= 1000 && v <= 1500; });
+        const auto inRange = std::count_if(x.begin(), x.end(), [](double v) { return v >= 1000 && v <= 1500; });
         QCOMPARE(int(inRange), 501);                   // every step of the visible range
         QVERIFY(x.first() < 1000 && x.last() > 49000); // the rest stays, coarse, for panning
 
@@ -351,8 +347,7 @@ private slots:
         const QStringList third = lines[3].split(',');
         QCOMPARE(third.size(), 6);
         QCOMPARE(third[0], QStringLiteral("3"));
-        QVERIFY(std::abs(third[1].toDouble() - (store_->run(runA_)->createdAt + 3 * kStepSeconds)) <
-                1e-3);
+        QVERIFY(std::abs(third[1].toDouble() - (store_->run(runA_)->createdAt + 3 * kStepSeconds)) < 1e-3);
         QCOMPARE(third[2].toLongLong(), runA_);
         QCOMPARE(third[3], QStringLiteral("loss"));
         QCOMPARE(third[4].toDouble(), 2.8);
@@ -384,8 +379,7 @@ private slots:
         QCOMPARE(clicked.first().at(1).toLongLong(), 7);
 
         // Far from every curve: nothing.
-        QTest::mouseClick(panel.plot(), Qt::LeftButton, {},
-                          raw->coordsToPixels(7, 40 + 2 * 6 + 15).toPoint());
+        QTest::mouseClick(panel.plot(), Qt::LeftButton, {}, raw->coordsToPixels(7, 40 + 2 * 6 + 15).toPoint());
         QCOMPARE(clicked.count(), 1);
 
         panel.setCursorX(7);
@@ -432,21 +426,18 @@ private slots:
             const int64_t run = store.createRun(r == 0 ? "r1-zero" : "r1-cold-start", "");
             runs << run;
             const double start = store.run(run)->createdAt;
-            const char* stages[][2] = {
-                {"pretrain", "base"}, {"sft", "cold-start"}, {"grpo", "reasoning-rl"}};
+            const char* stages[][2] = {{"pretrain", "base"}, {"sft", "cold-start"}, {"grpo", "reasoning-rl"}};
             for (int s = 0; s < 3; ++s)
                 store.beginStage(run, s, stages[s][0], stages[s][1], "{}");
             std::vector<core::MetricPoint> points;
             for (int64_t step = 1; step <= 400; ++step) {
                 const int stage = step <= 150 ? 0 : step <= 220 ? 1 : 2;
                 const double t = start + 2.0 * double(step);
-                const double loss =
-                    0.6 + 2.2 * std::exp(-double(step) / (70.0 + 30 * r)) + 0.08 * noise(rng);
+                const double loss = 0.6 + 2.2 * std::exp(-double(step) / (70.0 + 30 * r)) + 0.08 * noise(rng);
                 points.push_back({run, stage, step, "loss", loss, t});
                 if (stage == 2) {
                     const double x = double(step - 220);
-                    const double reward =
-                        0.15 + (0.55 + 0.1 * r) * (1 - std::exp(-x / 60)) + 0.06 * noise(rng);
+                    const double reward = 0.15 + (0.55 + 0.1 * r) * (1 - std::exp(-x / 60)) + 0.06 * noise(rng);
                     points.push_back({run, stage, step, "reward/mean", reward, t});
                 }
             }

@@ -12,9 +12,8 @@ namespace thinkbench::widgets {
 namespace {
 
 // Tableau 10: distinct on white and for the common colour-vision deficiencies.
-const QColor kPalette[] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
-                           {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
-                           {188, 189, 34},  {23, 190, 207}};
+const QColor kPalette[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
+                           {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 const Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
 constexpr int kRawAlpha = 55;
 
@@ -55,10 +54,9 @@ CurvePainter::CurvePainter(QCustomPlot* plot)
 bool CurvePainter::setLayout(const CurveLayout& layout)
 {
     const bool moved = layout.axis != layout_.axis ||
-                       (layout.axis == CurvesPanel::XAxis::RelativeTime &&
-                        layout.runStarts != layout_.runStarts);
-    const bool restyled = moved || layout.runs != layout_.runs ||
-                          layout.metrics != layout_.metrics || layout.runNames != layout_.runNames;
+                       (layout.axis == CurvesPanel::XAxis::RelativeTime && layout.runStarts != layout_.runStarts);
+    const bool restyled = moved || layout.runs != layout_.runs || layout.metrics != layout_.metrics ||
+                          layout.runNames != layout_.runNames;
     layout_ = layout;
     if (moved)
         for (auto& curve : curves_)
@@ -189,8 +187,7 @@ void CurvePainter::style()
     for (const auto& curve : curves_) {
         const SeriesView& s = curve.data;
         const QColor color = kPalette[std::max<qsizetype>(0, layout_.runs.indexOf(s.run)) % 10];
-        const Qt::PenStyle line =
-            kStyles[std::max<qsizetype>(0, layout_.metrics.indexOf(s.key)) % 4];
+        const Qt::PenStyle line = kStyles[std::max<qsizetype>(0, layout_.metrics.indexOf(s.key)) % 4];
         QColor faint = color;
         faint.setAlpha(kRawAlpha);
         curve.raw->setPen(QPen(faint, 1));
@@ -243,10 +240,9 @@ bool CurvePainter::placeStageLines()
             seen.insert(QString::number(x, 'g', 15) + name);
             marks.emplace_back(x, name);
         }
-    if (std::equal(marks.begin(), marks.end(), stageLines_.begin(), stageLines_.end(),
-                   [](const auto& mark, const StageLine& line) {
-                       return mark.first == line.x && mark.second == line.name;
-                   }))
+    if (std::equal(
+            marks.begin(), marks.end(), stageLines_.begin(), stageLines_.end(),
+            [](const auto& mark, const StageLine& line) { return mark.first == line.x && mark.second == line.name; }))
         return false;
 
     for (const auto& line : stageLines_) {
@@ -297,8 +293,7 @@ void CurvePainter::rescaleY(bool ignoreOutliers)
             curve.smooth->rescaleValueAxis(true, true);
         QCPRange y = plot_->yAxis->range();
         if (!log) {
-            const double margin =
-                y.size() > 0 ? 0.04 * y.size() : std::max(1e-9, std::abs(y.lower) * 0.05);
+            const double margin = y.size() > 0 ? 0.04 * y.size() : std::max(1e-9, std::abs(y.lower) * 0.05);
             y = QCPRange(y.lower - margin, y.upper + margin);
         }
         plot_->yAxis->setRange(y);
@@ -325,8 +320,7 @@ void CurvePainter::rescaleY(bool ignoreOutliers)
     if (log) {
         y = QCPRange(low / 1.1, high * 1.1);
     } else {
-        const double margin =
-            high > low ? 0.05 * (high - low) : std::max(1e-9, std::abs(low) * 0.05);
+        const double margin = high > low ? 0.05 * (high - low) : std::max(1e-9, std::abs(low) * 0.05);
         y = QCPRange(low - margin, high + margin);
     }
     plot_->yAxis->setRange(y);
@@ -365,9 +359,8 @@ std::pair<const CurvePainter::Curve*, size_t> CurvePainter::pointAt(QPointF pos)
         }
     if (!best)
         return {nullptr, 0};
-    const auto it = std::min_element(best->x.begin(), best->x.end(), [&](double a, double b) {
-        return std::abs(a - bestKey) < std::abs(b - bestKey);
-    });
+    const auto it = std::min_element(best->x.begin(), best->x.end(),
+                                     [&](double a, double b) { return std::abs(a - bestKey) < std::abs(b - bestKey); });
     return {best, size_t(it - best->x.begin())};
 }
 

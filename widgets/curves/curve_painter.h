@@ -26,8 +26,8 @@ namespace thinkbench::widgets {
 // What places and names the curves besides their points.
 struct CurveLayout {
     CurvesPanel::XAxis axis = CurvesPanel::XAxis::Step;
-    QList<qint64> runs;   // colours follow this order
-    QStringList metrics;  // line styles follow this order
+    QList<qint64> runs;  // colours follow this order
+    QStringList metrics; // line styles follow this order
     QHash<qint64, QString> runNames;
     QHash<qint64, double> runStarts;
 };

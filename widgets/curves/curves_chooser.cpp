@@ -29,26 +29,21 @@ CurvesChooser::CurvesChooser(QWidget* parent)
     const std::pair<const char*, Family> families[] = {
         {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "All metrics"), Family::All},
         {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Reward parts"), Family::Reward},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Accuracy / pass@1"),
-         Family::Accuracy},
+        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Accuracy / pass@1"), Family::Accuracy},
         {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Length"), Family::Length},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "KL / entropy / clip"),
-         Family::KlEntropyClip},
+        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "KL / entropy / clip"), Family::KlEntropyClip},
         {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Experts"), Family::Experts},
         {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Other"), Family::Other}};
     for (const auto& [name, family] : families)
         familyBox_->addItem(panelText(name), int(family));
     runList_->setObjectName(QStringLiteral("runList"));
     metricList_->setObjectName(QStringLiteral("metricList"));
-    runList_->setToolTip(
-        panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Runs to overlay")));
-    metricList_->setToolTip(
-        panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Metrics to plot")));
+    runList_->setToolTip(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Runs to overlay")));
+    metricList_->setToolTip(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Metrics to plot")));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(
-        new QLabel(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Runs")), this));
+    layout->addWidget(new QLabel(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Runs")), this));
     layout->addWidget(runList_, 1);
     layout->addWidget(familyBox_);
     layout->addWidget(metricList_, 2);
@@ -60,9 +55,8 @@ CurvesChooser::CurvesChooser(QWidget* parent)
                 runs << runList_->item(i)->data(Qt::UserRole).toLongLong();
         emit runsChosen(runs);
     });
-    connect(metricList_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
-        emit metricToggled(item->text(), item->checkState() == Qt::Checked);
-    });
+    connect(metricList_, &QListWidget::itemChanged, this,
+            [this](QListWidgetItem* item) { emit metricToggled(item->text(), item->checkState() == Qt::Checked); });
     connect(familyBox_, &QComboBox::currentIndexChanged, this,
             [this] { setFamily(Family(familyBox_->currentData().toInt())); });
 }
@@ -88,8 +82,7 @@ void CurvesChooser::checkRuns(const QList<qint64>& chosen)
     const QSignalBlocker block(runList_);
     for (int i = 0; i < runList_->count(); ++i) {
         auto* item = runList_->item(i);
-        item->setCheckState(chosen.contains(item->data(Qt::UserRole).toLongLong()) ? Qt::Checked
-                                                                                   : Qt::Unchecked);
+        item->setCheckState(chosen.contains(item->data(Qt::UserRole).toLongLong()) ? Qt::Checked : Qt::Unchecked);
     }
 }
 

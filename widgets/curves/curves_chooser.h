@@ -21,8 +21,7 @@ public:
     explicit CurvesChooser(QWidget* parent = nullptr);
 
     // Lists the store's runs as "#id name", those in `chosen` checked; rebuilt only on a change.
-    void setStoreRuns(const QList<qint64>& ids, const QHash<qint64, QString>& names,
-                      const QList<qint64>& chosen);
+    void setStoreRuns(const QList<qint64>& ids, const QHash<qint64, QString>& names, const QList<qint64>& chosen);
     void checkRuns(const QList<qint64>& chosen);
     // Offers `available` (sorted) within the family, those in `chosen` checked.
     void setMetrics(const QStringList& available, const QStringList& chosen);

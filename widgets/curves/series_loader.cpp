@@ -102,8 +102,7 @@ void SeriesLoader::Worker::chooseMetrics(const CurvesRequest& request)
         for (const QString& key : keys.value(run))
             if (!available.contains(key))
                 available << key;
-    if (std::any_of(metrics.begin(), metrics.end(),
-                    [&](const QString& k) { return available.contains(k); }))
+    if (std::any_of(metrics.begin(), metrics.end(), [&](const QString& k) { return available.contains(k); }))
         return;
     // A first run with nothing chosen yet shows the headline curve rather than an empty plot.
     available.sort();
@@ -126,9 +125,8 @@ void SeriesLoader::Worker::followSeries(const CurvesRequest& request)
             if (!keys.value(run).contains(key))
                 continue;
             const std::string name = key.toStdString();
-            const auto kept = std::find_if(series.begin(), series.end(), [&](const auto& s) {
-                return s.run() == run && s.key() == name;
-            });
+            const auto kept = std::find_if(series.begin(), series.end(),
+                                           [&](const auto& s) { return s.run() == run && s.key() == name; });
             if (kept != series.end()) {
                 next.push_back(std::move(*kept));
                 if (request.appendNew)
@@ -175,8 +173,7 @@ CurvesSnapshot SeriesLoader::Worker::snapshot() const
     out.stages = stages;
     out.metrics = metrics;
     for (const auto& s : series)
-        out.series.push_back({s.run(), text(s.key()), s.revision(), s.zoomed(), s.points(),
-                              s.smoothed(), s.breaks()});
+        out.series.push_back({s.run(), text(s.key()), s.revision(), s.zoomed(), s.points(), s.smoothed(), s.breaks()});
     return out;
 }
 
@@ -194,9 +191,7 @@ SeriesLoader::~SeriesLoader()
 
 void SeriesLoader::request(const CurvesRequest& request)
 {
-    auto answer = QtConcurrent::run(&pool_, [worker = worker_, request] {
-        return worker->serve(request);
-    });
+    auto answer = QtConcurrent::run(&pool_, [worker = worker_, request] { return worker->serve(request); });
     pending_.push_back(answer);
     // Queued even when the answer is ready already (then() would call back at once): answers
     // land from the event loop, never inside the call that asked.

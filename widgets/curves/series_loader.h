@@ -60,10 +60,10 @@ struct CurvesSnapshot {
     QString error; // the store could not be read; the rest is empty
     quint64 selection = 0;
     bool appendNew = false;
-    std::vector<RunEntry> runs;  // every run of the store
+    std::vector<RunEntry> runs;      // every run of the store
     QHash<qint64, QStringList> keys; // of the chosen runs, sorted
     QHash<qint64, std::vector<core::StageInfo>> stages;
-    QStringList metrics; // as chosen, or the headline picked
+    QStringList metrics;            // as chosen, or the headline picked
     std::vector<SeriesView> series; // in order of runs, then metrics
 };
 
