@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <numeric>
+
 namespace thinkbench::inference {
 
 double passAtK(int n, int c, int k)
@@ -21,6 +24,52 @@ double passAtK(int n, int c, int k)
     for (int i = n - c + 1; i <= n; ++i)
         missAll *= 1.0 - static_cast<double>(k) / i;
     return 1.0 - missAll;
+}
+
+double pass1Stderr(const std::vector<double>& perProblemPass1)
+{
+    const size_t n = perProblemPass1.size();
+    if (n < 2)
+        return 0.0;
+    const double mean = std::accumulate(perProblemPass1.begin(), perProblemPass1.end(), 0.0) / n;
+    double squares = 0;
+    for (double p : perProblemPass1)
+        squares += (p - mean) * (p - mean);
+    return std::sqrt(squares / (n - 1) / n);
+}
+
+EvalSummary summarize(const std::vector<ItemResult>& items, int k)
+{
+    EvalSummary s;
+    s.problems = static_cast<int>(items.size());
+    s.k = k;
+    int samples = 0, formatted = 0;
+    double length = 0;
+    std::vector<double> perProblem;
+    for (const auto& item : items) {
+        s.pass1 += item.pass1;
+        perProblem.push_back(item.pass1);
+        s.consAtK += item.consCorrect;
+        int correct = 0;
+        for (const auto& smp : item.samples) {
+            correct += smp.correct;
+            formatted += smp.wellFormed;
+            length += smp.tokens;
+            ++samples;
+        }
+        s.passAtK += passAtK(static_cast<int>(item.samples.size()), correct, k);
+    }
+    if (s.problems > 0) {
+        s.pass1 /= s.problems;
+        s.consAtK /= s.problems;
+        s.passAtK /= s.problems;
+    }
+    s.pass1Stderr = pass1Stderr(perProblem);
+    if (samples > 0) {
+        s.meanLength = length / samples;
+        s.formatRate = static_cast<double>(formatted) / samples;
+    }
+    return s;
 }
 
 std::string majorityAnswer(const std::vector<SampleOutcome>& samples)
@@ -105,32 +154,7 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
         if (progress)
             progress(end, total);
     }
-    EvalSummary& s = result.summary;
-    s.problems = static_cast<int>(result.items.size());
-    s.k = options.k;
-    int samples = 0, formatted = 0;
-    double length = 0;
-    for (const auto& item : result.items) {
-        s.pass1 += item.pass1;
-        s.consAtK += item.consCorrect;
-        int correct = 0;
-        for (const auto& smp : item.samples) {
-            correct += smp.correct;
-            formatted += smp.wellFormed;
-            length += smp.tokens;
-            ++samples;
-        }
-        s.passAtK += passAtK(static_cast<int>(item.samples.size()), correct, options.k);
-    }
-    if (s.problems > 0) {
-        s.pass1 /= s.problems;
-        s.consAtK /= s.problems;
-        s.passAtK /= s.problems;
-    }
-    if (samples > 0) {
-        s.meanLength = length / samples;
-        s.formatRate = static_cast<double>(formatted) / samples;
-    }
+    result.summary = summarize(result.items, options.k);
     return result;
 }
 
@@ -152,10 +176,10 @@ int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const E
         {"seed",
          options.seed}}.dump();
     const auto& s = result.summary;
-    record.summary = nlohmann::json{{"problems", s.problems},     {"k", s.k},
-                                    {"pass@1", s.pass1},          {"cons@k", s.consAtK},
-                                    {"pass@k", s.passAtK},        {"mean_length", s.meanLength},
-                                    {"format_rate", s.formatRate}}
+    record.summary = nlohmann::json{{"problems", s.problems},      {"k", s.k},
+                                    {"pass@1", s.pass1},           {"pass@1_stderr", s.pass1Stderr},
+                                    {"cons@k", s.consAtK},         {"pass@k", s.passAtK},
+                                    {"mean_length", s.meanLength}, {"format_rate", s.formatRate}}
                          .dump();
     std::vector<core::EvalItemRecord> items;
     for (const auto& item : result.items) {

@@ -2,6 +2,11 @@
 // Evaluation by the DeepSeek-R1 protocol: k samples per problem (temperature 0.6, top-p 0.95),
 // pass@1 = mean correctness over the samples, cons@k = majority vote over extracted answers,
 // unbiased pass@k, mean response length and format rate; per-problem results into the run store.
+//
+// Error bars: pass@1 comes with its standard error over problems, so that two checkpoints a few
+// points apart can be told apart from noise (the mean ± std reporting of Hochlehnert et al. 2025,
+// "A Sober Look at Progress in LM Reasoning", and of Bayes@N; Miller 2024, "Adding Error Bars to
+// Evals", for the per-problem clustering).
 
 #include "core/tasks/task.h"
 
@@ -48,9 +53,12 @@ struct ItemResult {
 struct EvalSummary {
     int problems = 0;
     int k = 0;
-    double pass1 = 0;      // mean over problems of per-problem pass@1
-    double consAtK = 0;    // share of problems whose majority answer is correct
-    double passAtK = 0;    // unbiased pass@k with n = k samples
+    double pass1 = 0;       // mean over problems of per-problem pass@1
+    double pass1Stderr = 0; // its standard error over problems (pass1Stderr below)
+    double consAtK = 0;     // share of problems whose majority answer is correct
+    // Chen et al.'s unbiased pass@k at k = n, where it is "any sample correct"; a smaller k would
+    // be passAtK(n, c, k) per problem, left out because nothing reads it yet.
+    double passAtK = 0;
     double meanLength = 0; // tokens per response
     double formatRate = 0;
 };
@@ -62,6 +70,13 @@ struct EvalResult {
 
 // Chen et al.'s unbiased estimator 1 - C(n-c, k) / C(n, k), as a stable product.
 double passAtK(int n, int c, int k);
+// Standard error of pass@1 = mean_i p_i, where p_i is problem i's fraction correct of its samples:
+// SE = s / sqrt(n), s^2 = sum_i (p_i - mean)^2 / (n - 1) over the n problems. The spread of p_i
+// holds both the problems' difficulty and the sampling noise within each problem, so this is the
+// clustered standard error over problems and samples. 0 for fewer than two problems.
+double pass1Stderr(const std::vector<double>& perProblemPass1);
+// The summary of per-problem results (each item's pass1 and consCorrect already set).
+EvalSummary summarize(const std::vector<ItemResult>& items, int k);
 // The most frequent answer by equivalence; ties go to the answer seen first.
 std::string majorityAnswer(const std::vector<SampleOutcome>& samples);
 

@@ -147,8 +147,8 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
             continue;
         const json summary = json::parse(e.summary);
         result.evaluations.push_back({e.stage, e.model, e.step, summary.value("pass@1", 0.0),
-                                      summary.value("cons@k", 0.0), summary.value("mean_length", 0.0),
-                                      summary.value("format_rate", 0.0)});
+                                      summary.value("pass@1_stderr", 0.0), summary.value("cons@k", 0.0),
+                                      summary.value("mean_length", 0.0), summary.value("format_rate", 0.0)});
     }
     p.emit({{"event", "done"}, {"status", result.status}});
     return result;
@@ -158,12 +158,15 @@ std::string formatEvaluationTable(const std::vector<StageEvaluation>& rows)
 {
     std::ostringstream out;
     char line[256];
-    std::snprintf(line, sizeof line, "%-28s %8s %8s %8s %10s %8s\n", "evaluation", "step", "pass@1", "cons@k", "length",
-                  "format");
+    std::snprintf(line, sizeof line, "%-28s %8s %14s %8s %10s %8s\n", "evaluation", "step", "pass@1", "cons@k",
+                  "length", "format");
     out << line;
     for (const auto& r : rows) {
-        std::snprintf(line, sizeof line, "%-28s %8lld %7.1f%% %7.1f%% %10.1f %7.1f%%\n", r.stage.c_str(),
-                      static_cast<long long>(r.step), 100 * r.pass1, 100 * r.consAtK, r.meanLength, 100 * r.formatRate);
+        // "39.0% ± 3.1": the standard error in points; "±" is two bytes, so the field is one wider.
+        char pass1[32];
+        std::snprintf(pass1, sizeof pass1, "%.1f%% \u00b1 %.1f", 100 * r.pass1, 100 * r.pass1Stderr);
+        std::snprintf(line, sizeof line, "%-28s %8lld %15s %7.1f%% %10.1f %7.1f%%\n", r.stage.c_str(),
+                      static_cast<long long>(r.step), pass1, 100 * r.consAtK, r.meanLength, 100 * r.formatRate);
         out << line;
     }
     return out.str();

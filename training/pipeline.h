@@ -47,6 +47,7 @@ struct StageEvaluation {
     std::string stage;
     int64_t step = 0;
     double pass1 = 0;
+    double pass1Stderr = 0; // 0 for evaluations stored before it was recorded
     double consAtK = 0;
     double meanLength = 0;
     double formatRate = 0;

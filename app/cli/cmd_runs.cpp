@@ -69,6 +69,22 @@ void listRuns(const GlobalOptions& global)
         std::cout << "(no runs in " << global.db << ")\n";
 }
 
+// A stored summary as "pass@1 39.0% ± 3.1 (n=50)  cons@k ...", the ± being the standard error in
+// points; summaries that are not JSON, or stored before the stderr was, print as stored.
+std::string evaluationLine(const std::string& text)
+{
+    const auto summary = nlohmann::json::parse(text, nullptr, false);
+    if (!summary.is_object() || !summary.contains("pass@1_stderr"))
+        return text;
+    const auto percent = [&](const char* key) { return 100 * summary.value(key, 0.0); };
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "pass@1 %.1f%% \u00b1 %.1f (n=%d)  cons@k %.1f%%  pass@k %.1f%%  length %.1f  format %.1f%%",
+                  percent("pass@1"), percent("pass@1_stderr"), summary.value("problems", 0), percent("cons@k"),
+                  percent("pass@k"), summary.value("mean_length", 0.0), percent("format_rate"));
+    return line;
+}
+
 void showRun(const GlobalOptions& global, int64_t id)
 {
     const core::RunStore store(global.db, core::OpenMode::ReadOnly);
@@ -121,7 +137,7 @@ void showRun(const GlobalOptions& global, int64_t id)
     std::cout << "\n";
     for (const auto& e : evaluations)
         std::cout << "  evaluation " << e.id << " (stage " << e.stage << ", " << e.dataset << ", k=" << e.k
-                  << "): " << e.summary << "\n";
+                  << "): " << evaluationLine(e.summary) << "\n";
 }
 
 std::string csvField(const std::string& text)

@@ -1,4 +1,4 @@
-// Evaluation bookkeeping: pass@k arithmetic, majority votes, statistics that match the stored
+// Evaluation bookkeeping: pass@k arithmetic, pass@1's standard error, majority votes, statistics that match the stored
 // samples, and the eval CLI on a small local model.
 
 #include "core/model/transformer.h"
@@ -25,6 +25,49 @@ private slots:
         QVERIFY(qFuzzyCompare(inference::passAtK(16, 4, 1), 0.25));
         QVERIFY(qFuzzyCompare(inference::passAtK(10, 3, 2), 1.0 - 21.0 / 45.0)); // C(7,2)/C(10,2)
         QCOMPARE(inference::passAtK(5, 3, 3), 1.0);                              // n - c < k
+    }
+
+    void passAtKMatchesTheClosedFormForSmallCounts()
+    {
+        const auto choose = [](int n, int r) { // exact in doubles for these sizes
+            double value = 1;
+            for (int i = 1; i <= r; ++i)
+                value = value * (n - r + i) / i;
+            return r < 0 || r > n ? 0.0 : value;
+        };
+        for (int n = 1; n <= 10; ++n)
+            for (int c = 0; c <= n; ++c)
+                for (int k = 1; k <= n; ++k)
+                    QVERIFY(std::abs(inference::passAtK(n, c, k) - (1.0 - choose(n - c, k) / choose(n, k))) < 1e-12);
+    }
+
+    void pass1StderrIsTheStandardErrorOverProblems()
+    {
+        // Four problems, four samples each: 4, 2, 1 and 0 correct, so p = 1, 1/2, 1/4, 0. Mean 7/16;
+        // squared deviations (9/16)^2 + (1/16)^2 + (3/16)^2 + (7/16)^2 = 140/256 = 35/64;
+        // SE = sqrt(35/64 / (n - 1) / n) = sqrt(35/768).
+        using S = inference::SampleOutcome;
+        std::vector<inference::ItemResult> items;
+        for (int correct : {4, 2, 1, 0}) {
+            inference::ItemResult item;
+            for (int i = 0; i < 4; ++i)
+                item.samples.push_back(S{.correct = i < correct, .wellFormed = i != 0, .tokens = 10 * (i + 1)});
+            item.pass1 = correct / 4.0;
+            item.consCorrect = correct > 2;
+            items.push_back(item);
+        }
+        const auto s = inference::summarize(items, 4);
+        QCOMPARE(s.problems, 4);
+        QVERIFY(std::abs(s.pass1 - 7.0 / 16) < 1e-12);
+        QVERIFY(std::abs(s.pass1Stderr - std::sqrt(35.0 / 768)) < 1e-9);
+        QVERIFY(std::abs(s.passAtK - 0.75) < 1e-12); // k = n: any sample correct
+        QCOMPARE(s.consAtK, 0.25);
+        QCOMPARE(s.meanLength, 25.0);
+        QCOMPARE(s.formatRate, 0.75);
+        // One problem (or none) has no spread to measure; equal problems have none.
+        QCOMPARE(inference::pass1Stderr({0.5}), 0.0);
+        QCOMPARE(inference::pass1Stderr({}), 0.0);
+        QCOMPARE(inference::pass1Stderr({0.25, 0.25, 0.25}), 0.0);
     }
 
     void majorityVoteIsByEquivalenceWithDeterministicTies()
@@ -91,6 +134,8 @@ private slots:
         QCOMPARE(samples[0]["completion"].get<std::string>(), result.items[0].samples[0].completion);
         const auto summary = nlohmann::json::parse(store.evaluations()[0].summary);
         QCOMPARE(summary["pass@1"].get<double>(), result.summary.pass1);
+        QCOMPARE(summary["pass@1_stderr"].get<double>(), result.summary.pass1Stderr);
+        QCOMPARE(result.summary.pass1Stderr, inference::summarize(result.items, options.k).pass1Stderr);
 
         // The CLI on the same model: a summary, and rows in the database.
         model.save(dir.filePath("model").toStdString());
@@ -103,6 +148,7 @@ private slots:
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const auto out = nlohmann::json::parse(cli.readAllStandardOutput().toStdString());
         QCOMPARE(out["problems"].get<int>(), 3);
+        QVERIFY(out["pass@1_stderr"].get<double>() >= 0);
         core::RunStore cliStore(dir.filePath("cli.sqlite").toStdString(), core::OpenMode::ReadOnly);
         QCOMPARE(cliStore.evalItems(out["evaluation"].get<int64_t>()).size(), size_t(3));
     }
