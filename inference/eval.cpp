@@ -18,6 +18,8 @@ namespace thinkbench::inference {
 
 double passAtK(int n, int c, int k)
 {
+    if (c == 0)
+        return 0.0; // also when fewer than k samples came back (a cancelled generation)
     if (n - c < k)
         return 1.0;
     double missAll = 1.0; // C(n-c, k) / C(n, k) = prod_{i=n-c+1}^{n} (1 - k / i)

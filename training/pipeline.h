@@ -11,8 +11,8 @@
 //   {"event": "stage_begin", "run", "stage", "stage_index", "kind", "total"}
 //   {"event": "step", "run", "stage", "stage_index", "kind", "step" (run-wide), "stage_step"
 //    (1-based within the stage), "total" (steps of the stage), "metrics": {key: value, ...}}
-//   {"event": "eval", "run", "stage", "stage_index", "step", "pass1", "cons_at_k", "pass_at_k",
-//    "mean_length", "format_rate"}
+//   {"event": "eval", "run", "stage", "stage_index", "step", "pass1", "pass1_stderr", "cons_at_k",
+//    "pass_at_k", "mean_length", "format_rate"}
 //   {"event": "checkpoint", "run", "stage", "step", "path"}
 //   {"event": "stage_end", "run", "stage", "stage_index", "status"}
 //   {"event": "done", "run", "status"}   status: finished | stopped | failed

@@ -71,9 +71,10 @@ void printProgress(const nlohmann::json& e, bool tty)
         if (tty && done == total)
             std::fprintf(stderr, "\n");
     } else if (kind == "eval") {
-        std::fprintf(stderr, "%s  eval %s: pass@1 %.1f%%  cons@k %.1f%%  length %.1f  format %.1f%%\n",
+        std::fprintf(stderr, "%s  eval %s: pass@1 %.1f%% \u00b1 %.1f  cons@k %.1f%%  length %.1f  format %.1f%%\n",
                      tty ? "\r\033[K" : "", e.value("stage", "").c_str(), 100 * e.value("pass1", 0.0),
-                     100 * e.value("cons_at_k", 0.0), e.value("mean_length", 0.0), 100 * e.value("format_rate", 0.0));
+                     100 * e.value("pass1_stderr", 0.0), 100 * e.value("cons_at_k", 0.0), e.value("mean_length", 0.0),
+                     100 * e.value("format_rate", 0.0));
     } else if (kind == "stage_end" && e.value("status", "") == "stopped") {
         std::fprintf(stderr, "%sstopped; resume with --resume %lld\n", tty ? "\n" : "",
                      static_cast<long long>(e.value("run", int64_t(0))));

@@ -25,6 +25,7 @@ private slots:
         QVERIFY(qFuzzyCompare(inference::passAtK(16, 4, 1), 0.25));
         QVERIFY(qFuzzyCompare(inference::passAtK(10, 3, 2), 1.0 - 21.0 / 45.0)); // C(7,2)/C(10,2)
         QCOMPARE(inference::passAtK(5, 3, 3), 1.0);                              // n - c < k
+        QCOMPARE(inference::passAtK(2, 0, 4), 0.0); // fewer samples than k, none right: not solved
     }
 
     void passAtKMatchesTheClosedFormForSmallCounts()

@@ -24,6 +24,7 @@ bool runEvaluation(StageContext& ctx, int index)
               {"stage_index", index},
               {"step", std::max<int64_t>(0, ctx.globalStep - 1)},
               {"pass1", summary.pass1},
+              {"pass1_stderr", summary.pass1Stderr},
               {"cons_at_k", summary.consAtK},
               {"pass_at_k", summary.passAtK},
               {"mean_length", summary.meanLength},
