@@ -36,6 +36,19 @@ bool trainsTopEntropyOnly(const core::GrpoObjective& objective)
     return objective.top_entropy_quantile > 0 && objective.top_entropy_quantile < 1;
 }
 
+at::Tensor mismatchWeights(const at::Tensor& trainer, const at::Tensor& sampler, const at::Tensor& sampled,
+                           const core::GrpoObjective& objective)
+{
+    if (objective.mismatch_correction == core::MismatchCorrection::None)
+        return {};
+    torch::NoGradGuard noGrad;
+    at::Tensor logRatio = (trainer.detach() - sampler) * sampled;
+    if (objective.mismatch_correction == core::MismatchCorrection::Sequence)
+        logRatio = logRatio.sum(1, true).expand_as(logRatio);
+    // Capped in log space: a long sequence's summed log-ratio could overflow exp.
+    return at::exp(logRatio.clamp_max(std::log(objective.mismatch_cap)));
+}
+
 namespace {
 
 const at::Tensor& needEntropy(const GrpoTokens& in, const char* option)
@@ -67,6 +80,10 @@ GrpoLossOutput grpoLoss(const GrpoTokens& in, const core::GrpoObjective& objecti
         if (objective.delta > 0) // dual-clip PPO: a negative advantage's term is at least delta * A
             perToken = at::where(a < 0, at::min(perToken, -objective.delta * a), perToken);
     }
+    // The correction reweighs the policy-gradient estimate only: the KL and entropy terms are
+    // regularisers, not expectations the mismatch biases in a way that matters.
+    if (in.weights.defined())
+        perToken = perToken * in.weights.detach().to(perToken.scalar_type());
     at::Tensor kl;
     if (objective.beta > 0) {
         if (!in.refLogprobs.defined())

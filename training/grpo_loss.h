@@ -27,6 +27,14 @@ double topEntropyThreshold(const at::Tensor& values, double quantile);
 // Whether top_entropy_quantile leaves some tokens out (0 and 1 train on all).
 bool trainsTopEntropyOnly(const core::GrpoObjective& objective);
 
+// Truncated importance sampling (TIS, Yao et al. 2025) for the sampler/trainer mismatch: the
+// weight min(pi_trainer / pi_sampler, mismatch_cap) per token, or per sequence from the sum of its
+// token log-ratios, detached. trainer, sampler: [B, T] log-probs of the sampled tokens at the
+// sampling temperature; sampled: 1 where the sampler's log-prob is known (elsewhere the ratio is
+// taken as 1). Undefined for MismatchCorrection::None.
+at::Tensor mismatchWeights(const at::Tensor& trainer, const at::Tensor& sampler, const at::Tensor& sampled,
+                           const core::GrpoObjective& objective);
+
 // The token tensors of one call: [B, T] except advantages [B]. mask is 1 on completion tokens.
 struct GrpoTokens {
     at::Tensor logprobs;    // differentiable
@@ -37,6 +45,8 @@ struct GrpoTokens {
     // The policy's entropy; needed by entropy_coef > 0 (then with gradient) and by
     // top_entropy_quantile, undefined otherwise.
     at::Tensor entropy;
+    // Per-token weights of the policy-gradient term (mismatchWeights); undefined: all 1.
+    at::Tensor weights;
 };
 
 struct GrpoLossOutput {

@@ -31,13 +31,24 @@ Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector
     return batch;
 }
 
-Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy, bool entropyGradient)
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy, bool entropyGradient,
+                   double samplingTemperature)
 {
     auto out = model.forward(ids);
     const int64_t T = ids.size(1);
-    const at::Tensor logp = at::log_softmax(out.logits.slice(1, 0, T - 1).to(at::kFloat), -1);
+    const at::Tensor logits = out.logits.slice(1, 0, T - 1).to(at::kFloat);
+    const at::Tensor targets = ids.slice(1, 1, T).unsqueeze(-1);
+    const at::Tensor logp = at::log_softmax(logits, -1);
     Scored s;
-    s.logprobs = logp.gather(-1, ids.slice(1, 1, T).unsqueeze(-1)).squeeze(-1);
+    s.logprobs = logp.gather(-1, targets).squeeze(-1);
+    if (samplingTemperature > 0) {
+        torch::NoGradGuard noGrad;
+        // The same operations as the sampler (f32 logits divided by the temperature), so only the
+        // forward's numerics can differ.
+        s.samplingLogprobs = samplingTemperature == 1
+                                 ? s.logprobs.detach()
+                                 : at::log_softmax(logits / samplingTemperature, -1).gather(-1, targets).squeeze(-1);
+    }
     if (withEntropy) {
         torch::AutoGradMode gradient(entropyGradient && torch::GradMode::is_enabled());
         s.entropy = -(logp.exp() * logp).sum(-1);

@@ -27,16 +27,18 @@ Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector
                 c10::Device device);
 
 struct Scored {
-    at::Tensor logprobs; // [B, T-1] of each next token
-    at::Tensor entropy;  // [B, T-1]; only when asked for, with gradient only when asked for
+    at::Tensor logprobs;         // [B, T-1] of each next token
+    at::Tensor entropy;          // [B, T-1]; only when asked for, with gradient only when asked for
+    at::Tensor samplingLogprobs; // [B, T-1], detached, at samplingTemperature; only when asked for
     at::Tensor expertLoad;
     std::vector<at::Tensor> routerScores;
 };
 
 // The entropy's gradient keeps the [B, T-1, vocab] probabilities alive through the backward pass,
-// so it is only taken for an entropy bonus.
+// so it is only taken for an entropy bonus. samplingTemperature > 0 also gives the log-probs the
+// generator computes at that temperature (SampledToken::logprob), from the same forward.
 Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy,
-                   bool entropyGradient = false);
+                   bool entropyGradient = false, double samplingTemperature = 0);
 
 // Mean of `values` where mask is 1 (0 for an empty mask).
 double maskedMean(const at::Tensor& values, const at::Tensor& mask);

@@ -143,6 +143,8 @@ template <typename V> void GrpoObjective::visit(V& v)
     v.field("mask_truncated", mask_truncated);
     v.field("entropy_coef", entropy_coef, AtLeast{0});
     v.field("top_entropy_quantile", top_entropy_quantile, Between{0, 1});
+    v.field("mismatch_correction", mismatch_correction);
+    v.field("mismatch_cap", mismatch_cap, AtLeast{1}); // below 1 would shrink tokens both sides agree on
 }
 
 template <typename V> void RejectionSamplingSettings::visit(V& v)

@@ -66,6 +66,20 @@ constexpr std::span<const EnumName<PolicyLoss>> enumNames(PolicyLoss)
     return kPolicyLossNames;
 }
 
+// Correction for the sampler/trainer mismatch ("Your Efficient RL Framework Secretly Brings You
+// Off-Policy RL Training", Yao et al. 2025): the generator's numerics (KV cache, its own kernels)
+// differ from the training forward's, so samples come from a slightly different policy.
+// Truncated importance sampling weighs the policy-gradient term by min(pi_trainer / pi_sampler,
+// cap), per token or once per sequence from the product of its token ratios.
+enum class MismatchCorrection { None, Token, Sequence };
+inline constexpr EnumName<MismatchCorrection> kMismatchCorrectionNames[] = {{MismatchCorrection::None, "none"},
+                                                                            {MismatchCorrection::Token, "token"},
+                                                                            {MismatchCorrection::Sequence, "sequence"}};
+constexpr std::span<const EnumName<MismatchCorrection>> enumNames(MismatchCorrection)
+{
+    return kMismatchCorrectionNames;
+}
+
 // The GRPO objective (DeepSeekMath / DeepSeek-R1) with DAPO's clip-higher and overlong filtering,
 // Dr. GRPO's unscaled advantages and constant normaliser, GSPO, dual clip, CISPO and entropy
 // control; training/grpo_loss computes it. Every default keeps the plain GRPO loss. Its fields sit
@@ -85,6 +99,8 @@ struct GrpoObjective {
     bool mask_truncated = false;     // completions cut at max_new_tokens get no loss (DAPO)
     double entropy_coef = 0;         // entropy bonus: loss -= coef * entropy of the trained tokens
     double top_entropy_quantile = 0; // train only this share of highest-entropy tokens; 0 or 1: all
+    MismatchCorrection mismatch_correction = MismatchCorrection::None;
+    double mismatch_cap = 2.0; // the truncated importance weight's upper bound
 
     template <typename V> void visit(V& v);
 };

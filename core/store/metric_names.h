@@ -68,4 +68,9 @@ inline constexpr std::string_view kClipPrefix = "clip/";
 inline constexpr std::string_view kHeldOutPrefix = "heldout/";
 inline constexpr std::string_view kEvalPrefix = "eval/";
 
+// Sampler/trainer mismatch on a GRPO step's sampled completion tokens: the mean k3 estimate of
+// KL(sampler || trainer) and the largest |log pi_trainer - log pi_sampler|.
+inline constexpr std::string_view kSamplerKl = "mismatch/kl";
+inline constexpr std::string_view kSamplerMaxLogRatio = "mismatch/max_log_ratio";
+
 } // namespace thinkbench::core::metric

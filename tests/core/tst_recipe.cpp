@@ -204,11 +204,12 @@ answer_only = 1.5
         StageSpec grpo;
         grpo.settings = GrpoSettings{};
         const SettingChoices choices = stageSettingChoices(grpo);
-        QCOMPARE(choices.size(), size_t(6));
+        QCOMPARE(choices.size(), size_t(7));
         QCOMPARE(choices.at("optimizer.schedule"), (std::vector<std::string>{"cosine", "constant"}));
         QCOMPARE(choices.at("scale_rewards"), (std::vector<std::string>{"std", "batch", "none"}));
         QCOMPARE(choices.at("importance_ratio"), (std::vector<std::string>{"token", "sequence"}));
         QCOMPARE(choices.at("policy_loss"), (std::vector<std::string>{"clipped", "cispo"}));
+        QCOMPARE(choices.at("mismatch_correction"), (std::vector<std::string>{"none", "token", "sequence"}));
         QCOMPARE(choices.at("loss_aggregation"), (std::vector<std::string>{"token-mean", "sequence-mean", "constant"}));
         QCOMPARE(choices.at("rewards.target_script"), (std::vector<std::string>{"latin", "han", "any"}));
         const nlohmann::json json = stageSettingsJson(grpo);
@@ -263,6 +264,28 @@ answer_only = 1.5
         QVERIFY2(hasIssue(issues, "stages[1].delta: must be 0 (off) or above 1"), qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "stages[1].entropy_coef: must be >= 0"), qPrintable(dump(issues)));
         QVERIFY2(hasIssue(issues, "stages[1].top_entropy_quantile: must be between 0 and 1"), qPrintable(dump(issues)));
+    }
+
+    // The sampler/trainer mismatch correction parses, writes back, is off by default and refuses a
+    // cap below 1.
+    void mismatchCorrectionOption()
+    {
+        std::string text = kGood;
+        text.replace(text.find("group_size = 8\n"), 15,
+                     "group_size = 8\nmismatch_correction = \"sequence\"\nmismatch_cap = 3.0\n");
+        const Recipe recipe = parseRecipe(text, "mismatch.toml");
+        const auto& o = recipe.stages[1].as<GrpoSettings>().objective;
+        QCOMPARE(o.mismatch_correction, MismatchCorrection::Sequence);
+        QCOMPARE(o.mismatch_cap, 3.0);
+        QCOMPARE(toToml(parseRecipe(toToml(recipe), "written.toml")), toToml(recipe));
+        const GrpoObjective defaults = parseRecipe(kGood, "good.toml").stages[1].as<GrpoSettings>().objective;
+        QCOMPARE(defaults.mismatch_correction, MismatchCorrection::None);
+
+        std::string bad = kGood;
+        bad.replace(bad.find("group_size = 8\n"), 15, "group_size = 8\nmismatch_cap = 0.5\n");
+        const auto issues = checkRecipe(bad, "bad.toml");
+        QVERIFY2(issues.size() == 1 && hasIssue(issues, "stages[1].mismatch_cap: must be >= 1"),
+                 qPrintable(dump(issues)));
     }
 };
 

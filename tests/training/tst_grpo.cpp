@@ -263,6 +263,49 @@ private slots:
         QVERIFY(near(onlyTop, -std::exp(-0.2) / 4.0));
     }
 
+    // Truncated importance sampling for the sampler/trainer mismatch (Yao et al. 2025): weights
+    // min(exp(trainer - sampler), cap) per token or per sequence, scaling the policy term only.
+    void mismatchCorrection()
+    {
+        const at::Tensor trainer = d({-1.0, -2.0, -0.5, -3.0}, {2, 2});
+        const at::Tensor sampler = d({-1.5, -1.9, -0.5, 0.0}, {2, 2});
+        const at::Tensor sampled = d({1, 1, 1, 0}, {2, 2}); // the last position's is unknown
+        core::GrpoObjective config;
+        QVERIFY(!mismatchWeights(trainer, sampler, sampled, config).defined()); // none: today's loss
+        config.mismatch_correction = core::MismatchCorrection::Token;
+        config.mismatch_cap = 1.5;
+        const at::Tensor token = mismatchWeights(trainer, sampler, sampled, config);
+        const std::vector<double> tokenWant = {1.5, std::exp(-0.1), 1.0, 1.0}; // e^0.5 = 1.65 capped
+        for (int64_t i = 0; i < 4; ++i)
+            QVERIFY(near(token.view({-1})[i].item<double>(), tokenWant[size_t(i)]));
+        config.mismatch_correction = core::MismatchCorrection::Sequence; // exp(0.5 - 0.1), exp(0)
+        const at::Tensor sequence = mismatchWeights(trainer, sampler, sampled, config);
+        const std::vector<double> sequenceWant = {std::exp(0.4), std::exp(0.4), 1.0, 1.0};
+        for (int64_t i = 0; i < 4; ++i)
+            QVERIFY(near(sequence.view({-1})[i].item<double>(), sequenceWant[size_t(i)]));
+        config.mismatch_cap = 1.2;
+        QVERIFY(near(mismatchWeights(trainer, sampler, sampled, config)[0][1].item<double>(), 1.2));
+
+        // Ratio 1 everywhere: each token's policy term is -A times its weight; the k3 term is not
+        // weighted.
+        const at::Tensor lp = d({0, 0, 0, 0}, {2, 2}).requires_grad_(true);
+        const at::Tensor ref = d({0.1, 0, 0, 0}, {2, 2});
+        const at::Tensor adv = d({1.0, -2.0}, {2});
+        const at::Tensor mask = d({1, 1, 1, 0}, {2, 2});
+        core::GrpoObjective objective;
+        objective.beta = 0.1;
+        GrpoTokens tokens = in(lp, lp.detach(), ref, adv, mask);
+        const double plain = grpoLoss(tokens, objective).loss.item<double>();
+        tokens.weights = d({1.5, std::exp(-0.1), 1.0, 1.0}, {2, 2});
+        const auto out = grpoLoss(tokens, objective);
+        const double k3 = objective.beta * (std::exp(0.1) - 0.1 - 1);
+        QVERIFY(std::abs(out.loss.item<double>() - (-(1.5 + std::exp(-0.1) - 2.0) + k3) / 3.0) < 1e-6);
+        out.loss.backward();
+        QVERIFY(std::abs(lp.grad()[0][0].item<double>() - (-1.5 - objective.beta * (std::exp(0.1) - 1)) / 3.0) < 1e-6);
+        tokens.weights = at::ones_like(lp); // weights of 1 are the uncorrected loss exactly
+        QCOMPARE(grpoLoss(tokens, objective).loss.item<double>(), plain);
+    }
+
     void balanceBias()
     {
         at::Tensor bias = torch::zeros({4});

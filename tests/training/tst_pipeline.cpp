@@ -146,6 +146,11 @@ private slots:
             for (float h : sample.tokenEntropies)
                 QVERIFY(h >= 0 && std::isfinite(h));
         }
+        // Sampler and trainer share weights and f32: their log-probs differ by rounding only.
+        const auto mismatch = store.series(result.run, std::string(core::metric::kSamplerKl));
+        QCOMPARE(mismatch.size(), size_t(3));
+        for (const auto& point : mismatch)
+            QVERIFY2(point.value >= 0 && point.value < 1e-5, std::to_string(point.value).c_str());
         QCOMPARE(store.stages(result.run).size(), size_t(5));
         for (const auto& st : store.stages(result.run))
             QCOMPARE(st.status, std::string("finished"));
@@ -154,6 +159,29 @@ private slots:
         QVERIFY(std::filesystem::exists(dir.filePath("runs-runs/run-1/03-rs/data.jsonl").toStdString()));
         QCOMPARE(std::count(events.begin(), events.end(), "step") >= 10, true);
         QCOMPARE(events.back(), std::string("done"));
+    }
+
+    // The same at a sampling temperature other than 1 (the trainer recomputes the sampler's
+    // log-probs at it) and with token-level truncated importance sampling on.
+    void samplerTrainerMismatch()
+    {
+        std::string recipe = kRecipe;
+        recipe = recipe.substr(0, recipe.find("[[stages]]\nkind = \"sft\""));
+        recipe += "[[stages]]\nkind = \"grpo\"\nname = \"rl\"\nsteps = 2\nprompts_per_step = 2\ngroup_size = 2\n"
+                  "max_new_tokens = 12\ntemperature = 0.7\nmismatch_correction = \"token\"\n";
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        const auto result = training::runPipeline(recipe, store, {});
+        QCOMPARE(result.status, std::string("finished"));
+        const auto kl = store.series(result.run, std::string(core::metric::kSamplerKl));
+        const auto maxLogRatio = store.series(result.run, std::string(core::metric::kSamplerMaxLogRatio));
+        QCOMPARE(kl.size(), size_t(2));
+        QCOMPARE(maxLogRatio.size(), size_t(2));
+        for (size_t i = 0; i < kl.size(); ++i) {
+            qInfo("mismatch/kl %.3g, max |log ratio| %.3g", kl[i].value, maxLogRatio[i].value);
+            QVERIFY(kl[i].value >= 0 && kl[i].value < 1e-5);
+            QVERIFY(maxLogRatio[i].value < 1e-3);
+        }
     }
 
     // distill-vs-rl's mechanics: a second, dense model pretrained in its own stage, then trained

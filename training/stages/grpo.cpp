@@ -144,6 +144,9 @@ struct PolicyBatch {
     std::vector<size_t> starts;
     std::vector<double> advantages;
     std::vector<size_t> completion; // index into the step's results
+    // The generator's log-prob of each completion token (GenerationResult::tokenLogprobs). GRPO
+    // forces no tokens (no think budget), so every one was sampled; the end token's is not kept.
+    std::vector<std::vector<float>> samplerLogprobs;
 };
 
 PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, const Groups& g, const Scores& sc)
@@ -164,6 +167,7 @@ PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, co
         b.seqs.push_back(std::move(ids));
         b.advantages.push_back(sc.advantages[int64_t(i)].item<double>());
         b.completion.push_back(i);
+        b.samplerLogprobs.push_back(r.tokenLogprobs);
     }
     return b;
 }
@@ -173,6 +177,8 @@ struct MicroBatch {
     at::Tensor advantages;    // [B]
     at::Tensor old, ref;      // log-probs under the sampling policy (mu > 1) and the reference
     at::Tensor entropy;       // under the sampling policy, for the batch's top-entropy threshold
+    at::Tensor sampler;       // [B, T-1] the generator's log-probs of the completion tokens
+    at::Tensor sampled;       // [B, T-1] 1 where `sampler` holds one
     std::vector<size_t> rows; // the policy batch's sequence in each row
 };
 
@@ -192,14 +198,28 @@ std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch&
         std::vector<std::vector<int32_t>> part;
         std::vector<size_t> partStarts;
         std::vector<double> partAdvantages;
+        std::vector<const std::vector<float>*> partSampler;
         for (size_t i = from; i < std::min(order.size(), from + per); ++i) {
             part.push_back(pb.seqs[order[i]]);
+            partSampler.push_back(&pb.samplerLogprobs[order[i]]);
             partStarts.push_back(pb.starts[order[i]]);
             partAdvantages.push_back(pb.advantages[order[i]]);
             mb.rows.push_back(order[i]);
         }
         mb.batch = makeBatch(part, partStarts, ctx.eos, ctx.device);
         mb.advantages = torch::tensor(partAdvantages, torch::kFloat).to(ctx.device);
+        // Completion token j of a row is the target at position start + j - 1.
+        const int64_t targets = mb.batch.mask.size(1);
+        std::vector<float> sampler(part.size() * size_t(targets), 0.0f), sampled(sampler.size(), 0.0f);
+        for (size_t row = 0; row < part.size(); ++row)
+            for (size_t j = 0; j < partSampler[row]->size(); ++j) {
+                const size_t at = row * size_t(targets) + partStarts[row] + j - 1;
+                sampler[at] = (*partSampler[row])[j];
+                sampled[at] = 1.0f;
+            }
+        const int64_t rows = int64_t(part.size());
+        mb.sampler = torch::tensor(sampler, torch::kFloat).view({rows, targets}).to(ctx.device);
+        mb.sampled = torch::tensor(sampled, torch::kFloat).view({rows, targets}).to(ctx.device);
         torch::NoGradGuard noGrad;
         if (keepOld || keepEntropy) {
             Scored sampling = scoreTokens(*ctx.model, mb.batch.ids, keepEntropy);
@@ -236,21 +256,42 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         totals.entropyThreshold = topEntropyThreshold(torch::cat(trained), objective.top_entropy_quantile);
     }
     const bool entropyGradient = objective.entropy_coef > 0;
+    // The generator's log-probs are at its temperature (SampledToken::logprob, clamped as there),
+    // so the trainer's are recomputed at that temperature from the first pass's forward: the two
+    // then differ by numerics alone. This rather than also recording a temperature-1 log-prob in
+    // the generator: the importance weight is then the ratio of the densities the tokens were drawn
+    // from, and the generator stays as it is. The loss keeps its temperature-1 log-probs.
+    const double samplingTemperature = std::max(float(s.temperature), 1e-5f);
+    std::vector<at::Tensor> weights(micros.size()); // TIS weights, fixed through the inner passes
+    double mismatchK3 = 0, mismatchTokens = 0, mismatchMax = 0;
     set(m, metric::kLoss, 0);
     for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
         const bool first = inner == 0;
         double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, clipTwoSided = 0, entropy = 0;
         at::Tensor load;
-        for (const auto& mb : micros) {
-            const Scored sc =
-                scoreTokens(*ctx.model, mb.batch.ids, first || topEntropy || entropyGradient, entropyGradient);
+        for (size_t i = 0; i < micros.size(); ++i) {
+            const MicroBatch& mb = micros[i];
+            const Scored sc = scoreTokens(*ctx.model, mb.batch.ids, first || topEntropy || entropyGradient,
+                                          entropyGradient, first ? samplingTemperature : 0);
+            if (first) {
+                torch::NoGradGuard noGrad;
+                // k3 = r - 1 - log r with r = pi_trainer / pi_sampler estimates KL(sampler || trainer)
+                // from the sampler's tokens, and is >= 0 token by token.
+                const at::Tensor logRatio = (sc.samplingLogprobs - mb.sampler).to(at::kDouble) * mb.sampled;
+                // In double: k3 ~ log r ^ 2 / 2 cancels to 0 in f32 for ratios this close to 1.
+                mismatchK3 += ((at::exp(logRatio) - 1 - logRatio) * mb.sampled).sum().item<double>();
+                mismatchTokens += mb.sampled.sum().item<double>();
+                mismatchMax = std::max(mismatchMax, logRatio.abs().max().item<double>());
+                weights[i] = mismatchWeights(sc.samplingLogprobs, mb.sampler, mb.sampled, objective);
+            }
             const at::Tensor oldLp = s.mu > 1 ? mb.old : sc.logprobs.detach();
             auto out = grpoLoss({.logprobs = sc.logprobs,
                                  .oldLogprobs = oldLp,
                                  .refLogprobs = mb.ref,
                                  .advantages = mb.advantages,
                                  .mask = mb.batch.mask,
-                                 .entropy = sc.entropy},
+                                 .entropy = sc.entropy,
+                                 .weights = weights[i]},
                                 objective, totals);
             at::Tensor l = out.loss;
             const int64_t B = mb.batch.ids.size(0);
@@ -284,6 +325,8 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             if (objective.delta > 0)
                 set(m, metric::kClipTwoSided, clipTwoSided);
             set(m, metric::kEntropy, entropy);
+            set(m, metric::kSamplerKl, mismatchK3 / std::max(1.0, mismatchTokens));
+            set(m, metric::kSamplerMaxLogRatio, mismatchMax);
             addExpertLoadMetrics(load, m);
         }
         set(m, metric::kGradNorm, ctx.update(params, optimizer, s.optimizer, lr, load));
