@@ -14,12 +14,19 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace thinkbench::training {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+
+double monotonicSeconds()
+{
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
 
 StageContext::StageContext(const core::Recipe& r, core::RunStore& s, const PipelineOptions& o)
     : recipe(r)
@@ -240,7 +247,7 @@ void StageContext::writeMetrics(int index, int64_t step, const Metrics& metrics)
 
 void StageContext::writeStageMetrics(int index, const Metrics& metrics)
 {
-    writeMetrics(index, std::max<int64_t>(0, globalStep - 1), metrics);
+    writeMetrics(index, completedStep(), metrics);
 }
 
 bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics metrics,
@@ -299,11 +306,11 @@ void StageContext::saveCheckpoint(int index, int64_t stageStep, bool done, const
     if (reference && !done)
         core::writeSafetensors((dir / "reference.safetensors").string(), reference->namedParameters());
     checkpoint = dir.string();
-    store.addCheckpoint({run, index, std::max<int64_t>(0, globalStep - 1), checkpoint, core::nowSeconds()});
+    store.addCheckpoint({run, index, completedStep(), checkpoint, core::nowSeconds()});
     saveState(index, stageStep, done);
     emit({{"event", "checkpoint"},
           {"stage", recipe.stages[size_t(index)].name},
-          {"step", std::max<int64_t>(0, globalStep - 1)},
+          {"step", completedStep()},
           {"path", checkpoint}});
 }
 
@@ -318,7 +325,7 @@ inference::EvalSummary StageContext::evaluateNow(const core::EvalSettings& s, in
     o.chatTemplate = chat.name();
     const auto problems = core::drawHeldOut({s.tasks, s.dataset, s.limit}, uint64_t(recipe.seed), &mix);
     const auto result = inference::evaluate(*model, *tokenizer, problems, o, {}, options.stop);
-    const int64_t step = std::max<int64_t>(0, globalStep - 1);
+    const int64_t step = completedStep();
     inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run, index,
                                step);
     return result.summary;

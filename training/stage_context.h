@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -37,6 +38,9 @@ namespace thinkbench::training {
 enum class StreamPurpose : uint64_t { PretrainWindows = 1, SftOrder = 2, GrpoPrompts = 3 };
 
 using Metrics = std::map<std::string, double>;
+
+// Seconds on a clock that never jumps, for the step timings.
+double monotonicSeconds();
 
 struct StageContext {
     StageContext(const core::Recipe& recipe, core::RunStore& store, const PipelineOptions& options);
@@ -60,6 +64,10 @@ struct StageContext {
     // The run's tokenizer (saved in the run folder, else the recipe's, else one trained on the task
     // mix), its chat template, and the model (a checkpoint, the recipe's folder or a new one).
     void prepare(bool fromCheckpoint);
+
+    // The step the latest training step was stamped with, which checkpoints, evaluations and
+    // stages without steps of their own are stamped with too.
+    int64_t completedStep() const { return std::max<int64_t>(0, globalStep - 1); }
 
     // ---- progress -----------------------------------------------------------------------
     void emit(nlohmann::json event) const;

@@ -15,7 +15,9 @@ bool runDistill(StageContext& ctx, int index, int64_t start)
     const std::filesystem::path data = ctx.stageDir(index) / "data.jsonl";
     if (start == 0) {
         const auto teacher = s.teacher.empty() ? nullptr : ctx.loadModel(s.teacher);
-        const core::RejectionSamplingSettings sampling{.prompts = s.prompts,
+        // The teacher is passed as a model and the traces go to the stage's own file.
+        const core::RejectionSamplingSettings sampling{.source = {},
+                                                       .prompts = s.prompts,
                                                        .k = s.k,
                                                        .temperature = s.temperature,
                                                        .top_p = 1.0,
@@ -23,7 +25,8 @@ bool runDistill(StageContext& ctx, int index, int64_t start)
                                                        .require_correct = true,
                                                        .require_format = true,
                                                        .drop_language_mixing = false,
-                                                       .max_tokens = 0};
+                                                       .max_tokens = 0,
+                                                       .output = {}};
         const SampledDataset traces = rejectionSample(ctx, teacher ? *teacher : *ctx.model, index, sampling);
         if (ctx.stopRequested())
             return false;

@@ -22,7 +22,7 @@ bool runEvaluation(StageContext& ctx, int index)
     ctx.emit({{"event", "eval"},
               {"stage", stage.name},
               {"stage_index", index},
-              {"step", std::max<int64_t>(0, ctx.globalStep - 1)},
+              {"step", ctx.completedStep()},
               {"pass1", summary.pass1},
               {"pass1_stderr", summary.pass1Stderr},
               {"cons_at_k", summary.consAtK},

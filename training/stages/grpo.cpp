@@ -16,7 +16,6 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
 #include <numeric>
 
 namespace thinkbench::training {
@@ -26,12 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace metric = core::metric;
 using json = nlohmann::json;
-
-double seconds()
-{
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 void add(Metrics& m, std::string_view key, double value)
 {
@@ -375,7 +368,7 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
     auto params = ctx.trainable();
     AdamW optimizer = ctx.makeOptimizer(s.optimizer);
     for (int64_t step = start; step < s.steps; ++step) {
-        const double t0 = seconds();
+        const double t0 = monotonicSeconds();
         if (reference && s.ref_refresh_every > 0 && step > 0 && step % s.ref_refresh_every == 0) {
             torch::NoGradGuard noGrad;
             for (auto& [name, p] : reference->namedParameters())
@@ -383,19 +376,19 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         }
         auto rng = ctx.stream(index, step, StreamPurpose::GrpoPrompts);
         const Groups groups = sampleGroups(ctx, s, pool, rng);
-        const double tGeneration = seconds() - t0;
+        const double tGeneration = monotonicSeconds() - t0;
 
         Metrics m;
         const Scores scores = scoreGroups(ctx, s, groups, m);
         const PolicyBatch batch = policyBatch(ctx, s, groups, scores);
         const double lr = scheduledLr(s.optimizer, step, s.steps);
         set(m, metric::kLearningRate, lr);
-        const double t1 = seconds();
+        const double t1 = monotonicSeconds();
         const auto micros =
             microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, trainsTopEntropyOnly(objective), reference.get());
         std::vector<std::vector<float>> entropies(batch.seqs.size());
         updatePolicy(ctx, s, objective, micros, params, optimizer, lr, m, entropies);
-        const double tUpdate = seconds() - t1;
+        const double tUpdate = monotonicSeconds() - t1;
 
         double positions = 0, trained = 0;
         int64_t width = 0;
@@ -406,8 +399,9 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         }
         set(m, metric::kGenerationSeconds, tGeneration);
         set(m, metric::kUpdateSeconds, tUpdate);
-        set(m, metric::kStepSeconds, seconds() - t0);
-        set(m, metric::kTokensPerSecond, (scores.generatedTokens + trained) / (seconds() - t0));
+        const double stepSeconds = monotonicSeconds() - t0;
+        set(m, metric::kStepSeconds, stepSeconds);
+        set(m, metric::kTokensPerSecond, (scores.generatedTokens + trained) / stepSeconds);
         // Forward-equivalents of the update: a training pass (3) per inner step, plus the scoring
         // passes of the sampling policy (mu > 1) and the reference.
         const double passes = 3.0 * std::max(1, s.mu) + (s.mu > 1) + (reference != nullptr);

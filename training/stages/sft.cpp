@@ -11,18 +11,11 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
 #include <numeric>
 
 namespace thinkbench::training {
 
 namespace {
-
-double seconds()
-{
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 // Next-token loss on the batch's masked targets (plus the balance loss), backpropagated as one of
 // `accum` micro-batches; adds the batch's expert load to `load`.
@@ -56,7 +49,7 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
     auto params = ctx.trainable();
     AdamW optimizer = ctx.makeOptimizer(settings);
     for (int64_t step = start; step < total; ++step) {
-        const double t0 = seconds();
+        const double t0 = monotonicSeconds();
         const double lr = scheduledLr(settings, step, total);
         const std::vector<Batch> batches = batchesOf(step);
         double loss = 0, positions = 0;
@@ -68,7 +61,7 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
         Metrics m{{std::string(metric::kLoss), loss}, {std::string(metric::kLearningRate), lr}};
         m[std::string(metric::kGradNorm)] = ctx.update(params, optimizer, settings, lr, load);
         addExpertLoadMetrics(load, m);
-        const double dt = seconds() - t0;
+        const double dt = monotonicSeconds() - t0;
         m[std::string(metric::kStepSeconds)] = dt;
         m[std::string(metric::kTokensPerSecond)] = positions / dt;
         if (const double mfu = ctx.modelFlopsUtilisation(3, positions, batches.front().ids.size(1), dt); mfu > 0)
