@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/tasks/random_draws.h"
 #include "core/tasks/task_families.h"
+#include "core/text/think_tags.h"
 
 #include <functional>
 #include <set>
@@ -66,7 +67,8 @@ std::vector<Problem> generateProblems(const TaskFamily& family, Split split, int
 
 std::string formatTrace(const std::string& reasoning, const std::string& answer)
 {
-    return "<think>\n" + reasoning + "</think>\n<answer>" + answer + "</answer>";
+    return std::string(kThinkOpen) + "\n" + reasoning + std::string(kThinkClose) + "\n" + std::string(kAnswerOpen) +
+           answer + std::string(kAnswerClose);
 }
 
 } // namespace thinkbench::core

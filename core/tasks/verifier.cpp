@@ -1,6 +1,7 @@
 #include "core/tasks/verifier.h"
 
 #include "core/tasks/exact.h"
+#include "core/text/think_tags.h"
 #include "core/text/trim.h"
 
 #include <algorithm>
@@ -285,11 +286,13 @@ Extraction extractAnswer(std::string_view response)
 {
     if (auto boxed = lastBoxed(response))
         return {*boxed, ExtractionRule::Boxed};
-    const size_t close = response.rfind("</answer>");
+    const size_t close = response.rfind(kAnswerClose);
     if (close != std::string_view::npos) {
-        const size_t open = response.rfind("<answer>", close);
-        if (open != std::string_view::npos)
-            return {trimmed(response.substr(open + 8, close - open - 8)), ExtractionRule::AnswerTag};
+        const size_t open = response.rfind(kAnswerOpen, close);
+        if (open != std::string_view::npos) {
+            const size_t content = open + kAnswerOpen.size();
+            return {trimmed(response.substr(content, close - content)), ExtractionRule::AnswerTag};
+        }
     }
     static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))", std::regex::icase);
     const std::string text(response);

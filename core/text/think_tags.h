@@ -11,6 +11,9 @@ namespace thinkbench::core {
 
 inline constexpr std::string_view kThinkOpen = "<think>";
 inline constexpr std::string_view kThinkClose = "</think>";
+// The R1-Zero template's answer tags, after the thought.
+inline constexpr std::string_view kAnswerOpen = "<answer>";
+inline constexpr std::string_view kAnswerClose = "</answer>";
 
 struct ReasoningSplit {
     std::string reasoning; // trimmed

@@ -37,18 +37,19 @@ Parsed parse(std::string_view completion, const ResponseFormat& format)
     if (p.reasoning.empty())
         return p; // an empty thought is not reasoning
     if (format.placement == AnswerPlacement::AnswerTag) {
-        if (countOccurrences(after, "<answer>") != 1 || countOccurrences(after, "</answer>") != 1)
+        if (countOccurrences(after, kAnswerOpen) != 1 || countOccurrences(after, kAnswerClose) != 1)
             return p;
-        const size_t open = after.find("<answer>"), end = after.find("</answer>");
+        const size_t open = after.find(kAnswerOpen), end = after.find(kAnswerClose);
         if (end < open)
             return p;
-        p.answerPart = trimmed(std::string_view(after).substr(open + 8, end - open - 8));
+        const size_t content = open + kAnswerOpen.size();
+        p.answerPart = trimmed(std::string_view(after).substr(content, end - content));
         p.softFormed = !p.answerPart.empty();
-        p.wellFormed = p.softFormed && open == 0 && end + 9 == after.size();
+        p.wellFormed = p.softFormed && open == 0 && end + kAnswerClose.size() == after.size();
     } else {
         p.answerPart = after;
         p.softFormed = !after.empty();
-        p.wellFormed = p.softFormed && after.find("<answer>") == std::string::npos;
+        p.wellFormed = p.softFormed && after.find(kAnswerOpen) == std::string::npos;
     }
     return p;
 }
@@ -113,9 +114,10 @@ RewardParts computeRewards(std::string_view completion, int tokens, std::string_
     // Accuracy: only an answer where the template puts it; one inside the thought never counts.
     if (!p.answerPart.empty()) {
         // Inside <answer>, the whole content is the answer (a \boxed{} in it still wins).
-        const Verdict v = verify(
-            format.placement == AnswerPlacement::AnswerTag ? "<answer>" + p.answerPart + "</answer>" : p.answerPart,
-            truth, task);
+        const Verdict v = verify(format.placement == AnswerPlacement::AnswerTag
+                                     ? std::string(kAnswerOpen) + p.answerPart + std::string(kAnswerClose)
+                                     : p.answerPart,
+                                 truth, task);
         r.extracted = v.extracted;
         r.correct = v.correct;
     }
