@@ -3,7 +3,7 @@
 # file keeps files short). Run by tests/CMakeLists.txt with SOURCE_DIR and CLANG_FORMAT set.
 
 set(max_lines 600)
-set(folders app bench core inference training widgets tests)
+set(folders app bench core inference training widgets tests fuzz)
 set(sources)
 foreach(folder ${folders})
     file(GLOB_RECURSE found "${SOURCE_DIR}/${folder}/*.cpp" "${SOURCE_DIR}/${folder}/*.h" "${SOURCE_DIR}/${folder}/*.cu")

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,6 +73,94 @@ std::string dtypeName(at::ScalarType type)
 
 } // namespace
 
+SafetensorsHeader parseSafetensorsHeader(std::string_view file, const std::string& path)
+{
+    if (file.size() < 8)
+        throw Error(path, "header", "file too short for a safetensors header");
+    const auto* bytes = reinterpret_cast<const unsigned char*>(file.data());
+    uint64_t headerSize = 0;
+    for (int i = 7; i >= 0; --i)
+        headerSize = (headerSize << 8) | bytes[i];
+    if (headerSize > file.size() - 8)
+        throw Error(path, "header",
+                    "header length " + std::to_string(headerSize) + " runs past the end of the file (" +
+                        std::to_string(file.size()) + " bytes)");
+    SafetensorsHeader out;
+    out.dataStart = 8 + headerSize;
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(file.substr(8, headerSize));
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path, "header", std::string("invalid JSON: ") + e.what());
+    }
+    if (!header.is_object())
+        throw Error(path, "header", "must be a JSON object of tensor name -> entry");
+    const size_t dataSize = file.size() - out.dataStart;
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        if (it.key() == "__metadata__")
+            continue;
+        const std::string place = "tensor " + it.key();
+        const auto& v = it.value();
+        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
+            throw Error(path, place, "needs dtype, shape and data_offsets");
+        const auto& dtype = v["dtype"];
+        const auto& shape = v["shape"];
+        const auto& offsets = v["data_offsets"];
+        if (!dtype.is_string())
+            throw Error(path, place, "dtype must be a string");
+        TensorEntry e;
+        e.dtype = dtype.get<std::string>();
+        if (dtypeSize(e.dtype) == 0)
+            throw Error(path, place, "unsupported dtype " + e.dtype);
+        if (!shape.is_array())
+            throw Error(path, place, "shape must be a list of dimensions");
+        // The byte count is checked in 64 bits without wrapping: a shape whose product overflows
+        // would otherwise pass as a small tensor and be read far past the data.
+        uint64_t bytesNeeded = dtypeSize(e.dtype);
+        for (const auto& d : shape) {
+            if (!d.is_number_integer() || d.get<int64_t>() < 0)
+                throw Error(path, place, "dimensions must be non-negative integers");
+            e.shape.push_back(d.get<int64_t>());
+            if (__builtin_mul_overflow(bytesNeeded, static_cast<uint64_t>(e.shape.back()), &bytesNeeded))
+                throw Error(path, place, "shape too large");
+        }
+        if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+            !offsets[1].is_number_unsigned())
+            throw Error(path, place, "data_offsets must be two non-negative integers");
+        e.begin = offsets[0].get<uint64_t>();
+        e.end = offsets[1].get<uint64_t>();
+        if (e.begin > e.end || e.end > dataSize)
+            throw Error(path, place, "data_offsets outside the file's " + std::to_string(dataSize) + " data bytes");
+        if (bytesNeeded != e.end - e.begin)
+            throw Error(path, place, "byte range does not match shape and dtype");
+        out.entries.emplace(it.key(), std::move(e));
+    }
+    return out;
+}
+
+std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std::string& path)
+{
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(json);
+    } catch (const nlohmann::json::parse_error&) {
+        throw Error(path, "", "invalid JSON");
+    }
+    if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
+        throw Error(path, "weight_map", "missing");
+    std::vector<std::string> shards;
+    for (auto& [name, file] : j["weight_map"].items()) {
+        if (!file.is_string())
+            throw Error(path, "weight_map." + name, "must name a shard file");
+        const std::string shard = file.get<std::string>();
+        if (shard.empty() || shard == "." || shard == ".." || shard.find('/') != std::string::npos)
+            throw Error(path, "weight_map." + name, "\"" + shard + "\" is not a file name in the model folder");
+        if (std::find(shards.begin(), shards.end(), shard) == shards.end())
+            shards.push_back(shard);
+    }
+    return shards;
+}
+
 SafetensorsFile::SafetensorsFile(const std::string& path)
     : path_(path)
 {
@@ -79,7 +168,10 @@ SafetensorsFile::SafetensorsFile(const std::string& path)
     if (fd < 0)
         throw Error(path, "", "cannot open");
     struct stat st {};
-    fstat(fd, &st);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(path, "", "not a regular file");
+    }
     size_ = static_cast<size_t>(st.st_size);
     if (size_ < 8) {
         ::close(fd);
@@ -91,48 +183,14 @@ SafetensorsFile::SafetensorsFile(const std::string& path)
         map_ = nullptr;
         throw Error(path, "", "cannot map the file");
     }
-    const auto* bytes = static_cast<const unsigned char*>(map_);
-    uint64_t headerSize = 0;
-    for (int i = 7; i >= 0; --i)
-        headerSize = (headerSize << 8) | bytes[i];
-    if (headerSize > size_ - 8)
-        throw Error(path, "header",
-                    "header length " + std::to_string(headerSize) + " runs past the end of the file (" +
-                        std::to_string(size_) + " bytes)");
-    dataStart_ = 8 + headerSize;
-    nlohmann::json header;
     try {
-        header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerSize);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(path, "header", std::string("invalid JSON: ") + e.what());
-    }
-    const size_t dataSize = size_ - dataStart_;
-    for (auto it = header.begin(); it != header.end(); ++it) {
-        if (it.key() == "__metadata__")
-            continue;
-        const std::string place = "tensor " + it.key();
-        const auto& v = it.value();
-        if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
-            throw Error(path, place, "needs dtype, shape and data_offsets");
-        TensorEntry e;
-        e.dtype = v["dtype"].get<std::string>();
-        if (dtypeSize(e.dtype) == 0)
-            throw Error(path, place, "unsupported dtype " + e.dtype);
-        e.shape = v["shape"].get<std::vector<int64_t>>();
-        const auto offsets = v["data_offsets"].get<std::vector<uint64_t>>();
-        if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > dataSize)
-            throw Error(path, place, "data_offsets outside the file's " + std::to_string(dataSize) + " data bytes");
-        uint64_t numel = 1;
-        for (int64_t d : e.shape) {
-            if (d < 0)
-                throw Error(path, place, "negative dimension");
-            numel *= static_cast<uint64_t>(d);
-        }
-        if (numel * dtypeSize(e.dtype) != offsets[1] - offsets[0])
-            throw Error(path, place, "byte range does not match shape and dtype");
-        e.begin = offsets[0];
-        e.end = offsets[1];
-        entries_.emplace(it.key(), std::move(e));
+        SafetensorsHeader header =
+            parseSafetensorsHeader(std::string_view(static_cast<const char*>(map_), size_), path);
+        dataStart_ = header.dataStart;
+        entries_ = std::move(header.entries);
+    } catch (...) {
+        munmap(map_, size_); // a throwing constructor runs no destructor
+        throw;
     }
 }
 
@@ -159,18 +217,10 @@ CheckpointReader::CheckpointReader(const std::string& dir)
     const fs::path index = fs::path(dir) / "model.safetensors.index.json";
     std::vector<std::string> shards;
     if (fs::exists(index)) {
-        std::ifstream in(index);
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::parse_error&) {
-            throw Error(index.string(), "", "invalid JSON");
-        }
-        if (!j.contains("weight_map") || !j["weight_map"].is_object())
-            throw Error(index.string(), "weight_map", "missing");
-        for (auto& [name, file] : j["weight_map"].items())
-            if (std::find(shards.begin(), shards.end(), file.get<std::string>()) == shards.end())
-                shards.push_back(file.get<std::string>());
+        std::ifstream in(index, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        shards = parseSafetensorsIndex(text.str(), index.string());
     } else if (fs::exists(single)) {
         shards.push_back("model.safetensors");
     } else {

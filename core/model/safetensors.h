@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace thinkbench::core {
@@ -18,6 +19,17 @@ struct TensorEntry {
     size_t begin = 0; // byte range in the data section
     size_t end = 0;
 };
+
+// What a safetensors header says, every entry checked against the size of the file it heads.
+struct SafetensorsHeader {
+    size_t dataStart = 0; // where the data section begins
+    std::map<std::string, TensorEntry> entries;
+};
+// file: the whole file's bytes; path names it in errors (core::Error, with the tensor).
+SafetensorsHeader parseSafetensorsHeader(std::string_view file, const std::string& path);
+// The shard files a model.safetensors.index.json names, each once, in the order first named;
+// plain file names only, so an index never reaches outside its folder.
+std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std::string& path);
 
 class SafetensorsFile {
 public:

@@ -18,7 +18,11 @@ std::vector<Problem> loadDataset(const std::string& path, DatasetReport& report)
         throw Error(path, "", "cannot read the dataset");
     std::stringstream buffer;
     buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    return parseDataset(buffer.str(), path, report);
+}
+
+std::vector<Problem> parseDataset(std::string_view text, const std::string& path, DatasetReport& report)
+{
     std::vector<std::pair<int, nlohmann::json>> rows; // (line, object)
     const size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && text[first] == '[') {
@@ -28,7 +32,7 @@ std::vector<Problem> loadDataset(const std::string& path, DatasetReport& report)
         for (size_t i = 0; i < array.size(); ++i)
             rows.emplace_back(static_cast<int>(i + 1), array[i]);
     } else {
-        std::stringstream lines(text);
+        std::stringstream lines{std::string(text)};
         std::string line;
         for (int number = 1; std::getline(lines, line); ++number) {
             if (line.find_first_not_of(" \t\r") == std::string::npos)
@@ -44,7 +48,9 @@ std::vector<Problem> loadDataset(const std::string& path, DatasetReport& report)
     }
     std::vector<Problem> problems;
     const bool isArray = first != std::string::npos && text[first] == '[';
-    for (const auto& [number, row] : rows) {
+    for (const auto& entry : rows) {
+        const int number = entry.first; // named, not bound: clang 14 cannot capture a structured binding
+        const nlohmann::json& row = entry.second;
         const std::string where = path + (isArray ? ": item " : ":") + std::to_string(number);
         auto field = [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
             for (const char* name : names)

@@ -63,5 +63,7 @@ struct DatasetReport {
 // JSONL (one object per line) or a JSON array; fields question|problem|prompt and
 // answer|final_answer|solution (a solution's last \boxed{} is its answer), optional id.
 std::vector<Problem> loadDataset(const std::string& path, DatasetReport& report);
+// The same from the file's bytes; `path` names it in the report and errors.
+std::vector<Problem> parseDataset(std::string_view text, const std::string& path, DatasetReport& report);
 
 } // namespace thinkbench::core
