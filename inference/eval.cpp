@@ -7,7 +7,7 @@
 #include "core/tasks/verifier.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
-#include "inference/generator.h"
+#include "inference/local_chat_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -98,47 +98,34 @@ std::string majorityAnswer(const std::vector<SampleOutcome>& samples)
     return best;
 }
 
-EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& tokenizer,
-                    const std::vector<core::Problem>& problems, const EvalOptions& options,
+EvalResult evaluate(ChatModel& model, const std::vector<core::Problem>& problems, const EvalOptions& options,
                     const EvalProgress& progress, const std::atomic<bool>* cancel)
 {
     if (options.k < 1)
         throw core::Error("", "k", "must be at least 1");
-    const core::ChatTemplate chat = options.chatTemplate.empty() ? core::ChatTemplate::forTokenizer(tokenizer)
-                                                                 : core::ChatTemplate::named(options.chatTemplate);
-    const core::ResponseFormat format = chat.responseFormat(options.maxNewTokens);
+    const core::ResponseFormat format = model.responseFormat(options.maxNewTokens);
+    ChatSettings settings;
+    settings.temperature = options.temperature;
+    settings.topP = options.topP;
+    settings.maxNewTokens = options.maxNewTokens;
 
-    Generator generator(model, tokenizer);
     EvalResult result;
     const int total = static_cast<int>(problems.size());
     for (int start = 0; start < total; start += options.problemsPerBatch) {
         if (cancel && cancel->load())
             break;
         const int end = std::min(total, start + options.problemsPerBatch);
-        std::vector<GenerationRequest> requests;
-        for (int i = start; i < end; ++i) {
-            GenerationRequest request;
-            request.promptIds = tokenizer.encode(chat.apply({{"user", problems[static_cast<size_t>(i)].prompt}}), true);
-            request.promptOpensThinking = chat.opensThinking();
-            request.n = options.k;
-            request.params.temperature = options.temperature;
-            request.params.topP = options.topP;
-            request.params.maxNewTokens = options.maxNewTokens;
-            request.params.seed = options.seed + static_cast<uint64_t>(i);
-            if (options.temperature <= 0)
-                request.params.greedy = true;
-            requests.push_back(std::move(request));
-        }
-        const auto generated = generator.generate(requests, {}, cancel);
+        std::vector<SamplePrompt> prompts;
+        for (int i = start; i < end; ++i)
+            prompts.push_back({problems[static_cast<size_t>(i)].prompt, options.seed + static_cast<uint64_t>(i)});
+        const auto generated = model.sample(prompts, options.k, settings, cancel);
         for (int i = start; i < end; ++i) {
             ItemResult item;
             item.problem = problems[static_cast<size_t>(i)];
-            for (const auto& g : generated) {
-                if (g.request != i - start)
-                    continue;
-                const auto r = core::computeRewards(g.text, static_cast<int>(g.ids.size()), item.problem.truth,
-                                                    item.problem.task, core::RewardSettings{}, format);
-                item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed, static_cast<int>(g.ids.size())});
+            for (const ChatReply& g : generated[static_cast<size_t>(i - start)]) {
+                const auto r = core::computeRewards(g.text, g.tokens, item.problem.truth, item.problem.task,
+                                                    core::RewardSettings{}, format);
+                item.samples.push_back({g.text, r.extracted, r.correct, r.wellFormed, g.tokens});
             }
             int correct = 0;
             for (const auto& s : item.samples)
@@ -158,6 +145,16 @@ EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& token
     }
     result.summary = summarize(result.items, options.k);
     return result;
+}
+
+EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& tokenizer,
+                    const std::vector<core::Problem>& problems, const EvalOptions& options,
+                    const EvalProgress& progress, const std::atomic<bool>* cancel)
+{
+    const core::ChatTemplate chat = options.chatTemplate.empty() ? core::ChatTemplate::forTokenizer(tokenizer)
+                                                                 : core::ChatTemplate::named(options.chatTemplate);
+    LocalChatModel local(model, tokenizer, chat, {});
+    return evaluate(local, problems, options, progress, cancel);
 }
 
 int64_t storeEvaluation(core::RunStore& store, const EvalResult& result, const EvalOptions& options,

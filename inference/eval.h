@@ -24,13 +24,15 @@ class Transformer;
 
 namespace thinkbench::inference {
 
+class ChatModel;
+
 struct EvalOptions {
     int k = 16;
     float temperature = 0.6f;
     float topP = 0.95f;
     int maxNewTokens = 256;
     uint64_t seed = 0;
-    std::string chatTemplate; // empty: chosen from the tokenizer
+    std::string chatTemplate; // empty: chosen from the tokenizer (the Transformer overload only)
     int problemsPerBatch = 8;
 };
 
@@ -81,6 +83,10 @@ EvalSummary summarize(const std::vector<ItemResult>& items, int k);
 std::string majorityAnswer(const std::vector<SampleOutcome>& samples);
 
 using EvalProgress = std::function<void(int done, int total)>;
+// Local or remote alike: k samples of each problem as one user turn, problem i seeded seed + i.
+EvalResult evaluate(ChatModel& model, const std::vector<core::Problem>& problems, const EvalOptions& options,
+                    const EvalProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+// A model and tokenizer in memory, with options.chatTemplate or the tokenizer's.
 EvalResult evaluate(const core::Transformer& model, const core::Tokenizer& tokenizer,
                     const std::vector<core::Problem>& problems, const EvalOptions& options,
                     const EvalProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);

@@ -1,6 +1,7 @@
 #include "widgets/chat_panel.h"
 
 #include "widgets/common/message_bar.h"
+#include "widgets/common/remote_model_dialog.h"
 #include "widgets/common/reply_trace.h"
 #include "widgets/common/reply_view.h"
 #include "widgets/common/sampling_bar.h"
@@ -39,6 +40,7 @@ ChatPanel::ChatPanel(QWidget* parent)
     , worker_(new ModelWorker(this))
     , path_(new QLineEdit(this))
     , browseButton_(new QPushButton(tr("Browse…"), this))
+    , remoteButton_(new QPushButton(tr("Remote…"), this))
     , loadButton_(new QPushButton(tr("Load"), this))
     , modelLabel_(new QLabel(tr("No model loaded"), this))
     , messageBar_(new MessageBar(this))
@@ -51,7 +53,8 @@ ChatPanel::ChatPanel(QWidget* parent)
     , speed_(new QLabel(this))
 {
     setObjectName(QStringLiteral("chatPanel"));
-    path_->setPlaceholderText(tr("Model folder (config.json, *.safetensors, tokenizer.json)"));
+    path_->setPlaceholderText(tr("Model folder (config.json, *.safetensors, tokenizer.json) or endpoint URL#MODEL"));
+    remoteButton_->setToolTip(tr("A model served by an OpenAI-compatible endpoint"));
     speed_->setObjectName(QStringLiteral("speedLabel"));
 
     auto* content = new QWidget(scroll_);
@@ -79,6 +82,7 @@ ChatPanel::ChatPanel(QWidget* parent)
     modelRow->addWidget(new QLabel(tr("Model:"), this));
     modelRow->addWidget(path_, 1);
     modelRow->addWidget(browseButton_);
+    modelRow->addWidget(remoteButton_);
     modelRow->addWidget(loadButton_);
     modelRow->addWidget(modelLabel_);
     auto* inputRow = new QHBoxLayout;
@@ -103,8 +107,12 @@ ChatPanel::ChatPanel(QWidget* parent)
             loadModel(dir);
         }
     });
-    connect(loadButton_, &QPushButton::clicked, this, [this] { loadModel(path_->text()); });
-    connect(path_, &QLineEdit::returnPressed, this, [this] { loadModel(path_->text()); });
+    connect(remoteButton_, &QPushButton::clicked, this, [this] {
+        if (const auto remote = RemoteModelDialog::ask(this, path_->text(), apiKey_))
+            loadModel(remote->spec, remote->apiKey);
+    });
+    connect(loadButton_, &QPushButton::clicked, this, [this] { loadModel(path_->text(), apiKey_); });
+    connect(path_, &QLineEdit::returnPressed, this, [this] { loadModel(path_->text(), apiKey_); });
     connect(sendButton_, &QPushButton::clicked, this, [this] { send(input_->toPlainText()); });
     connect(stopButton_, &QPushButton::clicked, this, &ChatPanel::stop);
     connect(newChatButton_, &QPushButton::clicked, this, &ChatPanel::newChat);
@@ -157,10 +165,11 @@ ChatPanel::ChatPanel(QWidget* parent)
     updateButtons();
 }
 
-void ChatPanel::loadModel(const QString& folder)
+void ChatPanel::loadModel(const QString& folder, const QString& apiKey)
 {
-    if (folder.trimmed().isEmpty() || !worker_->load(folder.trimmed()))
+    if (folder.trimmed().isEmpty() || !worker_->load(folder.trimmed(), apiKey))
         return;
+    apiKey_ = apiKey;
     path_->setText(folder.trimmed());
     modelLabel_->setText(tr("Loading %1…").arg(ModelWorker::displayName(folder.trimmed())));
     messageBar_->hide();
@@ -319,6 +328,7 @@ void ChatPanel::updateButtons()
     const bool loaded = worker_->isLoaded();
     loadButton_->setEnabled(!busy);
     browseButton_->setEnabled(!busy);
+    remoteButton_->setEnabled(!busy);
     sendButton_->setEnabled(loaded && !busy);
     stopButton_->setEnabled(busy && !replies_.empty() && !replies_.back().finished);
     newChatButton_->setEnabled(!busy && !history_.isEmpty());

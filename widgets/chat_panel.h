@@ -1,6 +1,6 @@
 #pragma once
-// The chat panel: load a model folder, chat with the model's template over several turns, the
-// reply streaming in with its reasoning in a collapsible section above the answer, tok/s, the
+// The chat panel: load a model folder or a served model (RemoteModelDialog), chat with the model's template over
+// several turns, the reply streaming in with its reasoning in a collapsible section above the answer, tok/s, the
 // sampling settings and think budget at hand, Stop. Each finished reply opens in the trace
 // stepper. The model runs on a ModelWorker's thread.
 
@@ -31,8 +31,9 @@ class ChatPanel : public QWidget {
 public:
     explicit ChatPanel(QWidget* parent = nullptr);
 
-    // Loads in the background; modelLoaded or modelFailed follows.
-    void loadModel(const QString& folder);
+    // Loads in the background; modelLoaded or modelFailed follows. folder: a model folder or an
+    // endpoint URL#MODEL; apiKey: the endpoint's key (empty: $OPENAI_API_KEY).
+    void loadModel(const QString& folder, const QString& apiKey = {});
     bool isLoaded() const { return worker_->isLoaded(); }
     bool busy() const { return worker_->busy(); }
     SamplingSettings settings() const;
@@ -84,9 +85,11 @@ private:
     QList<ChatTurn> history_;
     std::vector<Reply> replies_;
     bool followTail_ = true;
+    QString apiKey_; // the last remote model's key, never shown
 
     QLineEdit* path_;
     QPushButton* browseButton_;
+    QPushButton* remoteButton_;
     QPushButton* loadButton_;
     QLabel* modelLabel_;
     MessageBar* messageBar_;

@@ -96,9 +96,9 @@ void ComparePanel::setModelCount(int count)
     models_->setCount(count);
 }
 
-void ComparePanel::loadModel(int column, const QString& folder)
+void ComparePanel::loadModel(int column, const QString& folder, const QString& apiKey)
 {
-    models_->load(column, folder);
+    models_->load(column, folder, apiKey);
 }
 
 bool ComparePanel::isLoaded(int column) const

@@ -1,5 +1,5 @@
 #pragma once
-// Models compared: 2-4 model folders (Hugging Face or a run's checkpoints) in a line-up
+// Models compared: 2-4 model folders (Hugging Face or a run's checkpoints) or served models in a line-up
 // (compare/model_line_up), one sampling bar, and two tabs: side by side (compare/side_by_side,
 // with the blind A/B vote of compare/blind_vote) and batch (compare/batch_evaluation). This
 // assembles them, shows their errors and keeps one public face for the main window and tests.
@@ -37,8 +37,9 @@ public:
 
     int modelCount() const;
     void setModelCount(int count); // clamped to [kMinModels, kMaxModels]; not while busy
-    // Loads in the background; modelLoaded or modelFailed follows.
-    void loadModel(int column, const QString& folder);
+    // Loads in the background; modelLoaded or modelFailed follows. folder: a model folder or an
+    // endpoint URL#MODEL; apiKey: the endpoint's key (empty: $OPENAI_API_KEY).
+    void loadModel(int column, const QString& folder, const QString& apiKey = {});
     bool isLoaded(int column) const;
     SamplingSettings settings() const;
     void setSettings(const SamplingSettings& settings);

@@ -1,16 +1,11 @@
 #include "widgets/model_worker.h"
 
-#include "core/text/think_tags.h"
-#include "inference/generator.h"
-#include "inference/model_folder.h"
-#include "inference/threads.h"
+#include "inference/chat_model.h"
 
 #include <torch/cuda.h>
 
-#include <QDir>
 #include <QThread>
 
-#include <algorithm>
 #include <chrono>
 
 namespace thinkbench::widgets {
@@ -21,13 +16,10 @@ using Clock = std::chrono::steady_clock;
 // Streamed text reaches the GUI at most this often: enough for smooth text, few repaints.
 constexpr auto kChunkInterval = std::chrono::milliseconds(33);
 
-// Tokens on the reasoning side of the split: those ending where the reasoning ends or before (all
-// of them while an opened thought goes on). ends: the text's length after each token.
-int reasoningTokenCount(const std::vector<size_t>& ends, const core::ReasoningSplit& split)
+inference::ChatSettings chatSettings(const SamplingSettings& settings)
 {
-    if (!split.closed && split.reasoning.empty())
-        return 0; // no thought, or nothing in it yet
-    return static_cast<int>(std::upper_bound(ends.begin(), ends.end(), split.reasoningEnd) - ends.begin());
+    return {static_cast<float>(settings.temperature), static_cast<float>(settings.topP), settings.maxNewTokens,
+            settings.thinkBudget, settings.seed};
 }
 
 } // namespace
@@ -59,18 +51,13 @@ ModelWorker::~ModelWorker()
 
 QString ModelWorker::displayName(const QString& folder)
 {
-    const QDir dir(folder);
-    const QString name = dir.dirName();
-    if (name == QLatin1String("final") || name.startsWith(QLatin1String("step-"))) {
-        QDir parent = dir;
-        if (parent.cdUp())
-            return parent.dirName() + QLatin1Char('/') + name;
-    }
-    return name;
+    return QString::fromStdString(inference::modelDisplayName(folder.toStdString()));
 }
 
 QString ModelWorker::summary() const
 {
+    if (!endpoint_.isEmpty())
+        return tr("%1 · served by %2").arg(displayName(folder_), endpoint_);
     return tr("%1 · %2 template").arg(displayName(folder_), templateName_);
 }
 
@@ -111,21 +98,23 @@ void ModelWorker::cancel()
     cancel_ = true;
 }
 
-bool ModelWorker::load(const QString& folder)
+bool ModelWorker::load(const QString& folder, const QString& apiKey)
 {
     if (!start())
         return false;
-    runJob([this, folder] {
-        const at::Device device = torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-        auto next = std::make_unique<inference::ModelFolder>(
-            inference::loadModelFolder(folder.toStdString(), at::kFloat, device));
-        inference::configureCpuThreads(next->model.device());
-        const QString templateName = QString::fromStdString(next->chat.name());
+    runJob([this, folder, apiKey] {
+        inference::ModelOptions options;
+        options.device = torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+        options.apiKey = apiKey.toStdString();
+        auto next = inference::openChatModel(folder.toStdString(), options);
+        const QString templateName = QString::fromStdString(next->templateName());
+        const QString endpoint = QString::fromStdString(next->endpoint());
         model_ = std::move(next);
-        post([this, folder, templateName] {
+        post([this, folder, templateName, endpoint] {
             loaded_ = true;
             folder_ = folder;
             templateName_ = templateName;
+            endpoint_ = endpoint;
             busy_ = false;
             emit loaded(folder, templateName);
         });
@@ -138,67 +127,48 @@ bool ModelWorker::generate(const QList<ChatTurn>& messages, const SamplingSettin
     if (!loaded_ || !start())
         return false;
     runJob([this, messages, settings] {
-        inference::ModelFolder& m = *model_;
         std::vector<core::Message> history;
         for (const ChatTurn& turn : messages)
             history.push_back({turn.role.toStdString(), turn.content.toStdString()});
-        const std::string prompt = m.chat.apply(history);
-        inference::GenerationRequest request;
-        request.promptIds = m.tokenizer.encode(prompt, true);
-        request.promptOpensThinking = m.chat.opensThinking();
-        request.params.temperature = static_cast<float>(settings.temperature);
-        request.params.topP = static_cast<float>(settings.topP);
-        request.params.maxNewTokens = settings.maxNewTokens;
-        request.params.thinkBudget = settings.thinkBudget;
-        request.params.seed = settings.seed;
-        request.params.greedy = settings.temperature <= 0;
-
-        std::string text;
-        std::string pending;
-        std::vector<size_t> tokenEnds;
-        Clock::time_point firstToken;
+        size_t sent = 0; // bytes of the text already in a chunk
         Clock::time_point lastChunk;
-        auto sendChunk = [&] {
-            const auto split = core::splitReasoning(text, request.promptOpensThinking);
-            const double seconds = std::chrono::duration<double>(Clock::now() - firstToken).count();
-            const int tokens = static_cast<int>(tokenEnds.size());
-            StreamChunk chunk{QString::fromStdString(pending),       QString::fromStdString(split.reasoning),
-                              QString::fromStdString(split.answer),  tokens,
-                              reasoningTokenCount(tokenEnds, split), seconds > 0 ? (tokens - 1) / seconds : 0.0};
-            pending.clear();
+        auto sendChunk = [&](const std::string& text, const std::string& reasoning, const std::string& answer,
+                             int tokens, int reasoningTokens, double tokensPerSecond) {
+            StreamChunk chunk{QString::fromStdString(text.substr(std::min(sent, text.size()))),
+                              QString::fromStdString(reasoning),
+                              QString::fromStdString(answer),
+                              tokens,
+                              reasoningTokens,
+                              tokensPerSecond};
+            sent = text.size();
             lastChunk = Clock::now();
             post([this, chunk] { emit streamed(chunk); });
         };
-        inference::Generator generator(m.model, m.tokenizer);
-        const auto results = generator.generate(
-            {request},
-            [&](const inference::TokenEvent& e) {
-                if (tokenEnds.empty())
-                    firstToken = Clock::now();
-                text += e.textDelta;
-                tokenEnds.push_back(text.size());
-                pending += e.textDelta;
-                if (Clock::now() - lastChunk >= kChunkInterval)
-                    sendChunk();
+        const inference::ChatReply r = model_->chat(
+            history, chatSettings(settings),
+            [&](const inference::ReplyText& reply) {
+                if (Clock::now() - lastChunk < kChunkInterval)
+                    return;
+                const core::ReasoningSplit split = reply.split();
+                sendChunk(reply.text(), split.reasoning, split.answer, reply.tokens(), reply.reasoningTokens(split),
+                          reply.tokensPerSecond());
             },
             &cancel_);
-        if (!pending.empty())
-            sendChunk();
+        if (r.text.size() > sent)
+            sendChunk(r.text, r.reasoning, r.answer, r.tokens, r.reasoningTokens, r.tokensPerSecond);
 
-        const inference::GenerationResult& r = results.front();
         GenerationOutcome outcome;
-        outcome.prompt = QString::fromStdString(prompt);
-        outcome.promptOpensThinking = request.promptOpensThinking;
+        outcome.prompt = QString::fromStdString(r.prompt);
+        outcome.promptOpensThinking = r.promptOpensThinking;
         outcome.text = QString::fromStdString(r.text);
         outcome.reasoning = QString::fromStdString(r.reasoning);
         outcome.answer = QString::fromStdString(r.answer);
         outcome.finishReason = QString::fromLatin1(inference::finishReasonName(r.finish));
-        outcome.tokens = static_cast<int>(r.ids.size());
-        outcome.reasoningTokens =
-            reasoningTokenCount(tokenEnds, core::splitReasoning(r.text, request.promptOpensThinking));
-        outcome.tokensPerSecond = generator.lastStats().decodeTokensPerSecond();
-        for (const int32_t id : r.ids)
-            outcome.tokenTexts << QString::fromStdString(core::lossyUtf8(m.tokenizer.tokenBytes(id)));
+        outcome.tokens = r.tokens;
+        outcome.reasoningTokens = r.reasoningTokens;
+        outcome.tokensPerSecond = r.tokensPerSecond;
+        for (const std::string& token : r.tokenTexts)
+            outcome.tokenTexts << QString::fromStdString(token);
         outcome.tokenLogprobs = QVector<float>(r.tokenLogprobs.begin(), r.tokenLogprobs.end());
         post([this, outcome] {
             busy_ = false;
@@ -213,12 +183,10 @@ bool ModelWorker::evaluate(const std::vector<core::Problem>& problems, const inf
     if (!loaded_ || !start())
         return false;
     runJob([this, problems, options] {
-        inference::ModelFolder& m = *model_;
         EvaluationOutcome outcome;
-        outcome.promptOpensThinking =
-            (options.chatTemplate.empty() ? m.chat : core::ChatTemplate::named(options.chatTemplate)).opensThinking();
+        outcome.promptOpensThinking = model_->responseFormat(options.maxNewTokens).promptOpensThinking;
         outcome.result = inference::evaluate(
-            m.model, m.tokenizer, problems, options,
+            *model_, problems, options,
             [this](int done, int total) { post([this, done, total] { emit evaluationProgress(done, total); }); },
             &cancel_);
         outcome.cancelled = cancel_.load();

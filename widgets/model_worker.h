@@ -1,9 +1,10 @@
 #pragma once
-// One model on its own thread: loads a Hugging Face folder with inference::loadModelFolder (a run's
-// checkpoint folders are the same), chats with the model's template, streams the reply split into
-// reasoning and answer by core::splitReasoning, and runs evaluations. Every signal is emitted
-// on the thread that owns the worker (the GUI thread), queued from the model's thread, so panels
-// never touch the engine. Torch stays in the .cpp.
+// One model on its own thread: opens it with inference::openChatModel (a Hugging Face folder, a
+// run's checkpoint folder, or an OpenAI-compatible endpoint "URL#MODEL"), chats, streams the reply
+// split into reasoning and answer, and runs evaluations, the same way for a local and a remote
+// model. Every signal is emitted on the thread that owns the worker (the GUI thread), queued from
+// the model's thread, so panels never touch the engine, and a slow or dead server never blocks the
+// GUI. Torch stays in the .cpp.
 
 #include "inference/eval.h"
 
@@ -21,7 +22,7 @@
 class QThread;
 
 namespace thinkbench::inference {
-struct ModelFolder;
+class ChatModel;
 }
 
 namespace thinkbench::widgets {
@@ -77,20 +78,24 @@ public:
     // Stops the running job and waits for the thread.
     ~ModelWorker() override;
 
-    // A short name for a model folder; checkpoint folders (final, step-N) get their stage's name.
+    // A short name for a model folder (checkpoint folders, final and step-N, get their stage's
+    // name) or an endpoint's model.
     static QString displayName(const QString& folder);
 
     bool isLoaded() const { return loaded_; }
     bool busy() const { return busy_; }
+    // The model as given to load(): a folder or an endpoint spec (never its key).
     QString folder() const { return folder_; }
+    // Empty for a remote model: its server applies its own.
     QString templateName() const { return templateName_; }
-    // The loaded model as the panels name it: its display name and chat template.
+    // The loaded model as the panels name it: its display name and chat template or endpoint.
     QString summary() const;
 
     // Each starts a job on the model's thread and returns false while another job runs (or, for
     // generate and evaluate, when no model is loaded). A job ends with exactly one of its finish
     // signals or failed().
-    bool load(const QString& folder);
+    // apiKey: a remote model's bearer key; empty: $OPENAI_API_KEY.
+    bool load(const QString& folder, const QString& apiKey = {});
     // messages: the conversation, ending with the user's turn.
     bool generate(const QList<ChatTurn>& messages, const SamplingSettings& settings);
     bool evaluate(const std::vector<core::Problem>& problems, const inference::EvalOptions& options);
@@ -114,13 +119,14 @@ private:
     void post(std::function<void()> signal);
 
     QThread* thread_;
-    QObject* context_;                              // lives on thread_: jobs are queued to it
-    std::unique_ptr<inference::ModelFolder> model_; // touched on thread_ only
+    QObject* context_;                            // lives on thread_: jobs are queued to it
+    std::unique_ptr<inference::ChatModel> model_; // touched on thread_ only
     std::atomic<bool> cancel_{false};
     bool loaded_ = false;
     bool busy_ = false;
     QString folder_;
     QString templateName_;
+    QString endpoint_;
 };
 
 } // namespace thinkbench::widgets

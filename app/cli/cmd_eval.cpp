@@ -1,9 +1,9 @@
 #include "app/cli/commands.h"
+#include "app/cli/remote_options.h"
 #include "core/error.h"
 #include "core/store/run_store.h"
 #include "core/tasks/held_out_set.h"
 #include "inference/eval.h"
-#include "inference/model_folder.h"
 #include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +20,7 @@ struct EvalCommand {
     std::string model, tokenizer, task, dataset, dtype = "f32", device = "auto";
     int limit = 50;
     inference::EvalOptions options;
+    inference::ModelOptions modelOptions;
 };
 
 void run(const EvalCommand& o, const GlobalOptions& global)
@@ -36,13 +37,14 @@ void run(const EvalCommand& o, const GlobalOptions& global)
         std::cerr << "skipped " << problem << "\n";
     if (report.skipped > 0)
         std::cerr << report.skipped << " entries skipped, " << report.loaded << " loaded\n";
-    const inference::ModelFolder folder = inference::loadModelFolder(
-        o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"), o.tokenizer);
-    const core::Transformer& model = folder.model;
-    const core::Tokenizer& tokenizer = folder.tokenizer;
-    inference::configureCpuThreads(model.device());
+    inference::ModelOptions options = o.modelOptions;
+    options.dtype = inference::parseDtype(o.dtype, "--dtype");
+    options.device = inference::parseDevice(o.device, "--device");
+    options.tokenizer = o.tokenizer;
+    options.chatTemplate = o.options.chatTemplate;
+    const auto model = inference::openChatModel(o.model, options);
     core::RunStore store(global.db); // opened first: a bad database fails before the work
-    const auto result = inference::evaluate(model, tokenizer, problems, o.options, [](int done, int total) {
+    const auto result = inference::evaluate(*model, problems, o.options, [](int done, int total) {
         const int width = 30, filled = total ? width * done / total : width;
         std::fprintf(stderr, "\r[%.*s%*s] %d/%d problems", filled, "##############################", width - filled, "",
                      done, total);
@@ -83,7 +85,8 @@ void addEvalCommand(CLI::App& app, GlobalOptions& global)
 {
     auto o = std::make_shared<EvalCommand>();
     auto* cmd = app.add_subcommand("eval", "Evaluate a model: k samples per problem, pass@1, cons@k");
-    cmd->add_option("--model", o->model, "Hugging Face model folder")->required();
+    cmd->add_option("--model", o->model, kModelHelp)->required();
+    addRemoteOptions(cmd, o->modelOptions);
     cmd->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model folder's)");
     cmd->add_option("--task", o->task, "Built-in task, e.g. arithmetic:digits=2 (held-out split)");
     cmd->add_option("--dataset", o->dataset, "JSONL or JSON problems");

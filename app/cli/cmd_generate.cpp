@@ -1,7 +1,9 @@
 #include "app/cli/commands.h"
+#include "app/cli/remote_options.h"
 #include "core/error.h"
 #include "inference/generator.h"
 #include "inference/model_folder.h"
+#include "inference/remote/endpoint.h"
 #include "inference/threads.h"
 
 #include <nlohmann/json.hpp>
@@ -21,11 +23,13 @@ struct GenerateOptions {
     bool chat = false;
     inference::SamplingParams params{.maxNewTokens = 256};
     int n = 1;
+    inference::ModelOptions remote; // an endpoint's key and timeout
 };
 
 void addModelOptions(CLI::App* cmd, GenerateOptions& o)
 {
-    cmd->add_option("--model", o.model, "Hugging Face model folder")->required();
+    cmd->add_option("--model", o.model, kModelHelp)->required();
+    addRemoteOptions(cmd, o.remote);
     cmd->add_option("--tokenizer", o.tokenizer, "tokenizer.json (default: the model folder's)");
     cmd->add_option("--dtype", o.dtype, "f32, bf16 or f16")->capture_default_str();
     cmd->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
@@ -81,6 +85,34 @@ private:
     bool dim_ = false;
 };
 
+// Streams a served model's reply to the terminal: the text added since the last call, reasoning
+// dimmed as TerminalPrinter dims it.
+class ReplyPrinter {
+public:
+    void operator()(const inference::ReplyText& reply)
+    {
+        const core::ReasoningSplit split = reply.split();
+        printer_(
+            {.textDelta = reply.text().substr(printed_), .inReasoning = !split.closed && !split.reasoning.empty()});
+        printed_ = reply.text().size();
+    }
+
+private:
+    TerminalPrinter printer_;
+    size_t printed_ = 0;
+};
+
+inference::ChatSettings chatSettings(const inference::SamplingParams& p)
+{
+    return {p.greedy ? 0.0f : p.temperature, p.topP, p.maxNewTokens, p.thinkBudget, p.seed};
+}
+
+void reportRemote(const inference::ChatModel& model, const inference::ChatReply& reply)
+{
+    std::cerr << "\n[" << model.name() << " at " << model.endpoint() << ": " << reply.tokens << " tokens, "
+              << static_cast<int>(reply.tokensPerSecond) << " tok/s]\n";
+}
+
 nlohmann::json resultJson(const inference::GenerationResult& r)
 {
     return {{"ids", r.ids},
@@ -97,12 +129,57 @@ void reportSpeed(const inference::GenerationStats& s)
               << " tok/s; peak " << s.peakMemoryBytes / (1 << 20) << " MiB]\n";
 }
 
+nlohmann::json replyJson(const inference::ChatReply& r)
+{
+    return {{"text", r.text},
+            {"reasoning", r.reasoning},
+            {"answer", r.answer},
+            {"finish", inference::finishReasonName(r.finish)},
+            {"tokens", r.tokens}};
+}
+
+// A served model: the prompt as one user turn (its server applies the chat template), one sample
+// streamed or n sampled whole.
+void runRemoteGenerate(const GenerateOptions& o, bool json)
+{
+    if (!o.promptIds.empty())
+        throw core::Error("", "--prompt-ids", "an endpoint takes text: give --prompt");
+    const auto model = inference::openChatModel(o.model, o.remote);
+    const inference::ChatSettings settings = chatSettings(o.params);
+    std::vector<inference::ChatReply> replies;
+    if (o.n == 1) {
+        ReplyPrinter printer;
+        replies.push_back(model->chat({{"user", o.prompt}}, settings,
+                                      json ? inference::ReplyCallback{} : inference::ReplyCallback(std::ref(printer))));
+    } else {
+        replies = model->sample({{o.prompt, o.params.seed}}, o.n, settings).front();
+    }
+    if (json) {
+        nlohmann::json out = o.n == 1 ? replyJson(replies.front()) : nlohmann::json::object();
+        if (o.n > 1) {
+            out["samples"] = nlohmann::json::array();
+            for (const auto& r : replies)
+                out["samples"].push_back(replyJson(r));
+        }
+        out["endpoint"] = model->endpoint();
+        out["model"] = model->name();
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return;
+    }
+    for (size_t i = 0; o.n > 1 && i < replies.size(); ++i)
+        std::cout << "--- sample " << i << " (" << inference::finishReasonName(replies[i].finish) << ")\n"
+                  << replies[i].text << "\n";
+    reportRemote(*model, replies.front());
+}
+
 void runGenerate(const GenerateOptions& o, bool json)
 {
     if (o.prompt.empty() == o.promptIds.empty())
         throw core::Error("", "--prompt", "give exactly one of --prompt and --prompt-ids");
     if (o.n < 1)
         throw core::Error("", "--n", "must be at least 1");
+    if (inference::isEndpointSpec(o.model))
+        return runRemoteGenerate(o, json);
     const inference::ModelFolder folder = loadFolder(o);
     const core::Tokenizer& tokenizer = folder.tokenizer;
     const core::Transformer& model = folder.model;
@@ -151,8 +228,31 @@ void runGenerate(const GenerateOptions& o, bool json)
     reportSpeed(generator.lastStats());
 }
 
+// A served model in the terminal: the whole conversation goes with every turn.
+void runRemoteChat(const GenerateOptions& o)
+{
+    const auto model = inference::openChatModel(o.model, o.remote);
+    std::vector<core::Message> history;
+    std::cerr << "chat with " << model->name() << " at " << model->endpoint() << "; /exit to quit\n";
+    std::string line;
+    while (std::cout << "> " << std::flush, std::getline(std::cin, line)) {
+        if (line == "/exit" || line == "/quit")
+            break;
+        if (line.empty())
+            continue;
+        history.push_back({"user", line});
+        ReplyPrinter printer;
+        const auto reply = model->chat(history, chatSettings(o.params), std::ref(printer));
+        std::cout << "\n";
+        reportRemote(*model, reply);
+        history.push_back({"assistant", reply.text});
+    }
+}
+
 void runChat(const GenerateOptions& o)
 {
+    if (inference::isEndpointSpec(o.model))
+        return runRemoteChat(o);
     const inference::ModelFolder folder = loadFolder(o);
     const core::Tokenizer& tokenizer = folder.tokenizer;
     const core::Transformer& model = folder.model;

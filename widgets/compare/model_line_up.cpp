@@ -1,5 +1,6 @@
 #include "widgets/compare/model_line_up.h"
 
+#include "widgets/common/remote_model_dialog.h"
 #include "widgets/model_worker.h"
 
 #include <QFileDialog>
@@ -38,8 +39,11 @@ ModelLineUp::ModelLineUp(QWidget* parent)
         row.worker = new ModelWorker(this);
         row.number = new QLabel(tr("%1.").arg(i + 1), this);
         row.path = new QLineEdit(this);
-        row.path->setPlaceholderText(tr("Model folder: Hugging Face checkpoint or a run's checkpoint"));
+        row.path->setPlaceholderText(tr("Model folder: Hugging Face checkpoint or a run's checkpoint; or "
+                                        "endpoint URL#MODEL"));
         row.browse = new QPushButton(tr("Browse…"), this);
+        row.remote = new QPushButton(tr("Remote…"), this);
+        row.remote->setToolTip(tr("A model served by an OpenAI-compatible endpoint"));
         row.load = new QPushButton(tr("Load"), this);
         row.status = new QLabel(tr("not loaded"), this);
         int column = 0;
@@ -51,10 +55,17 @@ ModelLineUp::ModelLineUp(QWidget* parent)
             if (!dir.isEmpty())
                 load(i, dir);
         });
-        connect(row.load, &QPushButton::clicked, this,
-                [this, i] { load(i, rows_[static_cast<size_t>(i)].path->text()); });
-        connect(row.path, &QLineEdit::returnPressed, this,
-                [this, i] { load(i, rows_[static_cast<size_t>(i)].path->text()); });
+        connect(row.remote, &QPushButton::clicked, this, [this, i] {
+            const Row& r = rows_[static_cast<size_t>(i)];
+            if (const auto remote = RemoteModelDialog::ask(this, r.path->text(), r.apiKey))
+                load(i, remote->spec, remote->apiKey);
+        });
+        auto loadTyped = [this, i] {
+            const Row& r = rows_[static_cast<size_t>(i)];
+            load(i, r.path->text(), r.apiKey);
+        };
+        connect(row.load, &QPushButton::clicked, this, loadTyped);
+        connect(row.path, &QLineEdit::returnPressed, this, loadTyped);
         connectWorker(i);
     }
     connect(countBox_, &QSpinBox::valueChanged, this, &ModelLineUp::setCount);
@@ -62,7 +73,7 @@ ModelLineUp::ModelLineUp(QWidget* parent)
 
 std::vector<QWidget*> ModelLineUp::widgetsOf(const Row& row)
 {
-    return {row.number, row.path, row.browse, row.load, row.status};
+    return {row.number, row.path, row.browse, row.remote, row.load, row.status};
 }
 
 void ModelLineUp::connectWorker(int model)
@@ -97,14 +108,15 @@ void ModelLineUp::setCount(int count)
     emit countChanged(count_);
 }
 
-void ModelLineUp::load(int model, const QString& folder)
+void ModelLineUp::load(int model, const QString& folder, const QString& apiKey)
 {
     if (model < 0 || model >= count_ || folder.trimmed().isEmpty())
         return;
     Row& row = rows_[static_cast<size_t>(model)];
-    if (!row.worker->load(folder.trimmed()))
+    if (!row.worker->load(folder.trimmed(), apiKey))
         return;
     row.loading = true;
+    row.apiKey = apiKey;
     row.path->setText(folder.trimmed());
     row.status->setText(tr("loading…"));
     emit loadStarted(model);
@@ -141,6 +153,7 @@ void ModelLineUp::updateControls()
         const bool idle = !row.worker->busy();
         row.path->setEnabled(idle);
         row.browse->setEnabled(idle);
+        row.remote->setEnabled(idle);
         row.load->setEnabled(idle);
     }
     countBox_->setEnabled(!busy());

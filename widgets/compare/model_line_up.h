@@ -1,6 +1,7 @@
 #pragma once
-// The models being compared: 2-4 model folders (Hugging Face or a run's checkpoints), each loaded
-// on a ModelWorker of its own, listed under a count. Side by side and batch run the same line-up.
+// The models being compared: 2-4 model folders (Hugging Face or a run's checkpoints) or served
+// models (RemoteModelDialog), each loaded on a ModelWorker of its own, listed under a count. Side by side and batch run
+// the same line-up.
 
 #include <QWidget>
 
@@ -27,8 +28,9 @@ public:
     int count() const { return count_; }
     // Clamped to [kMinModels, kMaxModels]; not while busy.
     void setCount(int count);
-    // Loads in the background (loadStarted, then the worker's loaded or failed).
-    void load(int model, const QString& folder);
+    // Loads in the background (loadStarted, then the worker's loaded or failed). folder: a model
+    // folder or an endpoint URL#MODEL; apiKey: the endpoint's key (empty: $OPENAI_API_KEY).
+    void load(int model, const QString& folder, const QString& apiKey = {});
     // Models 0 to kMaxModels - 1, also those beyond the count.
     ModelWorker* worker(int model) const;
     // The models within the count that have a model loaded.
@@ -55,9 +57,11 @@ private:
         QLabel* number = nullptr;
         QLineEdit* path = nullptr;
         QPushButton* browse = nullptr;
+        QPushButton* remote = nullptr;
         QPushButton* load = nullptr;
         QLabel* status = nullptr;
         bool loading = false;
+        QString apiKey; // the last remote model's key, never shown
     };
 
     static std::vector<QWidget*> widgetsOf(const Row& row);

@@ -1,0 +1,45 @@
+#include "inference/chat_model.h"
+
+#include "inference/local_chat_model.h"
+#include "inference/remote/remote_chat_model.h"
+#include "inference/threads.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace thinkbench::inference {
+
+std::string modelDisplayName(const std::string& model)
+{
+    if (isEndpointSpec(model)) {
+        const Endpoint endpoint = parseEndpointSpec(model);
+        return endpoint.model.empty() ? endpoint.url : endpoint.model;
+    }
+    std::filesystem::path path(model);
+    if (!path.has_filename())
+        path = path.parent_path(); // "folder/" names the folder
+    const std::string name = path.filename().string();
+    if ((name == "final" || name.starts_with("step-")) && path.has_parent_path())
+        return path.parent_path().filename().string() + "/" + name;
+    return name;
+}
+
+std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOptions& options)
+{
+    if (isEndpointSpec(model)) {
+        Endpoint endpoint = parseEndpointSpec(model);
+        endpoint.apiKey = options.apiKey;
+        if (endpoint.apiKey.empty())
+            if (const char* key = std::getenv("OPENAI_API_KEY"))
+                endpoint.apiKey = key;
+        endpoint.timeoutSeconds = options.timeoutSeconds;
+        return std::make_unique<RemoteChatModel>(std::move(endpoint));
+    }
+    auto local = std::make_unique<LocalChatModel>(
+        loadModelFolder(model, options.dtype, options.device, options.tokenizer, options.chatTemplate),
+        modelDisplayName(model));
+    configureCpuThreads(options.device);
+    return local;
+}
+
+} // namespace thinkbench::inference
