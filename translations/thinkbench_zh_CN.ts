@@ -522,8 +522,8 @@
     </message>
     <message>
         <location filename="../widgets/chat_panel.cpp" line="54"/>
-        <source>Model folder (config.json, *.safetensors, tokenizer.json)</source>
-        <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）</translation>
+        <source>Model folder (config.json, *.safetensors, tokenizer.json) or endpoint URL#MODEL</source>
+        <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）或端点 URL#模型</translation>
     </message>
     <message>
         <location filename="../widgets/chat_panel.cpp" line="74"/>
@@ -616,6 +616,16 @@
         <location filename="../widgets/chat_panel.cpp" line="307"/>
         <source>Open in trace stepper</source>
         <translation>在推理轨迹面板中打开</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="43"/>
+        <source>Remote…</source>
+        <translation>远程…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="57"/>
+        <source>A model served by an OpenAI-compatible endpoint</source>
+        <translation>由 OpenAI 兼容端点提供服务的模型</translation>
     </message>
 </context>
 <context>
@@ -826,8 +836,8 @@
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="41"/>
-        <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint</source>
-        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点</translation>
+        <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint; or endpoint URL#MODEL</source>
+        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点；或端点 URL#模型</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
@@ -860,6 +870,16 @@
         <source>Model %1</source>
         <translation>模型 %1</translation>
     </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="45"/>
+        <source>Remote…</source>
+        <translation>远程…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="46"/>
+        <source>A model served by an OpenAI-compatible endpoint</source>
+        <translation>由 OpenAI 兼容端点提供服务的模型</translation>
+    </message>
 </context>
 <context>
     <name>thinkbench::widgets::ModelWorker</name>
@@ -867,6 +887,11 @@
         <location filename="../widgets/model_worker.cpp" line="75"/>
         <source>%1 · %2 template</source>
         <translation>%1 · %2 模板</translation>
+    </message>
+    <message>
+        <location filename="../widgets/model_worker.cpp" line="60"/>
+        <source>%1 · served by %2</source>
+        <translation>%1 · 由 %2 提供服务</translation>
     </message>
 </context>
 <context>
@@ -877,6 +902,49 @@
         <translation>
             <numerusform>推理 · %n 个 token</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::RemoteModelDialog</name>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="20"/>
+        <source>Remote model</source>
+        <translation>远程模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="22"/>
+        <source>as the server lists it; empty: its only model</source>
+        <translation>与服务器列出的名称一致；留空：使用它唯一的模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="23"/>
+        <source>empty: $OPENAI_API_KEY</source>
+        <translation>留空：使用 $OPENAI_API_KEY</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="32"/>
+        <source>An OpenAI-compatible server: vLLM, llama.cpp, Ollama, LM Studio or thinkbench-cli serve. Reasoning is read from reasoning_content or from &lt;think&gt; tags in the reply.</source>
+        <translation>OpenAI 兼容的服务器：vLLM、llama.cpp、Ollama、LM Studio 或 thinkbench-cli serve。推理过程取自 reasoning_content 字段或回复中的 &lt;think&gt; 标签。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="39"/>
+        <source>Base URL:</source>
+        <translation>基础 URL：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="40"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="41"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/remote_model_dialog.cpp" line="44"/>
+        <source>Load</source>
+        <translation>加载</translation>
     </message>
 </context>
 <context>
