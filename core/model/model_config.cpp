@@ -2,19 +2,45 @@
 
 #include "core/error.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace thinkbench::core {
 
 namespace {
 
+// Whether a JSON number fits an integer field exactly: nlohmann's get<int>() would truncate a
+// large integer and cast a float with undefined behaviour.
+template <typename T> bool fitsInteger(const nlohmann::json& v)
+{
+    if (!v.is_number_integer())
+        return false;
+    if (v.is_number_unsigned())
+        return v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+    return v.get<int64_t>() >= std::numeric_limits<T>::min() && v.get<int64_t>() <= std::numeric_limits<T>::max();
+}
+
+template <typename T> bool fits(const nlohmann::json& v)
+{
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        return fitsInteger<T>(v);
+    else if constexpr (std::is_same_v<T, std::vector<int>>)
+        return v.is_array() && std::all_of(v.begin(), v.end(), fitsInteger<int>);
+    else
+        return true; // a wrong value of the other types throws in get<T>()
+}
+
 template <typename T> void read(const nlohmann::json& j, const char* key, T& value, const std::string& file)
 {
     if (!j.contains(key) || j[key].is_null())
         return;
+    if (!fits<T>(j[key]))
+        throw Error(file, key, "has the wrong type: " + j[key].dump());
     try {
         value = j[key].get<T>();
     } catch (const nlohmann::json::exception&) {
@@ -120,13 +146,17 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
     nlohmann::json rope = j.contains("rope_parameters") && j["rope_parameters"].is_object() ? j["rope_parameters"]
                           : j.contains("rope_scaling") && j["rope_scaling"].is_object()     ? j["rope_scaling"]
                                                                                             : nlohmann::json::object();
-    if (rope.contains("rope_theta"))
-        c.rope_theta = rope["rope_theta"].get<double>();
-    c.rope_type = rope.value("rope_type", rope.value("type", std::string("default")));
+    read(rope, "rope_theta", c.rope_theta, file);
+    c.rope_type = "default";
+    read(rope, "type", c.rope_type, file);
+    read(rope, "rope_type", c.rope_type, file);
     require(c.rope_type == "default" || c.rope_type == "llama3" || c.rope_type == "yarn", file,
             "rope_parameters.rope_type", "unsupported \"" + c.rope_type + "\"");
     if (c.rope_type != "default")
-        require(rope.contains("factor"), file, "rope_parameters.factor", "missing");
+        require(rope.contains("factor") && rope["factor"].is_number(), file, "rope_parameters.factor",
+                "must be a number");
+    require(!rope.contains("truncate") || rope["truncate"].is_boolean(), file, "rope_parameters.truncate",
+            "must be true or false");
     c.rope_parameters = rope;
 
     if (c.isMla()) {
@@ -148,7 +178,8 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
         std::string scoring = scoringFunctionName(c.scoring_func);
         read(j, "scoring_func", scoring, file);
         for (const char* key : {"kv_lora_rank", "qk_rope_head_dim", "v_head_dim"})
-            require(j.contains(key) && j[key].get<int>() > 0, file, key, "must be positive");
+            require(j.contains(key) && j[key].is_number_integer() && j[key].get<int>() > 0, file, key,
+                    "must be positive");
         require(c.qk_rope_head_dim % 2 == 0, file, "qk_rope_head_dim", "must be even");
         if (c.n_routed_experts > 0) {
             require(c.num_experts_per_tok > 0 && c.num_experts_per_tok <= c.n_routed_experts, file,

@@ -5,6 +5,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cctype>
 #include <queue>
 
 namespace thinkbench::core {
@@ -121,7 +122,8 @@ std::string BpeModel::tokenBytes(int32_t id) const
     if (id < 0 || static_cast<size_t>(id) >= idToToken.size())
         return {};
     const std::string& token = idToToken[static_cast<size_t>(id)];
-    if (byteFallback && token.size() == 6 && token.rfind("<0x", 0) == 0 && token[5] == '>')
+    if (byteFallback && token.size() == 6 && token.rfind("<0x", 0) == 0 && token[5] == '>' &&
+        std::isxdigit(static_cast<unsigned char>(token[3])) && std::isxdigit(static_cast<unsigned char>(token[4])))
         return std::string(1, static_cast<char>(std::stoi(token.substr(3, 2), nullptr, 16)));
     if (!byteLevel) {
         std::string out = token;

@@ -16,6 +16,15 @@ namespace thinkbench::core {
 
 namespace {
 
+// An id sizes the id -> token table: past 2^22 (16 times the largest vocabulary in use, 262,144)
+// a file is broken, not large.
+constexpr int64_t kMaxTokenId = (int64_t{1} << 22) - 1;
+
+bool isTokenId(const nlohmann::json& id)
+{
+    return id.is_number_integer() && id.get<int64_t>() >= 0 && id.get<int64_t>() <= kMaxTokenId;
+}
+
 const nlohmann::json& require(const nlohmann::json& j, const char* key, const std::string& file,
                               const std::string& path)
 {
@@ -132,8 +141,9 @@ void loadModel(Tokenizer::Impl& t, const nlohmann::json& m)
         throw Error(t.file, "model.vocab", "must be an object of token -> id");
     t.model.vocab.reserve(vocab.size());
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-        if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0)
-            throw Error(t.file, "model.vocab[\"" + it.key() + "\"]", "id must be a non-negative integer");
+        if (!isTokenId(it.value()))
+            throw Error(t.file, "model.vocab[\"" + it.key() + "\"]",
+                        "id must be an integer in 0.." + std::to_string(kMaxTokenId));
         const auto id = it.value().get<int32_t>();
         t.model.vocab.emplace(it.key(), id);
         if (static_cast<size_t>(id) >= t.model.idToToken.size())
@@ -251,7 +261,9 @@ Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file, 
                 const auto& a = list[i];
                 const std::string place = "added_tokens[" + std::to_string(i) + "]";
                 AddedToken token;
-                token.id = require(a, "id", file, place).get<int32_t>();
+                if (!isTokenId(require(a, "id", file, place)))
+                    throw Error(file, place + ".id", "must be an integer in 0.." + std::to_string(kMaxTokenId));
+                token.id = a["id"].get<int32_t>();
                 token.content = require(a, "content", file, place).get<std::string>();
                 token.special = a.value("special", false);
                 token.lstrip = a.value("lstrip", false);
