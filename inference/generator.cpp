@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -31,6 +32,28 @@ size_t peakResidentBytes()
         if (line.rfind("VmHWM:", 0) == 0)
             return std::stoull(line.substr(6)) * 1024;
     return 0;
+}
+
+// Appends each row's experts of one forward ([MoE layers] of [rows * T, K]) to the row's record,
+// from its position `from[row]` on (none given: 0); rows without a record (nullptr) are skipped.
+void appendExperts(const std::vector<at::Tensor>& routed, const std::vector<std::vector<int16_t>*>& records,
+                   const std::vector<int64_t>& from = {})
+{
+    const auto rows = static_cast<int64_t>(records.size());
+    if (routed.empty() || std::ranges::all_of(records, [](const auto* record) { return record == nullptr; }))
+        return;
+    // [rows, T, layers, K]: the record's layout, one contiguous run per row.
+    const at::Tensor all = at::stack(routed).to(at::kCPU).to(at::kShort);
+    const at::Tensor byRow = all.view({all.size(0), rows, -1, all.size(2)}).permute({1, 2, 0, 3}).contiguous();
+    const int64_t perPosition = byRow.size(2) * byRow.size(3);
+    for (int64_t r = 0; r < rows; ++r) {
+        if (!records[size_t(r)])
+            continue;
+        const int16_t* row = byRow[r].data_ptr<int16_t>();
+        const int64_t first = from.empty() ? 0 : from[size_t(r)];
+        records[size_t(r)]->insert(records[size_t(r)]->end(), row + first * perPosition,
+                                   row + byRow.size(1) * perPosition);
+    }
 }
 
 // One sequence being generated.
@@ -109,10 +132,19 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     }
     auto start = Clock::now();
     core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew, model_.dtype(), device);
-    at::Tensor logits =
-        model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device), .lastTokenOnly = true})
-            .logits.squeeze(1);
+    core::ForwardOutput prefill =
+        model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device), .lastTokenOnly = true});
+    at::Tensor logits = prefill.logits.squeeze(1);
     stats_.prefillSeconds = since(start);
+    std::vector<std::vector<int16_t>> promptExperts(static_cast<size_t>(R));
+    std::vector<std::vector<int16_t>*> promptRecords;
+    std::vector<int64_t> firstReal; // the prompts are left-padded
+    for (int64_t r = 0; r < R; ++r) {
+        const GenerationRequest& req = requests[size_t(r)];
+        promptRecords.push_back(req.recordExperts ? &promptExperts[size_t(r)] : nullptr);
+        firstReal.push_back(maxPrompt - static_cast<int64_t>(req.promptIds.size()));
+    }
+    appendExperts(prefill.routedExperts, promptRecords, firstReal);
 
     // One row per sample: repeat each prompt's cache row n times.
     std::vector<Sequence> seqs;
@@ -134,6 +166,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
             seq.result.sample = s;
             seq.eos = req.params.eosIds.empty() ? configEos : req.params.eosIds;
             seq.thinking = req.promptOpensThinking;
+            seq.result.routedExperts = promptExperts[size_t(r)];
             seqs.push_back(std::move(seq));
             rows.push_back(r);
         }
@@ -213,7 +246,12 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
             cache.selectRows(at::tensor(keep, at::kLong));
         live = std::move(stillLive);
         const at::Tensor input = at::tensor(nextTokens, at::kLong).view({-1, 1}).to(device);
-        logits = model_.forward(input, {.cache = &cache, .lastTokenOnly = true}).logits.squeeze(1);
+        core::ForwardOutput step = model_.forward(input, {.cache = &cache, .attentionMask = {}, .lastTokenOnly = true});
+        logits = step.logits.squeeze(1);
+        std::vector<std::vector<int16_t>*> records;
+        for (size_t i : live)
+            records.push_back(seqs[i].spec->recordExperts ? &seqs[i].result.routedExperts : nullptr);
+        appendExperts(step.routedExperts, records);
     }
     stats_.decodeSeconds = since(start);
     stats_.peakMemoryBytes = peakResidentBytes();

@@ -25,6 +25,9 @@ struct GenerationRequest {
     // The prompt ends inside an opened <think> (DeepSeek-R1 distill template): the completion
     // starts as reasoning.
     bool promptOpensThinking = false;
+    // Keep the experts every MoE layer routed each position to (GenerationResult::routedExperts),
+    // for routing replay in training.
+    bool recordExperts = false;
 };
 
 enum class FinishReason { Eos, Stop, Length, Cancelled };
@@ -39,6 +42,9 @@ struct GenerationResult {
     std::string reasoning;
     std::string answer;
     FinishReason finish = FinishReason::Length;
+    // With recordExperts on a MoE model: [position][MoE layer][k], the prompt's positions and then
+    // each completion token fed back to the model (the last sampled token is never fed).
+    std::vector<int16_t> routedExperts;
 };
 
 struct TokenEvent {

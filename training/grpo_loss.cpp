@@ -42,11 +42,17 @@ at::Tensor mismatchWeights(const at::Tensor& trainer, const at::Tensor& sampler,
     if (objective.mismatch_correction == core::MismatchCorrection::None)
         return {};
     torch::NoGradGuard noGrad;
+    using enum core::MismatchCorrection;
+    const auto kind = objective.mismatch_correction;
     at::Tensor logRatio = (trainer.detach() - sampler) * sampled;
-    if (objective.mismatch_correction == core::MismatchCorrection::Sequence)
+    if (kind == Sequence || kind == SequenceMask)
         logRatio = logRatio.sum(1, true).expand_as(logRatio);
     // Capped in log space: a long sequence's summed log-ratio could overflow exp.
-    return at::exp(logRatio.clamp_max(std::log(objective.mismatch_cap)));
+    const double logCap = std::log(objective.mismatch_cap);
+    const at::Tensor weight = at::exp(logRatio.clamp_max(logCap));
+    if (kind == TokenMask || kind == SequenceMask)
+        return weight * (logRatio <= logCap);
+    return weight;
 }
 
 namespace {

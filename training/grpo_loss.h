@@ -29,9 +29,10 @@ bool trainsTopEntropyOnly(const core::GrpoObjective& objective);
 
 // Truncated importance sampling (TIS, Yao et al. 2025) for the sampler/trainer mismatch: the
 // weight min(pi_trainer / pi_sampler, mismatch_cap) per token, or per sequence from the sum of its
-// token log-ratios, detached. trainer, sampler: [B, T] log-probs of the sampled tokens at the
-// sampling temperature; sampled: 1 where the sampler's log-prob is known (elsewhere the ratio is
-// taken as 1). Undefined for MismatchCorrection::None.
+// token log-ratios, detached; masked importance sampling (token_mask, sequence_mask) gives the
+// ratio where it is at most the cap and 0 where it exceeds it. trainer, sampler: [B, T] log-probs of the sampled tokens
+// at the sampling temperature; sampled: 1 where the sampler's log-prob is known (elsewhere the ratio is taken as 1).
+// Undefined for MismatchCorrection::None.
 at::Tensor mismatchWeights(const at::Tensor& trainer, const at::Tensor& sampler, const at::Tensor& sampled,
                            const core::GrpoObjective& objective);
 

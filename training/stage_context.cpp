@@ -258,8 +258,9 @@ bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics 
     const int64_t step = globalStep;
     if (stage.eval_every > 0 && (stageStep + 1) % stage.eval_every == 0 && stageStep + 1 < total) {
         ++globalStep; // evaluations are stamped with the step they follow
-        metrics[std::string(core::metric::kHeldOutPass1)] =
-            evaluateNow(firstEvalSettings(), index, stage.name + "@" + std::to_string(step)).pass1;
+        const auto heldOut = evaluateNow(firstEvalSettings(), index, stage.name + "@" + std::to_string(step));
+        metrics[std::string(core::metric::kHeldOutPass1)] = heldOut.pass1;
+        metrics[std::string(core::metric::kHeldOutPass1Stderr)] = heldOut.pass1Stderr;
         --globalStep;
     }
     writeMetrics(index, step, metrics);

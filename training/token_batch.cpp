@@ -31,10 +31,10 @@ Batch makeBatch(const std::vector<std::vector<int32_t>>& seqs, const std::vector
     return batch;
 }
 
-Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy, bool entropyGradient,
-                   double samplingTemperature)
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, const ScoreOptions& options)
 {
-    auto out = model.forward(ids);
+    auto out = model.forward(ids, {.replay = options.replay});
+    const double samplingTemperature = options.samplingTemperature;
     const int64_t T = ids.size(1);
     const at::Tensor logits = out.logits.slice(1, 0, T - 1).to(at::kFloat);
     const at::Tensor targets = ids.slice(1, 1, T).unsqueeze(-1);
@@ -49,12 +49,13 @@ Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool w
                                  ? s.logprobs.detach()
                                  : at::log_softmax(logits / samplingTemperature, -1).gather(-1, targets).squeeze(-1);
     }
-    if (withEntropy) {
-        torch::AutoGradMode gradient(entropyGradient && torch::GradMode::is_enabled());
+    if (options.entropy) {
+        torch::AutoGradMode gradient(options.entropyGradient && torch::GradMode::is_enabled());
         s.entropy = -(logp.exp() * logp).sum(-1);
     }
     s.expertLoad = out.expertLoad;
     s.routerScores = std::move(out.routerScores);
+    s.routedExperts = std::move(out.routedExperts);
     return s;
 }
 

@@ -11,7 +11,8 @@
 
 namespace thinkbench::core {
 class Transformer;
-}
+struct ExpertReplay;
+} // namespace thinkbench::core
 
 namespace thinkbench::training {
 
@@ -32,13 +33,21 @@ struct Scored {
     at::Tensor samplingLogprobs; // [B, T-1], detached, at samplingTemperature; only when asked for
     at::Tensor expertLoad;
     std::vector<at::Tensor> routerScores;
+    std::vector<at::Tensor> routedExperts; // ForwardOutput::routedExperts
 };
 
-// The entropy's gradient keeps the [B, T-1, vocab] probabilities alive through the backward pass,
-// so it is only taken for an entropy bonus. samplingTemperature > 0 also gives the log-probs the
-// generator computes at that temperature (SampledToken::logprob), from the same forward.
-Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, bool withEntropy,
-                   bool entropyGradient = false, double samplingTemperature = 0);
+struct ScoreOptions {
+    bool entropy = false;
+    // The entropy's gradient keeps the [B, T-1, vocab] probabilities alive through the backward
+    // pass, so it is only taken for an entropy bonus.
+    bool entropyGradient = false;
+    // > 0: also the log-probs the generator computes at this temperature (SampledToken::logprob),
+    // from the same forward.
+    double samplingTemperature = 0;
+    const core::ExpertReplay* replay = nullptr; // the sampler's experts (ForwardOptions::replay)
+};
+
+Scored scoreTokens(const core::Transformer& model, const at::Tensor& ids, const ScoreOptions& options = {});
 
 // Mean of `values` where mask is 1 (0 for an empty mask).
 double maskedMean(const at::Tensor& values, const at::Tensor& mask);

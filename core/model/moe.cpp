@@ -6,19 +6,22 @@
 
 namespace thinkbench::core {
 
-at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x, at::Tensor& load,
-               at::Tensor& scoresOut)
+at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x, const at::Tensor& replayExperts,
+               const at::Tensor& replayed, MoeTrace& trace)
 {
     const int64_t H = x.size(-1), E = c.n_routed_experts, K = c.num_experts_per_tok;
     const at::Tensor flat = x.reshape({-1, H});
     const at::Tensor logits = at::linear(flat.to(at::kFloat), L.router.to(at::kFloat));
-    const Routing routing = routeTokens(logits, L.selectionBias, routerParams(c));
-    scoresOut = routing.scores;
+    Routing routing = routeTokens(logits, L.selectionBias, routerParams(c));
+    if (replayExperts.defined())
+        routing = replayRouting(routing, replayExperts, replayed, routerParams(c));
+    trace.scores = routing.scores;
+    trace.experts = routing.experts;
 
     const TokenPermutation permutation = permuteTokens(routing.experts, E);
     const at::Tensor& order = permutation.order;
     const at::Tensor& counts = permutation.counts;
-    load = counts.to(at::kFloat);
+    trace.load = counts.to(at::kFloat);
     const at::Tensor tokenOf = order.div(K, "floor");
     const at::Tensor sortedX = flat.index_select(0, tokenOf);
     const at::Tensor sortedW = routing.weights.reshape({-1}).index_select(0, order);

@@ -7,9 +7,16 @@
 
 namespace thinkbench::core {
 
-// x: [B, T, hidden] normed; returns [B, T, hidden]. load: [routed experts] tokens per expert
-// (f32); scoresOut: [B*T, routed experts] routing scores.
-at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x, at::Tensor& load,
-               at::Tensor& scoresOut);
+// What one MoE layer's routing did, for balance losses and mismatch metrics.
+struct MoeTrace {
+    at::Tensor load;    // [routed experts] tokens per expert (f32)
+    at::Tensor scores;  // [B*T, routed experts] routing scores
+    at::Tensor experts; // [B*T, K] int64: the experts each token went to
+};
+
+// x: [B, T, hidden] normed; returns [B, T, hidden]. replayExperts ([B*T, K] int64, used where
+// replayed [B*T] is true) overrides the router's choice; undefined: the router chooses.
+at::Tensor moe(const Transformer::Layer& L, const ModelConfig& c, const at::Tensor& x, const at::Tensor& replayExperts,
+               const at::Tensor& replayed, MoeTrace& trace);
 
 } // namespace thinkbench::core

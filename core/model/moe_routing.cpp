@@ -89,6 +89,22 @@ Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias, c
     return r;
 }
 
+Routing replayRouting(const Routing& own, const at::Tensor& experts, const at::Tensor& replayed,
+                      const cuda::RouterParams& p)
+{
+    if (experts.sizes() != own.experts.sizes() || replayed.numel() != own.experts.size(0))
+        throw Error("", "routing replay",
+                    "recorded experts " + std::to_string(experts.size(0)) + "x" + std::to_string(experts.size(-1)) +
+                        " do not fit this forward's " + std::to_string(own.experts.size(0)) + " tokens x top-" +
+                        std::to_string(own.experts.size(1)));
+    Routing r;
+    r.scores = own.scores;
+    r.experts = at::where(replayed.to(own.experts.device()).to(at::kBool).unsqueeze(1),
+                          experts.to(own.experts.device()), own.experts);
+    r.weights = expertWeights(r.scores, r.experts, p);
+    return r;
+}
+
 TokenPermutation permuteTokens(const at::Tensor& experts, int64_t numExperts)
 {
 #if THINKBENCH_CUDA_KERNELS

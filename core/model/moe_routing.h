@@ -22,6 +22,11 @@ struct Routing {
 // logits: [N, E] f32 router logits; selectionBias: [E] f32 (steers the choice only).
 Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias, const cuda::RouterParams& params);
 
+// Routing replay: `experts` ([N, K] int64, from another forward) where `replayed` ([N] bool) is
+// set, the router's own choice elsewhere; weights from this forward's scores, as the router's are.
+Routing replayRouting(const Routing& own, const at::Tensor& experts, const at::Tensor& replayed,
+                      const cuda::RouterParams& params);
+
 struct TokenPermutation {
     at::Tensor order;  // [N*K] int64: slot indices (token * K + k) by expert, stable within one
     at::Tensor counts; // [E] int64 on the CPU: slots per expert

@@ -220,6 +220,13 @@ ForwardOutput Transformer::forward(const at::Tensor& inputIds, const ForwardOpti
                    .to(dtype_)
                    .unsqueeze(1);
 
+    if (options.replay) {
+        const auto moeLayers = std::count_if(layers_->begin(), layers_->end(), [](const Layer& L) { return L.moe; });
+        if (std::ssize(options.replay->experts) != moeLayers)
+            throw Error("", "routing replay",
+                        std::to_string(options.replay->experts.size()) + " recorded layers for a model with " +
+                            std::to_string(moeLayers) + " MoE layers");
+    }
     at::Tensor h = at::embedding(params_.at("model.embed_tokens.weight"), inputIds.to(dev));
     ForwardOutput out;
     std::vector<at::Tensor> loads;
@@ -230,10 +237,13 @@ ForwardOutput Transformer::forward(const at::Tensor& inputIds, const ForwardOpti
                            : attendGqa(L, c, normed, ctx, cache, l, softmaxScale_));
         const at::Tensor post = rmsNorm(h, L.postNorm, c.rms_norm_eps);
         if (L.moe) {
-            at::Tensor load, scores;
-            h = h + moe(L, c, post, load, scores);
-            loads.push_back(load);
-            out.routerScores.push_back(scores);
+            const bool replay = options.replay != nullptr;
+            MoeTrace trace;
+            h = h + moe(L, c, post, replay ? options.replay->experts.at(loads.size()) : at::Tensor(),
+                        replay ? options.replay->recorded : at::Tensor(), trace);
+            loads.push_back(trace.load);
+            out.routerScores.push_back(trace.scores);
+            out.routedExperts.push_back(trace.experts);
         } else {
             h = h + swiglu(post, L.gate, L.up, L.down);
         }

@@ -11,8 +11,16 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace thinkbench::core {
+
+// Routing replay: per MoE layer, the experts each position went to in another forward (the
+// sampler's), [B*T, K] int64, used where `recorded` [B*T] bool is set; elsewhere the router chooses.
+struct ExpertReplay {
+    std::vector<at::Tensor> experts;
+    at::Tensor recorded;
+};
 
 struct ForwardOptions {
     KvCache* cache = nullptr; // nullptr: no cache (training, scoring)
@@ -20,6 +28,7 @@ struct ForwardOptions {
     // positions count real tokens only, so a padded row gives the logits it gives alone.
     at::Tensor attentionMask;
     bool lastTokenOnly = false; // logits of the last position only (decoding)
+    const ExpertReplay* replay = nullptr;
 };
 
 struct ForwardOutput {
@@ -27,6 +36,8 @@ struct ForwardOutput {
     at::Tensor expertLoad; // [MoE layers, routed experts] tokens routed to each expert (float)
     // [MoE layers] of [B*T, routed experts] routing scores, for a sequence-wise balance loss
     std::vector<at::Tensor> routerScores;
+    // [MoE layers] of [B*T, K] int64: the experts each position went to, best first
+    std::vector<at::Tensor> routedExperts;
 };
 
 class Transformer {

@@ -145,6 +145,7 @@ template <typename V> void GrpoObjective::visit(V& v)
     v.field("top_entropy_quantile", top_entropy_quantile, Between{0, 1});
     v.field("mismatch_correction", mismatch_correction);
     v.field("mismatch_cap", mismatch_cap, AtLeast{1}); // below 1 would shrink tokens both sides agree on
+    v.field("routing_replay", routing_replay);
 }
 
 template <typename V> void RejectionSamplingSettings::visit(V& v)

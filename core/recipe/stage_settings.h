@@ -70,11 +70,16 @@ constexpr std::span<const EnumName<PolicyLoss>> enumNames(PolicyLoss)
 // Off-Policy RL Training", Yao et al. 2025): the generator's numerics (KV cache, its own kernels)
 // differ from the training forward's, so samples come from a slightly different policy.
 // Truncated importance sampling weighs the policy-gradient term by min(pi_trainer / pi_sampler,
-// cap), per token or once per sequence from the product of its token ratios.
-enum class MismatchCorrection { None, Token, Sequence };
-inline constexpr EnumName<MismatchCorrection> kMismatchCorrectionNames[] = {{MismatchCorrection::None, "none"},
-                                                                            {MismatchCorrection::Token, "token"},
-                                                                            {MismatchCorrection::Sequence, "sequence"}};
+// cap), per token or once per sequence from the product of its token ratios; masked importance
+// sampling keeps the ratio where it is at most the cap and drops the token (or sequence) where it
+// is not, instead of letting a token the sampler and trainer disagree on train at the cap.
+enum class MismatchCorrection { None, Token, Sequence, TokenMask, SequenceMask };
+inline constexpr EnumName<MismatchCorrection> kMismatchCorrectionNames[] = {
+    {MismatchCorrection::None, "none"},
+    {MismatchCorrection::Token, "token"},
+    {MismatchCorrection::Sequence, "sequence"},
+    {MismatchCorrection::TokenMask, "token_mask"},
+    {MismatchCorrection::SequenceMask, "sequence_mask"}};
 constexpr std::span<const EnumName<MismatchCorrection>> enumNames(MismatchCorrection)
 {
     return kMismatchCorrectionNames;
@@ -101,6 +106,8 @@ struct GrpoObjective {
     double top_entropy_quantile = 0; // train only this share of highest-entropy tokens; 0 or 1: all
     MismatchCorrection mismatch_correction = MismatchCorrection::None;
     double mismatch_cap = 2.0; // the truncated importance weight's upper bound
+    // MoE: the training forwards route each sampled position to the experts the sampler chose.
+    bool routing_replay = false;
 
     template <typename V> void visit(V& v);
 };

@@ -56,6 +56,11 @@ inline constexpr std::string_view kEvalConsAtK = "eval/cons_at_k";
 inline constexpr std::string_view kEvalPassAtK = "eval/pass_at_k";
 inline constexpr std::string_view kEvalMeanLength = "eval/mean_length";
 inline constexpr std::string_view kEvalFormatRate = "eval/format_rate";
+// key + kStderrSuffix: the standard error of key's value at the same step (pass@1 over problems
+// and samples), which the curves panel draws as a band around key's curve.
+inline constexpr std::string_view kStderrSuffix = "_stderr";
+inline constexpr std::string_view kHeldOutPass1Stderr = "heldout/pass1_stderr";
+inline constexpr std::string_view kEvalPass1Stderr = "eval/pass1_stderr";
 
 inline std::string key(std::string_view prefix, std::string_view name)
 {
@@ -72,5 +77,8 @@ inline constexpr std::string_view kEvalPrefix = "eval/";
 // KL(sampler || trainer) and the largest |log pi_trainer - log pi_sampler|.
 inline constexpr std::string_view kSamplerKl = "mismatch/kl";
 inline constexpr std::string_view kSamplerMaxLogRatio = "mismatch/max_log_ratio";
+// MoE: the share of routing decisions (sampled position x MoE layer) whose experts in the training
+// forward differ from the generator's; 0 with routing replay.
+inline constexpr std::string_view kRoutingMismatch = "mismatch/routing";
 
 } // namespace thinkbench::core::metric

@@ -120,6 +120,47 @@ private slots:
         QCOMPARE(a[0].ids, b[0].ids);
     }
 
+    // The experts the generator records for routing replay are those each position went to: a
+    // full forward over the prompt and the completion tokens fed back routes them the same way.
+    // Prompts of different lengths: the left padding of the prefill is not recorded.
+    void recordsRoutedExperts()
+    {
+        const auto model = core::Transformer::load(kPeers + "deepseek_v3", at::kFloat, at::kCPU);
+        inference::Generator generator(model, *tokenizer_);
+        inference::SamplingParams params{.temperature = 1.0f, .maxNewTokens = 6, .eosIds = {-1}, .seed = 3};
+        std::vector<GenerationRequest> requests = {{{5, 17, 99, 3, 250}, params, 2}, {{42, 7}, params, 1}};
+        for (auto& r : requests)
+            r.recordExperts = true;
+        const auto results = generator.generate(requests);
+        const auto& c = model.config();
+        int64_t layers = 0;
+        for (int l = 0; l < c.num_hidden_layers; ++l)
+            layers += c.isMoeLayer(l);
+        const int64_t K = c.num_experts_per_tok;
+        QVERIFY(layers > 0);
+        double agree = 0, decisions = 0;
+        for (const auto& r : results) {
+            std::vector<int64_t> fed(requests[size_t(r.request)].promptIds.begin(),
+                                     requests[size_t(r.request)].promptIds.end());
+            fed.insert(fed.end(), r.ids.begin(), r.ids.end() - 1); // the last sampled token is never fed
+            QCOMPARE(r.routedExperts.size(), fed.size() * size_t(layers * K));
+            const auto full = model.forward(torch::tensor(fed, torch::kLong).view({1, -1}));
+            for (size_t t = 0; t < fed.size(); ++t)
+                for (int64_t l = 0; l < layers; ++l) {
+                    const at::Tensor want = std::get<0>(full.routedExperts[size_t(l)][int64_t(t)].sort());
+                    std::vector<int64_t> got(K);
+                    for (int64_t k = 0; k < K; ++k)
+                        got[size_t(k)] = r.routedExperts[(t * size_t(layers) + size_t(l)) * size_t(K) + size_t(k)];
+                    agree += torch::equal(std::get<0>(torch::tensor(got).sort()), want);
+                    ++decisions;
+                }
+        }
+        qInfo("recorded routing agrees with a full forward on %.0f of %.0f decisions", agree, decisions);
+        // The KV-cached forward's numerics may tip a near tie; a layout error would agree on few.
+        QVERIFY(agree >= 0.97 * decisions);
+        QVERIFY(generator.generate({{{5, 17}, params}})[0].routedExperts.empty()); // only when asked
+    }
+
     void seedsAndSharedPrefill()
     {
         inference::Generator generator(*small_, *tokenizer_);

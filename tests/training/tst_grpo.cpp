@@ -1,7 +1,11 @@
-// The GRPO loss and the balance-bias update against values worked out by hand.
+// The GRPO loss and the balance-bias update against values worked out by hand; MoE routing replay
+// on a small random model.
 
+#include "core/error.h"
+#include "core/model/transformer.h"
 #include "training/grpo_loss.h"
 #include "training/moe_balance.h"
+#include "training/routing_replay.h"
 
 #include <torch/torch.h>
 
@@ -286,6 +290,23 @@ private slots:
         config.mismatch_cap = 1.2;
         QVERIFY(near(mismatchWeights(trainer, sampler, sampled, config)[0][1].item<double>(), 1.2));
 
+        // Masked importance sampling: the ratio where it is at most the cap, 0 where it exceeds it.
+        config.mismatch_cap = 1.5;
+        config.mismatch_correction = core::MismatchCorrection::TokenMask;
+        const at::Tensor tokenMask = mismatchWeights(trainer, sampler, sampled, config);
+        const std::vector<double> tokenMaskWant = {0.0, std::exp(-0.1), 1.0, 1.0}; // e^0.5 > 1.5: dropped
+        for (int64_t i = 0; i < 4; ++i)
+            QVERIFY(near(tokenMask.view({-1})[i].item<double>(), tokenMaskWant[size_t(i)]));
+        config.mismatch_correction = core::MismatchCorrection::SequenceMask; // e^0.4 = 1.49 kept
+        const at::Tensor sequenceMask = mismatchWeights(trainer, sampler, sampled, config);
+        for (int64_t i = 0; i < 4; ++i)
+            QVERIFY(near(sequenceMask.view({-1})[i].item<double>(), sequenceWant[size_t(i)]));
+        config.mismatch_cap = 1.4; // now the first sequence goes, the second stays
+        const at::Tensor dropped = mismatchWeights(trainer, sampler, sampled, config);
+        const std::vector<double> droppedWant = {0.0, 0.0, 1.0, 1.0};
+        for (int64_t i = 0; i < 4; ++i)
+            QVERIFY(near(dropped.view({-1})[i].item<double>(), droppedWant[size_t(i)]));
+
         // Ratio 1 everywhere: each token's policy term is -A times its weight; the k3 term is not
         // weighted.
         const at::Tensor lp = d({0, 0, 0, 0}, {2, 2}).requires_grad_(true);
@@ -304,6 +325,76 @@ private slots:
         QVERIFY(std::abs(lp.grad()[0][0].item<double>() - (-1.5 - objective.beta * (std::exp(0.1) - 1)) / 3.0) < 1e-6);
         tokens.weights = at::ones_like(lp); // weights of 1 are the uncorrected loss exactly
         QCOMPARE(grpoLoss(tokens, objective).loss.item<double>(), plain);
+    }
+
+    // The sampler's experts, replayed, route the training forward exactly as they say: replaying
+    // a model's own choice changes nothing, and a drifted model follows the recording where there
+    // is one and its router elsewhere.
+    void routingReplay()
+    {
+        torch::manual_seed(11);
+        const auto config = core::ModelConfig::fromJson({{"model_type", "deepseek_v3"},
+                                                         {"vocab_size", 64},
+                                                         {"hidden_size", 32},
+                                                         {"intermediate_size", 64},
+                                                         {"moe_intermediate_size", 16},
+                                                         {"num_hidden_layers", 3},
+                                                         {"first_k_dense_replace", 1},
+                                                         {"num_attention_heads", 2},
+                                                         {"num_key_value_heads", 2},
+                                                         {"q_lora_rank", nullptr},
+                                                         {"kv_lora_rank", 16},
+                                                         {"qk_nope_head_dim", 8},
+                                                         {"qk_rope_head_dim", 8},
+                                                         {"v_head_dim", 8},
+                                                         {"n_routed_experts", 8},
+                                                         {"num_experts_per_tok", 2},
+                                                         {"n_group", 1},
+                                                         {"topk_group", 1},
+                                                         {"n_shared_experts", 1}},
+                                                        "replay");
+        torch::NoGradGuard noGrad;
+        core::Transformer sampler(config, at::kFloat, at::kCPU);
+        const int64_t B = 2, T = 10, K = 2, layers = 2;
+        const at::Tensor ids = torch::randint(64, {B, T}, torch::kLong);
+        const core::ForwardOutput sampled = sampler.forward(ids);
+        QCOMPARE(sampled.routedExperts.size(), size_t(layers));
+
+        // Records as the generator keeps them, [position][MoE layer][k]; row 1 only to position 6.
+        std::vector<std::vector<int16_t>> records(B);
+        for (int64_t b = 0; b < B; ++b)
+            for (int64_t t = 0; t < (b == 0 ? T : 6); ++t)
+                for (int64_t l = 0; l < layers; ++l)
+                    for (int64_t k = 0; k < K; ++k)
+                        records[size_t(b)].push_back(
+                            int16_t(sampled.routedExperts[size_t(l)][b * T + t][k].item<int64_t>()));
+        const core::ExpertReplay replay = expertReplay({&records[0], &records[1]}, T, config, at::kCPU);
+        QCOMPARE(replay.recorded.sum().item<int64_t>(), T + 6);
+        QVERIFY(torch::equal(sampler.forward(ids, {.replay = &replay}).logits, sampled.logits));
+        QCOMPARE(compareRouting(sampled.routedExperts, replay).differing, 0.0);
+        QCOMPARE(compareRouting(sampled.routedExperts, replay).decisions, double(layers * (T + 6)));
+
+        // The trainer after a few updates: its router would send some tokens elsewhere.
+        core::Transformer trainer = sampler.clone();
+        for (auto& [name, p] : trainer.namedParameters())
+            if (name.find("mlp.gate.weight") != std::string::npos)
+                p.add_(torch::randn_like(p) * 0.5);
+        const core::ForwardOutput own = trainer.forward(ids);
+        const RoutingComparison drift = compareRouting(own.routedExperts, replay);
+        QVERIFY2(drift.differing > 0, "the perturbed router should choose differently somewhere");
+        const core::ForwardOutput replayed = trainer.forward(ids, {.replay = &replay});
+        QCOMPARE(compareRouting(replayed.routedExperts, replay).differing, 0.0);
+        QVERIFY(!torch::equal(replayed.logits, own.logits));
+        // Unrecorded positions: the trainer's own choice. In the first MoE layer their input is
+        // untouched by replay; deeper ones attend to replayed positions.
+        QVERIFY(torch::equal(replayed.routedExperts[0].narrow(0, T + 6, 4), own.routedExperts[0].narrow(0, T + 6, 4)));
+
+        core::ExpertReplay oneLayer = replay;
+        oneLayer.experts.pop_back();
+        QVERIFY_THROWS_EXCEPTION(core::Error, trainer.forward(ids, {.replay = &oneLayer}));
+        std::vector<int16_t> torn = records[0];
+        torn.pop_back(); // not a whole position
+        QVERIFY_THROWS_EXCEPTION(core::Error, expertReplay({&torn}, T, config, at::kCPU));
     }
 
     void balanceBias()

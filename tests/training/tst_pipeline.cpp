@@ -177,11 +177,33 @@ private slots:
         const auto maxLogRatio = store.series(result.run, std::string(core::metric::kSamplerMaxLogRatio));
         QCOMPARE(kl.size(), size_t(2));
         QCOMPARE(maxLogRatio.size(), size_t(2));
+        const auto routing = store.series(result.run, std::string(core::metric::kRoutingMismatch));
+        QCOMPARE(routing.size(), size_t(2)); // a metric with or without replay
         for (size_t i = 0; i < kl.size(); ++i) {
-            qInfo("mismatch/kl %.3g, max |log ratio| %.3g", kl[i].value, maxLogRatio[i].value);
+            qInfo("mismatch/kl %.3g, max |log ratio| %.3g, routing %.3g", kl[i].value, maxLogRatio[i].value,
+                  routing[i].value);
             QVERIFY(kl[i].value >= 0 && kl[i].value < 1e-5);
             QVERIFY(maxLogRatio[i].value < 1e-3);
+            QVERIFY(routing[i].value >= 0 && routing[i].value < 0.05);
         }
+    }
+
+    // Routing replay: the training forwards route every sampled position as the generator did, so
+    // the routing mismatch is exactly 0, here beside masked importance sampling per sequence.
+    void routingReplay()
+    {
+        std::string recipe = kRecipe;
+        recipe = recipe.substr(0, recipe.find("[[stages]]\nkind = \"sft\""));
+        recipe += "[[stages]]\nkind = \"grpo\"\nname = \"rl\"\nsteps = 2\nprompts_per_step = 2\ngroup_size = 2\n"
+                  "max_new_tokens = 12\nmu = 2\nrouting_replay = true\nmismatch_correction = \"sequence_mask\"\n";
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        const auto result = training::runPipeline(recipe, store, {});
+        QCOMPARE(result.status, std::string("finished"));
+        const auto routing = store.series(result.run, std::string(core::metric::kRoutingMismatch));
+        QCOMPARE(routing.size(), size_t(2));
+        for (const auto& point : routing)
+            QCOMPARE(point.value, 0.0);
     }
 
     // distill-vs-rl's mechanics: a second, dense model pretrained in its own stage, then trained

@@ -387,6 +387,46 @@ private slots:
         QVERIFY(panel.readout().contains(QStringLiteral("52")));
     }
 
+    // An evaluation's standard error is drawn as a band of ± one error around its curve, at the
+    // steps that have one; the error series itself is not offered as a curve of its own.
+    void errorBandAroundEvaluations()
+    {
+        const double start = store_->run(runA_)->createdAt;
+        std::vector<core::MetricPoint> errors;
+        for (int64_t step : {5, 10, 15, 20})
+            errors.push_back({runA_, step > 10 ? 1 : 0, step, "heldout/pass1_stderr", 0.001 * double(step),
+                              start + kStepSeconds * double(step)});
+        store_->appendMetrics(errors);
+        CurvesPanel panel;
+        panel.setStore(store_.get());
+        panel.setRuns({runA_});
+        panel.setMetrics({QStringLiteral("heldout/pass1")});
+        panel.waitForData();
+        QCOMPARE(panel.plot()->graphCount(), 4); // raw, smoothed, band low, band high
+        const QCPGraph* high = nullptr;
+        for (int i = 0; i < panel.plot()->graphCount(); ++i)
+            if (panel.plot()->graph(i)->channelFillGraph())
+                high = panel.plot()->graph(i);
+        QVERIFY(high);
+        const QCPGraph* low = high->channelFillGraph();
+        QCOMPARE(high->dataCount(), 4);
+        QCOMPARE(low->dataCount(), 4);
+        QVERIFY(high->brush().style() != Qt::NoBrush);
+        for (int i = 0; i < 4; ++i) {
+            const double step = 5.0 * (i + 1), value = 0.01 * (step - 1), error = 0.001 * step;
+            QCOMPARE(high->data()->at(i)->key, step);
+            QVERIFY(std::abs(high->data()->at(i)->value - (value + error)) < 1e-12);
+            QVERIFY(std::abs(low->data()->at(i)->value - (value - error)) < 1e-12);
+        }
+        auto* list = panel.findChild<QListWidget*>(QStringLiteral("metricList"));
+        for (int i = 0; i < list->count(); ++i)
+            QVERIFY(!list->item(i)->text().endsWith(QStringLiteral("_stderr")));
+
+        panel.setMetrics({QStringLiteral("loss")}); // no errors: no band
+        panel.waitForData();
+        QCOMPARE(panel.plot()->graphCount(), 2);
+    }
+
     void logScaleAndOutliers()
     {
         std::vector<double> values = ramp(100, 1, 0.01);

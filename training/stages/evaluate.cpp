@@ -15,6 +15,7 @@ bool runEvaluation(StageContext& ctx, int index)
     if (ctx.stopRequested())
         return false;
     ctx.writeStageMetrics(index, {{std::string(metric::kEvalPass1), summary.pass1},
+                                  {std::string(metric::kEvalPass1Stderr), summary.pass1Stderr},
                                   {std::string(metric::kEvalConsAtK), summary.consAtK},
                                   {std::string(metric::kEvalPassAtK), summary.passAtK},
                                   {std::string(metric::kEvalMeanLength), summary.meanLength},

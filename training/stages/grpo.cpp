@@ -13,10 +13,12 @@
 #include "inference/generator.h"
 #include "training/grpo_loss.h"
 #include "training/moe_balance.h"
+#include "training/routing_replay.h"
 
 #include <torch/torch.h>
 
 #include <numeric>
+#include <optional>
 
 namespace thinkbench::training {
 
@@ -76,6 +78,7 @@ Groups sampleGroups(StageContext& ctx, const core::GrpoSettings& s, const std::v
         r.params.seed = rng();
         r.n = s.group_size;
         r.promptOpensThinking = ctx.chat.opensThinking();
+        r.recordExperts = ctx.model->config().n_routed_experts > 0;
         g.requests.push_back(std::move(r));
     }
     torch::NoGradGuard noGrad;
@@ -140,6 +143,8 @@ struct PolicyBatch {
     // The generator's log-prob of each completion token (GenerationResult::tokenLogprobs). GRPO
     // forces no tokens (no think budget), so every one was sampled; the end token's is not kept.
     std::vector<std::vector<float>> samplerLogprobs;
+    // MoE: the experts the generator routed each position to (GenerationResult::routedExperts).
+    std::vector<const std::vector<int16_t>*> routedExperts;
 };
 
 PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, const Groups& g, const Scores& sc)
@@ -161,24 +166,28 @@ PolicyBatch policyBatch(const StageContext& ctx, const core::GrpoSettings& s, co
         b.advantages.push_back(sc.advantages[int64_t(i)].item<double>());
         b.completion.push_back(i);
         b.samplerLogprobs.push_back(r.tokenLogprobs);
+        b.routedExperts.push_back(&r.routedExperts);
     }
     return b;
 }
 
 struct MicroBatch {
     Batch batch;
-    at::Tensor advantages;    // [B]
-    at::Tensor old, ref;      // log-probs under the sampling policy (mu > 1) and the reference
-    at::Tensor entropy;       // under the sampling policy, for the batch's top-entropy threshold
-    at::Tensor sampler;       // [B, T-1] the generator's log-probs of the completion tokens
-    at::Tensor sampled;       // [B, T-1] 1 where `sampler` holds one
+    at::Tensor advantages; // [B]
+    at::Tensor old, ref;   // log-probs under the sampling policy (mu > 1) and the reference
+    at::Tensor entropy;    // under the sampling policy, for the batch's top-entropy threshold
+    at::Tensor sampler;    // [B, T-1] the generator's log-probs of the completion tokens
+    at::Tensor sampled;    // [B, T-1] 1 where `sampler` holds one
+    // MoE: the generator's experts, replayed in the policy's forwards with routing_replay
+    std::optional<core::ExpertReplay> samplerExperts;
+    const core::ExpertReplay* replay() const { return samplerExperts ? &*samplerExperts : nullptr; }
     std::vector<size_t> rows; // the policy batch's sequence in each row
 };
 
 // The policy batch cut into passes of `size` sequences of similar length (0: one pass), each with
 // the log-probs (and entropies) that stay fixed through the inner updates.
 std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch& pb, int size, bool keepOld,
-                                     bool keepEntropy, const core::Transformer* reference)
+                                     bool keepEntropy, bool replay, const core::Transformer* reference)
 {
     std::vector<size_t> order(pb.seqs.size());
     std::iota(order.begin(), order.end(), size_t(0));
@@ -192,9 +201,11 @@ std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch&
         std::vector<size_t> partStarts;
         std::vector<double> partAdvantages;
         std::vector<const std::vector<float>*> partSampler;
+        std::vector<const std::vector<int16_t>*> partExperts;
         for (size_t i = from; i < std::min(order.size(), from + per); ++i) {
             part.push_back(pb.seqs[order[i]]);
             partSampler.push_back(&pb.samplerLogprobs[order[i]]);
+            partExperts.push_back(pb.routedExperts[order[i]]);
             partStarts.push_back(pb.starts[order[i]]);
             partAdvantages.push_back(pb.advantages[order[i]]);
             mb.rows.push_back(order[i]);
@@ -213,15 +224,18 @@ std::vector<MicroBatch> microBatches(const StageContext& ctx, const PolicyBatch&
         const int64_t rows = int64_t(part.size());
         mb.sampler = torch::tensor(sampler, torch::kFloat).view({rows, targets}).to(ctx.device);
         mb.sampled = torch::tensor(sampled, torch::kFloat).view({rows, targets}).to(ctx.device);
+        if (ctx.model->config().n_routed_experts > 0)
+            mb.samplerExperts = expertReplay(partExperts, mb.batch.ids.size(1), ctx.model->config(), ctx.device);
         torch::NoGradGuard noGrad;
         if (keepOld || keepEntropy) {
-            Scored sampling = scoreTokens(*ctx.model, mb.batch.ids, keepEntropy);
+            Scored sampling = scoreTokens(*ctx.model, mb.batch.ids,
+                                          {.entropy = keepEntropy, .replay = replay ? mb.replay() : nullptr});
             if (keepOld)
                 mb.old = sampling.logprobs;
             mb.entropy = sampling.entropy;
         }
         if (reference)
-            mb.ref = scoreTokens(*reference, mb.batch.ids, false).logprobs;
+            mb.ref = scoreTokens(*reference, mb.batch.ids).logprobs; // the reference routes on its own
         out.push_back(std::move(mb));
     }
     return out;
@@ -257,6 +271,7 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
     const double samplingTemperature = std::max(float(s.temperature), 1e-5f);
     std::vector<at::Tensor> weights(micros.size()); // TIS weights, fixed through the inner passes
     double mismatchK3 = 0, mismatchTokens = 0, mismatchMax = 0;
+    RoutingComparison routing;
     set(m, metric::kLoss, 0);
     for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
         const bool first = inner == 0;
@@ -264,8 +279,11 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         at::Tensor load;
         for (size_t i = 0; i < micros.size(); ++i) {
             const MicroBatch& mb = micros[i];
-            const Scored sc = scoreTokens(*ctx.model, mb.batch.ids, first || topEntropy || entropyGradient,
-                                          entropyGradient, first ? samplingTemperature : 0);
+            const Scored sc = scoreTokens(*ctx.model, mb.batch.ids,
+                                          {.entropy = first || topEntropy || entropyGradient,
+                                           .entropyGradient = entropyGradient,
+                                           .samplingTemperature = first ? samplingTemperature : 0,
+                                           .replay = objective.routing_replay ? mb.replay() : nullptr});
             if (first) {
                 torch::NoGradGuard noGrad;
                 // k3 = r - 1 - log r with r = pi_trainer / pi_sampler estimates KL(sampler || trainer)
@@ -276,6 +294,11 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
                 mismatchTokens += mb.sampled.sum().item<double>();
                 mismatchMax = std::max(mismatchMax, logRatio.abs().max().item<double>());
                 weights[i] = mismatchWeights(sc.samplingLogprobs, mb.sampler, mb.sampled, objective);
+                if (mb.samplerExperts) {
+                    const RoutingComparison c = compareRouting(sc.routedExperts, *mb.samplerExperts);
+                    routing.differing += c.differing;
+                    routing.decisions += c.decisions;
+                }
             }
             const at::Tensor oldLp = s.mu > 1 ? mb.old : sc.logprobs.detach();
             auto out = grpoLoss({.logprobs = sc.logprobs,
@@ -320,6 +343,8 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             set(m, metric::kEntropy, entropy);
             set(m, metric::kSamplerKl, mismatchK3 / std::max(1.0, mismatchTokens));
             set(m, metric::kSamplerMaxLogRatio, mismatchMax);
+            if (routing.decisions > 0)
+                set(m, metric::kRoutingMismatch, routing.differing / routing.decisions);
             addExpertLoadMetrics(load, m);
         }
         set(m, metric::kGradNorm, ctx.update(params, optimizer, s.optimizer, lr, load));
@@ -384,8 +409,8 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         const double lr = scheduledLr(s.optimizer, step, s.steps);
         set(m, metric::kLearningRate, lr);
         const double t1 = monotonicSeconds();
-        const auto micros =
-            microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, trainsTopEntropyOnly(objective), reference.get());
+        const auto micros = microBatches(ctx, batch, s.micro_batch_size, s.mu > 1, trainsTopEntropyOnly(objective),
+                                         objective.routing_replay, reference.get());
         std::vector<std::vector<float>> entropies(batch.seqs.size());
         updatePolicy(ctx, s, objective, micros, params, optimizer, lr, m, entropies);
         const double tUpdate = monotonicSeconds() - t1;

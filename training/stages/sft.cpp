@@ -21,7 +21,7 @@ namespace {
 // `accum` micro-batches; adds the batch's expert load to `load`.
 double backwardNextToken(StageContext& ctx, const Batch& batch, int accum, at::Tensor& load)
 {
-    const Scored sc = scoreTokens(*ctx.model, batch.ids, false);
+    const Scored sc = scoreTokens(*ctx.model, batch.ids);
     at::Tensor l = -(sc.logprobs * batch.mask).sum() / batch.mask.sum().clamp_min(1);
     if (auto bl = ctx.balanceLoss(sc, batch.ids.size(0), batch.ids.size(1)); bl.defined())
         l = l + bl;

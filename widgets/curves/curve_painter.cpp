@@ -16,6 +16,7 @@ const QColor kPalette[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {21
                            {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 const Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
 constexpr int kRawAlpha = 55;
+constexpr int kBandAlpha = 45;
 
 // Qt's raster stroker makes wide pens cost ~30 ms per replot over thousands of points (1 px
 // lines take ~1 ms): only short series get the bold line.
@@ -119,8 +120,7 @@ bool CurvePainter::setSeries(std::vector<SeriesView> series)
     }
     for (const Curve& gone : curves_)
         if (gone.raw) {
-            plot_->removeGraph(gone.raw);
-            plot_->removeGraph(gone.smooth);
+            removeGraphs(gone);
             changed = true;
         }
     curves_ = std::move(next);
@@ -141,6 +141,51 @@ const CurvePainter::Curve* CurvePainter::find(qint64 run, const QString& key) co
         if (curve.data.run == run && curve.data.key == key)
             return &curve;
     return nullptr;
+}
+
+void CurvePainter::removeGraphs(const Curve& curve)
+{
+    for (QCPGraph* graph : {curve.raw, curve.smooth, curve.bandLow, curve.bandHigh})
+        if (graph)
+            plot_->removeGraph(graph);
+}
+
+void CurvePainter::drawBand(Curve& curve)
+{
+    const SeriesView& s = curve.data;
+    if (s.errors.empty()) {
+        for (QCPGraph** graph : {&curve.bandLow, &curve.bandHigh})
+            if (*graph) {
+                plot_->removeGraph(*graph);
+                *graph = nullptr;
+            }
+        return;
+    }
+    if (!curve.bandLow) {
+        curve.bandLow = plot_->addGraph();
+        curve.bandHigh = plot_->addGraph();
+        for (QCPGraph* graph : {curve.bandLow, curve.bandHigh}) {
+            graph->removeFromLegend();
+            graph->setPen(Qt::NoPen);
+            graph->setLayer("grid"); // under the curves
+        }
+        curve.bandHigh->setChannelFillGraph(curve.bandLow);
+    }
+    // Errors are stored at the steps of their values; a value without one gets no band there.
+    QVector<double> x, low, high;
+    size_t e = 0;
+    for (size_t i = 0; i < s.points.size(); ++i) {
+        while (e < s.errors.size() && s.errors[e].step < s.points[i].step)
+            ++e;
+        if (e == s.errors.size() || s.errors[e].step != s.points[i].step)
+            continue;
+        x << curve.x[qsizetype(i)];
+        low << s.points[i].value - s.errors[e].value;
+        high << s.points[i].value + s.errors[e].value;
+    }
+    const bool sorted = layout_.axis == CurvesPanel::XAxis::Step;
+    curve.bandLow->setData(x, low, sorted);
+    curve.bandHigh->setData(x, high, sorted);
 }
 
 void CurvePainter::place(Curve& curve)
@@ -180,6 +225,7 @@ void CurvePainter::fill(Curve& curve, size_t from)
         curve.raw->addData(x, raw, sorted);
         curve.smooth->addData(x, smoothed, sorted);
     }
+    drawBand(curve);
 }
 
 void CurvePainter::style()
@@ -192,6 +238,11 @@ void CurvePainter::style()
         faint.setAlpha(kRawAlpha);
         curve.raw->setPen(QPen(faint, 1));
         curve.smooth->setPen(QPen(color, smoothPenWidth(s), line));
+        if (curve.bandHigh) {
+            QColor band = color;
+            band.setAlpha(kBandAlpha);
+            curve.bandHigh->setBrush(band);
+        }
         const QString run = QStringLiteral("#%1 %2").arg(s.run).arg(layout_.runNames.value(s.run));
         curve.smooth->setName(layout_.runs.size() == 1      ? s.key
                               : layout_.metrics.size() == 1 ? run
@@ -290,7 +341,9 @@ void CurvePainter::rescaleY(bool ignoreOutliers)
         for (size_t i = 0; i < curves_.size(); ++i)
             curves_[i].raw->rescaleValueAxis(i > 0, true);
         for (const auto& curve : curves_)
-            curve.smooth->rescaleValueAxis(true, true);
+            for (QCPGraph* graph : {curve.smooth, curve.bandLow, curve.bandHigh})
+                if (graph)
+                    graph->rescaleValueAxis(true, true);
         QCPRange y = plot_->yAxis->range();
         if (!log) {
             const double margin = y.size() > 0 ? 0.04 * y.size() : std::max(1e-9, std::abs(y.lower) * 0.05);

@@ -1,6 +1,7 @@
 #pragma once
 // Draws the curves panel's series on its plot and reads nothing: per series a faint raw graph and
-// a smoothed graph over it (one colour per run, one line style per metric), a NaN point where the
+// a smoothed graph over it (one colour per run, one line style per metric), a shaded band of
+// ± one standard error where the series has one (evaluations' pass@1), a NaN point where the
 // series' line breaks, the legend above the plot, the stages' boundary lines, the crosshair and
 // the y-range.
 
@@ -39,6 +40,9 @@ public:
         QVector<double> x; // of data.points on the layout's axis
         QCPGraph* raw = nullptr;
         QCPGraph* smooth = nullptr;
+        // value ± standard error, the space between filled; none without errors
+        QCPGraph* bandLow = nullptr;
+        QCPGraph* bandHigh = nullptr;
     };
 
     // Sets up the plot: drag and wheel zoom, the legend's row, the stage layers.
@@ -73,6 +77,8 @@ private:
     double xOf(qint64 run, const core::SeriesPoint& p) const;
     void place(Curve& curve);
     void fill(Curve& curve, size_t from);
+    void drawBand(Curve& curve);
+    void removeGraphs(const Curve& curve);
     void style();
     bool placeStageLines();
 

@@ -1,5 +1,7 @@
 #include "widgets/curves/curves_chooser.h"
 
+#include "core/store/metric_names.h"
+
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QLabel>
@@ -109,6 +111,9 @@ void CurvesChooser::listMetrics()
     metricList_->clear();
     for (const QString& key : available_) {
         if (family_ != CurvesPanel::Family::All && CurvesPanel::metricFamily(key) != family_)
+            continue;
+        if (key.endsWith(QLatin1String(core::metric::kStderrSuffix.data(),
+                                       qsizetype(core::metric::kStderrSuffix.size())))) // drawn as its metric's band
             continue;
         auto* item = new QListWidgetItem(key, metricList_);
         item->setCheckState(chosen_.contains(key) ? Qt::Checked : Qt::Unchecked);

@@ -19,6 +19,7 @@ struct SeriesLoader::Worker {
     quint64 selection = 0;
     QStringList metrics;
     std::vector<core::MetricSeries> series;
+    std::vector<std::vector<core::SeriesPoint>> errors; // of each series, when stored
 
     CurvesSnapshot serve(const CurvesRequest& request);
     void readRuns(const QList<qint64>& chosen, bool all);
@@ -139,6 +140,14 @@ void SeriesLoader::Worker::followSeries(const CurvesRequest& request)
             zoom(next.back(), request);
         }
     series = std::move(next);
+    // Error series belong to evaluations, a few points each: read whole at every request.
+    errors.clear();
+    for (const auto& s : series) {
+        const std::string errorKey = s.key() + std::string(core::metric::kStderrSuffix);
+        errors.push_back(keys.value(s.run()).contains(QString::fromStdString(errorKey))
+                             ? reader->series(s.run(), errorKey)
+                             : std::vector<core::SeriesPoint>{});
+    }
 }
 
 void SeriesLoader::Worker::zoom(core::MetricSeries& s, const CurvesRequest& request) const
@@ -172,8 +181,11 @@ CurvesSnapshot SeriesLoader::Worker::snapshot() const
     out.keys = keys;
     out.stages = stages;
     out.metrics = metrics;
-    for (const auto& s : series)
-        out.series.push_back({s.run(), text(s.key()), s.revision(), s.zoomed(), s.points(), s.smoothed(), s.breaks()});
+    for (size_t i = 0; i < series.size(); ++i) {
+        const auto& s = series[i];
+        out.series.push_back(
+            {s.run(), text(s.key()), s.revision(), s.zoomed(), s.points(), s.smoothed(), s.breaks(), errors[i]});
+    }
     return out;
 }
 

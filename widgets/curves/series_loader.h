@@ -54,6 +54,8 @@ struct SeriesView {
     std::vector<core::SeriesPoint> points;
     std::vector<double> smoothed;
     std::vector<size_t> breaks; // the line breaks before these points
+    // The standard error stored beside the metric (key + core::metric::kStderrSuffix), by step
+    std::vector<core::SeriesPoint> errors;
 };
 
 struct CurvesSnapshot {
