@@ -24,7 +24,8 @@ std::string modelDisplayName(const std::string& model)
     return name;
 }
 
-std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOptions& options)
+std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOptions& options,
+                                         const std::atomic<bool>* cancel)
 {
     if (isEndpointSpec(model)) {
         Endpoint endpoint = parseEndpointSpec(model);
@@ -33,7 +34,7 @@ std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOp
             if (const char* key = std::getenv("OPENAI_API_KEY"))
                 endpoint.apiKey = key;
         endpoint.timeoutSeconds = options.timeoutSeconds;
-        return std::make_unique<RemoteChatModel>(std::move(endpoint));
+        return std::make_unique<RemoteChatModel>(std::move(endpoint), cancel);
     }
     auto local = std::make_unique<LocalChatModel>(
         loadModelFolder(model, options.dtype, options.device, options.tokenizer, options.chatTemplate),

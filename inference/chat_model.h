@@ -92,7 +92,9 @@ std::string modelDisplayName(const std::string& model);
 
 // model: a model folder, or an endpoint "URL#NAME" (http:// or https://, e.g.
 // http://127.0.0.1:8080/v1#qwen3; without #NAME, the one model the endpoint serves). A remote
-// model is asked for its model list first, so a wrong URL, key or name fails here.
-std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOptions& options);
+// model is asked for its model list first, so a wrong URL, key or name fails here; cancel ends
+// that wait.
+std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOptions& options,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 } // namespace thinkbench::inference

@@ -106,7 +106,7 @@ bool ModelWorker::load(const QString& folder, const QString& apiKey)
         inference::ModelOptions options;
         options.device = torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
         options.apiKey = apiKey.toStdString();
-        auto next = inference::openChatModel(folder.toStdString(), options);
+        auto next = inference::openChatModel(folder.toStdString(), options, &cancel_); // cancel_: the worker closing
         const QString templateName = QString::fromStdString(next->templateName());
         const QString endpoint = QString::fromStdString(next->endpoint());
         model_ = std::move(next);

@@ -58,11 +58,15 @@ void finishReply(ChatReply& reply, const ReplyText& text, const nlohmann::json& 
 
 } // namespace
 
-RemoteChatModel::RemoteChatModel(Endpoint endpoint)
+RemoteChatModel::RemoteChatModel(Endpoint endpoint, const std::atomic<bool>* cancel)
     : client_(std::move(endpoint))
 {
-    const std::vector<std::string> served = client_.models();
     Endpoint resolved = client_.endpoint();
+    Endpoint listing = resolved;
+    listing.timeoutSeconds = std::min(listing.timeoutSeconds, 30.0); // a list is quick, or nothing will be
+    const std::vector<std::string> served = OpenAiClient(listing).models(cancel);
+    if (cancel && cancel->load())
+        throw core::Error(resolved.url, "", "cancelled");
     if (resolved.model.empty()) {
         if (served.size() != 1)
             throw core::Error(resolved.url, "",

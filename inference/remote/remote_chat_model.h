@@ -13,9 +13,9 @@ namespace thinkbench::inference {
 
 class RemoteChatModel : public ChatModel {
 public:
-    // Asks the endpoint for its models: a wrong URL or key, or a model it does not serve, fails
-    // here. Without a model name the endpoint must serve exactly one.
-    explicit RemoteChatModel(Endpoint endpoint);
+    // Asks the endpoint for its models (waiting 30 s at most): a wrong URL or key, or a model it
+    // does not serve, fails here. Without a model name the endpoint must serve exactly one.
+    explicit RemoteChatModel(Endpoint endpoint, const std::atomic<bool>* cancel = nullptr);
 
     std::string name() const override { return client_.endpoint().model; }
     std::string templateName() const override { return {}; }
