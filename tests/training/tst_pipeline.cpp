@@ -102,6 +102,16 @@ struct Outcome {
     std::vector<core::SeriesPoint> loss, reward;
 };
 
+// The tiny recipe's base, then two GRPO steps on it with `options` (lines of the stage's table).
+std::string baseThenGrpo(const std::string& options)
+{
+    const std::string recipe = kRecipe;
+    return recipe.substr(0, recipe.find("[[stages]]\nkind = \"sft\"")) +
+           "[[stages]]\nkind = \"grpo\"\nname = \"rl\"\nsteps = 2\nprompts_per_step = 2\ngroup_size = 2\n"
+           "max_new_tokens = 12\n" +
+           options;
+}
+
 std::map<std::string, at::Tensor> weights(const std::string& dir)
 {
     core::CheckpointReader reader(dir);
@@ -165,13 +175,10 @@ private slots:
     // log-probs at it) and with token-level truncated importance sampling on.
     void samplerTrainerMismatch()
     {
-        std::string recipe = kRecipe;
-        recipe = recipe.substr(0, recipe.find("[[stages]]\nkind = \"sft\""));
-        recipe += "[[stages]]\nkind = \"grpo\"\nname = \"rl\"\nsteps = 2\nprompts_per_step = 2\ngroup_size = 2\n"
-                  "max_new_tokens = 12\ntemperature = 0.7\nmismatch_correction = \"token\"\n";
         QTemporaryDir dir;
         core::RunStore store(dir.filePath("runs.sqlite").toStdString());
-        const auto result = training::runPipeline(recipe, store, {});
+        const auto result =
+            training::runPipeline(baseThenGrpo("temperature = 0.7\nmismatch_correction = \"token\"\n"), store, {});
         QCOMPARE(result.status, std::string("finished"));
         const auto kl = store.series(result.run, std::string(core::metric::kSamplerKl));
         const auto maxLogRatio = store.series(result.run, std::string(core::metric::kSamplerMaxLogRatio));
@@ -192,13 +199,10 @@ private slots:
     // the routing mismatch is exactly 0, here beside masked importance sampling per sequence.
     void routingReplay()
     {
-        std::string recipe = kRecipe;
-        recipe = recipe.substr(0, recipe.find("[[stages]]\nkind = \"sft\""));
-        recipe += "[[stages]]\nkind = \"grpo\"\nname = \"rl\"\nsteps = 2\nprompts_per_step = 2\ngroup_size = 2\n"
-                  "max_new_tokens = 12\nmu = 2\nrouting_replay = true\nmismatch_correction = \"sequence_mask\"\n";
         QTemporaryDir dir;
         core::RunStore store(dir.filePath("runs.sqlite").toStdString());
-        const auto result = training::runPipeline(recipe, store, {});
+        const auto result = training::runPipeline(
+            baseThenGrpo("mu = 2\nrouting_replay = true\nmismatch_correction = \"sequence_mask\"\n"), store, {});
         QCOMPARE(result.status, std::string("finished"));
         const auto routing = store.series(result.run, std::string(core::metric::kRoutingMismatch));
         QCOMPARE(routing.size(), size_t(2));
