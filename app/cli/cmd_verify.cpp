@@ -12,7 +12,7 @@ void addVerifyCommand(CLI::App& app, GlobalOptions&)
 {
     auto* cmd =
         app.add_subcommand("verify", "Check responses: JSON lines {response, truth[, task]} in, {correct, extracted, "
-                                     "rule} out; a malformed line stops with its line number");
+                                     "rule, over_budget} out; a malformed line stops with its line number");
     cmd->callback([] {
         std::string line;
         for (int64_t number = 1; std::getline(std::cin, line); ++number) {
@@ -30,7 +30,8 @@ void addVerifyCommand(CLI::App& app, GlobalOptions&)
                 core::verify(row["response"].get<std::string>(), row["truth"].get<std::string>(), task);
             std::cout << nlohmann::json{{"correct", verdict.correct},
                                         {"extracted", verdict.extracted},
-                                        {"rule", core::extractionRuleName(verdict.rule)}}
+                                        {"rule", core::extractionRuleName(verdict.rule)},
+                                        {"over_budget", verdict.overBudget}}
                              .dump()
                       << "\n";
         }

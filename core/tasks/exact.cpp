@@ -1,8 +1,11 @@
 #include "core/tasks/exact.h"
 
 #include "core/error.h"
+#include "core/tasks/check_budget.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 #include <regex>
 #include <stdexcept>
 
@@ -121,33 +124,57 @@ ExactValue ExactValue::sqrtOf(const ExactValue& v)
     const auto r = v.rational();
     if (!r || r->num() < 0)
         throw NotExact();
-    // sqrt(p/q) = sqrt(p*q)/q; pull square factors out of p*q.
-    __int128 n = mul(r->num(), r->den());
-    if (n > (__int128(1) << 62))
+    // sqrt(p/q) = sqrt(p*q)/q; pull square factors out of p*q. Trial division up to the cube root:
+    // what is left then has at most two prime factors, so it is a prime's square or square-free.
+    const __int128 pq = mul(r->num(), r->den());
+    if (pq > (__int128(1) << 62))
         throw NotExact();
-    __int128 outside = 1;
-    for (__int128 f = 2; f * f <= n; ++f)
-        while (n % (f * f) == 0) {
-            n /= f * f;
+    uint64_t rest = static_cast<uint64_t>(pq), outside = 1, inside = 1;
+    CheckBudget::spend(1 + static_cast<int64_t>(std::cbrt(static_cast<double>(rest))) / 16); // 16 divisions a step
+    for (uint64_t f = 2; f * f * f <= rest; ++f) {
+        int power = 0;
+        for (; rest % f == 0; ++power)
+            rest /= f;
+        for (int i = 0; i < power / 2; ++i)
             outside *= f;
+        if (power % 2)
+            inside *= f;
+    }
+    const auto root = static_cast<uint64_t>(std::sqrt(static_cast<double>(rest)));
+    bool square = false;
+    for (uint64_t c = root > 0 ? root - 1 : 0; c <= root + 1 && rest > 1; ++c)
+        if (c * c == rest) {
+            outside *= c;
+            square = true;
         }
+    if (!square)
+        inside *= rest;
+    const __int128 n = rest == 0 ? 0 : __int128(inside);
     ExactValue out;
     if (n != 0)
         out.terms_[{static_cast<long long>(n), 0}] = Rational(outside, r->den());
     return out;
 }
 
+void ExactValue::addTerm(const Term& term, const Rational& c)
+{
+    auto it = terms_.find(term);
+    if (it == terms_.end()) {
+        if (c.num() != 0)
+            terms_.emplace(term, c);
+        return;
+    }
+    it->second = it->second + c;
+    if (it->second.num() == 0)
+        terms_.erase(it);
+}
+
 ExactValue ExactValue::operator+(const ExactValue& o) const
 {
+    CheckBudget::spend(static_cast<int64_t>(terms_.size() + o.terms_.size()));
     ExactValue out = *this;
-    for (const auto& [term, c] : o.terms_) {
-        auto it = out.terms_.find(term);
-        const Rational sum = it == out.terms_.end() ? c : it->second + c;
-        if (sum.num() == 0)
-            out.terms_.erase(term);
-        else
-            out.terms_[term] = sum;
-    }
+    for (const auto& [term, c] : o.terms_)
+        out.addTerm(term, c);
     return out;
 }
 
@@ -161,13 +188,11 @@ ExactValue ExactValue::operator*(const ExactValue& o) const
     ExactValue out;
     for (const auto& [a, ca] : terms_)
         for (const auto& [b, cb] : o.terms_) {
-            ExactValue product;
+            CheckBudget::spend();
             // sqrt(a) sqrt(b) = sqrt(a b): reduce through sqrtOf.
             const ExactValue root = sqrtOf(ExactValue(Rational(mul(a.first, b.first))));
-            for (const auto& [rt, rc] : root.terms_) {
-                product.terms_[{rt.first, a.second + b.second}] = rc * ca * cb;
-            }
-            out = out + product;
+            for (const auto& [rt, rc] : root.terms_)
+                out.addTerm({rt.first, a.second + b.second}, rc * ca * cb);
         }
     return out;
 }
@@ -289,6 +314,18 @@ public:
     }
 
 private:
+    // One level of nesting (a bracket, a sign, a power, \frac, \sqrt) for as long as it lives.
+    struct Nested {
+        explicit Nested(int& depth)
+            : depth_(depth)
+        {
+            if (++depth_ > kMaxAnswerNesting)
+                throw NotExact();
+        }
+        ~Nested() { --depth_; }
+        int& depth_;
+    };
+
     void skip()
     {
         while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
@@ -355,17 +392,23 @@ private:
     ExactValue power()
     {
         ExactValue base = unary();
-        if (eat('^'))
+        if (eat('^')) {
+            const Nested nested(depth_);
             return base.pow(power());
+        }
         return base;
     }
 
     ExactValue unary()
     {
-        if (eat('-'))
+        if (eat('-')) {
+            const Nested nested(depth_);
             return ExactValue(Rational(-1)) * unary();
-        if (eat('+'))
+        }
+        if (eat('+')) {
+            const Nested nested(depth_);
             return unary();
+        }
         return postfix(primary());
     }
 
@@ -378,6 +421,7 @@ private:
 
     ExactValue group()
     {
+        const Nested nested(depth_);
         if (eat('(')) {
             ExactValue v = expression();
             if (!eat(')'))
@@ -395,6 +439,7 @@ private:
 
     ExactValue primary()
     {
+        CheckBudget::spend();
         skip();
         if (pos_ >= s_.size())
             throw NotExact();
@@ -462,20 +507,28 @@ private:
 
     std::string s_;
     size_t pos_ = 0;
+    int depth_ = 0;
 };
 
 } // namespace
 
 std::optional<ExactValue> evaluateExact(std::string_view text)
 {
-    const std::string normalised = normalise(text);
-    if (normalised.find_first_not_of(" \t") == std::string::npos)
+    if (text.size() > kMaxAnswerBytes)
         return std::nullopt;
-    try {
-        return Parser(normalised).parse();
-    } catch (const NotExact&) {
-        return std::nullopt;
-    }
+    return underCheckBudget(
+        [&]() -> std::optional<ExactValue> {
+            CheckBudget::spend(static_cast<int64_t>(text.size()));
+            const std::string normalised = normalise(text);
+            if (normalised.find_first_not_of(" \t") == std::string::npos)
+                return std::nullopt;
+            try {
+                return Parser(normalised).parse();
+            } catch (const NotExact&) {
+                return std::nullopt;
+            }
+        },
+        std::optional<ExactValue>());
 }
 
 } // namespace thinkbench::core

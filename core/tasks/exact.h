@@ -48,7 +48,8 @@ public:
     std::string str() const;
 
 private:
-    std::map<Term, Rational> terms_; // zero terms removed
+    void addTerm(const Term& term, const Rational& c); // in place: a product adds many terms
+    std::map<Term, Rational> terms_;                   // zero terms removed
 };
 
 // Parses and evaluates an answer expression; nullopt when it is not a number or expression.

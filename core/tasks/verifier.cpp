@@ -1,40 +1,69 @@
 #include "core/tasks/verifier.h"
 
+#include "core/tasks/check_budget.h"
 #include "core/tasks/exact.h"
-#include "core/text/think_tags.h"
 #include "core/text/trim.h"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <regex>
-#include <sstream>
 #include <vector>
 
 namespace thinkbench::core {
 
-const char* extractionRuleName(ExtractionRule rule)
-{
-    switch (rule) {
-    case ExtractionRule::Boxed:
-        return "boxed";
-    case ExtractionRule::AnswerTag:
-        return "answer_tag";
-    case ExtractionRule::FinalAnswerPhrase:
-        return "final_answer_phrase";
-    case ExtractionRule::LastNumber:
-        return "last_number";
-    case ExtractionRule::None:
-        return "none";
-    }
-    return "none";
-}
-
 namespace {
 
-std::string lower(std::string s)
+bool isLetter(char c)
 {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// A trailing unit after a number: "12 cm", "5 apples", "3 \text{ meters}", "12 cm^2", "9.8 m/s^2".
+// A power goes with a unit word or a one-letter unit (m, s, g, L), not with x as in "2x^2". The
+// number, as the regex ^([-+]?[\d.,/\s]*\d)\s*(?:(?:(?:[a-zA-Z]{2,}|[msgL])\^\{?-?\d\}?|[a-zA-Z]+)
+// \.?\s*/?\s*)+$ captures it, scanned by hand: the regex backtracks exponentially on "1 aaa…a1".
+std::optional<std::string> numberBeforeUnit(std::string_view s)
+{
+    auto isSpace = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    size_t i = !s.empty() && (s[0] == '-' || s[0] == '+');
+    std::optional<size_t> lastDigit;
+    for (; i < s.size() &&
+           (isDigit(s[i]) || isSpace(s[i]) || std::string_view(".,/").find(s[i]) != std::string_view::npos);
+         ++i)
+        if (isDigit(s[i]))
+            lastDigit = i;
+    // Only white space may stand between the number's last digit and the first unit.
+    if (!lastDigit || i == s.size())
+        return std::nullopt;
+    for (size_t j = *lastDigit + 1; j < i; ++j)
+        if (!isSpace(s[j]))
+            return std::nullopt;
+    while (i < s.size()) {
+        const size_t word = i;
+        while (i < s.size() && isLetter(s[i]))
+            ++i;
+        if (i == word)
+            return std::nullopt;
+        if (i < s.size() && s[i] == '^') {
+            if (i - word < 2 && std::string_view("msgL").find(s[word]) == std::string_view::npos)
+                return std::nullopt;
+            i += 1 + (i + 1 < s.size() && s[i + 1] == '{');
+            i += i < s.size() && s[i] == '-';
+            if (i == s.size() || !isDigit(s[i]))
+                return std::nullopt;
+            ++i;
+            i += i < s.size() && s[i] == '}';
+        }
+        i += i < s.size() && s[i] == '.';
+        while (i < s.size() && isSpace(s[i]))
+            ++i;
+        i += i < s.size() && s[i] == '/';
+        while (i < s.size() && isSpace(s[i]))
+            ++i;
+    }
+    return std::string(s.substr(0, *lastDigit + 1));
 }
 
 // Removes \text{...} wrappers (keeping their content), \left/\right, units and decorations around
@@ -68,13 +97,9 @@ std::string stripDecorations(std::string s)
     for (auto depth = std::count(s.begin(), s.end(), '{') - std::count(s.begin(), s.end(), '}');
          depth < 0 && !s.empty() && s.back() == '}'; ++depth)
         s.pop_back();
-    // A trailing unit after a number: "12 cm", "5 apples", "3 \text{ meters}", "12 cm^2", "9.8 m/s^2".
-    // A power goes with a unit word or a one-letter unit (m, s, g, L), not with x as in "2x^2".
-    static const std::regex unit(
-        R"(^([-+]?[\d.,/\s]*\d)\s*(?:(?:(?:[a-zA-Z]{2,}|[msgL])\^\{?-?\d\}?|[a-zA-Z]+)\.?\s*/?\s*)+$)");
-    std::smatch m;
-    if (std::regex_match(s, m, unit) && m[1].str().find_first_not_of("0123456789.,/ -+") == std::string::npos)
-        s = m[1].str();
+    if (const auto number = numberBeforeUnit(s);
+        number && number->find_first_not_of("0123456789.,/ -+") == std::string::npos)
+        s = *number;
     return trimmed(s);
 }
 
@@ -162,19 +187,34 @@ std::optional<char> choiceLetter(const std::string& s)
     return std::nullopt;
 }
 
+// One side of a comparison, evaluated once: sets compare every item with every other.
+struct Scalar {
+    explicit Scalar(const std::string& text)
+        : value(evaluateExact(text))
+        , nonEmpty(!text.empty())
+    {
+        for (const unsigned char c : text)
+            if (!std::isspace(c))
+                squashed += static_cast<char>(std::tolower(c));
+    }
+    std::optional<ExactValue> value;
+    bool nonEmpty;
+    std::string squashed; // lower case, no white space
+};
+
+bool sameScalar(const Scalar& a, const Scalar& b)
+{
+    CheckBudget::spend();
+    if (a.value && b.value)
+        return *a.value == *b.value;
+    if (a.value || b.value)
+        return false; // a number against text
+    return a.nonEmpty && a.squashed == b.squashed;
+}
+
 bool scalarEquivalent(const std::string& a, const std::string& b)
 {
-    const auto va = evaluateExact(a), vb = evaluateExact(b);
-    if (va && vb)
-        return *va == *vb;
-    if (va || vb)
-        return false; // a number against text
-    auto squash = [](std::string s) {
-        s = lower(s);
-        s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }), s.end());
-        return s;
-    };
-    return !a.empty() && squash(a) == squash(b);
+    return sameScalar(Scalar(a), Scalar(b));
 }
 
 struct Bracketed {
@@ -209,15 +249,17 @@ std::optional<Bracketed> bracketed(const std::string& s)
     return Bracketed{0, 0, items};
 }
 
-bool multisetEqual(std::vector<std::string> a, std::vector<std::string> b)
+bool multisetEqual(const std::vector<std::string>& a, const std::vector<std::string>& b)
 {
     if (a.size() != b.size())
         return false;
+    std::vector<Scalar> left(b.begin(), b.end());
     for (const auto& x : a) {
-        auto it = std::find_if(b.begin(), b.end(), [&](const std::string& y) { return scalarEquivalent(x, y); });
-        if (it == b.end())
+        const Scalar item(x);
+        auto it = std::find_if(left.begin(), left.end(), [&](const Scalar& y) { return sameScalar(item, y); });
+        if (it == left.end())
             return false;
-        b.erase(it);
+        left.erase(it);
     }
     return true;
 }
@@ -230,8 +272,13 @@ bool countdownCorrect(const std::string& expression, std::string_view truth)
         return false;
     const auto target = evaluateExact(truth.substr(0, bar));
     std::vector<long long> available;
-    for (const auto& n : splitTopLevel(truth.substr(bar + 1)))
-        available.push_back(std::stoll(n));
+    for (const auto& n : splitTopLevel(truth.substr(bar + 1))) {
+        long long value = 0;
+        const auto [end, error] = std::from_chars(n.data(), n.data() + n.size(), value);
+        if (error != std::errc() || end != n.data() + n.size())
+            return false; // not a list of numbers: nothing can use them
+        available.push_back(value);
+    }
     std::string expr = expression;
     const size_t equals = expr.find('=');
     if (equals != std::string::npos)
@@ -256,68 +303,7 @@ bool countdownCorrect(const std::string& expression, std::string_view truth)
     return value && target && *value == *target;
 }
 
-} // namespace
-
-std::optional<std::string> lastBoxed(std::string_view text)
-{
-    std::optional<std::string> found;
-    for (size_t at = text.find("\\boxed"); at != std::string_view::npos; at = text.find("\\boxed", at + 1)) {
-        size_t i = at + 6;
-        while (i < text.size() && text[i] == ' ')
-            ++i;
-        if (i < text.size() && text[i] == '{') {
-            int depth = 0;
-            for (size_t j = i; j < text.size(); ++j) {
-                depth += (text[j] == '{') - (text[j] == '}');
-                if (depth == 0) {
-                    found = trimmed(text.substr(i + 1, j - i - 1));
-                    break;
-                }
-            }
-        } else if (i > at + 6 && i < text.size()) { // "\boxed 5": up to the next space or $
-            const size_t end = text.find_first_of(" $\n", i);
-            found = trimmed(text.substr(i, end == std::string_view::npos ? end : end - i));
-        }
-    }
-    return found;
-}
-
-Extraction extractAnswer(std::string_view response)
-{
-    if (auto boxed = lastBoxed(response))
-        return {*boxed, ExtractionRule::Boxed};
-    const size_t close = response.rfind(kAnswerClose);
-    if (close != std::string_view::npos) {
-        const size_t open = response.rfind(kAnswerOpen, close);
-        if (open != std::string_view::npos) {
-            const size_t content = open + kAnswerOpen.size();
-            return {trimmed(response.substr(content, close - content)), ExtractionRule::AnswerTag};
-        }
-    }
-    static const std::regex phrase(R"((?:final answer|the answer)\s*(?:is|:)\s*:?\s*([^\n]+))", std::regex::icase);
-    const std::string text(response);
-    std::smatch m, last;
-    bool any = false;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), phrase); it != std::sregex_iterator(); ++it) {
-        last = *it;
-        any = true;
-    }
-    if (any) {
-        std::string answer = trimmed(last[1].str());
-        while (!answer.empty() && (answer.back() == '.' || answer.back() == '!'))
-            answer.pop_back();
-        return {answer, ExtractionRule::FinalAnswerPhrase};
-    }
-    static const std::regex number(R"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)");
-    std::string lastNumber;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it)
-        lastNumber = it->str();
-    if (!lastNumber.empty())
-        return {lastNumber, ExtractionRule::LastNumber};
-    return {"", ExtractionRule::None};
-}
-
-bool equivalent(std::string_view answerText, std::string_view truthText)
+bool sameAnswer(std::string_view answerText, std::string_view truthText)
 {
     std::string a = stripDecorations(std::string(answerText));
     std::string t = stripDecorations(std::string(truthText));
@@ -373,6 +359,15 @@ bool equivalent(std::string_view answerText, std::string_view truthText)
     return scalarEquivalent(a, t);
 }
 
+} // namespace
+
+bool equivalent(std::string_view answer, std::string_view truth)
+{
+    if (answer.size() > kMaxAnswerBytes || truth.size() > kMaxAnswerBytes)
+        return false;
+    return underCheckBudget([&] { return sameAnswer(answer, truth); }, false);
+}
+
 Verdict verify(std::string_view response, std::string_view truth, std::string_view task)
 {
     const Extraction e = extractAnswer(response);
@@ -381,7 +376,17 @@ Verdict verify(std::string_view response, std::string_view truth, std::string_vi
     v.rule = e.rule;
     if (e.rule == ExtractionRule::None)
         return v;
-    v.correct = task == "countdown" ? countdownCorrect(stripDecorations(e.answer), truth) : equivalent(e.answer, truth);
+    if (e.answer.size() > kMaxAnswerBytes || truth.size() > kMaxAnswerBytes) {
+        v.overBudget = true;
+        return v;
+    }
+    const CheckBudget budget;
+    try {
+        v.correct =
+            task == "countdown" ? countdownCorrect(stripDecorations(e.answer), truth) : sameAnswer(e.answer, truth);
+    } catch (const CheckBudgetExhausted&) {
+        v.overBudget = true;
+    }
     return v;
 }
 

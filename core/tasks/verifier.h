@@ -4,26 +4,12 @@
 // order, tuples and intervals in order, matrices cell by cell, "x = 5" as its value, text without
 // case or spacing, multiple-choice letters.
 
-#include <optional>
+#include "core/tasks/answer_extraction.h"
+
 #include <string>
 #include <string_view>
 
 namespace thinkbench::core {
-
-enum class ExtractionRule { Boxed, AnswerTag, FinalAnswerPhrase, LastNumber, None };
-const char* extractionRuleName(ExtractionRule rule);
-
-struct Extraction {
-    std::string answer;
-    ExtractionRule rule = ExtractionRule::None;
-};
-
-// The last \boxed{...} (nested braces; also "\boxed 5"), else the last <answer>...</answer>, else
-// the text after the last "final answer is" / "the answer is", else the last number.
-Extraction extractAnswer(std::string_view response);
-
-// The content of the last complete \boxed{...} in text, if any.
-std::optional<std::string> lastBoxed(std::string_view text);
 
 // Whether two answers mean the same (see the header comment). No float tolerance anywhere.
 bool equivalent(std::string_view answer, std::string_view truth);
@@ -32,6 +18,7 @@ struct Verdict {
     bool correct = false;
     std::string extracted;
     ExtractionRule rule = ExtractionRule::None;
+    bool overBudget = false; // too long or too costly to check (check_budget.h): counted wrong
 };
 
 // task: a task family name; "countdown" checks an expression against its numbers and target

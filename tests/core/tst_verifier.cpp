@@ -12,6 +12,8 @@
 #include <QtTest>
 
 #include <map>
+#include <string_view>
+#include <vector>
 
 using namespace thinkbench::core;
 
@@ -39,6 +41,59 @@ void warnAbout(int line, const Verdicts& v, const QByteArray& pair)
     const auto json = nlohmann::json::parse(pair.toStdString());
     qWarning("corpus line %d: ours %s, math-verify %s; truth %s; response %s", line, v.ours ? "true" : "false",
              v.mathVerify ? "true" : "false", json["truth"].dump().c_str(), json["response"].dump().c_str());
+}
+
+// Responses built to hang or crash an answer checker, each with a truth it does not meet.
+struct Adversarial {
+    const char* name;
+    std::string response, truth, task;
+};
+
+std::string repeated(std::string_view piece, int times)
+{
+    std::string out;
+    out.reserve(piece.size() * size_t(times));
+    for (int i = 0; i < times; ++i)
+        out += piece;
+    return out;
+}
+
+std::vector<Adversarial> adversarialResponses()
+{
+    const int n = 100000;
+    std::string sqrtSum; // 25 square roots to the 64th power: 2^25 terms if nothing stopped it
+    for (int p : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97})
+        sqrtSum += (sqrtSum.empty() ? "" : "+") + std::string("\\sqrt{") + std::to_string(p) + "}";
+    return {
+        {"a million digits", "\\boxed{" + std::string(1000000, '1') + "}", "2", ""},
+        {"100k nested parentheses", "\\boxed{" + repeated("(", n) + "1" + repeated(")", n) + "}", "2", ""},
+        {"100k nested braces", "\\boxed{" + repeated("{", n) + "1" + repeated("}", n) + "}", "2", ""},
+        {"100k nested \\sqrt", "\\boxed{" + repeated("\\sqrt{", n) + "4" + repeated("}", n) + "}", "2", ""},
+        {"100k nested \\frac", "\\boxed{" + repeated("\\frac{1}{", n) + "2" + repeated("}", n) + "}", "2", ""},
+        {"100k nested \\boxed", repeated("\\boxed{", n) + "1" + repeated("}", n), "2", ""},
+        {"100k unclosed \\boxed", repeated("\\boxed{", n) + "1", "2", ""},
+        {"450 nested parentheses", "\\boxed{" + repeated("(", 450) + "1" + repeated(")", 450) + "}", "2", ""},
+        {"60 nested \\frac", "\\boxed{" + repeated("\\frac{1}{", 60) + "2" + repeated("}", 60) + "}", "3", ""},
+        {"990 minus signs", "\\boxed{" + std::string(990, '-') + "1}", "2", ""},
+        {"a tower of 490 powers", "\\boxed{" + repeated("2^", 490) + "1}", "3", ""},
+        {"10^10^10^10", "\\boxed{10^10^10^10}", "2", ""},
+        {"9^{9^{9^{9^9}}}", "\\boxed{9^{9^{9^{9^{9}}}}}", "2", ""},
+        {"100000!", "\\boxed{100000!}", "2", ""},
+        {"(1000000!)!", "\\boxed{(1000000!)!}", "2", ""},
+        {"sum of square roots ^64", "\\boxed{(" + sqrtSum + ")^{64}}", "2", ""},
+        {"square root of a prime near 2^62", "\\boxed{\\sqrt{4611686018427387847}}", "2", ""},
+        {"letters after a number (regex backtracking)", "\\boxed{1 " + std::string(60, 'a') + "1}", "2", ""},
+        {"a set of 301 items", "\\boxed{\\{" + repeated("1,", 300) + "2\\}}", "\\{" + repeated("1,", 300) + "3\\}", ""},
+        {"a 301-cell matrix", "\\boxed{\\begin{pmatrix}" + repeated("1&", 300) + "1\\end{pmatrix}}",
+         "\\begin{pmatrix}" + repeated("1&", 300) + "2\\end{pmatrix}", ""},
+        {"the answer is a million digits", "the answer is " + std::string(1000000, '7'), "2", ""},
+        {"70k answer phrases", repeated("the answer is 1\n", 70000), "2", ""},
+        {"final answer: and a megabyte of spaces", "final answer:" + std::string(1000000, ' '), "2", ""},
+        {"half a million numbers", "x " + repeated("1,", 500000), "2", ""},
+        {"countdown over 400 numbers", "<answer>" + repeated("1+", 400) + "1</answer>",
+         "402|" + repeated("1,", 400) + "1", "countdown"},
+        {"countdown with a million digits", "<answer>" + std::string(1000000, '9') + "</answer>", "9|9", "countdown"},
+    };
 }
 
 } // namespace
@@ -323,6 +378,47 @@ private slots:
         QVERIFY(r.parts.at("repetition") < -0.5);
     }
 
+    // No response can hang or crash a check (a GRPO run scores whatever the policy samples): each
+    // adversarial one is wrong, quickly, on a thread with a 1 MiB stack; the budget is per check,
+    // so an ordinary answer right after the costliest is still right. The bound is a hang guard
+    // for a loaded 2-core machine, not a speed target.
+    void adversarialAnswers()
+    {
+        QString failures, slowest;
+        qint64 slowestNs = 0;
+        QThread* checker = QThread::create([&] {
+            for (const auto& a : adversarialResponses()) {
+                QElapsedTimer timer;
+                timer.start();
+                const Verdict v = verify(a.response, a.truth, a.task);
+                const qint64 ns = timer.nsecsElapsed();
+                timer.restart();
+                const bool same = equivalent(v.extracted, a.truth);
+                const qint64 equivalentNs = timer.nsecsElapsed();
+                if (ns > slowestNs) {
+                    slowestNs = ns;
+                    slowest = a.name;
+                }
+                if (v.correct || same || std::max(ns, equivalentNs) > 1000000000)
+                    failures += QString("%1: correct %2, equivalent %3, %4 ms + %5 ms; ")
+                                    .arg(a.name)
+                                    .arg(v.correct)
+                                    .arg(same)
+                                    .arg(double(ns) / 1e6)
+                                    .arg(double(equivalentNs) / 1e6);
+                if (!verify("so \\boxed{\\frac{1}{2}}", "0.5").correct)
+                    failures += QString("an ordinary answer after %1 was not right; ").arg(a.name);
+            }
+        });
+        checker->setStackSize(1 << 20);
+        checker->start();
+        QVERIFY(checker->wait(600000));
+        delete checker;
+        qInfo("slowest adversarial check: %s, %.1f ms", qPrintable(slowest), double(slowestNs) / 1e6);
+        QVERIFY2(failures.isEmpty(), qPrintable(failures));
+        QVERIFY(verify("\\boxed{" + std::string(2000, '1') + "}", std::string(2000, '1')).overBudget);
+    }
+
     void verifyCli()
     {
         QProcess cli;
@@ -343,6 +439,18 @@ private slots:
         QCOMPARE(first["rule"].get<std::string>(), std::string("boxed"));
         QCOMPARE(nlohmann::json::parse(lines[1].toStdString())["correct"].get<bool>(), true);
         QCOMPARE(nlohmann::json::parse(lines[2].toStdString())["rule"].get<std::string>(), std::string("last_number"));
+
+        // The answer that used to crash the CLI (SIGSEGV): wrong, and said to be over budget.
+        QProcess huge;
+        huge.start(THINKBENCH_CLI, {"verify"});
+        huge.write(QByteArray("{\"response\": \"\\\\boxed{") + QByteArray(1000000, '1') + "}\", \"truth\": \"1\"}\n");
+        huge.closeWriteChannel();
+        QVERIFY(huge.waitForFinished(60000));
+        QCOMPARE(huge.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(huge.exitCode(), 0);
+        const auto verdict = nlohmann::json::parse(huge.readAllStandardOutput().toStdString());
+        QCOMPARE(verdict["correct"].get<bool>(), false);
+        QCOMPARE(verdict["over_budget"].get<bool>(), true);
 
         QProcess bad;
         bad.start(THINKBENCH_CLI, {"verify"});
