@@ -1,6 +1,7 @@
 #include "inference/model_folder.h"
 
 #include "core/error.h"
+#include "core/model/safetensors.h"
 
 #include <filesystem>
 
@@ -17,7 +18,21 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
     core::Tokenizer loadedTokenizer = core::Tokenizer::fromPath(tokenizer.empty() ? folder : tokenizer);
     core::ChatTemplate chat = chatTemplate.empty() ? core::ChatTemplate::forTokenizer(loadedTokenizer)
                                                    : core::ChatTemplate::named(chatTemplate);
-    return {core::Transformer::load(folder, dtype, device), std::move(loadedTokenizer), std::move(chat)};
+    core::Transformer model = core::Transformer::load(folder, dtype, device);
+    // Fewer ids than embedding rows is usual (vocabularies padded to a multiple of 64); more would
+    // index past the embedding on the first unlucky token.
+    const int64_t rows = model.config().vocab_size;
+    if (loadedTokenizer.vocabSize() > rows) {
+        const fs::path tokenizerFile = tokenizer.empty()             ? fs::path(folder) / "tokenizer.json"
+                                       : fs::is_directory(tokenizer) ? fs::path(tokenizer) / "tokenizer.json"
+                                                                     : fs::path(tokenizer);
+        const core::CheckpointReader weights(folder);
+        throw core::Error(tokenizerFile.string(), "vocabulary",
+                          "ids up to " + std::to_string(loadedTokenizer.vocabSize() - 1) +
+                              ", but model.embed_tokens.weight in " + weights.fileOf("model.embed_tokens.weight") +
+                              " has " + std::to_string(rows) + " rows: this tokenizer is not the model's");
+    }
+    return {std::move(model), std::move(loadedTokenizer), std::move(chat)};
 }
 
 } // namespace thinkbench::inference

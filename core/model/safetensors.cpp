@@ -227,7 +227,10 @@ CheckpointReader::CheckpointReader(const std::string& dir)
         throw Error(dir, "", "no model.safetensors or model.safetensors.index.json in this folder");
     }
     for (const auto& shard : shards) {
-        files_.push_back(std::make_unique<SafetensorsFile>((fs::path(dir) / shard).string()));
+        const fs::path file = fs::path(dir) / shard;
+        if (!fs::exists(file))
+            throw Error(file.string(), "", "missing: model.safetensors.index.json names it as a shard");
+        files_.push_back(std::make_unique<SafetensorsFile>(file.string()));
         for (const auto& [name, entry] : files_.back()->entries())
             where_[name] = files_.size() - 1;
     }

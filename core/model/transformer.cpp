@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 
@@ -25,6 +26,25 @@ std::string shapeText(const std::vector<int64_t>& shape)
     for (size_t i = 0; i < shape.size(); ++i)
         out += (i ? ", " : "") + std::to_string(shape[i]);
     return out + "]";
+}
+
+// A weight that is NaN or infinite poisons every output silently (a diverged run's checkpoint, a
+// bad conversion): refused on load with the tensor, the file and the first bad element.
+void requireFinite(const at::Tensor& t, const std::string& file, const std::string& name)
+{
+    if (!at::isFloatingType(t.scalar_type()))
+        return;
+    const at::Tensor bad = at::logical_not(at::isfinite(t));
+    const int64_t count = bad.sum().item<int64_t>();
+    if (count == 0)
+        return;
+    const at::Tensor first = bad.nonzero()[0];
+    std::vector<int64_t> where(first.data_ptr<int64_t>(), first.data_ptr<int64_t>() + first.numel());
+    const double value = t.masked_select(bad)[0].item<double>();
+    throw Error(file, "tensor " + name,
+                std::to_string(count) + " of " + std::to_string(t.numel()) +
+                    " values are not finite (NaN or Inf), the first (" + std::to_string(value) + ") at " +
+                    shapeText(where));
 }
 
 } // namespace
@@ -69,7 +89,9 @@ Transformer Transformer::load(const std::string& dir, at::ScalarType dtype, at::
         if (entry.shape != shape)
             throw Error(reader.fileOf(name), "tensor " + name,
                         "has shape " + shapeText(entry.shape) + ", the config implies " + shapeText(shape));
-        at::Tensor t = reader.tensor(name).to(device);
+        at::Tensor t = reader.tensor(name);
+        requireFinite(t, reader.fileOf(name), name);
+        t = t.to(device);
         model.params_[name] = keptInFloat(name) ? t.to(at::kFloat) : t.to(dtype);
     }
     for (const auto& name : reader.names()) {
@@ -85,7 +107,10 @@ Transformer Transformer::load(const std::string& dir, at::ScalarType dtype, at::
         const std::vector<int64_t>& shape = reader.entry(name).shape;
         if (std::find(shape.begin(), shape.end(), 0) != shape.end())
             continue;
-        if (name.rfind("model.layers.", 0) == 0 && std::stoi(name.substr(13)) >= model.config_.num_hidden_layers)
+        int layer = -1; // "model.layers.x.y" has none: unexpected below, not std::stoi's exception
+        if (name.rfind("model.layers.", 0) == 0)
+            std::from_chars(name.data() + 13, name.data() + name.size(), layer);
+        if (layer >= model.config_.num_hidden_layers)
             continue;
         throw Error(reader.fileOf(name), "tensor " + name, "unexpected: the config implies no such tensor");
     }
