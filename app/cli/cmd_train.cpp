@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -44,15 +45,40 @@ std::string readFile(const std::string& path)
     return text.str();
 }
 
-// One line per step, redrawn in place on a terminal.
-void printProgress(const nlohmann::json& e, bool tty)
+// Where the progress goes: a terminal gets the step line redrawn in place; a log file or pipe
+// (CI, `scripts/demo | tee`) gets a line at each tenth of a stage and at least every 30 s, not
+// one per step (1,500 lines for the demo's pretraining alone).
+struct ProgressOutput {
+    bool tty = false;
+    int64_t lastTenth = -1;
+    std::chrono::steady_clock::time_point lastLine;
+
+    bool printsStep(int64_t done, int64_t total)
+    {
+        if (tty)
+            return true;
+        const auto now = std::chrono::steady_clock::now();
+        const int64_t tenth = total > 0 ? 10 * done / total : 10;
+        if (tenth == lastTenth && now - lastLine < std::chrono::seconds(30))
+            return false;
+        lastTenth = tenth;
+        lastLine = now;
+        return true;
+    }
+};
+
+void printProgress(const nlohmann::json& e, ProgressOutput& out)
 {
+    const bool tty = out.tty;
     const std::string kind = e.value("event", "");
     if (kind == "stage_begin") {
+        out.lastTenth = -1;
         std::fprintf(stderr, "== stage %d: %s (%s)\n", e.value("stage_index", 0), e.value("stage", "").c_str(),
                      e.value("kind", "").c_str());
     } else if (kind == "step") {
         const int64_t done = e.value("stage_step", int64_t(0)), total = e.value("total", int64_t(0));
+        if (!out.printsStep(done, total))
+            return;
         const int width = 24, filled = total > 0 ? int(width * done / total) : width;
         std::string keys;
         const auto& m = e["metrics"];
@@ -90,12 +116,12 @@ void run(const TrainCommand& o, const GlobalOptions& global)
         options.resumeRun = o.resume;
     options.runRoot = o.runRoot;
     options.stop = &stopRequested;
-    const bool tty = isatty(fileno(stderr));
+    ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0};
     options.onEvent = [&](const nlohmann::json& e) {
         if (global.json)
             std::cout << e.dump() << std::endl;
         else
-            printProgress(e, tty);
+            printProgress(e, progress);
     };
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);

@@ -110,6 +110,48 @@ private slots:
         QVERIFY(lines[2].contains("\"type\":\"sample\""));
     }
 
+    // Without a terminal (a log file, CI, a pipe) a stage's progress is a line per tenth of the
+    // stage, not one per step.
+    void trainLogsTenthsWithoutATerminal()
+    {
+        QFile recipe(dir_.filePath("log.toml"));
+        QVERIFY(recipe.open(QIODevice::WriteOnly));
+        recipe.write(R"(name = "log"
+seed = 1
+threads = 1
+[model.config]
+model_type = "qwen2"
+hidden_size = 16
+intermediate_size = 32
+num_hidden_layers = 1
+num_attention_heads = 2
+num_key_value_heads = 1
+max_position_embeddings = 256
+tie_word_embeddings = true
+[tokenizer]
+vocab_size = 300
+chat_template = "r1_zero"
+[[tasks]]
+name = "arithmetic"
+options = { digits = "1", ops = "+" }
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 200
+batch_size = 2
+seq_len = 32
+corpus_size = 50
+)");
+        recipe.close();
+        const auto trained = cli({"train", "log.toml", "--db", "log.sqlite"}, dir_.path());
+        QVERIFY2(trained.code == 0, qPrintable(trained.err));
+        const auto stepLines = trained.err.split('\n').filter(QStringLiteral("/200"));
+        QVERIFY2(stepLines.size() >= 2 && stepLines.size() <= 12, qPrintable(trained.err));
+        QVERIFY(stepLines.first().contains(QStringLiteral(" 1/200")));
+        QVERIFY(stepLines.last().contains(QStringLiteral(" 200/200")));
+        QVERIFY(!trained.err.contains('\r'));
+    }
+
     void createRunFromRecipe()
     {
         const QString demo = THINKBENCH_SOURCE_DIR "/resources/recipes/demo.toml";
