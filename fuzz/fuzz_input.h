@@ -1,6 +1,6 @@
 #pragma once
 // What the fuzz targets share: one input cut into the files of a multi-file format, and a scratch
-// folder for the entry points that only take a path (a SQLite file).
+// folder for the entry points that only take a path (a model or tokenizer folder, a SQLite file).
 
 #include <cstdint>
 #include <cstdlib>
@@ -47,6 +47,7 @@ public:
         std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
         return file.string();
     }
+    std::string path() const { return path_.string(); }
     void clear() const
     {
         for (const auto& entry : std::filesystem::directory_iterator(path_))

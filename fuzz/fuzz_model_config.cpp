@@ -3,27 +3,25 @@
 
 #include "core/error.h"
 #include "core/model/model_config.h"
-
-#include <nlohmann/json.hpp>
+#include "fuzz/fuzz_input.h"
 
 #include <cstdint>
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    using namespace thinkbench::core;
-    const nlohmann::json json = nlohmann::json::parse(data, data + size, nullptr, false);
-    if (json.is_discarded())
-        return 0; // fromFile: invalid JSON, a clean error
-    ModelConfig config;
+    using namespace thinkbench;
+    static const fuzz::ScratchFolder folder;
+    const std::string path = folder.write("config.json", std::string_view(reinterpret_cast<const char*>(data), size));
+    core::ModelConfig config;
     try {
-        config = ModelConfig::fromJson(json, "config.json");
-    } catch (const Error&) {
+        config = core::ModelConfig::fromFile(path);
+    } catch (const core::Error&) {
         return 0;
     }
     try {
-        ModelConfig::fromJson(config.toJson(), "written config.json");
-    } catch (const Error&) {
+        core::ModelConfig::fromJson(config.toJson(), "written config.json");
+    } catch (const core::Error&) {
         std::abort(); // toJson wrote a config its reader rejects
     }
     return 0;

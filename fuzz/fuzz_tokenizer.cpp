@@ -1,43 +1,25 @@
 // tokenizer.json, tokenizer_config.json and the text to encode, as three parts (fuzz_input.h):
-// loading as Tokenizer::fromDirectory does, then encode, decode and streaming decode with it.
+// the two files loaded from a folder by Tokenizer::fromDirectory, then encode, decode and
+// streaming decode with what loaded.
 
 #include "core/error.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
 #include "fuzz/fuzz_input.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
-#include <optional>
-
-namespace {
-
-using thinkbench::core::Error;
-
-// As the tokenizer's own file reading does: bytes that are not JSON are an error naming the file.
-nlohmann::json parseJson(std::string_view bytes, const std::string& file)
-{
-    try {
-        return nlohmann::json::parse(bytes);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(file, "byte " + std::to_string(e.byte), "invalid JSON");
-    }
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace thinkbench;
+    static const fuzz::ScratchFolder folder;
+    folder.clear();
     const auto parts = fuzz::splitParts(data, size);
+    folder.write("tokenizer.json", parts[0]);
+    if (parts.size() > 1 && !parts[1].empty())
+        folder.write("tokenizer_config.json", parts[1]);
     try {
-        const nlohmann::json json = parseJson(parts[0], "tokenizer.json");
-        std::optional<nlohmann::json> config;
-        if (parts.size() > 1 && !parts[1].empty())
-            config = parseJson(parts[1], "tokenizer_config.json");
-        const core::Tokenizer tokenizer =
-            core::Tokenizer::fromJson(json, "tokenizer.json", config ? &*config : nullptr);
+        const core::Tokenizer tokenizer = core::Tokenizer::fromDirectory(folder.path());
         core::ChatTemplate::forTokenizer(tokenizer);
         const std::string_view text = parts.size() > 2 ? parts[2] : std::string_view("Hello, world! 123 <think>");
         for (bool special : {false, true}) {

@@ -215,6 +215,8 @@ ModelConfig ModelConfig::fromFile(const std::string& path)
         return fromJson(nlohmann::json::parse(in), path);
     } catch (const nlohmann::json::parse_error& e) {
         throw Error(path, "byte " + std::to_string(e.byte), "invalid JSON");
+    } catch (const nlohmann::json::exception& e) { // out_of_range: a number too large for a double
+        throw Error(path, "", std::string("invalid JSON: ") + e.what());
     }
 }
 

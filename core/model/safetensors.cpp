@@ -90,7 +90,7 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view file, const std::strin
     nlohmann::json header;
     try {
         header = nlohmann::json::parse(file.substr(8, headerSize));
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number too large
         throw Error(path, "header", std::string("invalid JSON: ") + e.what());
     }
     if (!header.is_object())
@@ -143,8 +143,8 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(json);
-    } catch (const nlohmann::json::parse_error&) {
-        throw Error(path, "", "invalid JSON");
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number too large
+        throw Error(path, "", std::string("invalid JSON: ") + e.what());
     }
     if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
         throw Error(path, "weight_map", "missing");

@@ -238,6 +238,8 @@ nlohmann::json readJsonFile(const std::string& path)
         return nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
         throw Error(path, "byte " + std::to_string(e.byte), "invalid JSON");
+    } catch (const nlohmann::json::exception& e) { // out_of_range: a number too large for a double
+        throw Error(path, "", std::string("invalid JSON: ") + e.what());
     }
 }
 
