@@ -1,5 +1,7 @@
 #include "inference/generator.h"
 
+#include "inference/sequence.h"
+
 #include "core/error.h"
 #include "core/model/transformer.h"
 #include "core/text/think_tags.h"
@@ -9,7 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <fstream>
 #include <memory>
 
@@ -55,21 +56,6 @@ void appendExperts(const std::vector<at::Tensor>& routed, const std::vector<std:
                                    row + byRow.size(1) * perPosition);
     }
 }
-
-// One sequence being generated.
-struct Sequence {
-    int request = 0;
-    int sample = 0;
-    const GenerationRequest* spec = nullptr;
-    std::mt19937_64 rng;
-    std::unique_ptr<core::StreamDecoder> decoder;
-    GenerationResult result;
-    std::vector<int32_t> eos;
-    std::deque<int32_t> forced; // tokens to emit before sampling again (think budget)
-    int reasoningTokens = 0;
-    bool thinking = false;
-    bool done = false;
-};
 
 } // namespace
 
@@ -155,18 +141,8 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     for (int r = 0; r < R; ++r) {
         const GenerationRequest& req = requests[static_cast<size_t>(r)];
         for (int s = 0; s < req.n; ++s) {
-            Sequence seq;
-            seq.request = r;
-            seq.sample = s;
-            seq.spec = &req;
-            // Distinct, reproducible streams per sample: seed and sample index mixed.
-            seq.rng.seed(req.params.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(s) + 1);
-            seq.decoder = std::make_unique<core::StreamDecoder>(tokenizer_, true);
-            seq.result.request = r;
-            seq.result.sample = s;
-            seq.eos = req.params.eosIds.empty() ? configEos : req.params.eosIds;
-            seq.thinking = req.promptOpensThinking;
-            seq.result.routedExperts = promptExperts[size_t(r)];
+            Sequence seq(tokenizer_, req, r, s, configEos, closeThought);
+            seq.result().routedExperts = promptExperts[size_t(r)];
             seqs.push_back(std::move(seq));
             rows.push_back(r);
         }
@@ -186,55 +162,17 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
         std::vector<int64_t> keep;
         for (size_t b = 0; b < live.size(); ++b) {
             Sequence& seq = seqs[live[b]];
-            const SamplingParams& params = seq.spec->params;
             if (cancelled) {
-                seq.result.finish = FinishReason::Cancelled;
-                seq.done = true;
+                seq.cancel();
                 continue;
             }
-            SampledToken token;
-            if (!seq.forced.empty()) {
-                token = {seq.forced.front(), 0.0f};
-                seq.forced.pop_front();
-            } else {
-                token = sampleToken(cpuLogits[static_cast<int64_t>(b)], params, seq.rng);
-            }
+            const std::optional<TokenEvent> event = seq.step(cpuLogits[static_cast<int64_t>(b)]);
             ++stats_.decodeTokens;
-            if (std::find(seq.eos.begin(), seq.eos.end(), token.id) != seq.eos.end()) {
-                seq.result.finish = FinishReason::Eos;
-                seq.done = true;
-                continue;
-            }
-            seq.result.ids.push_back(token.id);
-            seq.result.tokenLogprobs.push_back(token.logprob);
-            const std::string delta = seq.decoder->push(token.id);
-            seq.result.text += delta;
-            const bool wasThinking = seq.thinking || seq.result.text.starts_with(core::kThinkOpen);
-            seq.thinking = wasThinking && seq.result.text.find(core::kThinkClose) == std::string::npos;
-            if (onToken)
-                onToken({seq.request, seq.sample, token.id, delta, wasThinking});
-            if (seq.thinking && params.thinkBudget >= 0 && seq.forced.empty() &&
-                ++seq.reasoningTokens >= params.thinkBudget)
-                seq.forced.assign(closeThought.begin(), closeThought.end());
-            for (const auto& stop : params.stopStrings) {
-                const size_t from = seq.result.text.size() > stop.size() + delta.size()
-                                        ? seq.result.text.size() - stop.size() - delta.size()
-                                        : 0;
-                const size_t at = seq.result.text.find(stop, from);
-                if (!stop.empty() && at != std::string::npos) {
-                    seq.result.text.resize(at);
-                    seq.result.finish = FinishReason::Stop;
-                    seq.done = true;
-                    break;
-                }
-            }
-            if (!seq.done && static_cast<int>(seq.result.ids.size()) >= params.maxNewTokens && seq.forced.empty()) {
-                seq.result.finish = FinishReason::Length;
-                seq.done = true;
-            }
-            if (!seq.done) {
+            if (event && onToken)
+                onToken(*event);
+            if (!seq.done()) {
                 keep.push_back(static_cast<int64_t>(b));
-                nextTokens.push_back(token.id);
+                nextTokens.push_back(seq.lastToken());
             }
         }
         std::vector<size_t> stillLive;
@@ -250,20 +188,15 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
         logits = step.logits.squeeze(1);
         std::vector<std::vector<int16_t>*> records;
         for (size_t i : live)
-            records.push_back(seqs[i].spec->recordExperts ? &seqs[i].result.routedExperts : nullptr);
+            records.push_back(seqs[i].request().recordExperts ? &seqs[i].result().routedExperts : nullptr);
         appendExperts(step.routedExperts, records);
     }
     stats_.decodeSeconds = since(start);
     stats_.peakMemoryBytes = peakResidentBytes();
 
     std::vector<GenerationResult> results;
-    for (Sequence& seq : seqs) {
-        seq.result.text += seq.decoder->finish();
-        const core::ReasoningSplit split = core::splitReasoning(seq.result.text, seq.spec->promptOpensThinking);
-        seq.result.reasoning = split.reasoning;
-        seq.result.answer = split.answer;
-        results.push_back(std::move(seq.result));
-    }
+    for (Sequence& seq : seqs)
+        results.push_back(seq.finish());
     return results;
 }
 

@@ -21,5 +21,6 @@ void addGenerateCommands(CLI::App& app, GlobalOptions& global);
 void addVerifyCommand(CLI::App& app, GlobalOptions& global);
 void addEvalCommand(CLI::App& app, GlobalOptions& global);
 void addTrainCommand(CLI::App& app, GlobalOptions& global);
+void addServeCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

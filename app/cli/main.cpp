@@ -22,6 +22,7 @@ int main(int argc, char** argv)
     cli::addVerifyCommand(app, global);
     cli::addEvalCommand(app, global);
     cli::addTrainCommand(app, global);
+    cli::addServeCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -26,6 +26,13 @@ struct KvCache {
     // Keeps, reorders or repeats rows: rows[i] is the old row that becomes row i (n samples per
     // prompt share one prefill by repeating its row).
     void selectRows(const at::Tensor& rows);
+    // Continuous batching (kv_cache.cpp). Adds other's rows after these; both are left-padded to
+    // the longer length, which stays filled.
+    void appendRows(const KvCache& other);
+    // Room for `positions` more tokens, grown in steps so growth is rare.
+    void reserve(int64_t positions);
+    // Drops the leading positions no row uses (padding left by rows that finished).
+    void dropLeadingPadding();
 };
 
 } // namespace thinkbench::core

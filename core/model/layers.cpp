@@ -1,5 +1,7 @@
 #include "core/model/layers.h"
 
+#include "core/model/batch_invariance.h"
+
 #include <ATen/ATen.h>
 
 namespace thinkbench::core {
@@ -13,6 +15,8 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
 
 at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b)
 {
+    if (BatchInvariantScope::active())
+        return linearInRowBlocks(x, w, b);
     return at::linear(x, w, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
 }
 
@@ -24,6 +28,8 @@ at::Tensor swiglu(const at::Tensor& x, const at::Tensor& gate, const at::Tensor&
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
                   bool enableGqa)
 {
+    if (BatchInvariantScope::active())
+        return attendRowByRow(q, k, v, mask, scale, enableGqa);
     return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale, enableGqa);
 }
 

@@ -280,7 +280,7 @@ ForwardOutput Transformer::forward(const at::Tensor& inputIds, const ForwardOpti
     h = rmsNorm(h, params_.at("model.norm.weight"), c.rms_norm_eps);
     const at::Tensor& head =
         c.tie_word_embeddings ? params_.at("model.embed_tokens.weight") : params_.at("lm_head.weight");
-    out.logits = at::linear(h, head);
+    out.logits = dense(h, head);
     out.expertLoad = loads.empty() ? at::zeros({0, c.n_routed_experts}) : at::stack(loads);
     return out;
 }
