@@ -1,5 +1,7 @@
 #include "app/gui/main_window.h"
 
+#include "app/gui/layout_presets.h"
+
 #include "core/store/run_store.h"
 #include "widgets/annotation_panel.h"
 #include "widgets/chat_panel.h"
@@ -21,17 +23,19 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QVBoxLayout>
+#include <QToolBar>
 
 namespace thinkbench::app {
 
 namespace {
 
-constexpr int kLayoutVersion = 2; // 2: every dock holds its panel
+constexpr int kLayoutVersion = 3; // 3: no central area, panels in scroll areas
 constexpr int kLivePollMs = 1000;
 constexpr int kMaxRecent = 8;
 
@@ -63,15 +67,15 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("ThinkBench"));
     setDockNestingEnabled(true);
 
-    auto* centre = new QWidget;
-    auto* layout = new QVBoxLayout(centre);
+    // No central widget: the docks share the whole window. Messages get a bar of their own above
+    // them, shown only while there is one.
     messageBar_->setObjectName("messageBar");
     messageBar_->setWordWrap(true);
-    messageBar_->hide();
-    layout->addWidget(messageBar_);
-    layout->addStretch();
-    setCentralWidget(centre);
-    centre->setMaximumHeight(0); // docks fill the window; the message bar grows it when shown
+    messages_ = addToolBar(tr("Messages"));
+    messages_->setObjectName("MessagesBar");
+    messages_->setMovable(false);
+    messages_->addWidget(messageBar_);
+    messages_->hide();
 
     createMenus();
     addPanel("RunsDock", tr("Runs"), runs_, Qt::LeftDockWidgetArea);
@@ -81,17 +85,10 @@ MainWindow::MainWindow(QWidget* parent)
     addPanel("CompareDock", tr("Compare"), compare_, Qt::RightDockWidgetArea);
     addPanel("StagesDock", tr("Stages"), createStagesPanel(), Qt::LeftDockWidgetArea);
     addPanel("ChatDock", tr("Chat"), chat_, Qt::RightDockWidgetArea);
-    // Default layout: runs over stages on the left; curves over the trace, annotation, compare
-    // and chat tabs on the right. A saved layout replaces it.
-    tabifyDockWidget(docks_[2], docks_[3]);
-    tabifyDockWidget(docks_[3], docks_[4]);
-    tabifyDockWidget(docks_[4], docks_[6]);
-    docks_[2]->raise();
-    resize(1400, 900);
-    // Stages beside runs get the width the recipe form and its TOML need.
-    resizeDocks({docks_[0], docks_[1]}, {560, 840}, Qt::Horizontal);
-    resizeDocks({docks_[0], docks_[5]}, {200, 700}, Qt::Vertical);
-    resizeDocks({docks_[1], docks_[2]}, {480, 420}, Qt::Vertical);
+    // The first window fits the screen's free area (1366x768 laptops included); a saved layout
+    // and geometry replace it.
+    resize(QSize(1400, 900).boundedTo(screen()->availableGeometry().size() * 0.94));
+    applyLayout(LayoutPreset::MonitorRun);
 
     connectPanels();
     statusBar()->showMessage(tr("Ready"));
@@ -102,6 +99,11 @@ MainWindow::~MainWindow()
 {
     // The panels hold the store without owning it: detach them before it goes.
     setPanelStore(nullptr);
+}
+
+void MainWindow::applyLayout(LayoutPreset preset)
+{
+    applyLayoutPreset(*this, {docks_[0], docks_[1], docks_[2], docks_[3], docks_[4], docks_[5], docks_[6]}, preset);
 }
 
 void MainWindow::setPanelStore(core::RunStore* store)
@@ -175,7 +177,12 @@ QDockWidget* MainWindow::addPanel(const QString& objectName, const QString& titl
 {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(panel);
+    // A panel squeezed below its own minimum scrolls rather than pushing the window off-screen.
+    auto* scroll = new QScrollArea;
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(panel);
+    dock->setWidget(scroll);
     addDockWidget(area, dock);
     viewMenu_->addAction(dock->toggleViewAction());
     docks_.append(dock);
@@ -192,6 +199,11 @@ void MainWindow::createMenus()
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     viewMenu_ = menuBar()->addMenu(tr("&View"));
+    QMenu* layouts = viewMenu_->addMenu(tr("&Layout"));
+    for (const LayoutPreset preset :
+         {LayoutPreset::MonitorRun, LayoutPreset::InspectTraces, LayoutPreset::CompareModels})
+        layouts->addAction(layoutPresetName(preset), this, [this, preset] { applyLayout(preset); });
+    viewMenu_->addSeparator();
     updateRecentMenu();
 }
 
@@ -237,7 +249,7 @@ bool MainWindow::openDatabase(const QString& path)
     if (shown > 0)
         curves_->setRuns({shown});
     runControl_->setDatabasePath(path);
-    messageBar_->hide();
+    messages_->hide();
     setWindowTitle(tr("ThinkBench — %1").arg(QFileInfo(path).fileName()));
     QSettings settings;
     QStringList recent = settings.value("recentDatabases").toStringList();
@@ -254,8 +266,7 @@ void MainWindow::showMessage(const QString& text, bool error)
     messageBar_->setText(text);
     messageBar_->setStyleSheet(error ? "background: #fde7e9; color: #8a0010; padding: 6px;"
                                      : "background: #e8f0fe; padding: 6px;");
-    messageBar_->show();
-    centralWidget()->setMaximumHeight(QWIDGETSIZE_MAX);
+    messages_->show();
 }
 
 void MainWindow::openDatabaseDialog()

@@ -9,6 +9,7 @@
 
 class QDockWidget;
 class QLabel;
+class QToolBar;
 
 namespace thinkbench::core {
 class RunStore;
@@ -26,6 +27,8 @@ class TraceStepper;
 } // namespace thinkbench::widgets
 
 namespace thinkbench::app {
+
+enum class LayoutPreset;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -57,6 +60,7 @@ private:
     // The recipe the editor shows, written where the training CLI can read it.
     void writeRecipeForRun();
     void createMenus();
+    void applyLayout(LayoutPreset preset);
     void restoreLayout();
     void openDatabaseDialog();
     void updateRecentMenu();
@@ -71,6 +75,7 @@ private:
     widgets::ComparePanel* compare_;
     widgets::ChatPanel* chat_;
     QLabel* messageBar_;
+    QToolBar* messages_ = nullptr;
     QList<QDockWidget*> docks_;
     QMenu* viewMenu_ = nullptr;
     QMenu* recentMenu_ = nullptr;

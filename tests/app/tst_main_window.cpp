@@ -56,7 +56,7 @@ private slots:
 
         QMenu* view = nullptr;
         for (QAction* action : window.menuBar()->actions())
-            if (action->menu() && action->menu()->actions().size() == expected.size())
+            if (action->menu() && action->menu()->actions().size() == expected.size() + 2) // + layouts, separator
                 view = action->menu();
         QVERIFY(view);
         window.show();
@@ -67,6 +67,64 @@ private slots:
         const bool wasVisible = chat->isVisible();
         toggle->trigger();
         QCOMPARE(chat->isVisible(), !wasVisible);
+    }
+
+    // The first window fits the screen's free area (the offscreen screen here is 800x800,
+    // smaller than a 1366x768 laptop's height allows for) and the docks share the whole window:
+    // no central area between them.
+    void firstWindowFitsTheScreen()
+    {
+        QSettings().clear();
+        app::MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QRect available = window.screen()->availableGeometry();
+        QVERIFY2(available.contains(window.frameGeometry()), qPrintable(QStringLiteral("window %1x%2 on a %3x%4 screen")
+                                                                            .arg(window.frameGeometry().width())
+                                                                            .arg(window.frameGeometry().height())
+                                                                            .arg(available.width())
+                                                                            .arg(available.height())));
+        QVERIFY(!window.centralWidget());
+        // The visible docks tile the window's width: left column + right column, no gap.
+        const QDockWidget* runs = window.docks()[0];
+        const QDockWidget* curves = window.docks()[1];
+        QVERIFY(curves->geometry().left() - runs->geometry().right() < 12); // a splitter handle
+        QVERIFY(window.width() - curves->geometry().right() < 12);
+    }
+
+    // View > Layout rearranges the docks for each kind of work, every panel still one click away.
+    void layoutPresets()
+    {
+        app::MainWindow window;
+        window.resize(1366, 740);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QMenu* layouts = window.findChild<QMenu*>();
+        for (QAction* action : window.menuBar()->actions())
+            for (QAction* item : action->menu() ? action->menu()->actions() : QList<QAction*>())
+                if (item->menu() && item->menu()->actions().size() == 3)
+                    layouts = item->menu();
+        QVERIFY(layouts);
+        const auto visibleTitles = [&] {
+            QStringList titles;
+            for (QDockWidget* dock : window.docks())
+                if (!dock->visibleRegion().isEmpty())
+                    titles << dock->objectName();
+            return titles;
+        };
+        layouts->actions()[1]->trigger(); // Inspect traces
+        QTRY_VERIFY(visibleTitles().contains("TracesDock") && visibleTitles().contains("AnnotationsDock"));
+        QTRY_VERIFY(window.docks()[2]->width() > window.width() / 3); // the trace gets the room
+        layouts->actions()[2]->trigger();                             // Compare models
+        QTRY_VERIFY(visibleTitles().contains("CompareDock") && visibleTitles().contains("ChatDock"));
+        QTRY_VERIFY(window.docks()[4]->width() > window.width() / 3);
+        layouts->actions()[0]->trigger(); // Monitor a run
+        QTRY_VERIFY(visibleTitles().contains("CurvesDock") && visibleTitles().contains("RunsDock"));
+        for (QDockWidget* dock : window.docks()) {
+            QVERIFY(!dock->isFloating());
+            QVERIFY(dock->isVisible() || !window.tabifiedDockWidgets(dock).isEmpty());
+        }
+        QVERIFY(window.frameGeometry().height() <= 740 + 40);
     }
 
     void layoutIsSavedAndRestored()
@@ -199,8 +257,8 @@ max_new_tokens = 16
         QCOMPARE(errors.count(), 1);
         QVERIFY2(window.runsPanel()->errorText().contains("not a ThinkBench run database"),
                  qPrintable(window.runsPanel()->errorText()));
-        auto* bar = window.centralWidget()->findChild<QLabel*>("messageBar");
-        QVERIFY(bar && !bar->isHidden());
+        auto* bar = window.findChild<QLabel*>("messageBar");
+        QVERIFY(bar && bar->isVisibleTo(&window));
         QVERIFY(bar->text().contains("notes.txt"));
     }
 
