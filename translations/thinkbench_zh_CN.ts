@@ -4,12 +4,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="26"/>
+        <location filename="../app/gui/main.cpp" line="28"/>
         <source>A workbench for reasoning models in the style of DeepSeek-R1</source>
         <translation>DeepSeek-R1 风格推理模型的工作台</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="30"/>
+        <location filename="../app/gui/main.cpp" line="31"/>
         <source>Interface language, e.g. zh_CN</source>
         <translation>界面语言，例如 zh_CN</translation>
     </message>
@@ -19,22 +19,22 @@
         <translation>将某次运行的曲线写入 PNG 文件后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="35"/>
+        <location filename="../app/gui/main.cpp" line="37"/>
         <source>Metrics to plot, comma-separated</source>
         <translation>要绘制的指标，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="37"/>
+        <location filename="../app/gui/main.cpp" line="39"/>
         <source>Run to plot (default: the latest)</source>
         <translation>要绘制的运行（默认：最新一次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="39"/>
+        <location filename="../app/gui/main.cpp" line="41"/>
         <source>Write the main window to a PNG and exit</source>
         <translation>将主窗口保存为 PNG 后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="42"/>
+        <location filename="../app/gui/main.cpp" line="43"/>
         <source>Run database to open</source>
         <translation>要打开的运行数据库</translation>
     </message>
@@ -42,47 +42,52 @@
 <context>
     <name>thinkbench::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="65"/>
+        <location filename="../app/gui/main_window.cpp" line="67"/>
         <source>ThinkBench</source>
         <translation>ThinkBench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="79"/>
+        <location filename="../app/gui/main_window.cpp" line="74"/>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="81"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="80"/>
+        <location filename="../app/gui/main_window.cpp" line="82"/>
         <source>Curves</source>
         <translation>曲线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Traces</source>
         <translation>推理轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Annotations</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="86"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="87"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="99"/>
+        <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -92,235 +97,255 @@
         <translation>运行状态：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173"/>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
         <source>Cannot write the recipe for the run to %1</source>
         <translation>无法将本次运行的配方写入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>&amp;Open run database…</source>
         <translation>打开运行数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="196"/>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="198"/>
+        <location filename="../app/gui/main_window.cpp" line="201"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="230"/>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <source>&amp;Layout</source>
+        <translation>布局(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>%1 opened read-only: %2</source>
         <translation>已以只读方式打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="247"/>
+        <location filename="../app/gui/main_window.cpp" line="253"/>
         <source>ThinkBench — %1</source>
         <translation>ThinkBench — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="254"/>
+        <location filename="../app/gui/main_window.cpp" line="260"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="270"/>
+        <location filename="../app/gui/main_window.cpp" line="274"/>
         <source>Open run database</source>
         <translation>打开运行数据库</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="271"/>
+        <location filename="../app/gui/main_window.cpp" line="275"/>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>运行数据库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/layout_presets.cpp" line="91"/>
+        <source>Monitor a run</source>
+        <translation>监控运行</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/layout_presets.cpp" line="93"/>
+        <source>Inspect traces</source>
+        <translation>检查推理轨迹</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/layout_presets.cpp" line="95"/>
+        <source>Compare models</source>
+        <translation>比较模型</translation>
     </message>
 </context>
 <context>
     <name>thinkbench::widgets::AnnotationPanel</name>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <location filename="../widgets/annotation_panel.cpp" line="56"/>
         <source>correct step</source>
         <translation>正确步骤</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <location filename="../widgets/annotation_panel.cpp" line="56"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <location filename="../widgets/annotation_panel.cpp" line="56"/>
         <source>self-verification</source>
         <translation>自我验证</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="51"/>
+        <location filename="../widgets/annotation_panel.cpp" line="56"/>
         <source>reflection</source>
         <translation>反思</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <location filename="../widgets/annotation_panel.cpp" line="57"/>
         <source>backtrack</source>
         <translation>回溯</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <location filename="../widgets/annotation_panel.cpp" line="57"/>
         <source>redundant</source>
         <translation>冗余</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="52"/>
+        <location filename="../widgets/annotation_panel.cpp" line="57"/>
         <source>language mixing</source>
         <translation>语言混杂</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="54"/>
+        <location filename="../widgets/annotation_panel.cpp" line="59"/>
         <source>No trace open</source>
         <translation>未打开推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="57"/>
+        <location filename="../widgets/annotation_panel.cpp" line="62"/>
         <source>Label the current step or selection</source>
         <translation>为当前步骤或所选内容添加标签</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="60"/>
+        <location filename="../widgets/annotation_panel.cpp" line="65"/>
         <source>Edit labels…</source>
         <translation>编辑标签…</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="62"/>
+        <location filename="../widgets/annotation_panel.cpp" line="67"/>
         <source>Trace verdict</source>
         <translation>推理轨迹判定</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <location filename="../widgets/annotation_panel.cpp" line="69"/>
         <source>correct</source>
         <translation>正确</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <location filename="../widgets/annotation_panel.cpp" line="69"/>
         <source>flawed</source>
         <translation>有瑕疵</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <location filename="../widgets/annotation_panel.cpp" line="69"/>
         <source>wrong</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="64"/>
+        <location filename="../widgets/annotation_panel.cpp" line="69"/>
         <source>unclear</source>
         <translation>不明确</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="66"/>
+        <location filename="../widgets/annotation_panel.cpp" line="71"/>
         <source>Note on this trace</source>
         <translation>关于此推理轨迹的备注</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="67"/>
+        <location filename="../widgets/annotation_panel.cpp" line="72"/>
         <source>Save verdict</source>
         <translation>保存判定</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="70"/>
+        <location filename="../widgets/annotation_panel.cpp" line="75"/>
         <source>&amp;Verdict:</source>
         <translation>判定(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="71"/>
+        <location filename="../widgets/annotation_panel.cpp" line="76"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="75"/>
+        <location filename="../widgets/annotation_panel.cpp" line="80"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="80"/>
+        <location filename="../widgets/annotation_panel.cpp" line="85"/>
         <source>Export JSONL…</source>
         <translation>导出 JSONL…</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="87"/>
+        <location filename="../widgets/annotation_panel.cpp" line="92"/>
         <source>Annotations of this trace:</source>
         <translation>此推理轨迹的标注：</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="91"/>
+        <location filename="../widgets/annotation_panel.cpp" line="96"/>
         <source>Samples labelled:</source>
         <translation>已标注样本：</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="110"/>
+        <location filename="../widgets/annotation_panel.cpp" line="114"/>
         <source>Annotation labels</source>
         <translation>标注标签</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="110"/>
+        <location filename="../widgets/annotation_panel.cpp" line="114"/>
         <source>One label per line:</source>
         <translation>每行一个标签：</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="122"/>
+        <location filename="../widgets/annotation_panel.cpp" line="128"/>
         <source>Export annotations</source>
         <translation>导出标注</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="124"/>
+        <location filename="../widgets/annotation_panel.cpp" line="128"/>
         <source>JSON lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="263"/>
+        <location filename="../widgets/annotation_panel.cpp" line="270"/>
         <source>No stored trace open</source>
         <translation>未打开已存储的推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="267"/>
+        <location filename="../widgets/annotation_panel.cpp" line="274"/>
         <source>Step %1 of %2 · %3 selected characters</source>
         <translation>第 %1 步，共 %2 步 · 已选 %3 个字符</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="271"/>
+        <location filename="../widgets/annotation_panel.cpp" line="278"/>
         <source>No reasoning steps</source>
         <translation>无推理步骤</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="279"/>
+        <location filename="../widgets/annotation_panel.cpp" line="286"/>
         <source>step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="281"/>
+        <location filename="../widgets/annotation_panel.cpp" line="288"/>
         <source>chars %1–%2</source>
         <translation>字符 %1–%2</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="283"/>
+        <location filename="../widgets/annotation_panel.cpp" line="290"/>
         <source>trace</source>
         <translation>整条轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="284"/>
+        <location filename="../widgets/annotation_panel.cpp" line="291"/>
         <source>verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/annotation_panel.cpp" line="314"/>
+        <location filename="../widgets/annotation_panel.cpp" line="321"/>
         <source>Sample %1</source>
         <translation>样本 %1</translation>
     </message>
@@ -490,130 +515,130 @@
 <context>
     <name>thinkbench::widgets::ChatPanel</name>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="41"/>
+        <location filename="../widgets/chat_panel.cpp" line="42"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="42"/>
+        <location filename="../widgets/chat_panel.cpp" line="44"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="43"/>
-        <location filename="../widgets/chat_panel.cpp" line="129"/>
+        <location filename="../widgets/chat_panel.cpp" line="45"/>
+        <location filename="../widgets/chat_panel.cpp" line="135"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="48"/>
+        <location filename="../widgets/chat_panel.cpp" line="50"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="49"/>
+        <location filename="../widgets/chat_panel.cpp" line="51"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="50"/>
+        <location filename="../widgets/chat_panel.cpp" line="52"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="54"/>
+        <location filename="../widgets/chat_panel.cpp" line="56"/>
         <source>Model folder (config.json, *.safetensors, tokenizer.json) or endpoint URL#MODEL</source>
         <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）或端点 URL#模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="74"/>
+        <location filename="../widgets/chat_panel.cpp" line="77"/>
         <source>Message (Enter sends, Shift+Enter starts a new line)</source>
         <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="79"/>
+        <location filename="../widgets/chat_panel.cpp" line="82"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="101"/>
+        <location filename="../widgets/chat_panel.cpp" line="104"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="137"/>
-        <location filename="../widgets/chat_panel.cpp" line="156"/>
+        <location filename="../widgets/chat_panel.cpp" line="143"/>
+        <location filename="../widgets/chat_panel.cpp" line="159"/>
         <source>%n token(s) · %1 tok/s</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="148"/>
+        <location filename="../widgets/chat_panel.cpp" line="151"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="149"/>
+        <location filename="../widgets/chat_panel.cpp" line="152"/>
         <source>hit the token limit</source>
         <translation>达到 token 上限</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="150"/>
+        <location filename="../widgets/chat_panel.cpp" line="153"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="151"/>
+        <location filename="../widgets/chat_panel.cpp" line="154"/>
         <source>%n token(s) · %1 tok/s · %2</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s · %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="171"/>
+        <location filename="../widgets/chat_panel.cpp" line="174"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="199"/>
+        <location filename="../widgets/chat_panel.cpp" line="202"/>
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="231"/>
+        <location filename="../widgets/chat_panel.cpp" line="234"/>
         <source>You: %1</source>
         <translation>你：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="236"/>
-        <location filename="../widgets/chat_panel.cpp" line="241"/>
+        <location filename="../widgets/chat_panel.cpp" line="239"/>
+        <location filename="../widgets/chat_panel.cpp" line="244"/>
         <source>Reasoning: %1</source>
         <translation>推理：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="237"/>
-        <location filename="../widgets/chat_panel.cpp" line="242"/>
+        <location filename="../widgets/chat_panel.cpp" line="240"/>
+        <location filename="../widgets/chat_panel.cpp" line="244"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="262"/>
+        <location filename="../widgets/chat_panel.cpp" line="264"/>
         <source>Chat with %1 · reply %2</source>
         <translation>与 %1 的对话 · 第 %2 条回复</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="285"/>
+        <location filename="../widgets/chat_panel.cpp" line="284"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="298"/>
+        <location filename="../widgets/chat_panel.cpp" line="297"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="307"/>
+        <location filename="../widgets/chat_panel.cpp" line="306"/>
         <source>Open in trace stepper</source>
         <translation>在推理轨迹面板中打开</translation>
     </message>
@@ -649,175 +674,174 @@
 <context>
     <name>thinkbench::widgets::CurvesPanel</name>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="67"/>
+        <location filename="../widgets/curves_panel.cpp" line="46"/>
         <source>Log y</source>
         <translation>对数 y 轴</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="68"/>
+        <location filename="../widgets/curves_panel.cpp" line="47"/>
         <source>Ignore outliers</source>
         <translation>忽略离群值</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="75"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="32"/>
         <source>All metrics</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="76"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="33"/>
         <source>Reward parts</source>
         <translation>奖励分项</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="77"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="34"/>
         <source>Accuracy / pass@1</source>
         <translation>准确率 / pass@1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="78"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="35"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="79"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="36"/>
         <source>KL / entropy / clip</source>
         <translation>KL / 熵 / 裁剪</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="80"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="37"/>
         <source>Experts</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="81"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="38"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="82"/>
-        <location filename="../widgets/curves_panel.cpp" line="819"/>
+        <location filename="../widgets/curves_panel.cpp" line="55"/>
+        <location filename="../widgets/curves_panel.cpp" line="373"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="83"/>
+        <location filename="../widgets/curves_panel.cpp" line="56"/>
         <source>Relative time</source>
         <translation>相对时间</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="84"/>
-        <location filename="../widgets/curves_panel.cpp" line="829"/>
+        <location filename="../widgets/curves_panel.cpp" line="57"/>
+        <location filename="../widgets/curves_panel.cpp" line="383"/>
         <source>Wall time</source>
         <translation>墙钟时间</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="92"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="43"/>
         <source>Runs to overlay</source>
         <translation>要叠加显示的运行</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="93"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="44"/>
         <source>Metrics to plot</source>
         <translation>要绘制的指标</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="95"/>
+        <location filename="../widgets/curves_panel.cpp" line="64"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="96"/>
+        <location filename="../widgets/curves_panel.cpp" line="65"/>
         <source>Export the plotted points as CSV</source>
         <translation>将绘制的数据点导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="97"/>
+        <location filename="../widgets/curves_panel.cpp" line="66"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="98"/>
+        <location filename="../widgets/curves_panel.cpp" line="67"/>
         <source>Export the plot as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="103"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="48"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="109"/>
+        <location filename="../widgets/curves_panel.cpp" line="70"/>
         <source>Smoothing</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="113"/>
+        <location filename="../widgets/curves_panel.cpp" line="74"/>
         <source>X axis</source>
         <translation>X 轴</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="129"/>
+        <location filename="../widgets/curves_panel.cpp" line="90"/>
         <source>Move over the plot to read values; click a point to open its samples.</source>
         <translation>将鼠标移到图表上可读取数值；单击数据点可打开其样本。</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="283"/>
         <source>Cannot read runs: %1</source>
-        <translation>无法读取运行：%1</translation>
+        <translation type="vanished">无法读取运行：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="411"/>
+        <location filename="../widgets/curves_panel.cpp" line="309"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="773"/>
+        <location filename="../widgets/curves_panel.cpp" line="271"/>
         <source>Cannot read the run database: %1</source>
         <translation>无法读取运行数据库：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="823"/>
+        <location filename="../widgets/curves_panel.cpp" line="377"/>
         <source>Seconds since run start</source>
         <translation>自运行开始以来的秒数</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="894"/>
+        <location filename="../widgets/curves_panel.cpp" line="449"/>
         <source>step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="897"/>
+        <location filename="../widgets/curves_panel.cpp" line="452"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="913"/>
+        <location filename="../widgets/curves_panel.cpp" line="467"/>
         <source>%1 %2 (raw %3)</source>
         <translation>%1 %2（原始值 %3）</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1009"/>
+        <location filename="../widgets/curves_panel.cpp" line="558"/>
         <source>Export curves as CSV</source>
         <translation>将曲线导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1009"/>
+        <location filename="../widgets/curves_panel.cpp" line="559"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1011"/>
-        <location filename="../widgets/curves_panel.cpp" line="1019"/>
+        <location filename="../widgets/curves_panel.cpp" line="561"/>
+        <location filename="../widgets/curves_panel.cpp" line="569"/>
         <source>Cannot write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1017"/>
+        <location filename="../widgets/curves_panel.cpp" line="566"/>
         <source>Export plot as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1017"/>
+        <location filename="../widgets/curves_panel.cpp" line="567"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
@@ -825,48 +849,48 @@
 <context>
     <name>thinkbench::widgets::ModelLineUp</name>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="26"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="27"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="39"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="40"/>
         <source>%1.</source>
         <translation>%1.</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="41"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
         <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint; or endpoint URL#MODEL</source>
         <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点；或端点 URL#模型</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="44"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="43"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="47"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="44"/>
-        <location filename="../widgets/compare/model_line_up.cpp" line="83"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="48"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="94"/>
         <source>not loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="50"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="54"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="109"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="121"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="135"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="147"/>
         <source>Model %1</source>
         <translation>模型 %1</translation>
     </message>
@@ -884,7 +908,7 @@
 <context>
     <name>thinkbench::widgets::ModelWorker</name>
     <message>
-        <location filename="../widgets/model_worker.cpp" line="75"/>
+        <location filename="../widgets/model_worker.cpp" line="61"/>
         <source>%1 · %2 template</source>
         <translation>%1 · %2 模板</translation>
     </message>
@@ -958,48 +982,48 @@
 <context>
     <name>thinkbench::widgets::RunControl</name>
     <message>
-        <location filename="../widgets/run_control.cpp" line="23"/>
+        <location filename="../widgets/run_control.cpp" line="24"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="24"/>
-        <location filename="../widgets/run_control.cpp" line="303"/>
+        <location filename="../widgets/run_control.cpp" line="25"/>
+        <location filename="../widgets/run_control.cpp" line="300"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="25"/>
+        <location filename="../widgets/run_control.cpp" line="26"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="29"/>
+        <location filename="../widgets/run_control.cpp" line="30"/>
         <source>Train the recipe into the run database</source>
         <translation>按配方训练，并将结果写入运行数据库</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="30"/>
+        <location filename="../widgets/run_control.cpp" line="31"/>
         <source>Write a checkpoint and stop</source>
         <translation>保存检查点后停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="31"/>
+        <location filename="../widgets/run_control.cpp" line="32"/>
         <source>Continue the run from its last checkpoint</source>
         <translation>从最近的检查点继续该运行</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="36"/>
+        <location filename="../widgets/run_control.cpp" line="37"/>
         <source>Idle.</source>
         <translation>空闲。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="110"/>
+        <location filename="../widgets/run_control.cpp" line="111"/>
         <source>Choose a recipe first.</source>
         <translation>请先选择配方。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="128"/>
+        <location filename="../widgets/run_control.cpp" line="129"/>
         <source>No run to resume.</source>
         <translation>没有可恢复的运行。</translation>
     </message>
@@ -1014,83 +1038,83 @@
         <translation>训练程序 %1 不存在或不可执行。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="158"/>
+        <location filename="../widgets/run_control.cpp" line="157"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="173"/>
+        <location filename="../widgets/run_control.cpp" line="172"/>
         <source>Stopping: writing a checkpoint… (Stop again to kill)</source>
         <translation>正在停止：正在保存检查点…（再次点击“停止”可强制终止）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="200"/>
+        <location filename="../widgets/run_control.cpp" line="199"/>
         <source>Stage %1/%2</source>
         <translation>阶段 %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="201"/>
+        <location filename="../widgets/run_control.cpp" line="200"/>
         <source>Stage %1</source>
         <translation>阶段 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="209"/>
+        <location filename="../widgets/run_control.cpp" line="208"/>
         <source>Run %1 · %2 %3 (%4)</source>
         <translation>运行 %1 · %2 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="227"/>
+        <location filename="../widgets/run_control.cpp" line="226"/>
         <source>Run %1 · %2 %3: step %4/%5%6</source>
         <translation>运行 %1 · %2 %3：步数 %4/%5%6</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="236"/>
+        <location filename="../widgets/run_control.cpp" line="235"/>
         <source>Run %1 · %2: pass@1 %3%</source>
         <translation>运行 %1 · %2：pass@1 %3%</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="259"/>
+        <location filename="../widgets/run_control.cpp" line="258"/>
         <source>Run %1 stopped; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已停止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="262"/>
+        <location filename="../widgets/run_control.cpp" line="261"/>
         <source>Run %1 finished.</source>
         <translation>运行 %1 已完成。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="264"/>
+        <location filename="../widgets/run_control.cpp" line="263"/>
         <source>Run %1 %2.
 %3</source>
         <translation>运行 %1：%2。
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="269"/>
+        <location filename="../widgets/run_control.cpp" line="266"/>
         <source>Run %1 killed; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已被强制终止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="270"/>
+        <location filename="../widgets/run_control.cpp" line="267"/>
         <source>The training process crashed.
 %1</source>
         <translation>训练进程崩溃。
 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="274"/>
+        <location filename="../widgets/run_control.cpp" line="271"/>
         <source>Training failed (exit code %1).
 %2</source>
         <translation>训练失败（退出码 %1）。
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="286"/>
+        <location filename="../widgets/run_control.cpp" line="283"/>
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="303"/>
+        <location filename="../widgets/run_control.cpp" line="300"/>
         <source>Kill</source>
         <translation>强制终止</translation>
     </message>
@@ -1128,24 +1152,24 @@
         <translation>最新步数</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="32"/>
+        <location filename="../widgets/runs_panel.cpp" line="31"/>
         <source>Started</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="99"/>
+        <location filename="../widgets/runs_panel.cpp" line="97"/>
         <source>Cannot open the run database: %1</source>
         <translation>无法打开运行数据库：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/runs_panel.cpp" line="119"/>
+        <location filename="../widgets/runs_panel.cpp" line="117"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="134"/>
+        <location filename="../widgets/runs_panel.cpp" line="132"/>
         <source>Host %1, ThinkBench %2</source>
         <translation>主机 %1，ThinkBench %2</translation>
     </message>
@@ -1428,213 +1452,213 @@
 <context>
     <name>thinkbench::widgets::TraceStepper</name>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="100"/>
+        <location filename="../widgets/trace_stepper.cpp" line="78"/>
         <source>Samples written at this step</source>
         <translation>此步写入的样本</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="102"/>
+        <location filename="../widgets/trace_stepper.cpp" line="80"/>
         <source>No trace open</source>
         <translation>未打开推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="105"/>
+        <location filename="../widgets/trace_stepper.cpp" line="83"/>
         <source>Previous step</source>
         <translation>上一步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="106"/>
+        <location filename="../widgets/trace_stepper.cpp" line="84"/>
         <source>Previous step (K or Up)</source>
         <translation>上一步（K 或 Up）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="107"/>
+        <location filename="../widgets/trace_stepper.cpp" line="85"/>
         <source>Next step</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="108"/>
+        <location filename="../widgets/trace_stepper.cpp" line="86"/>
         <source>Next step (J or Down)</source>
         <translation>下一步（J 或 Down）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="109"/>
-        <location filename="../widgets/trace_stepper.cpp" line="388"/>
+        <location filename="../widgets/trace_stepper.cpp" line="87"/>
+        <location filename="../widgets/trace_stepper.cpp" line="352"/>
         <source>Collapse reasoning</source>
         <translation>折叠推理过程</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="116"/>
+        <location filename="../widgets/trace_stepper.cpp" line="94"/>
         <source>Find in trace</source>
         <translation>在推理轨迹中查找</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="120"/>
+        <location filename="../widgets/trace_stepper.cpp" line="98"/>
         <source>Find:</source>
         <translation>查找：</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="129"/>
+        <location filename="../widgets/trace_stepper.cpp" line="108"/>
         <source>Colour by log-prob</source>
         <translation>按对数概率着色</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="130"/>
+        <location filename="../widgets/trace_stepper.cpp" line="109"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="137"/>
-        <location filename="../widgets/trace_stepper.cpp" line="264"/>
+        <location filename="../widgets/trace_stepper.cpp" line="116"/>
+        <location filename="../widgets/trace_stepper.cpp" line="243"/>
         <source>Trace</source>
         <translation>推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="138"/>
+        <location filename="../widgets/trace_stepper.cpp" line="117"/>
         <source>Tokens</source>
         <translation>Token</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="142"/>
+        <location filename="../widgets/trace_stepper.cpp" line="121"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="142"/>
+        <location filename="../widgets/trace_stepper.cpp" line="121"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="198"/>
+        <location filename="../widgets/trace_stepper.cpp" line="180"/>
         <source>Run %1 · stage %2 · step %3 · sample %4</source>
         <translation>运行 %1 · 阶段 %2 · 第 %3 步 · 样本 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="231"/>
+        <location filename="../widgets/trace_stepper.cpp" line="213"/>
         <source>Evaluation item %1 (%2) · sample %3</source>
         <translation>评测项 %1（%2）· 样本 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="270"/>
+        <location filename="../widgets/trace_stepper.cpp" line="247"/>
         <source>Extracted answer</source>
         <translation>提取的答案</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="270"/>
+        <location filename="../widgets/trace_stepper.cpp" line="247"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="271"/>
+        <location filename="../widgets/trace_stepper.cpp" line="248"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="271"/>
+        <location filename="../widgets/trace_stepper.cpp" line="248"/>
         <source>(not verified)</source>
         <translation>（未验证）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="272"/>
-        <location filename="../widgets/trace_stepper.cpp" line="407"/>
+        <location filename="../widgets/trace_stepper.cpp" line="248"/>
+        <location filename="../widgets/trace_stepper.cpp" line="371"/>
         <source>correct</source>
         <translation>正确</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="273"/>
-        <location filename="../widgets/trace_stepper.cpp" line="407"/>
+        <location filename="../widgets/trace_stepper.cpp" line="248"/>
+        <location filename="../widgets/trace_stepper.cpp" line="371"/>
         <source>wrong</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="274"/>
-        <location filename="../widgets/trace_stepper.cpp" line="319"/>
+        <location filename="../widgets/trace_stepper.cpp" line="249"/>
+        <location filename="../widgets/trace_stepper.cpp" line="277"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="274"/>
+        <location filename="../widgets/trace_stepper.cpp" line="249"/>
         <source>%n step(s), %1 reflection marker(s)</source>
         <translation>
             <numerusform>%n 个步骤，%1 个反思标记</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="278"/>
+        <location filename="../widgets/trace_stepper.cpp" line="252"/>
         <source>Reward: %1</source>
         <translation>奖励：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="305"/>
+        <location filename="../widgets/trace_stepper.cpp" line="264"/>
         <source>Step %1 of %2</source>
         <translation>第 %1 步，共 %2 步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="306"/>
+        <location filename="../widgets/trace_stepper.cpp" line="264"/>
         <source>No reasoning steps</source>
         <translation>无推理步骤</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="309"/>
+        <location filename="../widgets/trace_stepper.cpp" line="267"/>
         <source>Open a sample from the runs, a curve point or an evaluation.</source>
         <translation>请从运行列表、曲线数据点或评测结果中打开一个样本。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="316"/>
+        <location filename="../widgets/trace_stepper.cpp" line="274"/>
         <source>Prompt</source>
         <translation>提示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="322"/>
+        <location filename="../widgets/trace_stepper.cpp" line="280"/>
         <source>%n step(s) hidden</source>
         <translation>
             <numerusform>已隐藏 %n 个步骤</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="336"/>
+        <location filename="../widgets/trace_stepper.cpp" line="293"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="337"/>
+        <location filename="../widgets/trace_stepper.cpp" line="295"/>
         <source>(no answer)</source>
         <translation>（无答案）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="350"/>
+        <location filename="../widgets/trace_stepper.cpp" line="308"/>
         <source>No token entropies stored for this trace.</source>
         <translation>此推理轨迹未存储 token 熵。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="351"/>
+        <location filename="../widgets/trace_stepper.cpp" line="309"/>
         <source>No token log-probs stored for this trace.</source>
         <translation>此推理轨迹未存储 token 对数概率。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="388"/>
+        <location filename="../widgets/trace_stepper.cpp" line="352"/>
         <source>Expand reasoning</source>
         <translation>展开推理过程</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="404"/>
+        <location filename="../widgets/trace_stepper.cpp" line="368"/>
         <source>Sample %1 · reward %2 · %3</source>
         <translation>样本 %1 · 奖励 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="412"/>
+        <location filename="../widgets/trace_stepper.cpp" line="376"/>
         <source>No samples stored for run %1 at step %2</source>
         <translation>运行 %1 在第 %2 步没有存储的样本</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="437"/>
+        <location filename="../widgets/trace_stepper.cpp" line="401"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n 处匹配</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="437"/>
+        <location filename="../widgets/trace_stepper.cpp" line="401"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
