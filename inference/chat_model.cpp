@@ -1,5 +1,6 @@
 #include "inference/chat_model.h"
 
+#include "core/error.h"
 #include "inference/local_chat_model.h"
 #include "inference/remote/remote_chat_model.h"
 #include "inference/threads.h"
@@ -28,6 +29,8 @@ std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOp
                                          const std::atomic<bool>* cancel)
 {
     if (isEndpointSpec(model)) {
+        if (!options.tokenizer.empty() || !options.chatTemplate.empty())
+            throw core::Error(model, "", "a served model has its server's tokenizer and chat template: give neither");
         Endpoint endpoint = parseEndpointSpec(model);
         endpoint.apiKey = options.apiKey;
         if (endpoint.apiKey.empty())

@@ -223,6 +223,11 @@ private slots:
                                                                  "reasoner, tagger")),
                  qPrintable(unknown));
         QVERIFY(errorOf([&] { open(server_->url()); }).contains("name the model as " + server_->url() + "#MODEL"));
+        inference::ModelOptions templated;
+        templated.chatTemplate = "qwen";
+        QVERIFY(errorOf([&] {
+                    inference::openChatModel(server_->spec("reasoner").toStdString(), templated);
+                }).contains("has its server's tokenizer and chat template"));
 
         auto broken = open(server_->spec("broken"));
         QCOMPARE(
