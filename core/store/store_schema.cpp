@@ -177,6 +177,8 @@ void openSchema(SqliteDb& db, bool readOnly)
     const int64_t tables = queryInt(db, "SELECT count(*) FROM sqlite_master");
     if (applicationId != kApplicationId && (applicationId != 0 || tables != 0 || version != 0))
         throw Error(db.path(), "", "not a ThinkBench run database");
+    if (version < 0) // user_version is a signed 32-bit field: no migration starts below 0
+        throw Error(db.path(), "", "schema version " + std::to_string(version) + " was never written by ThinkBench");
     if (version > RunStore::kSchemaVersion)
         throw Error(db.path(), "",
                     "schema version " + std::to_string(version) + " is newer than this ThinkBench understands (" +
