@@ -272,10 +272,15 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
     std::vector<at::Tensor> weights(micros.size()); // TIS weights, fixed through the inner passes
     double mismatchK3 = 0, mismatchTokens = 0, mismatchMax = 0;
     RoutingComparison routing;
+    // The first pass's ratios are 1 (the policy is the sampling policy): clipping can only happen
+    // in passes 2..mu, so the clip fractions are those passes' mean (0 with mu = 1).
+    const int passes = std::max(1, s.mu);
+    const double offPolicyShare = passes > 1 ? 1.0 / (passes - 1) : 0.0;
+    double clipLow = 0, clipHigh = 0, clipTwoSided = 0;
     set(m, metric::kLoss, 0);
-    for (int inner = 0; inner < std::max(1, s.mu) && !micros.empty(); ++inner) {
+    for (int inner = 0; inner < passes && !micros.empty(); ++inner) {
         const bool first = inner == 0;
-        double loss = 0, kl = 0, clipLow = 0, clipHigh = 0, clipTwoSided = 0, entropy = 0;
+        double loss = 0, kl = 0, entropy = 0;
         at::Tensor load;
         for (size_t i = 0; i < micros.size(); ++i) {
             const MicroBatch& mb = micros[i];
@@ -318,9 +323,11 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             const double share = double(mb.batch.tokens) / std::max(1.0, totals.tokens);
             loss += l.item<double>();
             kl += out.kl * share;
-            clipLow += out.clipLowFraction * share;
-            clipHigh += out.clipHighFraction * share;
-            clipTwoSided += out.clipTwoSidedFraction * share;
+            if (!first) {
+                clipLow += out.clipLowFraction * share * offPolicyShare;
+                clipHigh += out.clipHighFraction * share * offPolicyShare;
+                clipTwoSided += out.clipTwoSidedFraction * share * offPolicyShare;
+            }
             if (first) {
                 entropy += maskedMean(sc.entropy, mb.batch.mask) * share;
                 const at::Tensor entropyCpu = sc.entropy.detach().to(at::kFloat).cpu(), maskCpu = mb.batch.mask.cpu();
@@ -336,10 +343,6 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         if (first) {
             set(m, metric::kLoss, loss);
             set(m, metric::kKl, kl);
-            set(m, metric::kClipLow, clipLow);
-            set(m, metric::kClipHigh, clipHigh);
-            if (objective.delta > 0)
-                set(m, metric::kClipTwoSided, clipTwoSided);
             set(m, metric::kEntropy, entropy);
             set(m, metric::kSamplerKl, mismatchK3 / std::max(1.0, mismatchTokens));
             set(m, metric::kSamplerMaxLogRatio, mismatchMax);
@@ -349,6 +352,10 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         }
         set(m, metric::kGradNorm, ctx.update(params, optimizer, s.optimizer, lr, load));
     }
+    set(m, metric::kClipLow, clipLow);
+    set(m, metric::kClipHigh, clipHigh);
+    if (objective.delta > 0)
+        set(m, metric::kClipTwoSided, clipTwoSided);
 }
 
 // The first completion of up to four groups, for the trace stepper.
