@@ -8,11 +8,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace thinkbench::core;
@@ -395,6 +399,101 @@ private slots:
         QCOMPARE(reader.series(run, "key3").size(), size_t(400));
         QCOMPARE(reader.listRuns().at(0).lastStep, int64_t(399));
         QVERIFY(reads > 1);
+    }
+
+    // Readers polling at full speed on three threads while another process writes steps the way
+    // a run does (a step's metrics in one call, then its group of samples): no read fails (no
+    // SQLITE_BUSY), and none is torn: every key reaches the last step any read saw, samples come
+    // in whole groups, and a downsampled series equals the same read of the finished file.
+    void readersPollingAWritingProcessSeeWholeSteps()
+    {
+        const std::string file = path("polled.sqlite");
+        int64_t run;
+        {
+            RunStore store(file);
+            run = store.createRun("polled", "");
+            store.beginStage(run, 0, "grpo", "g", "{}");
+        }
+        const int steps = 1500, keys = 8, group = 4;
+        const pid_t child = fork();
+        if (child == 0) {
+            RunStore writer(file);
+            for (int64_t step = 0; step < steps; ++step) {
+                writer.appendMetrics(batch(run, step, keys));
+                std::vector<SampleRecord> samples(group);
+                for (auto& s : samples) {
+                    s.run = run;
+                    s.step = step;
+                    s.completion = "step " + std::to_string(step);
+                }
+                writer.addSamples(samples);
+            }
+            _exit(0);
+        }
+        std::mutex mutex;
+        QStringList failures;
+        std::vector<std::vector<SeriesPoint>> downsampled;
+        std::atomic<bool> writing{true};
+        std::atomic<int> polls{0};
+        auto fail = [&](const QString& what) {
+            const std::lock_guard lock(mutex);
+            if (failures.size() < 10)
+                failures << what;
+        };
+        auto poll = [&] {
+            try {
+                RunStore reader(file, OpenMode::ReadOnly);
+                while (writing) {
+                    const int64_t last = reader.lastStep(run);
+                    for (const char* key : {"key0", "key7"}) {
+                        const auto series = reader.series(run, key);
+                        if (int64_t(series.size()) < last + 1)
+                            fail(QString("%1 has %2 steps after step %3 was seen")
+                                     .arg(key)
+                                     .arg(series.size())
+                                     .arg(last));
+                        for (size_t i = 0; i < series.size(); ++i)
+                            if (series[i].step != int64_t(i))
+                                fail(QString("%1: step %2 at %3").arg(key).arg(series[i].step).arg(i));
+                    }
+                    std::map<int64_t, int> perStep;
+                    for (const auto& s : reader.samples({.run = run, .limit = 1000000}))
+                        ++perStep[s.step];
+                    for (const auto& [step, count] : perStep)
+                        if (count != group)
+                            fail(QString("step %1 shows %2 of its %3 samples").arg(step).arg(count).arg(group));
+                    auto points = reader.series(run, "key3", 40);
+                    if (polls++ % 8 == 0 && !points.empty()) {
+                        const std::lock_guard lock(mutex);
+                        downsampled.push_back(std::move(points));
+                    }
+                }
+            } catch (const std::exception& e) {
+                fail(QString("a read failed: ") + e.what());
+            }
+        };
+        std::vector<std::thread> readers;
+        for (int i = 0; i < 3; ++i)
+            readers.emplace_back(poll);
+        int status = 0;
+        waitpid(child, &status, 0);
+        writing = false;
+        for (auto& r : readers)
+            r.join();
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join("; ")));
+        qInfo("%d polls by 3 readers, %zu downsampled reads checked", polls.load(), downsampled.size());
+        QVERIFY(polls > 30);
+
+        RunStore store(file, OpenMode::ReadOnly);
+        for (const auto& seen : downsampled) {
+            const auto again = store.series(run, "key3", 40, INT64_MIN, seen.back().step);
+            QCOMPARE(seen.size(), again.size());
+            for (size_t i = 0; i < seen.size(); ++i) {
+                QCOMPARE(seen[i].step, again[i].step);
+                QCOMPARE(seen[i].value, again[i].value);
+            }
+        }
     }
 
     // SIGKILL a writer mid-batch: the file opens, passes integrity_check and holds every batch the
