@@ -217,6 +217,12 @@ ChatServer::ChatServer(const ModelFolder& folder, ServerOptions options)
     // Every streaming client holds a thread for as long as it streams.
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_keep_alive_timeout(2);
+    // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server binds a
+    // port already in use and shares its connections instead of failing.
+    http.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
         if (options_.apiKey.empty() || !req.path.starts_with("/v1/") ||
             req.get_header_value("Authorization") == "Bearer " + options_.apiKey)
