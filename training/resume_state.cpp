@@ -1,5 +1,6 @@
 #include "training/resume_state.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 #include <nlohmann/json.hpp>
@@ -18,14 +19,7 @@ void writeResumeState(const fs::path& path, const ResumeState& state)
                         {"global_step", state.globalStep},
                         {"done", state.done},
                         {"checkpoint", state.checkpoint}};
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp);
-        out << value.dump(2) << "\n";
-        if (!out)
-            throw core::Error(tmp.string(), "", "cannot write");
-    }
-    fs::rename(tmp, path);
+    core::writeFileAtomically(path, [&](std::ostream& out) { out << value.dump(2) << "\n"; });
 }
 
 std::optional<ResumeState> readResumeState(const fs::path& path)

@@ -1,5 +1,6 @@
 #include "core/model/safetensors.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 #include <nlohmann/json.hpp>
@@ -275,11 +276,8 @@ void writeSafetensors(const std::string& path, const std::map<std::string, at::T
     }
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' '); // keeps the data 8-byte aligned
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out)
-            throw Error(path, "", "cannot write");
+    // A kill or a full disk never leaves half a checkpoint.
+    writeFileAtomically(path, [&](std::ostream& out) {
         uint64_t n = text.size();
         for (int i = 0; i < 8; ++i)
             out.put(static_cast<char>((n >> (8 * i)) & 0xff));
@@ -287,10 +285,7 @@ void writeSafetensors(const std::string& path, const std::map<std::string, at::T
         for (const auto& t : data)
             out.write(static_cast<const char*>(t.data_ptr()),
                       static_cast<std::streamsize>(t.numel() * t.element_size()));
-        if (!out)
-            throw Error(path, "", "write failed");
-    }
-    std::filesystem::rename(tmp, path); // an interrupted save never leaves half a checkpoint
+    });
 }
 
 } // namespace thinkbench::core

@@ -1,5 +1,6 @@
 #include "core/model/transformer.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/model/attention_gqa.h"
 #include "core/model/attention_mla.h"
@@ -124,12 +125,7 @@ void Transformer::save(const std::string& dir) const
     fs::create_directories(dir);
     nlohmann::json config = config_.toJson();
     config["torch_dtype"] = dtype_ == at::kBFloat16 ? "bfloat16" : dtype_ == at::kHalf ? "float16" : "float32";
-    {
-        std::ofstream out(fs::path(dir) / "config.json");
-        if (!out)
-            throw Error(dir, "", "cannot write config.json");
-        out << config.dump(2) << "\n";
-    }
+    writeFileAtomically(fs::path(dir) / "config.json", [&](std::ostream& out) { out << config.dump(2) << "\n"; });
     writeSafetensors((fs::path(dir) / "model.safetensors").string(), params_);
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/tokenizer/tokenizer.h"
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/tokenizer/tokenizer_impl.h"
 
@@ -318,10 +319,9 @@ nlohmann::json Tokenizer::toJson() const
 
 void Tokenizer::save(const std::string& path) const
 {
-    std::ofstream out(path, std::ios::binary);
-    if (!out)
-        throw Error(path, "", "cannot write the tokenizer");
-    out << impl_->original.dump(2, ' ', false, nlohmann::json::error_handler_t::strict) << "\n";
+    writeFileAtomically(path, [&](std::ostream& out) {
+        out << impl_->original.dump(2, ' ', false, nlohmann::json::error_handler_t::strict) << "\n";
+    });
 }
 
 } // namespace thinkbench::core

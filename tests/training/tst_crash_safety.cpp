@@ -60,7 +60,7 @@ options = { digits = "1", ops = "+" }
 [[stages]]
 kind = "pretrain"
 name = "base"
-steps = 150
+steps = 80
 batch_size = 2
 seq_len = 48
 corpus_size = 40
@@ -70,7 +70,7 @@ checkpoint_every = 1
 kind = "sft"
 name = "cold-start"
 examples = 8
-steps = 60
+steps = 30
 batch_size = 2
 max_seq_len = 400
 checkpoint_every = 1
@@ -78,7 +78,7 @@ checkpoint_every = 1
 [[stages]]
 kind = "grpo"
 name = "rl"
-steps = 30
+steps = 16
 prompts_per_step = 2
 group_size = 2
 max_new_tokens = 12
@@ -97,7 +97,7 @@ require_format = false
 [[stages]]
 kind = "pretrain"
 name = "student-base"
-steps = 60
+steps = 30
 batch_size = 2
 seq_len = 48
 corpus_size = 40

@@ -1,0 +1,174 @@
+// A disk that fills up mid-run: `thinkbench-cli train` with its store and checkpoints on a small
+// tmpfs stops with an error that says so, the store stays sound, the last checkpoint state.json
+// names still loads, and once space is freed the run resumes to the weights of a run with room.
+// Mounting needs root; elsewhere the test is skipped, saying why.
+
+#include "core/model/safetensors.h"
+#include "core/model/transformer.h"
+#include "core/store/run_store.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace thinkbench;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kRecipe = R"(
+name = "full"
+seed = 5
+threads = 1
+
+[model.config]
+model_type = "qwen2"
+hidden_size = 64
+intermediate_size = 128
+num_hidden_layers = 2
+num_attention_heads = 4
+num_key_value_heads = 2
+tie_word_embeddings = true
+max_position_embeddings = 256
+
+[tokenizer]
+vocab_size = 300
+chat_template = "r1_zero"
+
+[[tasks]]
+name = "arithmetic"
+options = { digits = "1", ops = "+" }
+
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 40
+batch_size = 2
+seq_len = 48
+corpus_size = 40
+checkpoint_every = 1
+
+[[stages]]
+kind = "sft"
+name = "cold-start"
+examples = 8
+steps = 10
+batch_size = 2
+max_seq_len = 400
+checkpoint_every = 1
+)";
+
+struct Result {
+    int code = -1;
+    QString err;
+};
+
+Result run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(300000))
+        return {-1, "timed out"};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardError())};
+}
+
+std::map<std::string, at::Tensor> weights(const std::string& checkpoint)
+{
+    const core::CheckpointReader reader(checkpoint);
+    std::map<std::string, at::Tensor> out;
+    for (const auto& name : reader.names())
+        out[name] = reader.tensor(name);
+    return out;
+}
+
+std::string lastCheckpoint(const fs::path& runDir)
+{
+    std::ifstream in(runDir / "state.json");
+    return nlohmann::json::parse(in)["checkpoint"].get<std::string>();
+}
+
+uintmax_t bytesUnder(const fs::path& dir)
+{
+    uintmax_t total = 0;
+    for (const auto& f : fs::recursive_directory_iterator(dir))
+        if (f.is_regular_file())
+            total += f.file_size();
+    return total;
+}
+
+} // namespace
+
+class TestFullDisk : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir tmp_;
+    QString mount_;
+    bool mounted_ = false;
+
+private slots:
+    void cleanupTestCase()
+    {
+        if (mounted_)
+            run("umount", {mount_});
+    }
+
+    void fullDiskStopsCleanlyAndResumes()
+    {
+        const QString recipe = tmp_.filePath("full.toml");
+        std::ofstream(recipe.toStdString()) << kRecipe;
+
+        // A run with room: what the full one must end as, and how much it writes.
+        const QString roomy = tmp_.filePath("roomy");
+        QVERIFY(QDir().mkpath(roomy));
+        const Result whole = run(THINKBENCH_CLI, {"train", recipe, "--db", roomy + "/runs.sqlite"});
+        QVERIFY2(whole.code == 0, qPrintable(whole.err));
+        const uintmax_t needed = bytesUnder(roomy.toStdString());
+
+        mount_ = tmp_.filePath("disk");
+        QVERIFY(QDir().mkpath(mount_));
+        const Result mounted = run("mount", {"-t", "tmpfs", "-o", QString("size=%1").arg(needed / 2), "tmpfs", mount_});
+        if (mounted.code != 0)
+            QSKIP(qPrintable("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + mounted.err.trimmed()));
+        mounted_ = true;
+
+        const QString db = mount_ + "/runs.sqlite";
+        const Result full = run(THINKBENCH_CLI, {"train", recipe, "--db", db});
+        QVERIFY2(full.code != 0, "the run finished on a disk half the size it needs");
+        QVERIFY2(full.err.contains("No space left on device") || full.err.contains("disk is full"),
+                 qPrintable(full.err));
+        qInfo("on a %llu-byte tmpfs (the run writes %llu): %s", static_cast<unsigned long long>(needed / 2),
+              static_cast<unsigned long long>(needed), qPrintable(full.err.trimmed().section('\n', -1)));
+
+        {
+            const core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
+            QCOMPARE(store.integrityCheck(), std::string("ok"));
+            QCOMPARE(store.run(1)->status, std::string("failed"));
+        }
+        const fs::path runDir = fs::path(mount_.toStdString()) / "runs-runs" / "run-1";
+        const std::string last = lastCheckpoint(runDir);
+        core::Transformer::load(last, at::kFloat, at::kCPU); // throws, failing the test, if it does not load
+        for (const auto& f : fs::recursive_directory_iterator(runDir))
+            QVERIFY2(f.path().extension() != ".tmp", qPrintable(QString::fromStdString(f.path().string())));
+
+        // Room again: the run resumes from that checkpoint and ends as the roomy one did.
+        QCOMPARE(run("mount", {"-o", QString("remount,size=%1").arg(needed * 3), mount_}).code, 0);
+        const Result resumed = run(THINKBENCH_CLI, {"train", "--resume", "1", "--db", db});
+        QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+        const core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
+        QCOMPARE(store.integrityCheck(), std::string("ok"));
+        QCOMPARE(store.run(1)->status, std::string("finished"));
+        const auto a = weights(lastCheckpoint(fs::path(roomy.toStdString()) / "runs-runs" / "run-1"));
+        const auto b = weights(lastCheckpoint(runDir));
+        QCOMPARE(b.size(), a.size());
+        for (const auto& [name, t] : a)
+            QVERIFY2(at::equal(t, b.at(name)), name.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFullDisk)
+#include "tst_full_disk.moc"
