@@ -1,6 +1,6 @@
 // Broken model folders as they come from the internet: each fails to load with an error naming the
 // file and the place (tensor, vocabulary), and the CLI prints the engine's message word for word.
-// The GUI shows the same message (tests/widgets/tst_chat.cpp, badFolderNamesTheFile).
+// The chat panel shows the same message (tests/widgets/tst_chat.cpp, badFolderNamesTheFile).
 
 #include "core/error.h"
 #include "core/model/safetensors.h"

@@ -6,6 +6,9 @@
 // Torch before Qt: Qt's `slots` macro breaks torch headers.
 #include <torch/torch.h>
 
+#include "core/error.h"
+#include "core/model/safetensors.h"
+#include "inference/model_folder.h"
 #include "widgets/chat_panel.h"
 #include "widgets/common/reasoning_section.h"
 #include "widgets/common/stream_text.h"
@@ -167,6 +170,23 @@ private slots:
         QCOMPARE(panel.errorText(), message);
         QVERIFY(!panel.isLoaded());
         QVERIFY(!panel.send(QStringLiteral("hello")));
+
+        // NaN weights: the panel shows the engine's message as thinkbench-cli prints it.
+        auto tensors = core::Transformer::load(model_.toStdString(), at::kFloat, at::kCPU).namedParameters();
+        tensors["model.norm.weight"][0] = std::nanf("");
+        core::writeSafetensors(QDir(bad).filePath(QStringLiteral("model.safetensors")).toStdString(), tensors);
+        std::string engine;
+        try {
+            inference::loadModelFolder(bad.toStdString(), at::kFloat, at::kCPU);
+        } catch (const core::Error& e) {
+            engine = e.what();
+        }
+        QVERIFY(engine.find("tensor model.norm.weight: 1 of 32 values are not finite") != std::string::npos);
+        ChatPanel nan;
+        QSignalSpy nanFailed(&nan, &ChatPanel::modelFailed);
+        nan.loadModel(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(nanFailed.count() == 1, 30000);
+        QCOMPARE(nan.errorText(), QString::fromStdString(engine));
     }
 };
 
