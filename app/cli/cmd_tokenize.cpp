@@ -24,7 +24,7 @@ void tokenizeStream(const core::Tokenizer& tokenizer, bool special, bool decode)
         nlohmann::json row;
         try {
             row = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) { // parse errors, and numbers like 1e400
             throw core::Error("stdin", place, std::string("invalid JSON: ") + e.what());
         }
         if (decode) {

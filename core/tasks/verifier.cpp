@@ -164,11 +164,17 @@ using Matrix = std::vector<std::vector<std::string>>;
 // vmatrix, a determinant), row by row.
 std::optional<Matrix> matrixCells(const std::string& s)
 {
-    static const std::regex environment(R"(^\\begin\{([pbB]?matrix)\}([\s\S]*)\\end\{\1\}$)");
-    std::smatch m;
-    if (!std::regex_match(s, m, environment))
+    // By hand, not std::regex: libstdc++'s matcher recurses once per character, and an answer is
+    // long enough to overflow a worker thread's stack (seen under ASan).
+    std::optional<std::string> body;
+    for (const char* name : {"pmatrix", "bmatrix", "Bmatrix", "matrix"}) {
+        const std::string begin = std::string("\\begin{") + name + "}", end = std::string("\\end{") + name + "}";
+        if (s.size() >= begin.size() + end.size() && s.starts_with(begin) && s.ends_with(end))
+            body = s.substr(begin.size(), s.size() - begin.size() - end.size());
+    }
+    if (!body)
         return std::nullopt;
-    std::vector<std::string> rows = splitOn(m[2].str(), "\\\\");
+    std::vector<std::string> rows = splitOn(*body, "\\\\");
     if (rows.size() > 1 && rows.back().empty())
         rows.pop_back(); // a trailing \\ ends the last row without starting another
     Matrix cells;

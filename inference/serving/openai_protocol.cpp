@@ -87,7 +87,7 @@ ChatRequest parseChatRequest(const std::string& text)
     json body;
     try {
         body = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse errors, and numbers like 1e400
         throw ApiError(400, std::string("malformed JSON body: ") + e.what(), {}, "invalid_json");
     }
     if (!body.is_object())

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include "tests/tiny_recipe.h"
+
 using namespace thinkbench::core;
 
 namespace {
@@ -116,32 +118,15 @@ private slots:
     {
         QFile recipe(dir_.filePath("log.toml"));
         QVERIFY(recipe.open(QIODevice::WriteOnly));
-        recipe.write(R"(name = "log"
-seed = 1
-threads = 1
-[model.config]
-model_type = "qwen2"
-hidden_size = 16
-intermediate_size = 32
-num_hidden_layers = 1
-num_attention_heads = 2
-num_key_value_heads = 1
-max_position_embeddings = 256
-tie_word_embeddings = true
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-[[stages]]
+        recipe.write(tinyRecipe("name = \"log\"\nseed = 1\nthreads = 1\n", kTinyDenseModel, R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 200
 batch_size = 2
 seq_len = 32
 corpus_size = 50
-)");
+)")
+                         .c_str());
         recipe.close();
         const auto trained = cli({"train", "log.toml", "--db", "log.sqlite"}, dir_.path());
         QVERIFY2(trained.code == 0, qPrintable(trained.err));

@@ -209,7 +209,8 @@ answer_only = 1.5
         QCOMPARE(choices.at("scale_rewards"), (std::vector<std::string>{"std", "batch", "none"}));
         QCOMPARE(choices.at("importance_ratio"), (std::vector<std::string>{"token", "sequence"}));
         QCOMPARE(choices.at("policy_loss"), (std::vector<std::string>{"clipped", "cispo"}));
-        QCOMPARE(choices.at("mismatch_correction"), (std::vector<std::string>{"none", "token", "sequence"}));
+        QCOMPARE(choices.at("mismatch_correction"),
+                 (std::vector<std::string>{"none", "token", "sequence", "token_mask", "sequence_mask"}));
         QCOMPARE(choices.at("loss_aggregation"), (std::vector<std::string>{"token-mean", "sequence-mean", "constant"}));
         QCOMPARE(choices.at("rewards.target_script"), (std::vector<std::string>{"latin", "han", "any"}));
         const nlohmann::json json = stageSettingsJson(grpo);

@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+#include "tests/tiny_recipe.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -24,40 +26,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // A checkpoint after every step: what a kill falls back to.
-const char* kRecipe = R"(
+const std::string kRecipe = tinyRecipe(R"(
 name = "crash"
 seed = 11
 threads = 1
-
-[model.config]
-model_type = "deepseek_v3"
-hidden_size = 32
-intermediate_size = 64
-moe_intermediate_size = 16
-num_hidden_layers = 2
-first_k_dense_replace = 1
-num_attention_heads = 2
-num_key_value_heads = 2
-q_lora_rank = 0
-kv_lora_rank = 16
-qk_nope_head_dim = 8
-qk_rope_head_dim = 8
-v_head_dim = 8
-n_routed_experts = 4
-num_experts_per_tok = 2
-n_shared_experts = 1
-max_position_embeddings = 512
-tie_word_embeddings = true
-
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-
-[[stages]]
+)",
+                                       kTinyMoeModel, R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 80
@@ -110,7 +84,7 @@ name = "final"
 k = 4
 limit = 64
 max_new_tokens = 48
-)";
+)");
 
 // Where a progress event (a JSON line of `train --json`) stands in a run: the same for a step
 // redone after a resume.

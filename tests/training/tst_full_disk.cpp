@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+#include "tests/tiny_recipe.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -20,30 +22,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kRecipe = R"(
+const std::string kRecipe = tinyRecipe(R"(
 name = "full"
 seed = 5
 threads = 1
-
-[model.config]
-model_type = "qwen2"
-hidden_size = 64
-intermediate_size = 128
-num_hidden_layers = 2
-num_attention_heads = 4
-num_key_value_heads = 2
-tie_word_embeddings = true
-max_position_embeddings = 256
-
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-
-[[stages]]
+)",
+                                       kTinyDenseModel, R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 40
@@ -60,7 +44,7 @@ steps = 10
 batch_size = 2
 max_seq_len = 400
 checkpoint_every = 1
-)";
+)");
 
 struct Result {
     int code = -1;

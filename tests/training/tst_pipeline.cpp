@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/tiny_recipe.h"
+
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -21,39 +23,11 @@ using namespace thinkbench;
 
 namespace {
 
-const char* kRecipe = R"(
+const std::string kRecipe = tinyRecipe(R"(
 name = "tiny"
 seed = 7
-
-[model.config]
-model_type = "deepseek_v3"
-hidden_size = 32
-intermediate_size = 64
-moe_intermediate_size = 16
-num_hidden_layers = 2
-first_k_dense_replace = 1
-num_attention_heads = 2
-num_key_value_heads = 2
-q_lora_rank = 0
-kv_lora_rank = 16
-qk_nope_head_dim = 8
-qk_rope_head_dim = 8
-v_head_dim = 8
-n_routed_experts = 4
-num_experts_per_tok = 2
-n_shared_experts = 1
-max_position_embeddings = 512
-tie_word_embeddings = true
-
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-
-[[stages]]
+)",
+                                       kTinyMoeModel, R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 4
@@ -95,7 +69,7 @@ name = "final"
 k = 1
 limit = 2
 max_new_tokens = 12
-)";
+)");
 
 struct Outcome {
     training::PipelineResult result;
