@@ -85,14 +85,15 @@ MainWindow::MainWindow(QWidget* parent)
     addPanel("CompareDock", tr("Compare"), compare_, Qt::RightDockWidgetArea);
     addPanel("StagesDock", tr("Stages"), createStagesPanel(), Qt::LeftDockWidgetArea);
     addPanel("ChatDock", tr("Chat"), chat_, Qt::RightDockWidgetArea);
-    // The first window fits the screen's free area (1366x768 laptops included); a saved layout
-    // and geometry replace it.
-    resize(QSize(1400, 900).boundedTo(screen()->availableGeometry().size() * 0.94));
-    applyLayout(LayoutPreset::MonitorRun);
-
     connectPanels();
     statusBar()->showMessage(tr("Ready"));
-    restoreLayout();
+    // The first window fits the screen's free area (1366x768 laptops included) in "Monitor a
+    // run"; later ones open as the user left them. Only without a saved layout: the preset's dock
+    // sizes, applied once the window is laid out, would replace the restored ones.
+    if (!restoreLayout()) {
+        resize(QSize(1400, 900).boundedTo(screen()->availableGeometry().size() * 0.94));
+        applyLayout(LayoutPreset::MonitorRun);
+    }
 }
 
 MainWindow::~MainWindow()
@@ -207,11 +208,11 @@ void MainWindow::createMenus()
     updateRecentMenu();
 }
 
-void MainWindow::restoreLayout()
+bool MainWindow::restoreLayout()
 {
     QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+    return restoreGeometry(settings.value("window/geometry").toByteArray()) &&
+           restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -61,7 +61,8 @@ private:
     void writeRecipeForRun();
     void createMenus();
     void applyLayout(LayoutPreset preset);
-    void restoreLayout();
+    // The layout and geometry saved at the last close; false when there is none to restore.
+    bool restoreLayout();
     void openDatabaseDialog();
     void updateRecentMenu();
 

@@ -129,10 +129,15 @@ private slots:
 
     void layoutIsSavedAndRestored()
     {
+        int runsWidth = 0;
         {
             app::MainWindow window;
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QTest::qWait(50); // past the layout work queued for the first event-loop turn
+            window.resizeDocks({window.docks()[0]}, {300}, Qt::Horizontal); // Runs narrower
+            QTest::qWait(50);
+            runsWidth = window.docks()[0]->width();
             window.docks()[1]->hide(); // Curves
             window.docks()[5]->setFloating(true);
             window.close();
@@ -140,6 +145,8 @@ private slots:
         app::MainWindow again;
         again.show();
         QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QTest::qWait(50); // past any layout work queued for the first event-loop turn
+        QCOMPARE(again.docks()[0]->width(), runsWidth);
         QVERIFY(!again.docks()[1]->isVisible());
         QVERIFY(again.docks()[5]->isFloating());
         again.docks()[1]->show();
