@@ -149,7 +149,7 @@ struct SampleFilter {
 
 class RunStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Throws core::Error naming the file when it is not a ThinkBench database, holds a newer
     // schema, or cannot be opened; nothing in the file is changed then.

@@ -153,8 +153,20 @@ CREATE TABLE metric_rollups (
     PRIMARY KEY (run, key, width, bucket)
 ) WITHOUT ROWID;
 )sql",
+    // Version 3: GRPO samples keep their group (the prompt's index within the step) and advantage,
+    // so the trace stepper can show a group's responses side by side; a stop asked for through the
+    // store (by a GUI that did not start the run), which the trainer polls between steps.
+    R"sql(
+ALTER TABLE samples ADD COLUMN group_index INTEGER;
+ALTER TABLE samples ADD COLUMN advantage REAL;
+CREATE INDEX samples_by_group ON samples (run, step, group_index);
+CREATE TABLE stop_requests (
+    run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    requested_at REAL NOT NULL
+);
+)sql",
 };
-static_assert(RunStore::kSchemaVersion == 2, "add a migration for every schema version");
+static_assert(RunStore::kSchemaVersion == 3, "add a migration for every schema version");
 
 int64_t queryInt(SqliteDb& db, const std::string& sql)
 {

@@ -188,7 +188,12 @@ private slots:
             store.appendMetrics(points);
         }
         QProcess sqlite;
-        sqlite.start("sqlite3", {QString::fromStdString(file), "DROP TABLE metric_rollups; PRAGMA user_version = 1;"});
+        sqlite.start(
+            "sqlite3",
+            {QString::fromStdString(file),
+             "DROP TABLE stop_requests; DROP INDEX samples_by_group; ALTER TABLE samples DROP COLUMN group_index;"
+             "ALTER TABLE samples DROP COLUMN advantage; DROP TABLE metric_rollups;"
+             "PRAGMA user_version = 1;"});
         QVERIFY(sqlite.waitForFinished());
         QCOMPARE(sqlite.exitCode(), 0);
         QVERIFY_THROWS_EXCEPTION(Error, RunStore(file, OpenMode::ReadOnly)); // needs migrating
