@@ -98,8 +98,10 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
         if (firstStep > 0 && fs::exists(fs::path(p.checkpoint) / "optimizer.safetensors"))
             p.resumeOptimizer = (fs::path(p.checkpoint) / "optimizer.safetensors").string();
     }
-    if (options.resumeRun) // a run killed between checkpoints wrote steps it will now redo
+    if (options.resumeRun) { // a run killed between checkpoints wrote steps it will now redo
         store.discardFromStep(p.run, p.globalStep);
+        store.clearStopRequest(p.run); // the request that stopped it, or one that came too late
+    }
     p.prepare(state && !p.checkpoint.empty());
     store.setRunStatus(p.run, "running");
 

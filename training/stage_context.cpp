@@ -85,7 +85,14 @@ void StageContext::emit(json event) const
 
 bool StageContext::stopRequested() const
 {
-    return options.stop && options.stop->load();
+    if (options.stop && options.stop->load())
+        return true;
+    // A GUI that did not start the run asks through the store: one tiny SELECT, at most once a second.
+    if (const double now = monotonicSeconds(); !storeStop && now - lastStopPoll >= 1.0) {
+        lastStopPoll = now;
+        storeStop = store.stopRequested(run);
+    }
+    return storeStop;
 }
 
 std::string StageContext::settingPath(int index, const std::string& key) const

@@ -61,6 +61,9 @@ struct StageContext {
     std::string checkpoint;      // the latest checkpoint folder
     std::string resumeOptimizer; // optimizer state the next stage to start picks up
 
+    mutable double lastStopPoll = -1e300; // monotonic time the store was last asked for a stop
+    mutable bool storeStop = false;       // a stop request was found there
+
     // The run's tokenizer (saved in the run folder, else the recipe's, else one trained on the task
     // mix), its chat template, and the model (a checkpoint, the recipe's folder or a new one).
     void prepare(bool fromCheckpoint);
@@ -71,6 +74,7 @@ struct StageContext {
 
     // ---- progress -----------------------------------------------------------------------
     void emit(nlohmann::json event) const;
+    // The stop flag (a signal), or a stop request in the store, which is read at most once a second.
     bool stopRequested() const;
     // "stages.NAME" or "stages.NAME.key": where an error in a stage's settings points.
     std::string settingPath(int index, const std::string& key = {}) const;

@@ -46,22 +46,20 @@ std::string readFile(const std::string& path)
 }
 
 // Where the progress goes: a terminal gets the step line redrawn in place; a log file or pipe
-// (CI, `scripts/demo | tee`) gets a line at each tenth of a stage and at least every 30 s, not
-// one per step (1,500 lines for the demo's pretraining alone).
+// (CI, `scripts/demo | tee`) gets a line per stage and at most one step line per 10 s, not one
+// per step (1,500 lines for the demo's pretraining alone) nor ten for a stage done in a second.
 struct ProgressOutput {
+    static constexpr std::chrono::seconds kLineEvery{10};
     bool tty = false;
-    int64_t lastTenth = -1;
-    std::chrono::steady_clock::time_point lastLine;
+    std::chrono::steady_clock::time_point lastLine; // the stage line or the last step line
 
-    bool printsStep(int64_t done, int64_t total)
+    bool printsStep()
     {
         if (tty)
             return true;
         const auto now = std::chrono::steady_clock::now();
-        const int64_t tenth = total > 0 ? 10 * done / total : 10;
-        if (tenth == lastTenth && now - lastLine < std::chrono::seconds(30))
+        if (now - lastLine < kLineEvery)
             return false;
-        lastTenth = tenth;
         lastLine = now;
         return true;
     }
@@ -72,12 +70,14 @@ void printProgress(const nlohmann::json& e, ProgressOutput& out)
     const bool tty = out.tty;
     const std::string kind = e.value("event", "");
     if (kind == "stage_begin") {
-        out.lastTenth = -1;
-        std::fprintf(stderr, "== stage %d: %s (%s)\n", e.value("stage_index", 0), e.value("stage", "").c_str(),
-                     e.value("kind", "").c_str());
+        out.lastLine = std::chrono::steady_clock::now();
+        const int64_t total = e.value("total", int64_t(0));
+        const std::string steps = total > 0 ? ", " + std::to_string(total) + " steps" : "";
+        std::fprintf(stderr, "== stage %d: %s (%s%s)\n", e.value("stage_index", 0), e.value("stage", "").c_str(),
+                     e.value("kind", "").c_str(), steps.c_str());
     } else if (kind == "step") {
         const int64_t done = e.value("stage_step", int64_t(0)), total = e.value("total", int64_t(0));
-        if (!out.printsStep(done, total))
+        if (!out.printsStep())
             return;
         const int width = 24, filled = total > 0 ? int(width * done / total) : width;
         std::string keys;

@@ -174,6 +174,12 @@ public:
     void setStageStatus(int64_t run, int index, const std::string& status);
     std::vector<StageInfo> stages(int64_t run) const;
 
+    // A stop asked for through the store, by a GUI that did not start the run: the trainer polls
+    // it between steps (then checkpoints and stops), and a resumed run clears it.
+    void requestStop(int64_t run);
+    bool stopRequested(int64_t run) const;
+    void clearStopRequest(int64_t run);
+
     // Metrics: one transaction per call. A point written twice (a resumed run redoing a step)
     // replaces the first.
     void appendMetrics(const std::vector<MetricPoint>& points);
