@@ -1,14 +1,15 @@
 #include "widgets/curves_panel.h"
 
-#include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "widgets/curves/curve_painter.h"
 #include "widgets/curves/curves_chooser.h"
 #include "widgets/curves/curves_csv.h"
 #include "widgets/curves/series_loader.h"
+#include "widgets/dashboard/dashboard_view.h"
 
 #include <qcustomplot.h>
 
+#include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -18,7 +19,9 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -30,16 +33,15 @@ namespace {
 
 constexpr int kReplotMs = 250;
 
-bool startsWith(const QString& key, std::string_view prefix)
-{
-    return key.startsWith(QLatin1String(prefix.data(), qsizetype(prefix.size())));
-}
-
 } // namespace
 
 CurvesPanel::CurvesPanel(QWidget* parent)
     : QWidget(parent)
     , chooser_(new CurvesChooser(this))
+    , dashboardButton_(new QToolButton(this))
+    , singleButton_(new QToolButton(this))
+    , stack_(new QStackedWidget(this))
+    , dashboard_(new DashboardView(this))
     , smoothingSlider_(new QSlider(Qt::Horizontal, this))
     , smoothingLabel_(new QLabel(this))
     , xAxisBox_(new QComboBox(this))
@@ -66,11 +68,24 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     auto* png = new QPushButton(tr("PNG…"), this);
     png->setToolTip(tr("Export the plot as PNG"));
 
+    // Dashboard | Single chart, and the smoothing both share.
+    auto* views = new QButtonGroup(this);
+    for (auto [button, text] : {std::pair(dashboardButton_, tr("Dashboard")), {singleButton_, tr("Single chart")}}) {
+        button->setText(text);
+        button->setCheckable(true);
+        views->addButton(button);
+    }
+    dashboardButton_->setChecked(true);
+    auto* shared = new QHBoxLayout;
+    shared->setSpacing(0);
+    shared->addWidget(dashboardButton_);
+    shared->addWidget(singleButton_);
+    shared->addSpacing(12);
+    shared->addWidget(new QLabel(tr("Smoothing"), this));
+    shared->addWidget(smoothingSlider_, 1);
+    shared->addWidget(smoothingLabel_);
+
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Smoothing"), this));
-    controls->addWidget(smoothingSlider_, 1);
-    controls->addWidget(smoothingLabel_);
-    controls->addSpacing(8);
     controls->addWidget(new QLabel(tr("X axis"), this));
     controls->addWidget(xAxisBox_);
     controls->addWidget(logBox_);
@@ -89,18 +104,27 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     readout_->setTextFormat(Qt::RichText);
     readout_->setText(tr("Move over the plot to read values; click a point to open its samples."));
 
+    stack_->addWidget(dashboard_);
+    stack_->addWidget(main);
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(shared);
+    rightLayout->addWidget(stack_, 1);
     auto* splitter = new QSplitter(this);
     splitter->addWidget(chooser_);
-    splitter->addWidget(main);
+    splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({190, 700});
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
+    chooser_->setMetricsShown(false);
+    dashboard_->setActive(true);
 
     plot_->setMinimumSize(320, 200);
     painter_ = std::make_unique<CurvePainter>(plot_);
-    applyXAxisStyle();
+    painter_->styleXAxis(xAxis_);
     connect(plot_, &QCustomPlot::beforeReplot, this, [this] { painter_->wrapLegend(false); });
     connect(loader_, &SeriesLoader::answered, this, &CurvesPanel::apply);
 
@@ -113,8 +137,15 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     connect(detailTimer_, &QTimer::timeout, this, [this] { request(false, false); });
     // A poll still being read when the next is due is not queued behind it.
     connect(liveTimer_, &QTimer::timeout, this, [this] {
-        if (!loader_->busy())
+        if (!loader_->busy() && !dashboard_->busy())
             refresh();
+    });
+    connect(dashboardButton_, &QToolButton::clicked, this, [this] { setView(View::Dashboard); });
+    connect(singleButton_, &QToolButton::clicked, this, [this] { setView(View::SingleChart); });
+    connect(dashboard_, &DashboardView::stepClicked, this, &CurvesPanel::stepClicked);
+    connect(dashboard_, &DashboardView::openRequested, this, [this](const QString& key) {
+        setMetrics({key});
+        setView(View::SingleChart);
     });
 
     connect(chooser_, &CurvesChooser::runsChosen, this, &CurvesPanel::setRuns);
@@ -149,26 +180,19 @@ CurvesPanel::CurvesPanel(QWidget* parent)
 
 CurvesPanel::~CurvesPanel() = default;
 
-CurvesPanel::Family CurvesPanel::metricFamily(const QString& key)
+void CurvesPanel::setView(View view)
 {
-    namespace m = core::metric;
-    // By prefix, so keys added to a group later land in its family ("reward/format").
-    if (startsWith(key, m::kRewardPrefix))
-        return Family::Reward;
-    if (startsWith(key, m::kAccuracy) || startsWith(key, m::kHeldOutPrefix) || startsWith(key, m::kEvalPrefix))
-        return Family::Accuracy;
-    if (startsWith(key, m::kLengthPrefix))
-        return Family::Length;
-    if (startsWith(key, m::kKl) || startsWith(key, m::kEntropy) || startsWith(key, m::kClipPrefix))
-        return Family::KlEntropyClip;
-    if (startsWith(key, m::kMoePrefix))
-        return Family::Experts;
-    return Family::Other;
+    view_ = view;
+    (view == View::Dashboard ? dashboardButton_ : singleButton_)->setChecked(true);
+    stack_->setCurrentIndex(view == View::Dashboard ? 0 : 1);
+    chooser_->setMetricsShown(view == View::SingleChart);
+    dashboard_->setActive(view == View::Dashboard);
 }
 
 void CurvesPanel::setStore(core::RunStore* store)
 {
     store_ = store;
+    dashboard_->setDatabase(store ? store->path() : std::string());
     runs_.clear();
     runKeys_.clear();
     runNames_.clear();
@@ -186,6 +210,7 @@ void CurvesPanel::setStore(core::RunStore* store)
 void CurvesPanel::setRuns(const QList<qint64>& runs)
 {
     runs_ = runs;
+    dashboard_->setRuns(runs);
     ++selection_;
     pickHeadline_ = true;
     chooser_->checkRuns(runs_);
@@ -220,12 +245,12 @@ QStringList CurvesPanel::keysOfRuns() const
     return keys;
 }
 
-void CurvesPanel::setFamily(Family family)
+void CurvesPanel::setFamily(std::optional<MetricFamily> family)
 {
     chooser_->setFamily(family);
 }
 
-CurvesPanel::Family CurvesPanel::family() const
+std::optional<MetricFamily> CurvesPanel::family() const
 {
     return chooser_->family();
 }
@@ -262,6 +287,7 @@ void CurvesPanel::request(bool readRuns, bool appendNew)
 void CurvesPanel::waitForData()
 {
     loader_->wait();
+    dashboard_->waitForData();
 }
 
 // Takes a snapshot from the loader: the run list, metric list, curves and stage lines follow it.
@@ -336,8 +362,10 @@ void CurvesPanel::setXRange(double lower, double upper)
 
 void CurvesPanel::refresh()
 {
-    if (store_)
-        request(true, true);
+    if (!store_)
+        return;
+    request(true, true);
+    dashboard_->refresh();
 }
 
 void CurvesPanel::setLiveInterval(int ms)
@@ -363,27 +391,7 @@ void CurvesPanel::setSmoothing(double weight)
     }
     smoothingLabel_->setText(QString::number(smoothing_, 'f', 2));
     request(false, false);
-}
-
-void CurvesPanel::applyXAxisStyle()
-{
-    switch (xAxis_) {
-    case XAxis::Step:
-        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-        plot_->xAxis->setLabel(tr("Step"));
-        break;
-    case XAxis::RelativeTime:
-        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-        plot_->xAxis->setLabel(tr("Seconds since run start"));
-        break;
-    case XAxis::WallTime: {
-        auto ticker = QSharedPointer<QCPAxisTickerDateTime>(new QCPAxisTickerDateTime);
-        ticker->setDateTimeFormat(QStringLiteral("hh:mm:ss"));
-        plot_->xAxis->setTicker(ticker);
-        plot_->xAxis->setLabel(tr("Wall time"));
-        break;
-    }
-    }
+    dashboard_->setSmoothing(smoothing_);
 }
 
 void CurvesPanel::setXAxis(XAxis mode)
@@ -393,7 +401,7 @@ void CurvesPanel::setXAxis(XAxis mode)
         const QSignalBlocker block(xAxisBox_);
         xAxisBox_->setCurrentIndex(xAxisBox_->findData(int(mode)));
     }
-    applyXAxisStyle();
+    painter_->styleXAxis(xAxis_);
     layOut();
     clearCursor();
     resetView();
@@ -459,9 +467,7 @@ void CurvesPanel::setCursorX(double x)
     for (const auto& curve : painter_->curves()) {
         if (curve.x.isEmpty())
             continue;
-        // The nearest point at or before x, or the first one.
-        const auto it = std::upper_bound(curve.x.begin(), curve.x.end(), x);
-        const auto i = size_t(it == curve.x.begin() ? 0 : it - curve.x.begin() - 1);
+        const size_t i = CurvePainter::indexAt(curve, x);
         // Unbreakable inside an entry (no-break spaces and hyphens), so the readout wraps only
         // between series; Qt's rich text ignores white-space: nowrap on inline spans.
         const QString entry = tr("%1 %2 (raw %3)")

@@ -9,6 +9,9 @@
 // The store is never read on the GUI thread: a loader (curves/series_loader) fills the engine's
 // series models (core::MetricSeries) on a worker thread and hands snapshots back, a painter
 // (curves/curve_painter) draws them. The panel holds the controls and what the user chose.
+//
+// It opens on the dashboard (dashboard/dashboard_view: a small chart per metric of the runs);
+// "Single chart" (or opening a small chart) shows the large chart of the chosen metrics.
 
 #include <QHash>
 #include <QList>
@@ -17,6 +20,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -24,7 +28,9 @@ class QCustomPlot;
 class QLabel;
 class QMouseEvent;
 class QSlider;
+class QStackedWidget;
 class QTimer;
+class QToolButton;
 
 namespace thinkbench::core {
 class RunStore;
@@ -34,8 +40,10 @@ namespace thinkbench::widgets {
 
 class CurvePainter;
 class CurvesChooser;
+class DashboardView;
 class SeriesLoader;
 struct CurvesSnapshot;
+enum class MetricFamily;
 
 class CurvesPanel : public QWidget {
     Q_OBJECT
@@ -43,9 +51,8 @@ class CurvesPanel : public QWidget {
 public:
     enum class XAxis { Step, RelativeTime, WallTime };
     Q_ENUM(XAxis)
-    // Metric families of the selector, by key prefix.
-    enum class Family { All, Reward, Accuracy, Length, KlEntropyClip, Experts, Other };
-    Q_ENUM(Family)
+    enum class View { Dashboard, SingleChart };
+    Q_ENUM(View)
 
     explicit CurvesPanel(QWidget* parent = nullptr);
     ~CurvesPanel() override;
@@ -62,9 +69,13 @@ public:
     QStringList metrics() const { return metrics_; }
     // Every metric key of the overlaid runs, sorted.
     QStringList availableMetrics();
-    static Family metricFamily(const QString& key);
-    void setFamily(Family family);
-    Family family() const;
+    // Narrows the single chart's metric list to a family; none lists all.
+    void setFamily(std::optional<MetricFamily> family);
+    std::optional<MetricFamily> family() const;
+
+    void setView(View view);
+    View view() const { return view_; }
+    DashboardView* dashboard() const { return dashboard_; }
 
     void setSmoothing(double weight); // 0 .. 0.99
     double smoothing() const { return smoothing_; }
@@ -120,7 +131,6 @@ private:
     bool layOut();
     void rescale();
     void clearCursor();
-    void applyXAxisStyle();
     size_t maxPoints() const;
     void onMouseRelease(QMouseEvent* event);
     void queueReplot();
@@ -133,6 +143,7 @@ private:
     quint64 selection_ = 0;     // bumped by every choice of runs or metrics
     bool pickHeadline_ = false; // the runs were chosen last: none of the metrics there, the headline
     double smoothing_ = 0.6;
+    View view_ = View::Dashboard;
     XAxis xAxis_ = XAxis::Step;
     bool userZoomed_ = false;
     bool settingRange_ = false;
@@ -144,6 +155,10 @@ private:
     QHash<qint64, QStringList> runKeys_;
 
     CurvesChooser* chooser_;
+    QToolButton* dashboardButton_;
+    QToolButton* singleButton_;
+    QStackedWidget* stack_;
+    DashboardView* dashboard_;
     QSlider* smoothingSlider_;
     QLabel* smoothingLabel_;
     QComboBox* xAxisBox_;

@@ -5,6 +5,7 @@
 #include "core/store/metric_series.h"
 #include "core/store/run_store.h"
 #include "widgets/curves_panel.h"
+#include "widgets/dashboard/metric_families.h"
 
 #include <qcustomplot.h>
 
@@ -93,17 +94,25 @@ private slots:
 
     void groupsMetricsIntoFamilies()
     {
-        using F = CurvesPanel::Family;
-        QCOMPARE(CurvesPanel::metricFamily("reward/accuracy"), F::Reward);
-        QCOMPARE(CurvesPanel::metricFamily("accuracy"), F::Accuracy);
-        QCOMPARE(CurvesPanel::metricFamily("heldout/pass1"), F::Accuracy);
-        QCOMPARE(CurvesPanel::metricFamily("eval/cons_at_k"), F::Accuracy);
-        QCOMPARE(CurvesPanel::metricFamily("length/mean"), F::Length);
-        QCOMPARE(CurvesPanel::metricFamily("kl"), F::KlEntropyClip);
-        QCOMPARE(CurvesPanel::metricFamily("entropy"), F::KlEntropyClip);
-        QCOMPARE(CurvesPanel::metricFamily("clip/high"), F::KlEntropyClip);
-        QCOMPARE(CurvesPanel::metricFamily("moe/layer1/load_cv"), F::Experts);
-        QCOMPARE(CurvesPanel::metricFamily("loss"), F::Other);
+        using F = widgets::MetricFamily;
+        using widgets::metricFamily;
+        QCOMPARE(metricFamily("reward/accuracy"), F::Reward);
+        QCOMPARE(metricFamily("zero_adv_groups"), F::Reward);
+        QCOMPARE(metricFamily("accuracy"), F::Accuracy);
+        QCOMPARE(metricFamily("heldout/pass1"), F::Accuracy);
+        QCOMPARE(metricFamily("eval/cons_at_k"), F::Accuracy);
+        QCOMPARE(metricFamily("length/mean"), F::Length);
+        QCOMPARE(metricFamily("kl"), F::KlEntropyClip);
+        QCOMPARE(metricFamily("entropy"), F::KlEntropyClip);
+        QCOMPARE(metricFamily("clip/high"), F::KlEntropyClip);
+        QCOMPARE(metricFamily("mismatch/routing"), F::KlEntropyClip);
+        QCOMPARE(metricFamily("moe/layer1/load_cv"), F::Experts);
+        QCOMPARE(metricFamily("time/step"), F::Throughput);
+        QCOMPARE(metricFamily("tokens_per_s"), F::Throughput);
+        QCOMPARE(metricFamily("loss"), F::Optimisation);
+        QCOMPARE(metricFamily("grad_norm"), F::Optimisation);
+        QCOMPARE(metricFamily("rs/kept"), F::RejectionSampling);
+        QCOMPARE(metricFamily("custom"), F::Other);
 
         CurvesPanel panel;
         panel.setStore(store_.get());
@@ -114,7 +123,7 @@ private slots:
         panel.setFamily(F::Experts);
         QCOMPARE(list->count(), 1);
         QCOMPARE(list->item(0)->text(), QStringLiteral("moe/layer1/load_cv"));
-        panel.setFamily(F::All);
+        panel.setFamily(std::nullopt);
         QCOMPARE(list->count(), 5);
         // With nothing chosen the headline metric is shown.
         QCOMPARE(panel.metrics(), QStringList{QStringLiteral("reward/mean")});

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QCoreApplication>
 #include <QSet>
 
 #include <algorithm>
@@ -27,22 +28,38 @@ double smoothPenWidth(const SeriesView& s)
 
 } // namespace
 
-CurvePainter::CurvePainter(QCustomPlot* plot)
+CurvePainter::CurvePainter(QCustomPlot* plot, Style style)
     : plot_(plot)
+    , style_(style)
 {
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setNoAntialiasingOnDrag(true); // smooth panning over long series
-    // The legend gets a row of its own above the plot: inside it would hide curves.
-    plot_->axisRect()->insetLayout()->take(plot_->legend);
-    plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, plot_->legend);
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->legend->setMargins(QMargins(4, 0, 4, 0));
-    QFont legendFont = plot_->font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
-    plot_->legend->setFont(legendFont);
+    if (style_ == Style::Compact) {
+        plot_->axisRect()->setRangeDrag(Qt::Horizontal);
+        plot_->axisRect()->setRangeZoom(Qt::Horizontal);
+        QFont small = plot_->font();
+        small.setPointSizeF(small.pointSizeF() * 0.8);
+        for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+            axis->setTickLabelFont(small);
+            axis->setTickLabelPadding(2);
+            axis->ticker()->setTickCount(4);
+            axis->setNumberFormat(QStringLiteral("gb")); // 1.5e-05 rather than 0.000015
+            axis->setNumberPrecision(3);
+        }
+        plot_->legend->setVisible(false);
+    } else {
+        // The legend gets a row of its own above the plot: inside it would hide curves.
+        plot_->axisRect()->insetLayout()->take(plot_->legend);
+        plot_->plotLayout()->insertRow(0);
+        plot_->plotLayout()->addElement(0, 0, plot_->legend);
+        plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+        plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+        plot_->legend->setBorderPen(Qt::NoPen);
+        plot_->legend->setMargins(QMargins(4, 0, 4, 0));
+        QFont legendFont = plot_->font();
+        legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+        plot_->legend->setFont(legendFont);
+    }
     // Stage lines under the curves, their labels above them so curves never hide the names.
     plot_->addLayer("stages", plot_->layer("grid"), QCustomPlot::limAbove);
     plot_->addLayer("stageLabels", plot_->layer("main"), QCustomPlot::limAbove);
@@ -228,11 +245,45 @@ void CurvePainter::fill(Curve& curve, size_t from)
     drawBand(curve);
 }
 
+void CurvePainter::styleXAxis(CurvesPanel::XAxis axis)
+{
+    // The panel's strings, in its translation context.
+    auto text = [](const char* s) { return QCoreApplication::translate("thinkbench::widgets::CurvesPanel", s); };
+    switch (axis) {
+    case CurvesPanel::XAxis::Step:
+        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        plot_->xAxis->setLabel(text(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Step")));
+        break;
+    case CurvesPanel::XAxis::RelativeTime:
+        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        plot_->xAxis->setLabel(text(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Seconds since run start")));
+        break;
+    case CurvesPanel::XAxis::WallTime: {
+        auto ticker = QSharedPointer<QCPAxisTickerDateTime>(new QCPAxisTickerDateTime);
+        ticker->setDateTimeFormat(QStringLiteral("hh:mm:ss"));
+        plot_->xAxis->setTicker(ticker);
+        plot_->xAxis->setLabel(text(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Wall time")));
+        break;
+    }
+    }
+}
+
+QColor CurvePainter::runColor(const QList<qint64>& runs, qint64 run)
+{
+    return kPalette[std::max<qsizetype>(0, runs.indexOf(run)) % 10];
+}
+
+size_t CurvePainter::indexAt(const Curve& curve, double x)
+{
+    const auto it = std::upper_bound(curve.x.begin(), curve.x.end(), x);
+    return size_t(it == curve.x.begin() ? 0 : it - curve.x.begin() - 1);
+}
+
 void CurvePainter::style()
 {
     for (const auto& curve : curves_) {
         const SeriesView& s = curve.data;
-        const QColor color = kPalette[std::max<qsizetype>(0, layout_.runs.indexOf(s.run)) % 10];
+        const QColor color = runColor(layout_.runs, s.run);
         const Qt::PenStyle line = kStyles[std::max<qsizetype>(0, layout_.metrics.indexOf(s.key)) % 4];
         QColor faint = color;
         faint.setAlpha(kRawAlpha);
@@ -248,6 +299,8 @@ void CurvePainter::style()
                               : layout_.metrics.size() == 1 ? run
                                                             : run + QStringLiteral(" · ") + s.key);
     }
+    if (style_ == Style::Compact)
+        return;
     // Refilled in series order, so the rows have no holes left by removed graphs.
     plot_->legend->clearItems();
     for (const auto& curve : curves_)
@@ -258,6 +311,8 @@ void CurvePainter::style()
 
 void CurvePainter::wrapLegend(bool refill)
 {
+    if (style_ == Style::Compact)
+        return;
     const int columns = std::max(1, plot_->width() / 260);
     if (refill || plot_->legend->wrap() != columns) {
         plot_->legend->setWrap(columns);
@@ -297,7 +352,8 @@ bool CurvePainter::placeStageLines()
         return false;
 
     for (const auto& line : stageLines_) {
-        plot_->removeItem(line.label);
+        if (line.label)
+            plot_->removeItem(line.label);
         plot_->removeItem(line.line);
     }
     stageLines_.clear();
@@ -307,6 +363,10 @@ bool CurvePainter::placeStageLines()
         line->setPen(QPen(QColor(90, 90, 90, 150), 1, Qt::DashLine));
         line->point1->setCoords(x, 0);
         line->point2->setCoords(x, 1);
+        if (style_ == Style::Compact) { // too narrow for names
+            stageLines_.push_back({x, name, line, nullptr});
+            continue;
+        }
         auto* label = new QCPItemText(plot_);
         label->setLayer("stageLabels");
         label->setBrush(QColor(255, 255, 255, 200));
@@ -390,6 +450,13 @@ void CurvePainter::showCrosshair(double x)
 void CurvePainter::hideCrosshair()
 {
     crosshair_->setVisible(false);
+}
+
+std::optional<double> CurvePainter::crosshairX() const
+{
+    if (!crosshair_->visible())
+        return std::nullopt;
+    return crosshair_->point1->coords().x();
 }
 
 std::pair<const CurvePainter::Curve*, size_t> CurvePainter::pointAt(QPointF pos) const

@@ -3,17 +3,19 @@
 // a smoothed graph over it (one colour per run, one line style per metric), a shaded band of
 // ± one standard error where the series has one (evaluations' pass@1), a NaN point where the
 // series' line breaks, the legend above the plot, the stages' boundary lines, the crosshair and
-// the y-range.
+// the y-range. The curves panel's large chart and the dashboard's small charts both draw here.
 
 #include "widgets/curves/series_loader.h"
 #include "widgets/curves_panel.h"
 
+#include <QColor>
 #include <QHash>
 #include <QList>
 #include <QPointF>
 #include <QStringList>
 #include <QVector>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -45,9 +47,21 @@ public:
         QCPGraph* bandHigh = nullptr;
     };
 
-    // Sets up the plot: drag and wheel zoom, the legend's row, the stage layers.
-    explicit CurvePainter(QCustomPlot* plot);
+    // Full: the large chart, with the legend's row and named stage lines. Compact: a small chart
+    // of one metric, without a legend (the dashboard names the runs once), stage lines unnamed,
+    // small tick labels, x-only drag and zoom (its y follows the data).
+    enum class Style { Full, Compact };
 
+    // Sets up the plot: drag and wheel zoom, the legend's row, the stage layers.
+    explicit CurvePainter(QCustomPlot* plot, Style style = Style::Full);
+
+    // A run's colour: by its place among the runs shown, so it is the same in every chart.
+    static QColor runColor(const QList<qint64>& runs, qint64 run);
+    // The index of the curve's last point at or before x, or its first point.
+    static size_t indexAt(const Curve& curve, double x);
+
+    // The x-axis' ticker and label for `axis` (the large chart's; small charts are unlabelled).
+    void styleXAxis(CurvesPanel::XAxis axis);
     // A new axis or run order re-places the curves and stage lines; names and colours follow.
     // Returns whether anything looks different.
     bool setLayout(const CurveLayout& layout);
@@ -70,6 +84,7 @@ public:
     void wrapLegend(bool refill);
     void showCrosshair(double x);
     void hideCrosshair();
+    std::optional<double> crosshairX() const;
     // The curve and point a click at `pos` hit, if any.
     std::pair<const Curve*, size_t> pointAt(QPointF pos) const;
 
@@ -83,6 +98,7 @@ private:
     bool placeStageLines();
 
     QCustomPlot* plot_;
+    Style style_;
     QCPItemStraightLine* crosshair_;
     CurveLayout layout_;
     std::vector<Curve> curves_;
@@ -91,7 +107,7 @@ private:
         double x;
         QString name;
         QCPItemStraightLine* line;
-        QCPItemText* label;
+        QCPItemText* label; // none in the compact style
     };
     std::vector<StageLine> stageLines_;
 };

@@ -1,7 +1,5 @@
 #include "widgets/curves/curves_chooser.h"
 
-#include "core/store/metric_names.h"
-
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QLabel>
@@ -27,17 +25,9 @@ CurvesChooser::CurvesChooser(QWidget* parent)
     , familyBox_(new QComboBox(this))
     , metricList_(new QListWidget(this))
 {
-    using Family = CurvesPanel::Family;
-    const std::pair<const char*, Family> families[] = {
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "All metrics"), Family::All},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Reward parts"), Family::Reward},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Accuracy / pass@1"), Family::Accuracy},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Length"), Family::Length},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "KL / entropy / clip"), Family::KlEntropyClip},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Experts"), Family::Experts},
-        {QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Other"), Family::Other}};
-    for (const auto& [name, family] : families)
-        familyBox_->addItem(panelText(name), int(family));
+    familyBox_->addItem(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "All metrics")), -1);
+    for (MetricFamily family : kMetricFamilies)
+        familyBox_->addItem(familyTitle(family), int(family));
     runList_->setObjectName(QStringLiteral("runList"));
     metricList_->setObjectName(QStringLiteral("metricList"));
     runList_->setToolTip(panelText(QT_TRANSLATE_NOOP("thinkbench::widgets::CurvesPanel", "Runs to overlay")));
@@ -59,8 +49,10 @@ CurvesChooser::CurvesChooser(QWidget* parent)
     });
     connect(metricList_, &QListWidget::itemChanged, this,
             [this](QListWidgetItem* item) { emit metricToggled(item->text(), item->checkState() == Qt::Checked); });
-    connect(familyBox_, &QComboBox::currentIndexChanged, this,
-            [this] { setFamily(Family(familyBox_->currentData().toInt())); });
+    connect(familyBox_, &QComboBox::currentIndexChanged, this, [this] {
+        const int family = familyBox_->currentData().toInt();
+        setFamily(family < 0 ? std::nullopt : std::optional(MetricFamily(family)));
+    });
 }
 
 void CurvesChooser::setStoreRuns(const QList<qint64>& ids, const QHash<qint64, QString>& names,
@@ -95,14 +87,20 @@ void CurvesChooser::setMetrics(const QStringList& available, const QStringList& 
     listMetrics();
 }
 
-void CurvesChooser::setFamily(CurvesPanel::Family family)
+void CurvesChooser::setFamily(std::optional<MetricFamily> family)
 {
     family_ = family;
     {
         const QSignalBlocker block(familyBox_);
-        familyBox_->setCurrentIndex(familyBox_->findData(int(family)));
+        familyBox_->setCurrentIndex(familyBox_->findData(family ? int(*family) : -1));
     }
     listMetrics();
+}
+
+void CurvesChooser::setMetricsShown(bool on)
+{
+    familyBox_->setVisible(on);
+    metricList_->setVisible(on);
 }
 
 void CurvesChooser::listMetrics()
@@ -110,10 +108,7 @@ void CurvesChooser::listMetrics()
     const QSignalBlocker block(metricList_);
     metricList_->clear();
     for (const QString& key : available_) {
-        if (family_ != CurvesPanel::Family::All && CurvesPanel::metricFamily(key) != family_)
-            continue;
-        if (key.endsWith(QLatin1String(core::metric::kStderrSuffix.data(),
-                                       qsizetype(core::metric::kStderrSuffix.size())))) // drawn as its metric's band
+        if ((family_ && metricFamily(key) != *family_) || isErrorKey(key)) // errors: drawn as bands
             continue;
         auto* item = new QListWidgetItem(key, metricList_);
         item->setCheckState(chosen_.contains(key) ? Qt::Checked : Qt::Unchecked);

@@ -2,12 +2,14 @@
 // The curves panel's side bar: the store's runs to overlay, and the metrics of those runs to
 // plot, narrowed to a family. It shows and reports choices; the panel keeps them.
 
-#include "widgets/curves_panel.h"
+#include "widgets/dashboard/metric_families.h"
 
 #include <QHash>
 #include <QList>
 #include <QStringList>
 #include <QWidget>
+
+#include <optional>
 
 class QComboBox;
 class QListWidget;
@@ -25,8 +27,11 @@ public:
     void checkRuns(const QList<qint64>& chosen);
     // Offers `available` (sorted) within the family, those in `chosen` checked.
     void setMetrics(const QStringList& available, const QStringList& chosen);
-    void setFamily(CurvesPanel::Family family);
-    CurvesPanel::Family family() const { return family_; }
+    // Narrows the metric list to one family; none lists every metric.
+    void setFamily(std::optional<MetricFamily> family);
+    std::optional<MetricFamily> family() const { return family_; }
+    // The metric list belongs to the single chart: the dashboard shows every metric.
+    void setMetricsShown(bool on);
 
 signals:
     void runsChosen(const QList<qint64>& runs);
@@ -39,7 +44,7 @@ private:
     QHash<qint64, QString> names_;
     QStringList available_;
     QStringList chosen_;
-    CurvesPanel::Family family_ = CurvesPanel::Family::All;
+    std::optional<MetricFamily> family_;
     QListWidget* runList_;
     QComboBox* familyBox_;
     QListWidget* metricList_;

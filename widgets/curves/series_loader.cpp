@@ -136,7 +136,10 @@ void SeriesLoader::Worker::followSeries(const CurvesRequest& request)
                 next.emplace_back(run, name, request.smoothing);
                 next.back().load(*reader, request.maxPoints);
             }
-            next.back().setSmoothing(request.smoothing);
+            // An evaluation with its error is a handful of points, each its own estimate: drawn
+            // unsmoothed, so the line runs through the middle of its band.
+            const bool banded = keys.value(run).contains(key + text(core::metric::kStderrSuffix));
+            next.back().setSmoothing(banded ? 0 : request.smoothing);
             zoom(next.back(), request);
         }
     series = std::move(next);
