@@ -118,6 +118,7 @@ template <typename V> void GrpoSettings::visit(V& v)
     v.field("micro_batch_size", micro_batch_size, AtLeast{0});
     v.field("dynamic_sampling", dynamic_sampling);
     v.field("ref_refresh_every", ref_refresh_every, AtLeast{0});
+    v.field("stored_groups", stored_groups, AtLeast{0});
     v.group("optimizer", optimizer);
     v.group("rewards", rewards);
 }

@@ -175,6 +175,9 @@ struct GrpoSettings {
     int micro_batch_size = 0;
     bool dynamic_sampling = false;
     int ref_refresh_every = 0;
+    // Groups per step whose every completion the store keeps (with its advantage) for the trace
+    // stepper's group view; 0: none.
+    int stored_groups = 2;
     OptimizerSettings optimizer{.lr = 3e-6, .warmup_steps = 0, .schedule = LrSchedule::Constant};
     RewardSettings rewards;
 

@@ -77,6 +77,8 @@ struct SampleRecord {
     std::vector<float> tokenLogprobs; // per completion token, empty when not recorded
     std::vector<float> tokenEntropies;
     std::vector<int32_t> tokenIds;
+    std::optional<int> groupIndex;   // GRPO: the prompt's index within its step; empty outside a group
+    std::optional<double> advantage; // GRPO: the completion's group-relative advantage
 };
 
 struct CheckpointRecord {

@@ -17,7 +17,8 @@ constexpr auto kSampleRow =
            field<&SampleRecord::rewardParts>("reward_parts"), field<&SampleRecord::reward>("reward"),
            field<&SampleRecord::correct>("correct"), field<&SampleRecord::tokenCount>("token_count"),
            field<&SampleRecord::extracted>("extracted"), field<&SampleRecord::tokenLogprobs>("token_logprobs"),
-           field<&SampleRecord::tokenEntropies>("token_entropies"), field<&SampleRecord::tokenIds>("token_ids"));
+           field<&SampleRecord::tokenEntropies>("token_entropies"), field<&SampleRecord::tokenIds>("token_ids"),
+           field<&SampleRecord::groupIndex>("group_index"), field<&SampleRecord::advantage>("advantage"));
 
 } // namespace
 

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/store/row_mapper.h"
 #include "core/store/run_store.h"
+#include "core/store/sample_groups.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -224,8 +225,14 @@ private slots:
         samples[0].correct = true;
         samples[0].tokenLogprobs = {-0.5f, -1.25f};
         samples[0].tokenIds = {7, 9};
+        samples[0].groupIndex = 1;
+        samples[0].advantage = -0.75;
         store.addSamples(samples);
         QVERIFY(samples[0].id > 0 && samples[1].id > samples[0].id);
+        // GRPO group and advantage round trip; a sample outside a group keeps them NULL.
+        QCOMPARE(store.sample(samples[0].id)->groupIndex, std::optional<int>(1));
+        QCOMPARE(store.sample(samples[0].id)->advantage, std::optional<double>(-0.75));
+        QVERIFY(!store.sample(samples[1].id)->groupIndex && !store.sample(samples[1].id)->advantage);
 
         const auto atStep = store.samples({.run = run, .step = 5});
         QCOMPARE(atStep.size(), size_t(1));
@@ -276,6 +283,41 @@ private slots:
         QCOMPARE(store.annotationLabels(), (std::vector<std::string>{"ok", "bad"}));
         store.addVote({0, "q", "a", "b", "x", "y", "tie", 0});
         QCOMPARE(store.votes().at(0).vote, std::string("tie"));
+    }
+
+    // A step's samples grouped by prompt: the group's mean and spread of rewards, a group whose
+    // rewards all agree marked, samples outside a group left out.
+    void groupsOfAStep()
+    {
+        RunStore store(path("groups.sqlite"));
+        const int64_t run = store.createRun("r", "");
+        std::vector<SampleRecord> samples;
+        auto add = [&](std::optional<int> group, double reward) {
+            SampleRecord s;
+            s.run = run;
+            s.step = 3;
+            s.prompt = group ? "prompt " + std::to_string(*group) : "rs";
+            s.reward = reward;
+            s.groupIndex = group;
+            samples.push_back(s);
+        };
+        for (double reward : {1.0, 0.0, 1.0, 0.0})
+            add(1, reward);
+        for (int i = 0; i < 3; ++i)
+            add(0, 0.2);
+        add(std::nullopt, 5.0);
+        store.addSamples(samples);
+        const auto groups = stepGroups(store, run, 3);
+        QCOMPARE(groups.size(), size_t(2));
+        QCOMPARE(groups[0].index, 0);
+        QCOMPARE(groups[0].samples.size(), size_t(3));
+        QVERIFY(groups[0].zeroStd);
+        QCOMPARE(groups[1].prompt, std::string("prompt 1"));
+        QCOMPARE(groups[1].samples.size(), size_t(4));
+        QCOMPARE(groups[1].meanReward, 0.5);
+        QCOMPARE(groups[1].rewardStd, 0.5);
+        QVERIFY(!groups[1].zeroStd);
+        QVERIFY(stepGroups(store, run, 4).empty());
     }
 
     // One column list writes the SQL, binds and reads; a query whose columns do not match the

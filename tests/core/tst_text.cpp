@@ -3,6 +3,7 @@
 
 #include "core/text/reasoning_steps.h"
 #include "core/text/reflection_markers.h"
+#include "core/text/step_alignment.h"
 #include "core/text/think_tags.h"
 #include "core/text/trim.h"
 
@@ -84,6 +85,22 @@ private slots:
         QCOMPARE(lines.size(), size_t(3));
         QCOMPARE(lines[0].text, std::string("x = 3.5"));
         QVERIFY(core::splitReasoningSteps(" \n\n ").empty());
+    }
+
+    // Shared steps aligned; between two of them the changed steps paired in order, the longer
+    // run's rest on its own.
+    void alignsStepsOfTwoTraces()
+    {
+        const auto left = core::splitReasoningSteps("A.\n\nB.\n\nC.\n\nD.\n\nE.");
+        const auto right = core::splitReasoningSteps("A.\n\nX.\n\nD.\n\nE.\n\nF.");
+        const auto rows = core::alignSteps(left, right);
+        std::vector<std::string> shown;
+        for (const auto& r : rows)
+            shown.push_back((r.left ? left[*r.left].text : "-") + (r.same ? "=" : "/") +
+                            (r.right ? right[*r.right].text : "-"));
+        QCOMPARE(shown, (std::vector<std::string>{"A.=A.", "B./X.", "C./-", "D.=D.", "E.=E.", "-/F."}));
+        QVERIFY(core::alignSteps({}, {}).empty());
+        QCOMPARE(core::alignSteps({}, right).size(), right.size());
     }
 };
 

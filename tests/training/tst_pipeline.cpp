@@ -5,6 +5,7 @@
 #include "core/model/safetensors.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
+#include "core/store/sample_groups.h"
 #include "training/pipeline.h"
 
 #include <torch/torch.h>
@@ -182,6 +183,53 @@ private slots:
         QCOMPARE(routing.size(), size_t(2));
         for (const auto& point : routing)
             QCOMPARE(point.value, 0.0);
+    }
+
+    // GRPO stores whole groups: all G completions of stored_groups prompts a step, each with the
+    // advantage it trained with, which the stored rewards give back under the stage's scaling. A
+    // base pretrained a little ends some completions early, so the length reward spreads groups.
+    void storesWholeGroups()
+    {
+        QTemporaryDir dir;
+        core::RunStore store(dir.filePath("runs.sqlite").toStdString());
+        std::string recipe = kRecipe.substr(0, kRecipe.find("[[stages]]\nkind = \"sft\""));
+        const std::string base = "steps = 4\nbatch_size = 2\nseq_len = 48\ncorpus_size = 40";
+        recipe.replace(recipe.find(base), base.size(), "steps = 20\nbatch_size = 4\nseq_len = 64\ncorpus_size = 200");
+        for (const std::string scaling : {"std", "none"})
+            recipe += "[[stages]]\nkind = \"grpo\"\nname = \"rl-" + scaling +
+                      "\"\nsteps = 3\nprompts_per_step = 4\ngroup_size = 3\nmax_new_tokens = 32\nstored_groups = 3\n"
+                      "scale_rewards = \"" +
+                      scaling +
+                      "\"\nrewards = { accuracy = 1.0, format = 0.2, length = 0.5, overlong_buffer = 24 }\n\n";
+        const auto result = training::runPipeline(recipe, store, {});
+        QCOMPARE(result.status, std::string("finished"));
+        int flat = 0, spread = 0;
+        for (const int64_t step : store.sampleSteps(result.run)) {
+            const auto groups = core::stepGroups(store, result.run, step);
+            QCOMPARE(groups.size(), size_t(3));
+            for (const auto& group : groups) {
+                QCOMPARE(group.samples.size(), size_t(3));
+                double sum = 0, squares = 0;
+                for (const auto& sample : group.samples)
+                    sum += sample.reward;
+                const double mean = sum / 3;
+                for (const auto& sample : group.samples)
+                    squares += (sample.reward - mean) * (sample.reward - mean);
+                const bool byStd = group.samples[0].stage == 1;
+                const double scale = byStd ? std::sqrt(squares / 2) + 1e-4 : 1.0; // Bessel's correction, eps
+                for (const auto& sample : group.samples) {
+                    QVERIFY(sample.advantage.has_value());
+                    QVERIFY2(std::abs(*sample.advantage - (sample.reward - mean) / scale) < 1e-9,
+                             qPrintable(QString::number(*sample.advantage)));
+                    if (group.zeroStd)
+                        QCOMPARE(*sample.advantage, 0.0);
+                }
+                ++(group.zeroStd ? flat : spread);
+            }
+        }
+        QCOMPARE(store.sampleSteps(result.run).size(), size_t(6));
+        qInfo("%d zero-std groups, %d with a spread", flat, spread);
+        QVERIFY(flat > 0 && spread > 0);
     }
 
     // distill-vs-rl's mechanics: a second, dense model pretrained in its own stage, then trained

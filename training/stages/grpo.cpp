@@ -358,12 +358,16 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         set(m, metric::kClipTwoSided, clipTwoSided);
 }
 
-// The first completion of up to four groups, for the trace stepper.
+// Every completion of the first `storedGroups` groups, with its group and advantage, for the trace
+// stepper's group view: one completion alone cannot show why its advantage is what it is.
 std::vector<core::SampleRecord> sampleRecords(const Groups& g, const Scores& sc, const PolicyBatch& pb,
-                                              const std::vector<std::vector<float>>& entropies, int groupSize)
+                                              const std::vector<std::vector<float>>& entropies, int groupSize,
+                                              int storedGroups)
 {
     std::vector<core::SampleRecord> samples;
-    for (size_t i = 0; i < g.results.size() && samples.size() < 4; i += size_t(groupSize)) {
+    const size_t stored = std::min(g.results.size(), size_t(storedGroups) * size_t(groupSize));
+    const auto advantages = sc.advantages.to(at::kDouble).cpu();
+    for (size_t i = 0; i < stored; ++i) {
         const auto& r = g.results[i];
         core::SampleRecord rec;
         rec.prompt = g.problems[size_t(r.request)]->prompt;
@@ -375,6 +379,8 @@ std::vector<core::SampleRecord> sampleRecords(const Groups& g, const Scores& sc,
         rec.extracted = sc.parts[i].extracted;
         rec.tokenLogprobs = r.tokenLogprobs;
         rec.tokenIds = r.ids;
+        rec.groupIndex = int(r.request);
+        rec.advantage = advantages[int64_t(i)].item<double>();
         // The policy's entropy at each completion token, when the completion was trained on.
         const auto row = std::find(pb.completion.begin(), pb.completion.end(), i);
         if (row != pb.completion.end()) {
@@ -440,7 +446,7 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         if (const double mfu = ctx.modelFlopsUtilisation(passes, positions, width, tUpdate); mfu > 0)
             set(m, metric::kMfu, mfu);
 
-        auto samples = sampleRecords(groups, scores, batch, entropies, s.group_size);
+        auto samples = sampleRecords(groups, scores, batch, entropies, s.group_size, s.stored_groups);
         if (!ctx.endStep(index, step, s.steps, m, std::move(samples), optimizer, reference.get()))
             return false;
     }
