@@ -1,0 +1,47 @@
+#pragma once
+// Draws the emergence story's three series on one step axis and reads nothing: held-out pass@1
+// with its ± one standard error band and the share of responses with reflection markers on the
+// left axis (%), mean response length on the right axis (tokens); the per-step series faint with
+// their debiased EMA over them; a dashed line at the step of each trace shown below the plot.
+
+#include "core/store/emergence_story.h"
+
+#include <QObject>
+
+class QCPItemStraightLine;
+class QCPItemText;
+class QCustomPlot;
+
+namespace thinkbench::widgets {
+
+class StoryPlot {
+public:
+    explicit StoryPlot(QCustomPlot* plot);
+
+    void draw(const core::EmergenceStory& story);
+    // Places the dashed line of the early (or late) trace at `step`.
+    void markTrace(bool late, qint64 step);
+    // The value plotted for a series at a step, in the plot's units (% or tokens); NaN where the
+    // series has no point there. For tests and tooltips: what the reader sees.
+    double valueAt(const QString& name, qint64 step) const;
+
+private:
+    struct Marker {
+        QCPItemStraightLine* line = nullptr;
+        QCPItemText* label = nullptr;
+    };
+    void placeMarker(Marker& marker, qint64 step);
+
+    QCustomPlot* plot_;
+    Marker early_;
+    Marker late_;
+};
+
+// The legend names of the three series, as valueAt() takes them.
+namespace story_series {
+QString pass1();
+QString reflection();
+QString length();
+} // namespace story_series
+
+} // namespace thinkbench::widgets
