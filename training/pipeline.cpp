@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/store/run_store.h"
 #include "inference/threads.h"
+#include "training/distributed/process_group.h"
 #include "training/resume_state.h"
 #include "training/stage_context.h"
 #include "training/stages/stages.h"
@@ -59,30 +60,54 @@ bool runStage(StageContext& ctx, int index, int64_t start)
     return true;
 }
 
+// Stages whose work is split across ranks; the others would repeat it on every rank.
+void checkDataParallel(const core::Recipe& recipe, const PipelineOptions& options)
+{
+    for (const auto& st : recipe.stages)
+        if (st.kind != core::StageKind::Pretrain && st.kind != core::StageKind::Sft && st.kind != core::StageKind::Eval)
+            throw core::Error(options.recipeFile, "stages." + st.name,
+                              "a " + std::string(core::stageKindName(st.kind)) +
+                                  " stage does not run on several ranks yet (pretrain, sft and eval do)");
+}
+
 } // namespace
 
 PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store, const PipelineOptions& options)
 {
+    ProcessGroup* group = options.group;
+    const bool writer = !group || group->rank() == 0;
     std::string text = recipeText;
     std::optional<core::RunInfo> info;
-    if (options.resumeRun) {
+    if (options.resumeRun && writer) {
         info = store.run(*options.resumeRun);
         if (!info)
             throw core::Error(store.path(), "run " + std::to_string(*options.resumeRun), "no such run");
         text = info->recipe;
     }
+    if (group) // every rank runs rank 0's recipe, run and run folder
+        text = group->shareFromRoot("recipe", text);
     const core::Recipe recipe = core::parseRecipe(text, options.recipeFile);
     StageContext p(recipe, store, options);
-    p.run = info ? info->id : store.createRun(recipe.name, text);
-    const fs::path root = options.runRoot.empty() ? fs::absolute(store.path()).parent_path() /
-                                                        (fs::path(store.path()).stem().string() + "-runs")
-                                                  : fs::path(options.runRoot);
-    p.runDir = root / ("run-" + std::to_string(p.run));
     try {
         p.dtype = inference::scalarType(recipe.model.dtype);
         p.device = inference::resolveDevice(recipe.device, "device");
     } catch (const core::Error& e) {
         throw core::Error(options.recipeFile, e.place(), e.message());
+    }
+    if (group) {
+        checkDataParallel(recipe, options);
+        if (p.device.is_cuda())
+            p.device = at::Device(at::kCUDA, at::DeviceIndex(group->world().localRank));
+        group->connect(recipe.distributed, p.device);
+    }
+    p.run = info ? info->id : writer ? store.createRun(recipe.name, text) : 0;
+    const fs::path root = options.runRoot.empty() ? fs::absolute(store.path()).parent_path() /
+                                                        (fs::path(store.path()).stem().string() + "-runs")
+                                                  : fs::path(options.runRoot);
+    p.runDir = root / ("run-" + std::to_string(p.run));
+    if (group) {
+        p.run = std::stoll(group->shareFromRoot("run", std::to_string(p.run)));
+        p.runDir = group->shareFromRoot("run_dir", p.runDir.string());
     }
     inference::configureCpuThreads(p.device, recipe.threads);
 
@@ -98,12 +123,13 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
         if (firstStep > 0 && fs::exists(fs::path(p.checkpoint) / "optimizer.safetensors"))
             p.resumeOptimizer = (fs::path(p.checkpoint) / "optimizer.safetensors").string();
     }
-    if (options.resumeRun) { // a run killed between checkpoints wrote steps it will now redo
+    if (options.resumeRun && writer) { // a run killed between checkpoints wrote steps it will now redo
         store.discardFromStep(p.run, p.globalStep);
         store.clearStopRequest(p.run); // the request that stopped it, or one that came too late
     }
     p.prepare(state && !p.checkpoint.empty());
-    store.setRunStatus(p.run, "running");
+    if (writer)
+        store.setRunStatus(p.run, "running");
 
     PipelineResult result;
     result.run = p.run;
@@ -113,8 +139,9 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
         for (int i = firstStage; i < int(recipe.stages.size()); ++i) {
             current = i;
             const auto& st = recipe.stages[size_t(i)];
-            store.beginStage(p.run, i, std::string(core::stageKindName(st.kind)), st.name,
-                             core::stageSettingsJson(st).dump());
+            if (writer)
+                store.beginStage(p.run, i, std::string(core::stageKindName(st.kind)), st.name,
+                                 core::stageSettingsJson(st).dump());
             p.emit({{"event", "stage_begin"},
                     {"stage", st.name},
                     {"stage_index", i},
@@ -124,7 +151,8 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
             if (start == 0 && st.kind != core::StageKind::Distill) // distill's teacher is the current model
                 p.startFromInit(i);
             if (!runStage(p, i, start)) {
-                store.setStageStatus(p.run, i, "stopped");
+                if (writer)
+                    store.setStageStatus(p.run, i, "stopped");
                 result.status = "stopped";
                 p.emit({{"event", "stage_end"}, {"stage", st.name}, {"stage_index", i}, {"status", "stopped"}});
                 break;
@@ -133,15 +161,22 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
                 p.saveCheckpoint(i, 0, true, nullptr, nullptr);
             else
                 p.saveState(i, 0, true);
-            store.setStageStatus(p.run, i, "finished");
+            if (writer)
+                store.setStageStatus(p.run, i, "finished");
             p.emit({{"event", "stage_end"}, {"stage", st.name}, {"stage_index", i}, {"status", "finished"}});
         }
     } catch (...) {
-        store.setStageStatus(p.run, current, "failed");
-        store.setRunStatus(p.run, "failed");
+        if (writer) {
+            store.setStageStatus(p.run, current, "failed");
+            store.setRunStatus(p.run, "failed");
+        }
         p.emit({{"event", "done"}, {"status", "failed"}});
         throw;
     }
+    if (group) // rank 0 serves the store: it leaves last
+        group->barrier();
+    if (!writer)
+        return result;
     store.setRunStatus(p.run, result.status);
     result.finalCheckpoint = p.checkpoint;
     for (const auto& e : store.evaluations(p.run)) {

@@ -33,12 +33,17 @@ class RunStore;
 
 namespace thinkbench::training {
 
+class ProcessGroup;
+
 struct PipelineOptions {
     std::string recipeFile;                             // for error messages and the stored recipe text
     std::optional<int64_t> resumeRun;                   // continue this run from its last checkpoint
     std::string runRoot;                                // checkpoints go to runRoot/run-ID; empty: next to the db
     const std::atomic<bool>* stop = nullptr;            // set (e.g. by SIGINT): checkpoint and stop
     std::function<void(const nlohmann::json&)> onEvent; // the progress objects documented above
+    // One of several ranks (training/distributed): the run is rank 0's, which alone writes the
+    // store and the run folder; the others train on their share of each batch.
+    ProcessGroup* group = nullptr;
 };
 
 // One row of the evaluation table: an eval stage's (or a stage-end) held-out result.

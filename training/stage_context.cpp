@@ -8,6 +8,7 @@
 #include "core/text/think_tags.h"
 #include "core/tokenizer/bpe_trainer.h"
 #include "inference/peak_flops.h"
+#include "training/distributed/data_parallel.h"
 #include "training/moe_balance.h"
 #include "training/resume_state.h"
 
@@ -55,7 +56,7 @@ void StageContext::prepare(bool fromCheckpoint)
         o.vocabSize = recipe.tokenizer.vocab_size;
         tokenizer = core::trainByteLevelBpe(texts, o);
     }
-    if (!fs::exists(saved)) {
+    if (writes() && !fs::exists(saved)) {
         fs::create_directories(runDir);
         tokenizer->save(saved.string());
     }
@@ -93,6 +94,11 @@ bool StageContext::stopRequested() const
         storeStop = store.stopRequested(run);
     }
     return storeStop;
+}
+
+bool StageContext::writes() const
+{
+    return !options.group || options.group->rank() == 0;
 }
 
 std::string StageContext::settingPath(int index, const std::string& key) const
@@ -213,6 +219,8 @@ AdamW StageContext::makeOptimizer(const core::OptimizerSettings& settings)
 double StageContext::update(std::map<std::string, at::Tensor>& params, AdamW& optimizer,
                             const core::OptimizerSettings& settings, double lr, const at::Tensor& load)
 {
+    if (options.group)
+        allReduceGradients(*options.group, params);
     const double norm = clipGradNorm(params, settings.grad_clip);
     optimizer.step(params, lr);
     for (auto& [name, p] : params)
@@ -245,6 +253,8 @@ double StageContext::modelFlopsUtilisation(double forwardPasses, double tokens, 
 
 void StageContext::writeMetrics(int index, int64_t step, const Metrics& metrics)
 {
+    if (!writes())
+        return;
     std::vector<core::MetricPoint> points;
     const double now = core::nowSeconds();
     for (const auto& [key, value] : metrics)
@@ -276,7 +286,7 @@ bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics 
         s.stage = index;
         s.step = step;
     }
-    if (!samples.empty())
+    if (!samples.empty() && writes())
         store.addSamples(samples);
     ++globalStep;
     emit({{"event", "step"},
@@ -288,7 +298,7 @@ bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics 
           {"total", total},
           {"metrics", metrics}});
     const bool last = stageStep + 1 == total;
-    if (!last && stopRequested()) {
+    if (!last && agreeOnStop(options.group, stopRequested())) {
         saveCheckpoint(index, stageStep + 1, false, &optimizer, reference);
         return false;
     }
@@ -299,6 +309,8 @@ bool StageContext::endStep(int index, int64_t stageStep, int64_t total, Metrics 
 
 void StageContext::saveState(int index, int64_t stageStep, bool done)
 {
+    if (!writes())
+        return;
     writeResumeState(runDir / "state.json", {index, stageStep, globalStep, done, checkpoint});
 }
 
@@ -306,6 +318,11 @@ void StageContext::saveCheckpoint(int index, int64_t stageStep, bool done, const
                                   const core::Transformer* reference)
 {
     const fs::path dir = stageDir(index) / (done ? std::string("final") : "step-" + std::to_string(stageStep));
+    if (!writes()) {
+        checkpoint = dir.string();
+        options.group->barrier(); // the next stage may read what rank 0 writes
+        return;
+    }
     fs::create_directories(dir);
     model->save(dir.string());
     tokenizer->save((dir / "tokenizer.json").string());
@@ -316,6 +333,8 @@ void StageContext::saveCheckpoint(int index, int64_t stageStep, bool done, const
     checkpoint = dir.string();
     store.addCheckpoint({run, index, completedStep(), checkpoint, core::nowSeconds()});
     saveState(index, stageStep, done);
+    if (options.group)
+        options.group->barrier();
     emit({{"event", "checkpoint"},
           {"stage", recipe.stages[size_t(index)].name},
           {"step", completedStep()},
@@ -334,8 +353,9 @@ inference::EvalSummary StageContext::evaluateNow(const core::EvalSettings& s, in
     const auto problems = core::drawHeldOut({s.tasks, s.dataset, s.limit}, uint64_t(recipe.seed), &mix);
     const auto result = inference::evaluate(*model, *tokenizer, problems, o, {}, options.stop);
     const int64_t step = completedStep();
-    inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run, index,
-                               step);
+    if (writes())
+        inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run,
+                                   index, step);
     return result.summary;
 }
 

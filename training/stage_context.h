@@ -76,6 +76,8 @@ struct StageContext {
     void emit(nlohmann::json event) const;
     // The stop flag (a signal), or a stop request in the store, which is read at most once a second.
     bool stopRequested() const;
+    // Whether this process writes the store and the run folder: rank 0 of a distributed run.
+    bool writes() const;
     // "stages.NAME" or "stages.NAME.key": where an error in a stage's settings points.
     std::string settingPath(int index, const std::string& key = {}) const;
 

@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
+#include "training/distributed/local_launcher.h"
+#include "training/distributed/process_group.h"
 #include "training/pipeline.h"
 
 #include <nlohmann/json.hpp>
@@ -33,6 +35,7 @@ struct TrainCommand {
     std::string recipe;
     int64_t resume = 0;
     std::string runRoot;
+    int nproc = 1;
 };
 
 std::string readFile(const std::string& path)
@@ -109,15 +112,26 @@ void printProgress(const nlohmann::json& e, ProgressOutput& out)
 
 void run(const TrainCommand& o, const GlobalOptions& global)
 {
-    core::RunStore store(global.db);
+    // One of several ranks (the torchrun environment): rank 0 alone writes the store and prints.
+    const training::World world = training::worldFromEnvironment();
+    std::unique_ptr<training::ProcessGroup> group;
+    if (world.distributed()) {
+        const auto settings =
+            o.resume > 0 ? core::DistributedSettings{} : core::parseRecipe(readFile(o.recipe), o.recipe).distributed;
+        group = training::ProcessGroup::rendezvous(world, std::chrono::seconds(settings.rendezvous_timeout_seconds));
+    }
+    core::RunStore store(world.rank == 0 ? global.db : ":memory:");
     training::PipelineOptions options;
     options.recipeFile = o.recipe;
     if (o.resume > 0)
         options.resumeRun = o.resume;
     options.runRoot = o.runRoot;
     options.stop = &stopRequested;
+    options.group = group.get();
     ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0};
     options.onEvent = [&](const nlohmann::json& e) {
+        if (world.rank != 0)
+            return;
         if (global.json)
             std::cout << e.dump() << std::endl;
         else
@@ -127,7 +141,7 @@ void run(const TrainCommand& o, const GlobalOptions& global)
     std::signal(SIGTERM, onStopSignal);
     const std::string text = o.resume > 0 ? std::string() : readFile(o.recipe);
     const auto result = training::runPipeline(text, store, options);
-    if (global.json)
+    if (global.json || world.rank != 0)
         return;
     std::printf("run %lld %s; checkpoint %s\n\n%s", static_cast<long long>(result.run), result.status.c_str(),
                 result.finalCheckpoint.c_str(), training::formatEvaluationTable(result.evaluations).c_str());
@@ -144,9 +158,18 @@ void addTrainCommand(CLI::App& app, GlobalOptions& global)
     cmd->add_option("--run-dir", o->runRoot, "Folder for checkpoints (default: next to the database)");
     cmd->add_option("--db", global.db, "Run database")->capture_default_str();
     cmd->add_flag("--json", global.json, "JSON lines of progress on stdout");
+    cmd->add_option("--nproc", o->nproc, "Train on this many local processes (ranks), data parallel")
+        ->check(CLI::Range(1, 1024));
     cmd->callback([o, &global] {
         if (o->recipe.empty() && o->resume == 0)
             throw core::Error("", "recipe", "give a recipe file or --resume RUN");
+        if (o->nproc > 1) {
+            const auto outcome = training::launchLocalRanks(training::commandLineWithout("--nproc"), o->nproc);
+            if (outcome.exitCode != 0)
+                throw core::Error("train --nproc " + std::to_string(o->nproc), "",
+                                  outcome.failure + ", the first rank to fail");
+            return;
+        }
         run(*o, global);
     });
 }

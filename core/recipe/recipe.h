@@ -83,6 +83,24 @@ struct BalanceSettings {
     template <typename V> void visit(V& v);
 };
 
+// Training across processes (training/distributed): the c10d backend and how long a rank waits for
+// the others. A recipe run by one process ignores it.
+enum class DistributedBackend { Auto, Gloo, Nccl }; // auto: NCCL when the ranks use CUDA, else Gloo
+inline constexpr EnumName<DistributedBackend> kDistributedBackendNames[] = {
+    {DistributedBackend::Auto, "auto"}, {DistributedBackend::Gloo, "gloo"}, {DistributedBackend::Nccl, "nccl"}};
+constexpr std::span<const EnumName<DistributedBackend>> enumNames(DistributedBackend)
+{
+    return kDistributedBackendNames;
+}
+
+struct DistributedSettings {
+    DistributedBackend backend = DistributedBackend::Auto;
+    int timeout_seconds = 300;            // a collective that waits longer fails, naming the lost rank
+    int rendezvous_timeout_seconds = 300; // the ranks all reach the store within this
+
+    template <typename V> void visit(V& v);
+};
+
 struct Recipe {
     std::string name;
     std::string description;
@@ -93,6 +111,7 @@ struct Recipe {
     TokenizerSpec tokenizer;
     std::vector<TaskSpec> tasks;
     BalanceSettings balance;
+    DistributedSettings distributed;
     std::vector<StageSpec> stages;
 
     const StageSpec* stage(std::string_view name) const;

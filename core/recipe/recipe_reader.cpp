@@ -249,6 +249,7 @@ Recipe parseInto(std::string_view text, const std::string& file, std::vector<Rec
     top.group("model", recipe.model);
     top.group("tokenizer", recipe.tokenizer);
     top.group("balance", recipe.balance);
+    top.group("distributed", recipe.distributed);
     top.known("tasks");
     top.known("stages");
     top.finish();

@@ -96,6 +96,7 @@ std::string toToml(const Recipe& constRecipe)
     top.group("model", recipe.model);
     top.group("tokenizer", recipe.tokenizer);
     top.group("balance", recipe.balance);
+    top.group("distributed", recipe.distributed);
     toml::array tasks;
     for (auto& task : recipe.tasks) {
         toml::table table;

@@ -213,6 +213,13 @@ template <typename V> void BalanceSettings::visit(V& v)
     v.field("sequence_alpha", sequence_alpha, AtLeast{0});
 }
 
+template <typename V> void DistributedSettings::visit(V& v)
+{
+    v.field("backend", backend);
+    v.field("timeout_seconds", timeout_seconds, AtLeast{1});
+    v.field("rendezvous_timeout_seconds", rendezvous_timeout_seconds, AtLeast{1});
+}
+
 // The stage's kind-specific settings, visited with the shared stage fields first.
 template <typename V> void visitStage(V& v, StageSpec& stage)
 {

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
+#include "training/distributed/data_parallel.h"
 #include "training/moe_balance.h"
 
 #include <torch/torch.h>
@@ -48,15 +49,33 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
     namespace metric = core::metric;
     auto params = ctx.trainable();
     AdamW optimizer = ctx.makeOptimizer(settings);
+    // Data parallel: rank r trains on micro-batches r, r + ranks, ... of each step's global batch.
+    ProcessGroup* group = ctx.options.group;
+    const int rank = group ? group->rank() : 0, ranks = group ? group->size() : 1;
+    if (std::max(1, settings.grad_accumulation) % ranks != 0)
+        throw core::Error(ctx.options.recipeFile, ctx.settingPath(index, "optimizer.grad_accumulation"),
+                          "must be a multiple of the " + std::to_string(ranks) +
+                              " ranks: each takes an equal share of the micro-batches");
+    if (group)
+        broadcastParameters(*group, ctx.model->namedParameters());
     for (int64_t step = start; step < total; ++step) {
         const double t0 = monotonicSeconds();
         const double lr = scheduledLr(settings, step, total);
         const std::vector<Batch> batches = batchesOf(step);
         double loss = 0, positions = 0;
         at::Tensor load;
-        for (const Batch& batch : batches) {
-            loss += backwardNextToken(ctx, batch, int(batches.size()), load);
-            positions += double(batch.ids.numel());
+        for (size_t b = size_t(rank); b < batches.size(); b += size_t(ranks)) {
+            loss += backwardNextToken(ctx, batches[b], int(batches.size()), load);
+            positions += double(batches[b].ids.numel());
+        }
+        const double localPositions = positions;
+        if (group) { // the global batch's loss, positions and expert load, on every rank
+            at::Tensor sums = torch::tensor({loss, positions}, torch::kDouble);
+            group->allReduceSum(sums);
+            loss = sums[0].item<double>();
+            positions = sums[1].item<double>();
+            if (load.defined() && load.numel() > 0)
+                group->allReduceSum(load);
         }
         Metrics m{{std::string(metric::kLoss), loss}, {std::string(metric::kLearningRate), lr}};
         m[std::string(metric::kGradNorm)] = ctx.update(params, optimizer, settings, lr, load);
@@ -64,7 +83,7 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
         const double dt = monotonicSeconds() - t0;
         m[std::string(metric::kStepSeconds)] = dt;
         m[std::string(metric::kTokensPerSecond)] = positions / dt;
-        if (const double mfu = ctx.modelFlopsUtilisation(3, positions, batches.front().ids.size(1), dt); mfu > 0)
+        if (const double mfu = ctx.modelFlopsUtilisation(3, localPositions, batches.front().ids.size(1), dt); mfu > 0)
             m[std::string(metric::kMfu)] = mfu;
         if (!ctx.endStep(index, step, total, m, {}, optimizer, nullptr))
             return false;

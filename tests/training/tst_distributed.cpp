@@ -1,0 +1,301 @@
+// Training across processes (training/distributed): the torchrun environment, data parallel
+// pretraining and SFT on two ranks (`thinkbench-cli train --nproc 2`) against one rank that
+// accumulates the same global batch, and a rank lost mid-stage (SIGKILL): the other exits within
+// the timeout naming it, the store stays sound, and --resume completes the run.
+
+#include "core/error.h"
+#include "core/model/safetensors.h"
+#include "core/store/run_store.h"
+#include "training/distributed/world.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "tests/tiny_recipe.h"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+using namespace thinkbench;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Two micro-batches a step: one rank accumulates both, two ranks take one each. A checkpoint after
+// every step, so a lost rank leaves one to resume from.
+const std::string kRecipe = tinyRecipe(R"(
+name = "data-parallel"
+seed = 5
+threads = 1
+)",
+                                       kTinyMoeModel, R"(
+[distributed]
+timeout_seconds = 20
+rendezvous_timeout_seconds = 60
+
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 5
+batch_size = 2
+seq_len = 48
+corpus_size = 40
+checkpoint_every = 1
+optimizer = { grad_accumulation = 2 }
+
+[[stages]]
+kind = "sft"
+name = "cold-start"
+examples = 8
+steps = 5
+batch_size = 2
+max_seq_len = 400
+checkpoint_every = 1
+optimizer = { grad_accumulation = 2 }
+)");
+
+struct Outcome {
+    bool ok = false;
+    QString errors;
+    qint64 ms = 0;
+};
+
+// `thinkbench-cli ARGS --json`; `onEvent` sees each progress event of rank 0 and may kill.
+Outcome train(const QStringList& args, const std::function<void(const nlohmann::json&, QProcess&)>& onEvent = {})
+{
+    QProcess cli;
+    QElapsedTimer clock;
+    clock.start();
+    cli.start(THINKBENCH_CLI, args + QStringList{"--json"});
+    if (!cli.waitForStarted(30000))
+        return {false, "did not start: " + cli.errorString()};
+    while (cli.state() != QProcess::NotRunning) {
+        cli.waitForReadyRead(50);
+        while (cli.canReadLine()) {
+            const auto e = nlohmann::json::parse(cli.readLine().toStdString(), nullptr, false);
+            if (onEvent && e.is_object())
+                onEvent(e, cli);
+        }
+    }
+    cli.waitForFinished(300000);
+    Outcome o;
+    o.ms = clock.elapsed();
+    o.ok = cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0;
+    o.errors = QString::fromUtf8(cli.readAllStandardError()) + QString(" (exit code %1)").arg(cli.exitCode());
+    return o;
+}
+
+// Both stages' final weights, by stage folder and tensor name.
+std::map<std::string, at::Tensor> finalWeights(const std::string& db)
+{
+    const fs::path run = fs::path(db).parent_path() / (fs::path(db).stem().string() + "-runs") / "run-1";
+    std::map<std::string, at::Tensor> out;
+    for (const char* stage : {"00-base", "01-cold-start"}) {
+        const core::CheckpointReader reader((run / stage / "final").string());
+        for (const auto& name : reader.names())
+            out[std::string(stage) + "/" + name] = reader.tensor(name);
+    }
+    return out;
+}
+
+// The largest difference of a tensor, relative to its largest magnitude, over every tensor.
+double maxRelativeDifference(const std::map<std::string, at::Tensor>& a, const std::map<std::string, at::Tensor>& b)
+{
+    double worst = 0;
+    for (const auto& [name, t] : a) {
+        const at::Tensor u = b.at(name).to(at::kDouble), v = t.to(at::kDouble);
+        worst = std::max(worst, (u - v).abs().max().item<double>() / std::max(v.abs().max().item<double>(), 1e-30));
+    }
+    return worst;
+}
+
+// The ranks the launcher `launcher` started, by RANK.
+std::map<int, pid_t> ranksOf(qint64 launcher)
+{
+    std::map<int, pid_t> out;
+    std::ifstream children("/proc/" + std::to_string(launcher) + "/task/" + std::to_string(launcher) + "/children");
+    for (pid_t pid; children >> pid;) {
+        std::ifstream environ("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+        for (std::string var; std::getline(environ, var, '\0');)
+            if (var.rfind("RANK=", 0) == 0)
+                out[std::stoi(var.substr(5))] = pid;
+    }
+    return out;
+}
+
+bool exited(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line))
+        return true;
+    const auto close = line.rfind(')');
+    return line.size() > close + 2 && line[close + 2] == 'Z';
+}
+
+} // namespace
+
+class TestDistributed : public QObject {
+    Q_OBJECT
+
+private slots:
+    void worldFromEnvironment()
+    {
+        using Env = std::map<std::string, std::string>;
+        const auto world = [](const Env& env) {
+            return training::worldFromEnvironment([&](const char* name) {
+                const auto it = env.find(name);
+                return it == env.end() ? nullptr : it->second.c_str();
+            });
+        };
+        QCOMPARE(world({}).size, 1);
+        const Env good{{"RANK", "1"}, {"WORLD_SIZE", "4"}, {"MASTER_ADDR", "10.0.0.2"}, {"MASTER_PORT", "29600"}};
+        const auto w = world(good);
+        QCOMPARE(w.rank, 1);
+        QCOMPARE(w.size, 4);
+        QCOMPARE(w.localRank, 1); // LOCAL_RANK unset: one host
+        QCOMPARE(w.masterAddr, std::string("10.0.0.2"));
+        QCOMPARE(w.masterPort, 29600);
+        const std::pair<const char*, const char*> bad[] = {
+            {"RANK", "4"}, {"RANK", "one"}, {"WORLD_SIZE", "0"}, {"MASTER_PORT", "70000"}, {"LOCAL_RANK", "-1"}};
+        for (const auto& [name, value] : bad) {
+            Env env = good;
+            env[name] = value;
+            try {
+                world(env);
+                QFAIL(qPrintable(QString("%1=%2 was accepted").arg(name, value)));
+            } catch (const core::Error& e) {
+                QCOMPARE(e.place(), std::string(name));
+            }
+        }
+        for (const char* missing : {"RANK", "MASTER_ADDR", "MASTER_PORT"}) {
+            Env env = good;
+            env.erase(missing);
+            try {
+                world(env);
+                QFAIL(qPrintable(QString("no %1 was accepted").arg(missing)));
+            } catch (const core::Error& e) {
+                QCOMPARE(e.place(), std::string(missing));
+            }
+        }
+    }
+
+    void twoRanksEqualOneRank()
+    {
+        const std::string one = dir.filePath("one.sqlite").toStdString();
+        const std::string two = dir.filePath("two.sqlite").toStdString();
+        const Outcome a = train({"train", recipe(), "--db", QString::fromStdString(one)});
+        QVERIFY2(a.ok, qPrintable(a.errors));
+        const Outcome b = train({"train", recipe(), "--db", QString::fromStdString(two), "--nproc", "2"});
+        QVERIFY2(b.ok, qPrintable(b.errors));
+        const auto wa = finalWeights(one), wb = finalWeights(two);
+        QVERIFY(wa.size() > 20);
+        QCOMPARE(wb.size(), wa.size());
+        const double diff = maxRelativeDifference(wa, wb);
+        qInfo("pretrain + SFT, 5 steps each: max relative difference %.3g (1 rank %.1f s, 2 ranks %.1f s)", diff,
+              double(a.ms) / 1000, double(b.ms) / 1000);
+        QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
+
+        // One writer: rank 0's store has the run once, with the global batch's loss at every step.
+        core::RunStore sa(one), sb(two);
+        QCOMPARE(sb.listRuns().size(), size_t(1));
+        const auto la = sa.series(1, "loss"), lb = sb.series(1, "loss");
+        QCOMPARE(lb.size(), size_t(10));
+        QCOMPARE(lb.size(), la.size());
+        for (size_t i = 0; i < la.size(); ++i) {
+            QCOMPARE(lb[i].step, la[i].step);
+            QVERIFY2(std::abs(lb[i].value - la[i].value) <= 1e-5 * std::abs(la[i].value),
+                     qPrintable(QString::number(i)));
+        }
+        twoRankWeights = wb;
+    }
+
+    void lostRankStopsTheOther()
+    {
+        QVERIFY2(!twoRankWeights.empty(), "needs twoRanksEqualOneRank");
+        const std::string db = dir.filePath("lost.sqlite").toStdString();
+        pid_t survivor = 0;
+        QElapsedTimer sinceKill;
+        qint64 survivorMs = -1;
+        const Outcome killed = train({"train", recipe(), "--db", QString::fromStdString(db), "--nproc", "2"},
+                                     [&](const nlohmann::json& e, QProcess& launcher) {
+                                         if (survivor || e.value("event", "") != "step" ||
+                                             e.value("stage", "") != "base" || e.value("stage_step", 0) != 3)
+                                             return;
+                                         const auto ranks = ranksOf(launcher.processId());
+                                         QCOMPARE(ranks.size(), size_t(2));
+                                         survivor = ranks.at(0);
+                                         ::kill(ranks.at(1), SIGKILL);
+                                         sinceKill.start();
+                                         while (!exited(survivor) && sinceKill.elapsed() < 60000)
+                                             QThread::msleep(10);
+                                         survivorMs = sinceKill.elapsed();
+                                     });
+        QVERIFY2(survivor > 0, "no step 3 event came");
+        QVERIFY2(!killed.ok, "the launcher succeeded with a rank killed");
+        qInfo("SIGKILL of rank 1 to the exit of rank 0: %.2f s (timeout 20 s)", double(survivorMs) / 1000);
+        QVERIFY2(survivorMs >= 0 && survivorMs < 20000, qPrintable(killed.errors));
+        QVERIFY2(killed.errors.contains("lost rank 1"), qPrintable(killed.errors));
+        QVERIFY2(killed.errors.contains("rank 1 (pid") && killed.errors.contains("signal 9"),
+                 qPrintable(killed.errors));
+        {
+            core::RunStore store(db);
+            QCOMPARE(store.integrityCheck(), std::string("ok"));
+            QCOMPARE(store.run(1)->status, std::string("failed"));
+        }
+
+        const Outcome resumed = train({"train", "--resume", "1", "--db", QString::fromStdString(db), "--nproc", "2"});
+        QVERIFY2(resumed.ok, qPrintable(resumed.errors));
+        core::RunStore store(db);
+        QCOMPARE(store.run(1)->status, std::string("finished"));
+        const double diff = maxRelativeDifference(twoRankWeights, finalWeights(db));
+        qInfo("resumed after the lost rank: max relative difference to the uninterrupted run %.3g", diff);
+        QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
+    }
+
+    // Ctrl+C on the launcher reaches both ranks: they stop after the same step, checkpoint, and
+    // exit 0; the run resumes to the weights of the uninterrupted one.
+    void interruptStopsEveryRank()
+    {
+        QVERIFY2(!twoRankWeights.empty(), "needs twoRanksEqualOneRank");
+        const std::string db = dir.filePath("interrupted.sqlite").toStdString();
+        bool sent = false;
+        const Outcome stopped = train({"train", recipe(), "--db", QString::fromStdString(db), "--nproc", "2"},
+                                      [&](const nlohmann::json& e, QProcess& launcher) {
+                                          if (!sent && e.value("event", "") == "step" &&
+                                              e.value("stage", "") == "base" && e.value("stage_step", 0) == 2) {
+                                              ::kill(pid_t(launcher.processId()), SIGINT);
+                                              sent = true;
+                                          }
+                                      });
+        QVERIFY(sent);
+        QVERIFY2(stopped.ok, qPrintable(stopped.errors));
+        {
+            core::RunStore store(db);
+            QCOMPARE(store.run(1)->status, std::string("stopped"));
+        }
+        const Outcome resumed = train({"train", "--resume", "1", "--db", QString::fromStdString(db), "--nproc", "2"});
+        QVERIFY2(resumed.ok, qPrintable(resumed.errors));
+        QCOMPARE(core::RunStore(db).run(1)->status, std::string("finished"));
+        QVERIFY(maxRelativeDifference(twoRankWeights, finalWeights(db)) <= 1e-5);
+    }
+
+private:
+    QString recipe()
+    {
+        const QString path = dir.filePath("dp.toml");
+        if (!QFile::exists(path))
+            std::ofstream(path.toStdString()) << kRecipe;
+        return path;
+    }
+
+    QTemporaryDir dir;
+    std::map<std::string, at::Tensor> twoRankWeights;
+};
+
+QTEST_GUILESS_MAIN(TestDistributed)
+#include "tst_distributed.moc"
