@@ -5,6 +5,8 @@
 #include "core/text/reflection_markers.h"
 #include "core/text/think_tags.h"
 #include "widgets/text_positions.h"
+#include "widgets/trace/group_view.h"
+#include "widgets/trace/response_diff.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -115,6 +117,10 @@ TraceStepper::TraceStepper(QWidget* parent)
     tabs_ = new QTabWidget(this);
     tabs_->addTab(text_, tr("Trace"));
     tabs_->addTab(tokenPage, tr("Tokens"));
+    groupView_ = new GroupView(this);
+    tabs_->addTab(groupView_, tr("Groups"));
+    diff_ = new ResponseDiff(this);
+    tabs_->addTab(diff_, tr("Diff"));
 
     details_ = new QTreeWidget(this);
     details_->setColumnCount(2);
@@ -146,6 +152,16 @@ TraceStepper::TraceStepper(QWidget* parent)
         if (index >= 0 && index < stepSampleIds_.size())
             openSample(stepSampleIds_[index]);
     });
+    // A response picked in the group view is the open trace, so annotations (Ctrl+1..) apply to it.
+    connect(groupView_, &GroupView::sampleChosen, this, &TraceStepper::openSample);
+    connect(groupView_, &GroupView::sampleOpened, this, [this](qint64 id) {
+        if (openSample(id))
+            tabs_->setCurrentWidget(text_);
+    });
+    connect(groupView_, &GroupView::diffRequested, this, &TraceStepper::showDiff);
+    // The groups and the diff show every response's verdict and rewards themselves: give them the room.
+    connect(tabs_, &QTabWidget::currentChanged, this,
+            [this] { details_->setVisible(tabs_->currentWidget() != groupView_ && tabs_->currentWidget() != diff_); });
 
     auto shortcut = [this](const QKeySequence& key, auto slot) {
         auto* s = new QShortcut(key, this);
@@ -166,6 +182,12 @@ TraceStepper::TraceStepper(QWidget* parent)
 void TraceStepper::setStore(core::RunStore* store)
 {
     store_ = store;
+    groupView_->setStore(store);
+}
+
+QWidget* TraceStepper::currentPage() const
+{
+    return tabs_->currentWidget();
 }
 
 bool TraceStepper::openSample(qint64 sampleId)
@@ -193,6 +215,8 @@ bool TraceStepper::openSample(qint64 sampleId)
     t.tokenLogprobs = QVector<float>(record->tokenLogprobs.begin(), record->tokenLogprobs.end());
     t.tokenEntropies = QVector<float>(record->tokenEntropies.begin(), record->tokenEntropies.end());
     openTrace(t);
+    if (const qsizetype at = stepSampleIds_.indexOf(sampleId); at >= 0)
+        sampleCombo_->setCurrentIndex(int(at));
     return true;
 }
 
@@ -371,12 +395,36 @@ void TraceStepper::showStepSamples(qint64 runId, qint64 step)
                                   .arg(s.correct ? tr("correct") : tr("wrong")));
     }
     sampleCombo_->setVisible(!samples.empty());
+    const bool groups = groupView_->showStep(runId, step); // opens its first response when there are groups
+    if (groups)
+        tabs_->setCurrentWidget(groupView_);
+    else if (tabs_->currentWidget() == groupView_ || tabs_->currentWidget() == diff_)
+        tabs_->setCurrentWidget(text_);
     if (samples.empty()) {
         openTrace(TraceSample{});
         header_->setText(tr("No samples stored for run %1 at step %2").arg(runId).arg(step));
         return;
     }
-    openSample(stepSampleIds_.front());
+    if (!groups)
+        openSample(stepSampleIds_.front());
+}
+
+void TraceStepper::showDiff(qint64 leftSampleId, qint64 rightSampleId)
+{
+    if (!store_)
+        return;
+    const auto left = store_->sample(leftSampleId), right = store_->sample(rightSampleId);
+    if (!left || !right)
+        return;
+    auto side = [this](const core::SampleRecord& s) {
+        return DiffSide{tr("Sample %1 · reward %2 · %3")
+                            .arg(s.id)
+                            .arg(s.reward, 0, 'f', 2)
+                            .arg(s.correct ? tr("correct") : tr("wrong")),
+                        toQ(s.prompt), toQ(s.completion)};
+    };
+    diff_->compare(side(*left), side(*right));
+    tabs_->setCurrentWidget(diff_);
 }
 
 void TraceStepper::showSearch()

@@ -2,7 +2,8 @@
 // The trace stepper: one sample (training step sample, evaluation item, chat or comparison turn)
 // shown as prompt, reasoning and answer, the reasoning cut into steps to walk with J/K or the
 // arrow keys, reflection markers highlighted, the verdict and reward parts beside it, and the
-// completion's tokens coloured by log-prob or entropy when they were stored.
+// completion's tokens coloured by log-prob or entropy when they were stored. A GRPO step's groups
+// open in its Groups tab (widgets/trace/group_view), two of a group's responses in its Diff tab.
 
 #include <QStringList>
 #include <QVector>
@@ -23,6 +24,9 @@ class RunStore;
 }
 
 namespace thinkbench::widgets {
+
+class GroupView;
+class ResponseDiff;
 
 // A trace to show; built from a store record or filled directly (chat, comparison).
 struct TraceSample {
@@ -80,14 +84,21 @@ public:
     // Finds the next occurrence (case-insensitive, wrapping); false when there is none.
     bool find(const QString& text);
     int matchCount() const { return matchCount_; }
+    GroupView* groupView() const { return groupView_; }
+    ResponseDiff* responseDiff() const { return diff_; }
+    // The tab on show: Trace, Tokens, Groups or Diff.
+    QWidget* currentPage() const;
 
 public slots:
     void nextStep();
     void previousStep();
     void setCurrentStep(int step);
     void setReasoningCollapsed(bool collapsed);
-    // A curve point was clicked: list the samples written at that step and open the first.
+    // A curve point was clicked: list the samples written at that step and open the first; a
+    // GRPO step with stored groups opens on its Groups tab.
     void showStepSamples(qint64 runId, qint64 step);
+    // Two stored samples (of one group) diffed step by step in the Diff tab.
+    void showDiff(qint64 leftSampleId, qint64 rightSampleId);
     void showSearch();
 
 signals:
@@ -124,6 +135,8 @@ private:
     QTextBrowser* tokenView_;
     QComboBox* tokenColour_;
     QTreeWidget* details_;
+    GroupView* groupView_;
+    ResponseDiff* diff_;
 };
 
 } // namespace thinkbench::widgets

@@ -34,7 +34,7 @@ void tabBehind(QMainWindow& window, QDockWidget* front, std::initializer_list<QD
 
 void applyLayoutPreset(QMainWindow& window, const PanelDocks& d, LayoutPreset preset)
 {
-    for (QDockWidget* dock : {d.runs, d.curves, d.traces, d.annotations, d.compare, d.stages, d.chat}) {
+    for (QDockWidget* dock : {d.runs, d.curves, d.traces, d.annotations, d.compare, d.stages, d.chat, d.emergence}) {
         dock->setFloating(false);
         window.removeDockWidget(dock);
         dock->show(); // removeDockWidget hides it
@@ -46,7 +46,7 @@ void applyLayoutPreset(QMainWindow& window, const PanelDocks& d, LayoutPreset pr
         window.splitDockWidget(d.runs, d.stages, Qt::Vertical);
         window.addDockWidget(Qt::RightDockWidgetArea, d.curves);
         window.splitDockWidget(d.curves, d.traces, Qt::Vertical);
-        tabBehind(window, d.traces, {d.annotations, d.compare, d.chat});
+        tabBehind(window, d.traces, {d.annotations, d.compare, d.chat, d.emergence});
         sizeDocks = [&window, d] {
             window.resizeDocks({d.runs, d.curves}, shares(window.width(), {0.34, 0.66}), Qt::Horizontal);
             window.resizeDocks({d.runs, d.stages}, shares(window.height(), {0.3, 0.7}), Qt::Vertical);
@@ -57,6 +57,7 @@ void applyLayoutPreset(QMainWindow& window, const PanelDocks& d, LayoutPreset pr
         window.addDockWidget(Qt::LeftDockWidgetArea, d.runs);
         window.splitDockWidget(d.runs, d.curves, Qt::Vertical);
         tabBehind(window, d.runs, {d.stages});
+        tabBehind(window, d.curves, {d.emergence});
         window.addDockWidget(Qt::RightDockWidgetArea, d.traces);
         window.splitDockWidget(d.traces, d.annotations, Qt::Horizontal);
         tabBehind(window, d.annotations, {d.compare, d.chat});
@@ -72,7 +73,7 @@ void applyLayoutPreset(QMainWindow& window, const PanelDocks& d, LayoutPreset pr
         window.addDockWidget(Qt::RightDockWidgetArea, d.compare);
         window.splitDockWidget(d.compare, d.chat, Qt::Horizontal);
         window.splitDockWidget(d.chat, d.traces, Qt::Vertical);
-        tabBehind(window, d.traces, {d.curves, d.annotations});
+        tabBehind(window, d.traces, {d.curves, d.annotations, d.emergence});
         sizeDocks = [&window, d] {
             window.resizeDocks({d.runs, d.compare, d.chat}, shares(window.width(), {0.2, 0.5, 0.3}), Qt::Horizontal);
             window.resizeDocks({d.chat, d.traces}, shares(window.height(), {0.55, 0.45}), Qt::Vertical);

@@ -11,7 +11,7 @@ class QMainWindow;
 namespace thinkbench::app {
 
 enum class LayoutPreset {
-    MonitorRun,    // runs over stages | curves over the trace, annotation, compare and chat tabs
+    MonitorRun,    // runs over stages | curves over the trace, annotation, compare, chat and emergence tabs
     InspectTraces, // runs over curves | the trace | annotations
     CompareModels, // runs over stages | compare | chat over the trace
 };
@@ -24,6 +24,7 @@ struct PanelDocks {
     QDockWidget* compare;
     QDockWidget* stages;
     QDockWidget* chat;
+    QDockWidget* emergence;
 };
 
 void applyLayoutPreset(QMainWindow& window, const PanelDocks& docks, LayoutPreset preset);

@@ -7,6 +7,7 @@
 #include "widgets/chat_panel.h"
 #include "widgets/compare_panel.h"
 #include "widgets/curves_panel.h"
+#include "widgets/emergence_view.h"
 #include "widgets/run_control.h"
 #include "widgets/runs_panel.h"
 #include "widgets/stage_editor.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     , runControl_(new widgets::RunControl)
     , compare_(new widgets::ComparePanel)
     , chat_(new widgets::ChatPanel)
+    , emergence_(new widgets::EmergenceView)
     , messageBar_(new QLabel)
 {
     setObjectName("MainWindow");
@@ -85,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent)
     addPanel("CompareDock", tr("Compare"), compare_, Qt::RightDockWidgetArea);
     addPanel("StagesDock", tr("Stages"), createStagesPanel(), Qt::LeftDockWidgetArea);
     addPanel("ChatDock", tr("Chat"), chat_, Qt::RightDockWidgetArea);
+    addPanel("EmergenceDock", tr("Emergence"), emergence_, Qt::RightDockWidgetArea);
     connectPanels();
     statusBar()->showMessage(tr("Ready"));
     // The first window fits the screen's free area (1366x768 laptops included) in "Monitor a
@@ -114,6 +117,7 @@ void MainWindow::setPanelStore(core::RunStore* store)
     annotations_->setStore(store);
     compare_->setStore(store);
 }
+    emergence_->setStore(store);
 
 QWidget* MainWindow::createStagesPanel()
 {
@@ -135,6 +139,7 @@ void MainWindow::connectPanels()
     connect(runs_, &widgets::RunsPanel::runSelected, this, [this](qint64 run) {
         curves_->setRuns({run});
         runControl_->setResumeRun(run);
+        emergence_->setRun(run);
     });
     connect(curves_, &widgets::CurvesPanel::stepClicked, this, [this](qint64 run, qint64 step) {
         stepper_->showStepSamples(run, step);
@@ -250,6 +255,8 @@ bool MainWindow::openDatabase(const QString& path)
     if (shown > 0)
         curves_->setRuns({shown});
     runControl_->setDatabasePath(path);
+        emergence_->setRun(shown);
+    }
     messages_->hide();
     setWindowTitle(tr("ThinkBench — %1").arg(QFileInfo(path).fileName()));
     QSettings settings;

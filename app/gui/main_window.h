@@ -20,6 +20,7 @@ class AnnotationPanel;
 class ChatPanel;
 class ComparePanel;
 class CurvesPanel;
+class EmergenceView;
 class RunControl;
 class RunsPanel;
 class StageEditor;
@@ -46,6 +47,7 @@ public:
     widgets::RunControl* runControl() const { return runControl_; }
     widgets::ComparePanel* comparePanel() const { return compare_; }
     widgets::ChatPanel* chatPanel() const { return chat_; }
+    widgets::EmergenceView* emergenceView() const { return emergence_; }
     QList<QDockWidget*> docks() const { return docks_; }
     void showMessage(const QString& text, bool error);
 
@@ -75,6 +77,7 @@ private:
     widgets::RunControl* runControl_;
     widgets::ComparePanel* compare_;
     widgets::ChatPanel* chat_;
+    widgets::EmergenceView* emergence_;
     QLabel* messageBar_;
     QToolBar* messages_ = nullptr;
     QList<QDockWidget*> docks_;

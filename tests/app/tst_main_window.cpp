@@ -48,7 +48,7 @@ private slots:
     {
         app::MainWindow window;
         const QStringList expected = {"RunsDock",    "CurvesDock", "TracesDock", "AnnotationsDock",
-                                      "CompareDock", "StagesDock", "ChatDock"};
+                                      "CompareDock", "StagesDock", "ChatDock",   "EmergenceDock"};
         QStringList names;
         for (auto* dock : window.docks())
             names << dock->objectName();
