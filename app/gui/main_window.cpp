@@ -107,7 +107,8 @@ MainWindow::~MainWindow()
 
 void MainWindow::applyLayout(LayoutPreset preset)
 {
-    applyLayoutPreset(*this, {docks_[0], docks_[1], docks_[2], docks_[3], docks_[4], docks_[5], docks_[6]}, preset);
+    applyLayoutPreset(*this, {docks_[0], docks_[1], docks_[2], docks_[3], docks_[4], docks_[5], docks_[6], docks_[7]},
+                      preset);
 }
 
 void MainWindow::setPanelStore(core::RunStore* store)
@@ -116,8 +117,8 @@ void MainWindow::setPanelStore(core::RunStore* store)
     stepper_->setStore(store);
     annotations_->setStore(store);
     compare_->setStore(store);
-}
     emergence_->setStore(store);
+}
 
 QWidget* MainWindow::createStagesPanel()
 {
@@ -138,8 +139,8 @@ void MainWindow::connectPanels()
             [this](const QString& message) { showMessage(message, true); });
     connect(runs_, &widgets::RunsPanel::runSelected, this, [this](qint64 run) {
         curves_->setRuns({run});
-        runControl_->setResumeRun(run);
         emergence_->setRun(run);
+        runControl_->setResumeRun(run);
     });
     connect(curves_, &widgets::CurvesPanel::stepClicked, this, [this](qint64 run, qint64 step) {
         stepper_->showStepSamples(run, step);
@@ -252,11 +253,11 @@ bool MainWindow::openDatabase(const QString& path)
         if (!all.empty())
             shown = all.back().id;
     }
-    if (shown > 0)
+    if (shown > 0) {
         curves_->setRuns({shown});
-    runControl_->setDatabasePath(path);
         emergence_->setRun(shown);
     }
+    runControl_->setDatabasePath(path);
     messages_->hide();
     setWindowTitle(tr("ThinkBench — %1").arg(QFileInfo(path).fileName()));
     QSettings settings;
