@@ -15,10 +15,14 @@
 
 #include "tests/tiny_recipe.h"
 
+#include <arpa/inet.h>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace thinkbench;
 namespace fs = std::filesystem;
@@ -27,20 +31,21 @@ namespace {
 
 // Two micro-batches a step: one rank accumulates both, two ranks take one each. A checkpoint after
 // every step, so a lost rank leaves one to resume from.
-const std::string kRecipe = tinyRecipe(R"(
+std::string recipeText(int pretrainSteps, int timeoutSeconds, int rendezvousSeconds)
+{
+    return tinyRecipe(R"(
 name = "data-parallel"
 seed = 5
 threads = 1
 )",
-                                       kTinyMoeModel, R"(
-[distributed]
-timeout_seconds = 20
-rendezvous_timeout_seconds = 60
-
+                      kTinyMoeModel,
+                      "[distributed]\ntimeout_seconds = " + std::to_string(timeoutSeconds) +
+                          "\nrendezvous_timeout_seconds = " + std::to_string(rendezvousSeconds) + "\n" + R"(
 [[stages]]
 kind = "pretrain"
 name = "base"
-steps = 5
+steps = )" + std::to_string(pretrainSteps) +
+                          R"(
 batch_size = 2
 seq_len = 48
 corpus_size = 40
@@ -57,6 +62,21 @@ max_seq_len = 400
 checkpoint_every = 1
 optimizer = { grad_accumulation = 2 }
 )");
+}
+
+// A port of 127.0.0.1 nobody listens on.
+int freePort()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
 
 struct Outcome {
     bool ok = false;
@@ -258,7 +278,8 @@ private slots:
     }
 
     // Ctrl+C on the launcher reaches both ranks: they stop after the same step, checkpoint, and
-    // exit 0; the run resumes to the weights of the uninterrupted one.
+    // exit 0. The run resumes on one rank (2 -> 1) and ends with the weights of the uninterrupted
+    // run: the global batch of a step does not depend on the number of ranks.
     void interruptStopsEveryRank()
     {
         QVERIFY2(!twoRankWeights.empty(), "needs twoRanksEqualOneRank");
@@ -278,18 +299,70 @@ private slots:
             core::RunStore store(db);
             QCOMPARE(store.run(1)->status, std::string("stopped"));
         }
-        const Outcome resumed = train({"train", "--resume", "1", "--db", QString::fromStdString(db), "--nproc", "2"});
+        const Outcome resumed = train({"train", "--resume", "1", "--db", QString::fromStdString(db)});
         QVERIFY2(resumed.ok, qPrintable(resumed.errors));
         QCOMPARE(core::RunStore(db).run(1)->status, std::string("finished"));
         QVERIFY(maxRelativeDifference(twoRankWeights, finalWeights(db)) <= 1e-5);
     }
 
-private:
-    QString recipe()
+    // A rank that stops answering (SIGSTOP) fails the other's next collective after timeout_seconds.
+    void hungRankTimesOut()
     {
-        const QString path = dir.filePath("dp.toml");
+        const std::string db = dir.filePath("hung.sqlite").toStdString();
+        pid_t stopped = 0, survivor = 0;
+        qint64 survivorMs = -1;
+        const Outcome hung = train({"train", recipe(400, 5), "--db", QString::fromStdString(db), "--nproc", "2"},
+                                   [&](const nlohmann::json& e, QProcess& launcher) {
+                                       if (stopped || e.value("event", "") != "step" || e.value("stage_step", 0) != 3)
+                                           return;
+                                       const auto ranks = ranksOf(launcher.processId());
+                                       QCOMPARE(ranks.size(), size_t(2));
+                                       survivor = ranks.at(0);
+                                       stopped = ranks.at(1);
+                                       ::kill(stopped, SIGSTOP);
+                                       QElapsedTimer clock;
+                                       clock.start();
+                                       while (!exited(survivor) && clock.elapsed() < 60000)
+                                           QThread::msleep(10);
+                                       survivorMs = clock.elapsed();
+                                       ::kill(stopped, SIGKILL); // the launcher would wait for it
+                                   });
+        QVERIFY2(stopped > 0, "no step 3 event came");
+        QVERIFY(!hung.ok);
+        qInfo("SIGSTOP of rank 1 to the exit of rank 0: %.2f s (timeout 5 s)", double(survivorMs) / 1000);
+        QVERIFY2(survivorMs >= 4000 && survivorMs < 20000, qPrintable(hung.errors));
+        QVERIFY2(hung.errors.contains("lost rank 1"), qPrintable(hung.errors));
+        QCOMPARE(core::RunStore(db).integrityCheck(), std::string("ok"));
+    }
+
+    // A rank whose peers never come gives up after rendezvous_timeout_seconds, saying so.
+    void rendezvousTimesOut()
+    {
+        QProcess rank0;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("WORLD_SIZE", "2");
+        env.insert("RANK", "0");
+        env.insert("MASTER_ADDR", "127.0.0.1");
+        env.insert("MASTER_PORT", QString::number(freePort()));
+        rank0.setProcessEnvironment(env);
+        QElapsedTimer clock;
+        clock.start();
+        rank0.start(THINKBENCH_CLI, {"train", recipe(5, 20, 2), "--db", dir.filePath("alone.sqlite")});
+        QVERIFY(rank0.waitForFinished(60000));
+        const QString errors = QString::fromUtf8(rank0.readAllStandardError());
+        QVERIFY2(rank0.exitCode() != 0, qPrintable(errors));
+        QVERIFY2(clock.elapsed() < 20000, qPrintable(errors));
+        QVERIFY2(errors.contains("rank 0: rendezvous at 127.0.0.1:") && errors.contains("within 2 s"),
+                 qPrintable(errors));
+    }
+
+private:
+    QString recipe(int pretrainSteps = 5, int timeoutSeconds = 20, int rendezvousSeconds = 60)
+    {
+        const QString path =
+            dir.filePath(QString("dp-%1-%2-%3.toml").arg(pretrainSteps).arg(timeoutSeconds).arg(rendezvousSeconds));
         if (!QFile::exists(path))
-            std::ofstream(path.toStdString()) << kRecipe;
+            std::ofstream(path.toStdString()) << recipeText(pretrainSteps, timeoutSeconds, rendezvousSeconds);
         return path;
     }
 
