@@ -128,6 +128,20 @@ void EmergenceView::refresh()
     }
 }
 
+void EmergenceView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (!store_ || !story_)
+        return;
+    try {
+        for (const auto& s : store_->stages(run_))
+            if (s.index == story_->stage.index && s.lastStep != story_->stage.lastStep)
+                refresh();
+    } catch (const std::exception& e) {
+        say(QString::fromStdString(e.what()));
+    }
+}
+
 void EmergenceView::showStage(int stageIndex)
 {
     if (!store_)

@@ -54,6 +54,10 @@ public slots:
     // Reads the run and its story again (a run still being written).
     void refresh();
 
+protected:
+    // A run still being written has grown while the view was hidden: read it again.
+    void showEvent(QShowEvent* event) override;
+
 private:
     void showStage(int stageIndex);
     void say(const QString& text);

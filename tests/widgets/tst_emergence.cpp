@@ -1,10 +1,11 @@
 // The emergence view against run stores written here: the three series on one step axis with
 // the stored values, the early and late traces picked from the right steps (late: a correct
 // trace with a reflection marker over a later incorrect one), markers highlighted, stepping, the
-// default stage, a PNG export of slide size that is not blank, and runs without a GRPO stage or
-// without held-out evaluations, which the view names instead of drawing empty axes.
-// With THINKBENCH_EMERGENCE_DB set, it also shows that database's first run and saves a
-// screenshot and the export to THINKBENCH_SHOTS (the build's screenshots/ folder by default).
+// default stage, a run followed while it is written, a PNG export of slide size that is not
+// blank, and runs without a GRPO stage or without held-out evaluations, which the view names
+// instead of drawing empty axes. With THINKBENCH_EMERGENCE_DB set, it also shows that database's
+// first run and saves a screenshot and the exports to THINKBENCH_SHOTS (default: the build's
+// screenshots/ folder).
 
 #include "core/store/emergence_story.h"
 #include "core/store/metric_names.h"
@@ -208,6 +209,22 @@ private slots:
         QVERIFY(containsColour(image, QColor(31, 119, 180))); // the pass@1 curve
         QVERIFY(!view.exportPng(QStringLiteral("/nonexistent-dir/story.png")));
         QVERIFY(view.message().contains(QStringLiteral("/nonexistent-dir/story.png")));
+    }
+
+    void followsARunBeingWritten()
+    {
+        EmergenceView view;
+        view.setStore(store_.get());
+        view.setRun(run_);
+        view.setStage(2);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.hide();
+        write(*store_, run_, 2, 60, metric::kLengthMean, 90);
+        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(series::length(), 60)));
+        view.show();
+        QCOMPARE(view.stage(), 2);
+        QCOMPARE(view.slide()->storyPlot().valueAt(series::length(), 60), 90.0);
     }
 
     void saysWhatIsMissing()
