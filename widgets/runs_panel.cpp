@@ -2,15 +2,19 @@
 
 #include "core/error.h"
 #include "core/store/run_store.h"
+#include "widgets/run_details.h"
 
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace thinkbench::widgets {
 
@@ -22,6 +26,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     : QWidget(parent)
     , message_(new QLabel(this))
     , tree_(new QTreeWidget(this))
+    , details_(new RunDetails(this))
     , watcher_(new QFileSystemWatcher(this))
     , refreshTimer_(new QTimer(this))
 {
@@ -37,7 +42,14 @@ RunsPanel::RunsPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(message_);
-    layout->addWidget(tree_);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
+    split->addWidget(tree_);
+    split->addWidget(details_);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    connect(details_, &RunDetails::stopOwnRun, this, &RunsPanel::stopOwnRun);
 
     // A writer touches the -wal file on every commit; coalesce bursts into one re-read.
     refreshTimer_->setSingleShot(true);
@@ -49,6 +61,8 @@ RunsPanel::RunsPanel(QWidget* parent)
     connect(poll, &QTimer::timeout, this, &RunsPanel::refresh);
     poll->start();
     connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (!rebuilding_)
+            showDetails();
         if (item)
             emit runSelected(item->data(Id, Qt::DisplayRole).toLongLong());
     });
@@ -60,7 +74,9 @@ bool RunsPanel::openDatabase(const QString& path)
 {
     path_ = path;
     store_.reset();
+    runs_.clear();
     tree_->clear();
+    details_->clear();
     if (!watcher_->files().isEmpty())
         watcher_->removePaths(watcher_->files());
     try {
@@ -92,6 +108,22 @@ qint64 RunsPanel::currentRun() const
     return item ? item->data(Id, Qt::DisplayRole).toLongLong() : -1;
 }
 
+void RunsPanel::setOwnRun(qint64 run)
+{
+    details_->setOwnRun(run);
+    showDetails();
+}
+
+void RunsPanel::showDetails()
+{
+    const qint64 run = currentRun();
+    const auto info = std::find_if(runs_.begin(), runs_.end(), [run](const core::RunInfo& r) { return r.id == run; });
+    if (!store_ || info == runs_.end())
+        details_->clear();
+    else
+        details_->showRun(*store_, *info);
+}
+
 void RunsPanel::showError(const QString& message)
 {
     message_->setText(tr("Cannot open the run database: %1").arg(message));
@@ -117,9 +149,11 @@ void RunsPanel::refresh()
     message_->setText(tr("%n run(s) in %1", nullptr, int(runs.size())).arg(QFileInfo(path_).fileName()));
 
     const qint64 selected = currentRun();
+    runs_ = std::move(runs);
+    rebuilding_ = true;
     tree_->setSortingEnabled(false);
     tree_->clear();
-    for (const auto& run : runs) {
+    for (const auto& run : runs_) {
         auto* item = new QTreeWidgetItem(tree_);
         item->setData(Id, Qt::DisplayRole, qint64(run.id));
         item->setText(Name, QString::fromStdString(run.name));
@@ -134,9 +168,11 @@ void RunsPanel::refresh()
             tree_->setCurrentItem(item);
     }
     tree_->setSortingEnabled(true);
+    rebuilding_ = false;
     for (int c = 0; c < ColumnCount; ++c)
         if (c != Name)
             tree_->resizeColumnToContents(c);
+    showDetails();
 }
 
 } // namespace thinkbench::widgets

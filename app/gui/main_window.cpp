@@ -154,7 +154,9 @@ void MainWindow::connectPanels()
     connect(compare_, &widgets::ComparePanel::openTraceRequested, this, openTrace);
     connect(chat_, &widgets::ChatPanel::openTraceRequested, this, openTrace);
     connect(stageEditor_, &widgets::StageEditor::recipeChanged, this, &MainWindow::writeRecipeForRun);
+    connect(runs_, &widgets::RunsPanel::stopOwnRun, runControl_, &widgets::RunControl::stop);
     connect(runControl_, &widgets::RunControl::runStarted, this, [this](qint64 run) {
+        runs_->setOwnRun(run);
         runs_->refresh();
         curves_->refresh();
         QList<qint64> shown = curves_->runs();
@@ -162,6 +164,7 @@ void MainWindow::connectPanels()
             curves_->setRuns(shown << run);
     });
     connect(runControl_, &widgets::RunControl::finished, this, [this](const QString& status) {
+        runs_->setOwnRun(0);
         runs_->refresh();
         statusBar()->showMessage(tr("Run %1").arg(status), 5000);
     });

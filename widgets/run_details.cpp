@@ -1,0 +1,209 @@
+#include "widgets/run_details.h"
+
+#include "core/error.h"
+#include "core/store/run_progress.h"
+#include "core/store/run_store.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace thinkbench::widgets {
+
+namespace {
+
+QString duration(double seconds)
+{
+    if (seconds < 90)
+        return RunDetails::tr("%1 s").arg(qRound(seconds));
+    const int minutes = qRound(seconds / 60);
+    if (minutes < 90)
+        return RunDetails::tr("%1 min").arg(minutes);
+    return RunDetails::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+}
+
+QString pace(double secondsPerStep)
+{
+    return secondsPerStep < 1 ? RunDetails::tr("%1 steps a second").arg(1 / secondsPerStep, 0, 'f', 1)
+                              : RunDetails::tr("%1 s a step").arg(secondsPerStep, 0, 'g', 3);
+}
+
+QString when(double seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(qint64(seconds)).toString(QStringLiteral("yyyy-MM-dd hh:mm"));
+}
+
+} // namespace
+
+RunDetails::RunDetails(QWidget* parent)
+    : QWidget(parent)
+    , title_(new QLabel(this))
+    , stage_(new QLabel(this))
+    , bar_(new QProgressBar(this))
+    , progress_(new QLabel(this))
+    , eta_(new QLabel(this))
+    , stopButton_(new QPushButton(tr("Stop"), this))
+    , recipe_(new QPlainTextEdit(this))
+{
+    title_->setObjectName(QStringLiteral("runTitle"));
+    stage_->setObjectName(QStringLiteral("runStage"));
+    progress_->setObjectName(QStringLiteral("runProgress"));
+    eta_->setObjectName(QStringLiteral("runEta"));
+    stopButton_->setObjectName(QStringLiteral("runStop"));
+    recipe_->setObjectName(QStringLiteral("runRecipe"));
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    for (QLabel* label : {title_, stage_, progress_, eta_}) {
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    bar_->setTextVisible(false);
+    bar_->setMaximumHeight(bar_->fontMetrics().height());
+    recipe_->setReadOnly(true);
+    recipe_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono(QStringLiteral("monospace")); // as the stage editor shows TOML
+    mono.setStyleHint(QFont::TypeWriter);
+    recipe_->setFont(mono);
+    recipe_->setToolTip(tr("The recipe the run was started with (read-only)"));
+
+    auto* barRow = new QHBoxLayout;
+    barRow->addWidget(bar_, 1);
+    barRow->addWidget(stopButton_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addWidget(title_);
+    layout->addWidget(stage_);
+    layout->addLayout(barRow);
+    layout->addWidget(progress_);
+    layout->addWidget(eta_);
+    layout->addWidget(new QLabel(tr("Recipe, as the run database keeps it:"), this));
+    layout->addWidget(recipe_, 1);
+    connect(stopButton_, &QPushButton::clicked, this, &RunDetails::stop);
+    clear();
+}
+
+void RunDetails::clear()
+{
+    run_ = 0;
+    title_->setText(tr("No run selected."));
+    for (QLabel* label : {stage_, progress_, eta_})
+        label->clear();
+    bar_->hide();
+    stopButton_->setEnabled(false);
+    recipe_->clear();
+}
+
+void RunDetails::setOwnRun(qint64 run)
+{
+    ownRun_ = run;
+}
+
+void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
+{
+    core::RunProgress p;
+    try {
+        p = core::runProgress(store, info.id);
+    } catch (const core::Error& e) {
+        clear();
+        eta_->setText(QString::fromStdString(e.what()));
+        eta_->setStyleSheet(QStringLiteral("color: #b00020;"));
+        return;
+    }
+    const bool sameRun = run_ == info.id;
+    run_ = info.id;
+    databasePath_ = QString::fromStdString(store.path());
+    const QString status = QString::fromStdString(p.status);
+    title_->setText(
+        tr("Run %1 · %2 · %3%4")
+            .arg(run_)
+            .arg(QString::fromStdString(info.name), status, run_ == ownRun_ ? tr(" · started here") : QString()));
+
+    QString stage;
+    if (!p.stage) {
+        stage = tr("No stage begun yet.");
+    } else {
+        const QString of = p.stageCount > 0 ? tr("Stage %1 of %2").arg(p.stage->index + 1).arg(p.stageCount)
+                                            : tr("Stage %1").arg(p.stage->index + 1);
+        stage = tr("%1: %2 (%3), %4")
+                    .arg(of, QString::fromStdString(p.stage->name), QString::fromStdString(p.stage->kind),
+                         QString::fromStdString(p.stage->status));
+    }
+    if (!p.recipeError.empty())
+        stage +=
+            QLatin1Char('\n') + tr("The stored recipe does not parse: %1").arg(QString::fromStdString(p.recipeError));
+    stage_->setText(stage);
+
+    bar_->setVisible(p.stageTotal > 0);
+    if (p.stageTotal > 0) {
+        bar_->setRange(0, int(p.stageTotal));
+        bar_->setValue(int(std::min(p.stageStep, p.stageTotal)));
+        progress_->setText(
+            tr("Step %1 of %2 (%3%)").arg(p.stageStep).arg(p.stageTotal).arg(100 * p.stageStep / p.stageTotal));
+    } else if (p.stageStep > 0) {
+        progress_->setText(tr("Step %1").arg(p.stageStep));
+    } else {
+        progress_->setText(p.stage ? tr("No training steps written in this stage.") : QString());
+    }
+
+    const bool running = p.status == "running";
+    QString state;
+    bool alarm = false;
+    if (running && p.stopRequested) {
+        state = tr("Stop requested: the run writes a checkpoint and stops after its current step.");
+    } else if (running && p.stalled) {
+        state = tr("Stalled: nothing written for %1.").arg(duration(core::nowSeconds() - p.lastWrite));
+        alarm = true;
+    } else if (running && p.etaSeconds) {
+        state = tr("About %1 left in this stage, at %2.").arg(duration(*p.etaSeconds), pace(p.secondsPerStep));
+    } else if (running) {
+        state = p.secondsPerStep > 0 ? tr("Running, at %1.").arg(pace(p.secondsPerStep)) : tr("Running.");
+    } else if (p.status == "finished") {
+        state = tr("Finished %1.").arg(when(info.finishedAt));
+    } else if (p.status == "stopped") {
+        state = tr("Stopped %1; Resume continues it from its last checkpoint.").arg(when(info.finishedAt));
+    } else if (p.status == "failed") {
+        state = tr("Failed %1.").arg(when(info.finishedAt));
+        alarm = true;
+    } else {
+        state = tr("Created, not started.");
+    }
+    eta_->setText(state);
+    eta_->setStyleSheet(alarm ? QStringLiteral("color: #b00020;") : QString());
+
+    stopButton_->setEnabled(running && !p.stopRequested);
+    stopButton_->setToolTip(run_ == ownRun_
+                                ? tr("Stop the training process this window started: it writes a checkpoint first")
+                                : tr("Ask the run's trainer, through the run database, to write a checkpoint and "
+                                     "stop after its current step"));
+    const QString recipe = QString::fromStdString(info.recipe);
+    if (!sameRun || recipe_->toPlainText() != recipe)
+        recipe_->setPlainText(recipe);
+}
+
+void RunDetails::stop()
+{
+    if (run_ <= 0)
+        return;
+    if (run_ == ownRun_) {
+        emit stopOwnRun(run_);
+        return;
+    }
+    try {
+        // The panel reads through a read-only connection; the one write it makes opens its own.
+        core::RunStore(databasePath_.toStdString()).requestStop(run_);
+    } catch (const core::Error& e) {
+        eta_->setText(tr("Cannot ask the run to stop: %1").arg(QString::fromStdString(e.what())));
+        eta_->setStyleSheet(QStringLiteral("color: #b00020;"));
+        return;
+    }
+    stopButton_->setEnabled(false);
+    eta_->setStyleSheet(QString());
+    eta_->setText(tr("Stop requested: the run writes a checkpoint and stops after its current step."));
+}
+
+} // namespace thinkbench::widgets
