@@ -48,6 +48,68 @@ def seed_safetensors():
                                                     safetensors({"b": ("I32", [1], b"\7\0\0\0")})))
 
 
+def gguf_file(arch, keys, tensors):
+    """A GGUF file from llama.cpp's gguf package: keys {name: value} and tensors {name: (type, array)}."""
+    import tempfile
+
+    import gguf
+    import numpy as np
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = gguf.GGUFWriter(f"{tmp}/seed.gguf", arch)
+        for key, value in keys.items():  # ints as UINT32, the type of llama.cpp's counts and ids
+            kind = gguf.GGUFValueType.UINT32 if isinstance(value, int) else gguf.GGUFValueType.get_type(value)
+            writer.add_key_value(key, value, kind)
+        for name, (qtype, array) in tensors.items():
+            qtype = gguf.GGMLQuantizationType[qtype]
+            raw = array if array.dtype == np.uint8 else gguf.quants.quantize(array.astype(np.float32), qtype)
+            writer.add_tensor(name, raw, raw_dtype=None if qtype.name in ("F32", "F16") else qtype)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+        return Path(f"{tmp}/seed.gguf").read_bytes()
+
+
+def seed_gguf():
+    import numpy as np
+    rng = np.random.default_rng(18)
+    hidden, ffn, vocab = 32, 64, 260
+    # GPT-2's byte alphabet: printable bytes stand for themselves, the others for chr(256 + n).
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("\u00a1"), ord("\u00ac") + 1),
+                 *range(ord("\u00ae"), ord("\u00ff") + 1)]
+    others = [b for b in range(256) if b not in printable]
+    alphabet = {b: chr(b) for b in printable} | {b: chr(256 + n) for n, b in enumerate(others)}
+    tokens = [alphabet[b] for b in range(256)] + ["ab", "abc", "<|im_start|>", "<think>"]
+    keys = {"general.alignment": 32, "tokenizer.ggml.model": "gpt2", "tokenizer.ggml.pre": "qwen2",
+            "tokenizer.ggml.tokens": tokens, "tokenizer.ggml.token_type": [1] * 258 + [3, 4],
+            "tokenizer.ggml.merges": ["a b", "ab c"], "tokenizer.ggml.eos_token_id": 258,
+            "tokenizer.chat_template": "{% for m in messages %}<|im_start|>{{ m.content }}{% endfor %}"}
+    for arch, types in (("llama", ["Q8_0", "Q4_0", "Q5_0", "F16"]), ("qwen2", ["BF16", "F32", "Q8_0", "F16"])):
+        a = dict(keys)
+        a.update({f"{arch}.context_length": 64, f"{arch}.embedding_length": hidden,
+                  f"{arch}.block_count": 1, f"{arch}.feed_forward_length": ffn,
+                  f"{arch}.attention.head_count": 4, f"{arch}.attention.head_count_kv": 2,
+                  f"{arch}.rope.freq_base": 10000.0,
+                  f"{arch}.attention.layer_norm_rms_epsilon": 1e-6})
+        t = {"token_embd.weight": (types[0], rng.standard_normal((vocab, hidden))),
+             "output_norm.weight": ("F32", np.ones(hidden)),
+             "blk.0.attn_norm.weight": ("F32", np.ones(hidden)), "blk.0.ffn_norm.weight": ("F32", np.ones(hidden))}
+        for i, name in enumerate(["attn_q", "attn_output", "ffn_gate", "ffn_up"]):
+            rows = ffn if name.startswith("ffn") else hidden
+            t[f"blk.0.{name}.weight"] = (types[i % 4], rng.standard_normal((rows, hidden)))
+        t["blk.0.attn_k.weight"] = (types[1], rng.standard_normal((16, hidden)))
+        t["blk.0.attn_v.weight"] = (types[2], rng.standard_normal((16, hidden)))
+        t["blk.0.ffn_down.weight"] = (types[3], rng.standard_normal((hidden, ffn)))
+        if arch == "qwen2":
+            for name, rows in (("attn_q", hidden), ("attn_k", 16), ("attn_v", 16)):
+                t[f"blk.0.{name}.bias"] = ("F32", np.zeros(rows))
+        write("gguf", f"{arch}_model", gguf_file(arch, a, t))
+    # K-quant blocks as raw bytes (the gguf package has no quantizer for them).
+    raw = {name: (name, rng.integers(0, 256, (2, size), dtype=np.uint8))
+           for name, size in (("Q4_K", 144), ("Q5_K", 176), ("Q6_K", 210))}
+    write("gguf", "k_quants", gguf_file("llama", {"general.name": "k", "test.nested": [[1, 2], [3]]}, raw))
+
+
 def seed_model_config():
     base = {"vocab_size": 320, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
             "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 4096,
@@ -185,7 +247,7 @@ def seed_store():
 
 if __name__ == "__main__":
     targets = sys.argv[1:] or ["safetensors", "model_config", "tokenizer", "chat_template", "recipe", "dataset",
-                               "verifier", "store"]
+                               "verifier", "store", "gguf"]
     for target in targets:
         shutil.rmtree(corpus / target, ignore_errors=True)
         globals()["seed_" + target]()

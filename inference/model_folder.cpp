@@ -1,6 +1,8 @@
 #include "inference/model_folder.h"
 
 #include "core/error.h"
+#include "core/gguf/gguf_file.h"
+#include "core/gguf/gguf_tokenizer.h"
 #include "core/model/safetensors.h"
 
 #include <filesystem>
@@ -11,11 +13,14 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
                             const std::string& tokenizer, const std::string& chatTemplate)
 {
     namespace fs = std::filesystem;
-    if (!fs::is_directory(folder))
-        throw core::Error(folder, "", "not a model folder");
-    if (tokenizer.empty() && !fs::exists(fs::path(folder) / "tokenizer.json"))
+    const bool gguf = core::isGgufPath(folder);
+    if (!gguf && !fs::is_directory(folder))
+        throw core::Error(folder, "", "not a model folder or .gguf file");
+    if (!gguf && tokenizer.empty() && !fs::exists(fs::path(folder) / "tokenizer.json"))
         throw core::Error(folder, "", "no tokenizer.json in the model folder; name a tokenizer");
-    core::Tokenizer loadedTokenizer = core::Tokenizer::fromPath(tokenizer.empty() ? folder : tokenizer);
+    core::Tokenizer loadedTokenizer = !tokenizer.empty() ? core::Tokenizer::fromPath(tokenizer)
+                                      : gguf             ? core::ggufTokenizer(core::GgufFile(folder))
+                                                         : core::Tokenizer::fromPath(folder);
     core::ChatTemplate chat = chatTemplate.empty() ? core::ChatTemplate::forTokenizer(loadedTokenizer)
                                                    : core::ChatTemplate::named(chatTemplate);
     core::Transformer model = core::Transformer::load(folder, dtype, device);
@@ -23,14 +28,16 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
     // index past the embedding on the first unlucky token.
     const int64_t rows = model.config().vocab_size;
     if (loadedTokenizer.vocabSize() > rows) {
-        const fs::path tokenizerFile = tokenizer.empty()             ? fs::path(folder) / "tokenizer.json"
+        const fs::path tokenizerFile = tokenizer.empty()
+                                           ? (gguf ? fs::path(folder) : fs::path(folder) / "tokenizer.json")
                                        : fs::is_directory(tokenizer) ? fs::path(tokenizer) / "tokenizer.json"
                                                                      : fs::path(tokenizer);
-        const core::CheckpointReader weights(folder);
+        const std::string weights =
+            gguf ? folder + " (token_embd.weight)" : core::CheckpointReader(folder).fileOf("model.embed_tokens.weight");
         throw core::Error(tokenizerFile.string(), "vocabulary",
                           "ids up to " + std::to_string(loadedTokenizer.vocabSize() - 1) +
-                              ", but model.embed_tokens.weight in " + weights.fileOf("model.embed_tokens.weight") +
-                              " has " + std::to_string(rows) + " rows: this tokenizer is not the model's");
+                              ", but model.embed_tokens.weight in " + weights + " has " + std::to_string(rows) +
+                              " rows: this tokenizer is not the model's");
     }
     return {std::move(model), std::move(loadedTokenizer), std::move(chat)};
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A model folder as Hugging Face writes it (config.json, *.safetensors, tokenizer.json and
-// tokenizer_config.json): the one loader behind the CLI's commands, the chat and compare panels
-// and the pipeline's checkpoints, so they agree on what a folder needs and how it fails.
+// tokenizer_config.json), or a .gguf file holding all of that: the one loader behind the CLI's
+// commands, the chat and compare panels and the pipeline's checkpoints, so they agree on what a
+// model needs and how it fails.
 
 #include "core/model/transformer.h"
 #include "core/tokenizer/chat_template.h"
@@ -17,9 +18,9 @@ struct ModelFolder {
     core::ChatTemplate chat;
 };
 
-// tokenizer: a tokenizer.json or folder to use instead of the model folder's own; chatTemplate: a
-// template name (ChatTemplate::named) instead of the one the tokenizer implies. Throws
-// core::Error naming the folder and the missing or malformed file.
+// folder: a model folder or a .gguf file. tokenizer: a tokenizer.json or folder to use instead of the model's own;
+// chatTemplate: a template name (ChatTemplate::named) instead of the one the tokenizer implies. Throws core::Error
+// naming the folder and the missing or malformed file.
 ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c10::Device device,
                             const std::string& tokenizer = {}, const std::string& chatTemplate = {});
 

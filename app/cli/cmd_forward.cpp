@@ -18,7 +18,7 @@ void addForwardCommand(CLI::App& app, GlobalOptions&)
     auto o = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("forward", "Run a model on token ids from a safetensors file and "
                                               "write f32 logits [batch, seq, vocab]");
-    cmd->add_option("--model", o->model, "Hugging Face model folder")->required();
+    cmd->add_option("--model", o->model, "Hugging Face model folder or .gguf file")->required();
     cmd->add_option("--input", o->input, "safetensors file holding the ids")->required();
     cmd->add_option("--tensor", o->tensor, "Name of the ids tensor")->capture_default_str();
     cmd->add_option("--output", o->output, "safetensors file to write (tensor \"logits\")")->required();

@@ -8,8 +8,8 @@
 
 namespace thinkbench::cli {
 
-inline constexpr const char* kModelHelp =
-    "Hugging Face model folder, or an OpenAI-compatible endpoint URL#MODEL (e.g. http://127.0.0.1:8080/v1#qwen3)";
+inline constexpr const char* kModelHelp = "Hugging Face model folder or .gguf file, or an OpenAI-compatible endpoint "
+                                          "URL#MODEL (e.g. http://127.0.0.1:8080/v1#qwen3)";
 
 inline void addRemoteOptions(CLI::App* cmd, inference::ModelOptions& options)
 {

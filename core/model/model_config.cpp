@@ -157,6 +157,14 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& j, const std::string& fi
                 "must be a number");
     require(!rope.contains("truncate") || rope["truncate"].is_boolean(), file, "rope_parameters.truncate",
             "must be true or false");
+    if (rope.contains("freq_factors")) {
+        const auto& f = rope["freq_factors"];
+        const size_t half = static_cast<size_t>(c.isMla() ? 0 : c.head_dim / 2);
+        require(f.is_array() && f.size() == half &&
+                    std::all_of(f.begin(), f.end(),
+                                [](const nlohmann::json& x) { return x.is_number() && x.get<double>() > 0; }),
+                file, "rope_parameters.freq_factors", "must be head_dim / 2 positive numbers");
+    }
     c.rope_parameters = rope;
 
     if (c.isMla()) {

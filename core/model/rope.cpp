@@ -77,6 +77,9 @@ RopeTables ropeTables(const ModelConfig& c)
             tables.softmaxScale *= m * m;
         }
     }
+    // A GGUF file's per-frequency divisors (how llama.cpp stores llama3 scaling); checked by ModelConfig.
+    if (c.rope_parameters.contains("freq_factors"))
+        invFreq = invFreq / at::tensor(c.rope_parameters["freq_factors"].get<std::vector<double>>(), at::kFloat);
     tables.invFreq = invFreq.contiguous();
     return tables;
 }

@@ -29,6 +29,7 @@ enum class When {
 struct TensorName {
     Scope scope;
     const char* name; // after "model.layers.N." (Layer), "model.layers.N.mlp.experts.E." (Expert)
+    const char* gguf; // llama.cpp's name, after "blk.N." (Layer; Expert: the tensor of all experts)
     When when;
     Shape (*shape)(const ModelConfig&);
     at::Tensor Transformer::Layer::*handle = nullptr;               // Layer
@@ -51,45 +52,45 @@ int64_t sharedIntermediate(const ModelConfig& c)
 // appear twice under exclusive conditions (q_proj and o_proj are shaped differently in GQA and MLA).
 const TensorName kTensors[] = {
     // clang-format off
-    {Scope::Model, "model.embed_tokens.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.vocab_size, c.hidden_size}; }},
-    {Scope::Model, "model.norm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }},
-    {Scope::Model, "lm_head.weight", When::UntiedHead, [](const ModelConfig& c) -> Shape { return {c.vocab_size, c.hidden_size}; }},
+    {Scope::Model, "model.embed_tokens.weight", "token_embd.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.vocab_size, c.hidden_size}; }},
+    {Scope::Model, "model.norm.weight", "output_norm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }},
+    {Scope::Model, "lm_head.weight", "output.weight", When::UntiedHead, [](const ModelConfig& c) -> Shape { return {c.vocab_size, c.hidden_size}; }},
 
-    {Scope::Layer, "input_layernorm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::inputNorm},
-    {Scope::Layer, "post_attention_layernorm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::postNorm},
+    {Scope::Layer, "input_layernorm.weight", "attn_norm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::inputNorm},
+    {Scope::Layer, "post_attention_layernorm.weight", "ffn_norm.weight", When::Always, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::postNorm},
 
-    {Scope::Layer, "self_attn.q_proj.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * c.head_dim, c.hidden_size}; }, &L::q},
-    {Scope::Layer, "self_attn.k_proj.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim, c.hidden_size}; }, &L::k},
-    {Scope::Layer, "self_attn.v_proj.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim, c.hidden_size}; }, &L::v},
-    {Scope::Layer, "self_attn.o_proj.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {c.hidden_size, int64_t{c.num_attention_heads} * c.head_dim}; }, &L::o},
-    {Scope::Layer, "self_attn.q_proj.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * c.head_dim}; }, &L::qBias},
-    {Scope::Layer, "self_attn.k_proj.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim}; }, &L::kBias},
-    {Scope::Layer, "self_attn.v_proj.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim}; }, &L::vBias},
+    {Scope::Layer, "self_attn.q_proj.weight", "attn_q.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * c.head_dim, c.hidden_size}; }, &L::q},
+    {Scope::Layer, "self_attn.k_proj.weight", "attn_k.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim, c.hidden_size}; }, &L::k},
+    {Scope::Layer, "self_attn.v_proj.weight", "attn_v.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim, c.hidden_size}; }, &L::v},
+    {Scope::Layer, "self_attn.o_proj.weight", "attn_output.weight", When::Gqa, [](const ModelConfig& c) -> Shape { return {c.hidden_size, int64_t{c.num_attention_heads} * c.head_dim}; }, &L::o},
+    {Scope::Layer, "self_attn.q_proj.bias", "attn_q.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * c.head_dim}; }, &L::qBias},
+    {Scope::Layer, "self_attn.k_proj.bias", "attn_k.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim}; }, &L::kBias},
+    {Scope::Layer, "self_attn.v_proj.bias", "attn_v.bias", When::GqaBias, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_key_value_heads} * c.head_dim}; }, &L::vBias},
 
-    {Scope::Layer, "self_attn.q_a_proj.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank, c.hidden_size}; }, &L::qA},
-    {Scope::Layer, "self_attn.q_a_proj.bias", When::MlaQLoraBias, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank}; }, &L::qABias},
-    {Scope::Layer, "self_attn.q_a_layernorm.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank}; }, &L::qANorm},
-    {Scope::Layer, "self_attn.q_b_proj.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.num_attention_heads * qkHead(c), c.q_lora_rank}; }, &L::qB},
-    {Scope::Layer, "self_attn.q_proj.weight", When::MlaQDirect, [](const ModelConfig& c) -> Shape { return {c.num_attention_heads * qkHead(c), c.hidden_size}; }, &L::q},
-    {Scope::Layer, "self_attn.kv_a_proj_with_mqa.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank + c.qk_rope_head_dim, c.hidden_size}; }, &L::kvA},
-    {Scope::Layer, "self_attn.kv_a_proj_with_mqa.bias", When::MlaBias, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank + c.qk_rope_head_dim}; }, &L::kvABias},
-    {Scope::Layer, "self_attn.kv_a_layernorm.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank}; }, &L::kvANorm},
-    {Scope::Layer, "self_attn.kv_b_proj.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * (c.qk_nope_head_dim + c.v_head_dim), c.kv_lora_rank}; }, &L::kvB},
-    {Scope::Layer, "self_attn.o_proj.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.hidden_size, int64_t{c.num_attention_heads} * c.v_head_dim}; }, &L::o},
-    {Scope::Layer, "self_attn.o_proj.bias", When::OutputBias, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::oBias},
+    {Scope::Layer, "self_attn.q_a_proj.weight", "attn_q_a.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank, c.hidden_size}; }, &L::qA},
+    {Scope::Layer, "self_attn.q_a_proj.bias", "attn_q_a.bias", When::MlaQLoraBias, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank}; }, &L::qABias},
+    {Scope::Layer, "self_attn.q_a_layernorm.weight", "attn_q_a_norm.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.q_lora_rank}; }, &L::qANorm},
+    {Scope::Layer, "self_attn.q_b_proj.weight", "attn_q_b.weight", When::MlaQLora, [](const ModelConfig& c) -> Shape { return {c.num_attention_heads * qkHead(c), c.q_lora_rank}; }, &L::qB},
+    {Scope::Layer, "self_attn.q_proj.weight", "attn_q.weight", When::MlaQDirect, [](const ModelConfig& c) -> Shape { return {c.num_attention_heads * qkHead(c), c.hidden_size}; }, &L::q},
+    {Scope::Layer, "self_attn.kv_a_proj_with_mqa.weight", "attn_kv_a_mqa.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank + c.qk_rope_head_dim, c.hidden_size}; }, &L::kvA},
+    {Scope::Layer, "self_attn.kv_a_proj_with_mqa.bias", "attn_kv_a_mqa.bias", When::MlaBias, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank + c.qk_rope_head_dim}; }, &L::kvABias},
+    {Scope::Layer, "self_attn.kv_a_layernorm.weight", "attn_kv_a_norm.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.kv_lora_rank}; }, &L::kvANorm},
+    {Scope::Layer, "self_attn.kv_b_proj.weight", "attn_kv_b.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {int64_t{c.num_attention_heads} * (c.qk_nope_head_dim + c.v_head_dim), c.kv_lora_rank}; }, &L::kvB},
+    {Scope::Layer, "self_attn.o_proj.weight", "attn_output.weight", When::Mla, [](const ModelConfig& c) -> Shape { return {c.hidden_size, int64_t{c.num_attention_heads} * c.v_head_dim}; }, &L::o},
+    {Scope::Layer, "self_attn.o_proj.bias", "attn_output.bias", When::OutputBias, [](const ModelConfig& c) -> Shape { return {c.hidden_size}; }, &L::oBias},
 
-    {Scope::Layer, "mlp.gate_proj.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.intermediate_size, c.hidden_size}; }, &L::gate},
-    {Scope::Layer, "mlp.up_proj.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.intermediate_size, c.hidden_size}; }, &L::up},
-    {Scope::Layer, "mlp.down_proj.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.intermediate_size}; }, &L::down},
+    {Scope::Layer, "mlp.gate_proj.weight", "ffn_gate.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.intermediate_size, c.hidden_size}; }, &L::gate},
+    {Scope::Layer, "mlp.up_proj.weight", "ffn_up.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.intermediate_size, c.hidden_size}; }, &L::up},
+    {Scope::Layer, "mlp.down_proj.weight", "ffn_down.weight", When::DenseMlp, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.intermediate_size}; }, &L::down},
 
-    {Scope::Layer, "mlp.gate.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts, c.hidden_size}; }, &L::router},
-    {Scope::Layer, "mlp.gate.e_score_correction_bias", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts}; }, &L::selectionBias},
-    {Scope::Expert, "gate_proj.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertGate},
-    {Scope::Expert, "up_proj.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertUp},
-    {Scope::Expert, "down_proj.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.moe_intermediate_size}; }, nullptr, &L::expertDown},
-    {Scope::Layer, "mlp.shared_experts.gate_proj.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedGate},
-    {Scope::Layer, "mlp.shared_experts.up_proj.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedUp},
-    {Scope::Layer, "mlp.shared_experts.down_proj.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {c.hidden_size, sharedIntermediate(c)}; }, &L::sharedDown},
+    {Scope::Layer, "mlp.gate.weight", "ffn_gate_inp.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts, c.hidden_size}; }, &L::router},
+    {Scope::Layer, "mlp.gate.e_score_correction_bias", "exp_probs_b.bias", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts}; }, &L::selectionBias},
+    {Scope::Expert, "gate_proj.weight", "ffn_gate_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertGate},
+    {Scope::Expert, "up_proj.weight", "ffn_up_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertUp},
+    {Scope::Expert, "down_proj.weight", "ffn_down_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.moe_intermediate_size}; }, nullptr, &L::expertDown},
+    {Scope::Layer, "mlp.shared_experts.gate_proj.weight", "ffn_gate_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedGate},
+    {Scope::Layer, "mlp.shared_experts.up_proj.weight", "ffn_up_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedUp},
+    {Scope::Layer, "mlp.shared_experts.down_proj.weight", "ffn_down_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {c.hidden_size, sharedIntermediate(c)}; }, &L::sharedDown},
     // clang-format on
 };
 
@@ -155,6 +156,26 @@ std::map<std::string, std::vector<int64_t>> expectedTensors(const ModelConfig& c
         }
     }
     return t;
+}
+
+std::map<std::string, GgufTensorRef> ggufTensorNames(const ModelConfig& c)
+{
+    std::map<std::string, GgufTensorRef> out;
+    for (const TensorName& n : kTensors) {
+        if (n.scope == Scope::Model && applies(n.when, c, 0))
+            out[n.name] = {n.gguf};
+        for (int l = 0; n.scope != Scope::Model && l < c.num_hidden_layers; ++l) {
+            if (!applies(n.when, c, l))
+                continue;
+            const std::string block = "blk." + std::to_string(l) + "." + n.gguf;
+            if (n.scope == Scope::Layer)
+                out[layerPrefix(l) + n.name] = {block};
+            else
+                for (int e = 0; e < c.n_routed_experts; ++e)
+                    out[expertPrefix(l, e) + n.name] = {block, e};
+        }
+    }
+    return out;
 }
 
 void bindLayerTensors(Transformer::Layer& layer, const ModelConfig& c, int l,

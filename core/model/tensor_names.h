@@ -1,6 +1,6 @@
 #pragma once
 // The Hugging Face tensor names and shapes of every architecture, as one table (tensor_names.cpp):
-// which tensors a config implies, and which layer handle each one binds to.
+// which tensors a config implies, which layer handle each one binds to, and llama.cpp's GGUF names.
 
 #include "core/model/layers.h"
 
@@ -13,6 +13,14 @@ namespace thinkbench::core {
 // Points the handles of layer `layer` at their tensors in `params` (by Hugging Face name).
 void bindLayerTensors(Transformer::Layer& L, const ModelConfig& config, int layer,
                       const std::map<std::string, at::Tensor>& params);
+
+// Where a Hugging Face tensor lives in a GGUF file, under llama.cpp's name: a tensor of its own, or
+// one expert's slice of the tensor that stacks a layer's routed experts.
+struct GgufTensorRef {
+    std::string name;
+    int expert = -1;
+};
+std::map<std::string, GgufTensorRef> ggufTensorNames(const ModelConfig& config);
 
 bool isBias(const std::string& name);
 // The MoE selection biases (e_score_correction_bias): buffers, not trained by gradients.

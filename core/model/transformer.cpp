@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/gguf/gguf_model.h"
 #include "core/model/attention_gqa.h"
 #include "core/model/attention_mla.h"
 #include "core/model/layers.h"
@@ -71,16 +72,27 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
     bindLayers();
 }
 
-Transformer Transformer::load(const std::string& dir, at::ScalarType dtype, at::Device device)
+Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device)
 {
     namespace fs = std::filesystem;
-    const fs::path configPath = fs::path(dir) / "config.json";
+    if (isGgufPath(path)) {
+        const GgufFile file(path);
+        const ModelConfig config = ggufModelConfig(file);
+        return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device);
+    }
+    const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
-        throw Error(dir, "", "not a model folder: config.json is missing");
+        throw Error(path, "", "not a model folder: config.json is missing");
+    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path), path, dtype, device);
+}
+
+template <typename Reader>
+Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& reader, const std::string& dir,
+                                     at::ScalarType dtype, at::Device device)
+{
     Transformer model;
-    model.config_ = ModelConfig::fromFile(configPath.string());
+    model.config_ = config;
     model.dtype_ = dtype;
-    const CheckpointReader reader(dir);
     const auto expected = expectedTensors(model.config_);
     for (const auto& [name, shape] : expected) {
         if (!reader.contains(name))

@@ -44,10 +44,11 @@ class Transformer {
 public:
     // Random weights (normal, std = initializer_range; norms at 1), from torch's global RNG.
     Transformer(const ModelConfig& config, at::ScalarType dtype, at::Device device);
-    // config.json + safetensors (single or sharded). Missing, unexpected and mis-shaped tensors
-    // are errors naming the tensor, the file and both shapes. MoE router weights and selection
-    // biases stay f32 in any dtype, as Hugging Face keeps them.
-    static Transformer load(const std::string& dir, at::ScalarType dtype, at::Device device);
+    // A model folder (config.json + safetensors, single or sharded) or a .gguf file (dequantized
+    // into `dtype`). Missing, unexpected and mis-shaped tensors are errors naming the tensor, the
+    // file and both shapes. MoE router weights and selection biases stay f32 in any dtype, as
+    // Hugging Face keeps them.
+    static Transformer load(const std::string& path, at::ScalarType dtype, at::Device device);
     // config.json + model.safetensors with Hugging Face names and layout.
     void save(const std::string& dir) const;
 
@@ -73,6 +74,10 @@ public:
 
 private:
     Transformer() = default;
+    // The checks and conversions of load() over CheckpointReader or GgufCheckpoint.
+    template <typename Reader>
+    static Transformer loadTensors(const ModelConfig& config, const Reader& reader, const std::string& dir,
+                                   at::ScalarType dtype, at::Device device);
     void bindLayers();
 
     ModelConfig config_;

@@ -1,0 +1,106 @@
+#pragma once
+// A GGUF file (llama.cpp's model format): a header, metadata key/values of thirteen value types
+// (arrays nest), tensor infos, and the aligned tensor data. Read through mmap; every count, length,
+// dimension and offset is checked against the bytes that remain before anything is allocated or
+// read, so a damaged or hostile file is a core::Error naming the file and the key or tensor.
+
+#include "core/gguf/gguf_types.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace thinkbench::core {
+
+enum class GgufValueType : uint32_t {
+    Uint8 = 0,
+    Int8 = 1,
+    Uint16 = 2,
+    Int16 = 3,
+    Uint32 = 4,
+    Int32 = 5,
+    Float32 = 6,
+    Bool = 7,
+    String = 8,
+    Array = 9,
+    Uint64 = 10,
+    Int64 = 11,
+    Float64 = 12,
+};
+
+// Whether values of this type are integers (Bool included).
+bool isIntegerType(GgufValueType type);
+
+// One metadata value: a number, a bool, a string, or an array of values of one type.
+struct GgufValue {
+    GgufValueType type = GgufValueType::Uint8;
+    int64_t integer = 0;                              // the integer types and Bool (a Uint64 above 2^63 - 1 is refused)
+    double real = 0;                                  // Float32, Float64
+    std::string text;                                 // String
+    GgufValueType elementType = GgufValueType::Uint8; // Array
+    std::vector<GgufValue> items;                     // Array
+
+    bool isInteger() const { return isIntegerType(type); }
+    bool isNumber() const { return isInteger() || type == GgufValueType::Float32 || type == GgufValueType::Float64; }
+    double number() const { return isInteger() ? static_cast<double>(integer) : real; }
+};
+
+struct GgufTensorInfo {
+    std::string name;
+    uint32_t type = 0;              // a supported GgmlType
+    std::vector<int64_t> shape;     // outermost first (torch order; GGUF stores it innermost first)
+    uint64_t offset = 0, bytes = 0; // in the data section
+    int64_t elements() const;
+};
+
+struct GgufHeader {
+    uint32_t version = 0;
+    uint64_t alignment = 32;
+    uint64_t dataStart = 0; // where the data section begins in the file
+    std::map<std::string, GgufValue> metadata;
+    std::vector<GgufTensorInfo> tensors; // in file order
+};
+
+// file: the whole file's bytes; path names it in errors. Tensors of types dequantize() does not
+// read are errors too, naming the tensor and its type.
+GgufHeader parseGguf(std::string_view file, const std::string& path);
+
+// A path that names a GGUF file rather than a model folder: a regular file ending in ".gguf".
+bool isGgufPath(const std::string& path);
+
+class GgufFile {
+public:
+    explicit GgufFile(const std::string& path); // throws core::Error naming the file
+    ~GgufFile();
+    GgufFile(const GgufFile&) = delete;
+    GgufFile& operator=(const GgufFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    const GgufHeader& header() const { return header_; }
+    const std::vector<GgufTensorInfo>& tensors() const { return header_.tensors; }
+    const GgufTensorInfo* findTensor(const std::string& name) const;
+
+    // Metadata by key: nullptr when absent. The typed reads throw core::Error naming the file and
+    // the key when it is absent or of another type.
+    const GgufValue* find(const std::string& key) const;
+    int64_t integer(const std::string& key) const;
+    double number(const std::string& key) const;
+    const std::string& string(const std::string& key) const;
+    const std::vector<GgufValue>& array(const std::string& key, GgufValueType elementType) const;
+
+    // The tensor on the CPU: F32, F16 and BF16 as stored, the quantized types dequantized to f32.
+    // outer >= 0: only that slice of the outermost dimension (one expert of a stacked tensor).
+    at::Tensor tensor(const std::string& name, int64_t outer = -1) const;
+
+private:
+    std::string path_;
+    void* map_ = nullptr;
+    size_t size_ = 0;
+    GgufHeader header_;
+};
+
+} // namespace thinkbench::core

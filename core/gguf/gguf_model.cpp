@@ -1,0 +1,234 @@
+#include "core/gguf/gguf_model.h"
+
+#include "core/error.h"
+
+#include <torch/torch.h>
+
+#include <set>
+
+namespace thinkbench::core {
+
+namespace {
+
+// llama.cpp's architecture names and ours.
+constexpr std::pair<const char*, const char*> kArchitectures[] = {
+    {"qwen2", "qwen2"},
+    {"llama", "llama"},
+    {"deepseek2", "deepseek_v3"},
+};
+
+// A count or size the model cannot do without: a positive integer that fits an int.
+int positive(const GgufFile& file, const std::string& key)
+{
+    const int64_t v = file.integer(key);
+    if (v <= 0 || v > INT32_MAX)
+        throw Error(file.path(), key, "must be a positive integer, not " + std::to_string(v));
+    return static_cast<int>(v);
+}
+
+int optionalCount(const GgufFile& file, const std::string& key, int fallback)
+{
+    if (!file.find(key))
+        return fallback;
+    const int64_t v = file.integer(key);
+    if (v < 0 || v > INT32_MAX)
+        throw Error(file.path(), key, "must be a non-negative integer, not " + std::to_string(v));
+    return static_cast<int>(v);
+}
+
+double optionalNumber(const GgufFile& file, const std::string& key, double fallback)
+{
+    return file.find(key) ? file.number(key) : fallback;
+}
+
+// Rows of the embedding, when the file says nothing else about the vocabulary.
+int vocabularySize(const GgufFile& file, const std::string& arch)
+{
+    if (file.find(arch + ".vocab_size"))
+        return positive(file, arch + ".vocab_size");
+    if (file.find("tokenizer.ggml.tokens"))
+        return static_cast<int>(file.array("tokenizer.ggml.tokens", GgufValueType::String).size());
+    const GgufTensorInfo* embedding = file.findTensor("token_embd.weight");
+    if (!embedding || embedding->shape.size() != 2 || embedding->shape[0] > INT32_MAX)
+        throw Error(file.path(), "tokenizer.ggml.tokens",
+                    "missing, and no 2-D token_embd.weight to size the vocabulary");
+    return static_cast<int>(embedding->shape[0]);
+}
+
+nlohmann::json ropeParameters(const GgufFile& file, const std::string& arch, nlohmann::json& config)
+{
+    nlohmann::json rope = {{"rope_type", "default"}};
+    const std::string typeKey = arch + ".rope.scaling.type";
+    const std::string type = file.find(typeKey) ? file.string(typeKey) : "none";
+    if (type == "yarn") {
+        rope["rope_type"] = "yarn";
+        rope["factor"] = file.number(arch + ".rope.scaling.factor");
+        rope["original_max_position_embeddings"] = positive(file, arch + ".rope.scaling.original_context_length");
+        rope["beta_fast"] = optionalNumber(file, arch + ".rope.scaling.yarn_beta_fast", 32.0);
+        rope["beta_slow"] = optionalNumber(file, arch + ".rope.scaling.yarn_beta_slow", 1.0);
+        // DeepSeek's mscale = mscale_all_dim, which llama.cpp's converter stores as 0.1 * mscale_all_dim.
+        if (const double multiplier = optionalNumber(file, arch + ".rope.scaling.yarn_log_multiplier", 0); multiplier)
+            rope["mscale"] = rope["mscale_all_dim"] = multiplier / 0.1;
+    } else if (type != "none") {
+        throw Error(file.path(), typeKey, "unsupported rope scaling \"" + type + "\" (none or yarn)");
+    }
+    // llama3 rope scaling: llama.cpp's converter stores the divisor of each frequency as a tensor.
+    if (const GgufTensorInfo* factors = file.findTensor("rope_freqs.weight")) {
+        const at::Tensor f = file.tensor(factors->name).to(at::kFloat).flatten();
+        const int64_t half = config.value("head_dim", 0) / 2;
+        if (f.numel() != half || !at::isfinite(f).all().item<bool>() || !(f > 0).all().item<bool>())
+            throw Error(file.path(), "tensor rope_freqs.weight",
+                        "must hold head_dim / 2 = " + std::to_string(half) + " positive factors");
+        rope["freq_factors"] = std::vector<double>(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
+    }
+    return rope;
+}
+
+void moeConfig(const GgufFile& file, const std::string& a, nlohmann::json& c)
+{
+    const int ropeDim = positive(file, a + ".rope.dimension_count");
+    c["q_lora_rank"] = optionalCount(file, a + ".attention.q_lora_rank", 0);
+    c["kv_lora_rank"] = positive(file, a + ".attention.kv_lora_rank");
+    c["qk_rope_head_dim"] = ropeDim;
+    const int keyLength = positive(file, a + ".attention.key_length");
+    if (keyLength <= ropeDim)
+        throw Error(file.path(), a + ".attention.key_length", "must exceed rope.dimension_count");
+    c["qk_nope_head_dim"] = keyLength - ropeDim;
+    c["v_head_dim"] = positive(file, a + ".attention.value_length");
+    c["n_routed_experts"] = optionalCount(file, a + ".expert_count", 0);
+    if (c["n_routed_experts"].get<int64_t>() > 4096) // DeepSeek-V3 has 256
+        throw Error(file.path(), a + ".expert_count", "more than 4096 experts");
+    c["moe_intermediate_size"] = optionalCount(file, a + ".expert_feed_forward_length", 0);
+    c["num_experts_per_tok"] = optionalCount(file, a + ".expert_used_count", 0);
+    c["n_shared_experts"] = optionalCount(file, a + ".expert_shared_count", 0);
+    c["first_k_dense_replace"] = optionalCount(file, a + ".leading_dense_block_count", 0);
+    c["n_group"] = optionalCount(file, a + ".expert_group_count", 1);
+    c["topk_group"] = optionalCount(file, a + ".expert_group_used_count", 1);
+    c["routed_scaling_factor"] = optionalNumber(file, a + ".expert_weights_scale", 1.0);
+    c["norm_topk_prob"] = optionalCount(file, a + ".expert_weights_norm", 0) != 0;
+    // llama_expert_gating_func_type: 1 softmax, 2 sigmoid; DeepSeek-V2 files predate the key (softmax).
+    const int gating = optionalCount(file, a + ".expert_gating_func", 1);
+    if (gating != 1 && gating != 2)
+        throw Error(file.path(), a + ".expert_gating_func", "must be 1 (softmax) or 2 (sigmoid)");
+    c["scoring_func"] = gating == 1 ? "softmax" : "sigmoid";
+    c["rope_interleave"] = true; // llama.cpp rotates DeepSeek's rope dimensions in pairs
+}
+
+// The Q and K rows of a llama file, back from llama.cpp's order (per head, the two rotary halves
+// interleaved) to Hugging Face's (per head, first half then second half).
+at::Tensor unpermute(const at::Tensor& t, int64_t heads)
+{
+    std::vector<int64_t> view = {heads, t.size(0) / heads / 2, 2};
+    for (int64_t d = 1; d < t.dim(); ++d)
+        view.push_back(t.size(d));
+    return t.reshape(view).transpose(1, 2).reshape(t.sizes()).contiguous();
+}
+
+} // namespace
+
+ModelConfig ggufModelConfig(const GgufFile& file)
+{
+    const std::string& arch = file.string("general.architecture");
+    const char* modelType = nullptr;
+    for (const auto& [name, ours] : kArchitectures)
+        if (arch == name)
+            modelType = ours;
+    if (!modelType)
+        throw Error(file.path(), "general.architecture", "unsupported \"" + arch + "\" (qwen2, llama or deepseek2)");
+    const std::string a = arch;
+    nlohmann::json c = {{"model_type", modelType}};
+    c["hidden_size"] = positive(file, a + ".embedding_length");
+    c["intermediate_size"] = positive(file, a + ".feed_forward_length");
+    c["num_hidden_layers"] = positive(file, a + ".block_count");
+    c["vocab_size"] = vocabularySize(file, a);
+    // Every block has tensors of its own: a count beyond the file's is damage (and would make the
+    // name table enumerate billions of layers).
+    if (c["num_hidden_layers"].get<size_t>() > file.tensors().size())
+        throw Error(file.path(), a + ".block_count",
+                    std::to_string(c["num_hidden_layers"].get<int>()) + " blocks, but the file holds " +
+                        std::to_string(file.tensors().size()) + " tensors");
+    const int heads = positive(file, a + ".attention.head_count");
+    c["num_attention_heads"] = heads;
+    c["num_key_value_heads"] =
+        file.find(a + ".attention.head_count_kv") ? positive(file, a + ".attention.head_count_kv") : heads;
+    if (heads % c["num_key_value_heads"].get<int>() != 0)
+        throw Error(file.path(), a + ".attention.head_count_kv", "must divide attention.head_count");
+    c["max_position_embeddings"] = positive(file, a + ".context_length");
+    c["rms_norm_eps"] = file.number(a + ".attention.layer_norm_rms_epsilon");
+    c["rope_theta"] = optionalNumber(file, a + ".rope.freq_base", 10000.0);
+    c["tie_word_embeddings"] = file.findTensor("output.weight") == nullptr;
+    if (arch == "deepseek2") {
+        moeConfig(file, a, c);
+    } else {
+        c["head_dim"] = file.find(a + ".attention.key_length") ? positive(file, a + ".attention.key_length")
+                                                               : c["hidden_size"].get<int>() / heads;
+        if (arch == "llama")
+            c["attention_bias"] = file.findTensor("blk.0.attn_q.bias") != nullptr;
+    }
+    c["rope_parameters"] = ropeParameters(file, a, c);
+    if (file.find("tokenizer.ggml.bos_token_id"))
+        c["bos_token_id"] = file.integer("tokenizer.ggml.bos_token_id");
+    if (file.find("tokenizer.ggml.eos_token_id"))
+        c["eos_token_id"] = file.integer("tokenizer.ggml.eos_token_id");
+    return ModelConfig::fromJson(c, file.path());
+}
+
+GgufCheckpoint::GgufCheckpoint(const GgufFile& file, const ModelConfig& config)
+    : file_(file)
+    , config_(config)
+    , permutedQk_(file.string("general.architecture") == "llama")
+{
+    std::set<std::string> used = {"rope_freqs.weight"}; // read into the config
+    for (const auto& [hfName, ref] : ggufTensorNames(config)) {
+        const GgufTensorInfo* t = file.findTensor(ref.name);
+        if (!t)
+            continue;
+        used.insert(ref.name);
+        TensorEntry e;
+        e.dtype = ggmlTypeName(t->type);
+        e.shape = t->shape;
+        if (ref.expert >= 0) { // one expert of [experts, rows, columns]
+            if (e.shape.size() != 3 || ref.expert >= e.shape[0])
+                continue; // reported as missing, with the shape the config implies
+            e.shape.erase(e.shape.begin());
+        }
+        where_[hfName] = ref;
+        entries_[hfName] = std::move(e);
+    }
+    for (const GgufTensorInfo& t : file.tensors())
+        if (!used.count(t.name)) {
+            TensorEntry e;
+            e.dtype = ggmlTypeName(t.type);
+            e.shape = t.shape;
+            entries_[t.name] = std::move(e);
+        }
+}
+
+std::vector<std::string> GgufCheckpoint::names() const
+{
+    std::vector<std::string> out;
+    for (const auto& [name, entry] : entries_)
+        out.push_back(name);
+    return out;
+}
+
+at::Tensor GgufCheckpoint::tensor(const std::string& name) const
+{
+    auto it = where_.find(name);
+    if (it == where_.end())
+        return file_.tensor(name); // not a model tensor: read under its own name
+    at::Tensor t = file_.tensor(it->second.name, it->second.expert);
+    const bool q = name.find("self_attn.q_proj.") != std::string::npos;
+    const bool k = name.find("self_attn.k_proj.") != std::string::npos;
+    if (permutedQk_ && (q || k))
+        t = unpermute(t, q ? config_.num_attention_heads : config_.num_key_value_heads);
+    return t;
+}
+
+std::string GgufCheckpoint::fileOf(const std::string& name) const
+{
+    auto it = where_.find(name);
+    return file_.path() + (it == where_.end() ? "" : " (" + it->second.name + ")");
+}
+
+} // namespace thinkbench::core

@@ -1,0 +1,16 @@
+#pragma once
+// The tokenizer of a GGUF file, rebuilt from its tokenizer.ggml.* keys as the tokenizer.json and
+// tokenizer_config.json Hugging Face ships for the same model (GPT-2 style byte-level BPE: tokens,
+// token types, merges, the pre-tokenizer named by tokenizer.ggml.pre, special token ids and the
+// chat template), then read by the one tokenizer.json reader, so encoding runs the same code.
+
+#include "core/gguf/gguf_file.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace thinkbench::core {
+
+// Throws core::Error naming the file and the key for a missing, malformed or unsupported field
+// (a tokenizer model other than gpt2, a pre-tokenizer not in the table).
+Tokenizer ggufTokenizer(const GgufFile& file);
+
+} // namespace thinkbench::core

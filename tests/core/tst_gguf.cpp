@@ -1,0 +1,372 @@
+// GGUF in: dequantisation against llama.cpp's `gguf` package (PyPI, run at test time) on random
+// blocks of every type; models the package writes from Hugging Face checkpoints against the same
+// checkpoints read from safetensors; tokenizers rebuilt from GGUF metadata against tokenizer.json on
+// the 3,200-text corpus; and damaged files, which must fail with the file and the place named.
+
+#include "core/error.h"
+#include "core/gguf/gguf_file.h"
+#include "core/gguf/gguf_model.h"
+#include "core/gguf/gguf_tokenizer.h"
+#include "core/model/safetensors.h"
+#include "core/model/transformer.h"
+
+#include <torch/torch.h>
+
+#include "tests/python_peer.h"
+
+#include <QtTest>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+using namespace thinkbench::core;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kPeers = THINKBENCH_PEERS_DIR "/hf/";
+const std::string kTokenizers = THINKBENCH_PEER_TOKENIZERS_DIR "/";
+const QString kCorpus = THINKBENCH_SOURCE_DIR "/tests/data/tokenizer/corpus.jsonl";
+
+// Q8_0 keeps 8 bits per weight with one f16 scale per 32. On these fixtures its logits move by 7.8e-4
+// to 2.4e-2 of their largest value, and Hugging Face transformers, run on the same weights rounded
+// through gguf.quants (Q8_0, F16 where rows are not whole blocks), moves them by the same figures
+// (2.12e-2 qwen2, 2.40e-2 llama, 6.29e-3 qwen2_tied): the format's error, not ours. Twice the worst.
+constexpr double kQ8Tolerance = 5e-2;
+
+double relError(const at::Tensor& ours, const at::Tensor& reference)
+{
+    return (ours.to(at::kFloat) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
+}
+
+at::Tensor logits(const Transformer& model, const at::Tensor& ids)
+{
+    torch::NoGradGuard noGrad;
+    return model.forward(ids).logits.to(at::kFloat);
+}
+
+// A GGUF file built field by field, for the damaged-file cases.
+struct GgufBytes {
+    std::string bytes;
+    void u32(uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), 4); }
+    void u64(uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), 8); }
+    void str(const std::string& s)
+    {
+        u64(s.size());
+        bytes += s;
+    }
+    void pad(size_t alignment) { bytes.append((alignment - bytes.size() % alignment) % alignment, '\0'); }
+};
+
+struct TensorSpec {
+    std::string name = "blk.0.attn_q.weight";
+    std::vector<uint64_t> dims = {32, 2}; // innermost first, as GGUF stores them
+    uint32_t type = 0;                    // F32
+    uint64_t offset = 0;
+};
+
+// Header fields of a small file; each case changes one.
+struct FileSpec {
+    uint32_t version = 3;
+    uint32_t alignment = 32;
+    uint64_t arrayCount = 3; // of the uint8 array "test.array"
+    uint64_t keyLength = 0;  // 0: the key's own length
+    std::vector<TensorSpec> tensors = {TensorSpec{}};
+    size_t dataBytes = 256;
+};
+
+std::string build(const FileSpec& spec)
+{
+    GgufBytes b;
+    b.u32(0x46554747);
+    b.u32(spec.version);
+    b.u64(spec.tensors.size());
+    b.u64(3);
+    const std::string key = "general.architecture";
+    b.u64(spec.keyLength ? spec.keyLength : key.size());
+    b.bytes += key;
+    b.u32(8);
+    b.str("llama");
+    b.str("general.alignment");
+    b.u32(4);
+    b.u32(spec.alignment);
+    b.str("test.array");
+    b.u32(9);
+    b.u32(0);
+    b.u64(spec.arrayCount);
+    b.bytes += std::string(3, '\1');
+    for (const TensorSpec& t : spec.tensors) {
+        b.str(t.name);
+        b.u32(static_cast<uint32_t>(t.dims.size()));
+        for (uint64_t d : t.dims)
+            b.u64(d);
+        b.u32(t.type);
+        b.u64(t.offset);
+    }
+    b.pad(32);
+    b.bytes += std::string(spec.dataBytes, '\0');
+    return b.bytes;
+}
+
+void expectError(const std::function<void()>& f, const std::vector<std::string>& fragments)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        for (const std::string& fragment : fragments)
+            QVERIFY2(std::string(e.what()).find(fragment) != std::string::npos,
+                     qPrintable(QString::fromStdString("\"" + fragment + "\" not in: " + e.what())));
+        return;
+    }
+    QFAIL(("no error containing: " + fragments.back()).c_str());
+}
+
+} // namespace
+
+class TestGguf : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::string path(const std::string& name) const
+    {
+        return dir_.filePath(QString::fromStdString(name)).toStdString();
+    }
+
+    // The gguf package converts an HF folder to OUT.gguf in one type.
+    std::string convert(const std::string& hfDir, const std::string& name, const char* type)
+    {
+        const std::string out = path(name + "_" + type + ".gguf");
+        if (!fs::exists(out))
+            runPythonPeer("gguf_files.py", {"model", QString::fromStdString(hfDir), QString::fromStdString(out), type});
+        return out;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        at::set_num_threads(2);
+        QVERIFY(dir_.isValid());
+        runPythonPeer("gguf_files.py", {"blocks", QString::fromStdString(path("blocks.gguf"))});
+        // Beyond the vendored fixtures: q/k/v/o biases (permuted Q and K biases), a head size
+        // other than hidden / heads, and rows that are not whole Q8_0 blocks.
+        runPythonPeer("hf_random_models.py",
+                      {dir_.path(), "llama_plain_h64_bias", "llama3_h64_headdim24", "qwen2_untied_h80"});
+    }
+
+    // Every element of every type equals gguf.quants.dequantize's, bit for bit.
+    void dequantizeEqualsGgufPackage()
+    {
+        const GgufFile file(path("blocks.gguf"));
+        for (const char* type : {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q5_K", "Q6_K"}) {
+            const at::Tensor ours = file.tensor(type).to(at::kFloat).contiguous();
+            const at::Tensor expected = file.tensor(std::string(type) + ".expected");
+            QCOMPARE(ours.sizes().vec(), expected.sizes().vec());
+            QVERIFY2(std::memcmp(ours.data_ptr(), expected.data_ptr(), ours.numel() * sizeof(float)) == 0, type);
+            QCOMPARE(ggmlTypeName(file.findTensor(type)->type), std::string(type));
+        }
+    }
+
+    void modelLogits_data()
+    {
+        QTest::addColumn<QString>("hfDir");
+        QTest::addColumn<QString>("type");
+        const QString random = dir_.path() + "/";
+        for (const char* type : {"F32", "F16", "BF16", "Q8_0"}) {
+            for (const char* name : {"qwen2", "qwen2_tied", "llama"})
+                QTest::addRow("%s %s", name, type) << QString::fromStdString(kPeers + name) << type;
+            for (const char* name : {"llama_plain_h64_bias", "llama3_h64_headdim24", "qwen2_untied_h80"})
+                QTest::addRow("%s %s", name, type) << random + name << type;
+        }
+    }
+
+    // F32 files give the safetensors model's logits; F16 and BF16 files those of the same model with
+    // its matrices rounded to that type (the gguf package keeps 1-D tensors F32); Q8_0 within
+    // kQ8Tolerance of the f32 logits.
+    void modelLogits()
+    {
+        QFETCH(QString, hfDir);
+        QFETCH(QString, type);
+        const std::string dir = hfDir.toStdString();
+        const std::string gguf = convert(dir, fs::path(dir).filename().string(), qPrintable(type));
+        const at::Tensor ids = SafetensorsFile(dir + "/reference.safetensors").tensor("input_ids");
+        Transformer reference = Transformer::load(dir, at::kFloat, at::kCPU);
+        const Transformer fromGguf = Transformer::load(gguf, at::kFloat, at::kCPU);
+        QCOMPARE(fromGguf.config().vocab_size, reference.config().vocab_size);
+        QCOMPARE(fromGguf.config().head_dim, reference.config().head_dim);
+        QCOMPARE(fromGguf.config().tie_word_embeddings, reference.config().tie_word_embeddings);
+        QCOMPARE(fromGguf.namedParameters().size(), reference.namedParameters().size());
+        const at::Tensor f32 = logits(reference, ids);
+        if (type == "Q8_0") {
+            const double error = relError(logits(fromGguf, ids), f32);
+            qInfo("%s Q8_0: relative logit error %.2e", qPrintable(hfDir), error);
+            QVERIFY2(error < kQ8Tolerance, qPrintable(QString::number(error)));
+            return;
+        }
+        if (type != "F32") {
+            const at::ScalarType rounded = type == "F16" ? at::kHalf : at::kBFloat16;
+            torch::NoGradGuard noGrad;
+            for (auto& [name, t] : reference.namedParameters())
+                if (t.dim() == 2)
+                    t.copy_(t.to(rounded).to(at::kFloat));
+        }
+        const double error = relError(logits(fromGguf, ids), logits(reference, ids));
+        qInfo("%s %s: relative logit error %.2e", qPrintable(hfDir), qPrintable(type), error);
+        QVERIFY2(error <= 1e-6, qPrintable(QString::number(error)));
+    }
+
+    // The Q and K rows come back in Hugging Face's order: every tensor equals the checkpoint's.
+    void tensorsEqualCheckpoint()
+    {
+        const std::string dir = dir_.path().toStdString() + "/llama_plain_h64_bias";
+        const GgufFile file(convert(dir, "llama_plain_h64_bias", "F32"));
+        const ModelConfig config = ggufModelConfig(file);
+        QVERIFY(config.attention_bias);
+        const GgufCheckpoint gguf(file, config);
+        const CheckpointReader safetensors(dir);
+        for (const auto& [name, shape] : expectedTensors(config))
+            QVERIFY2(at::equal(gguf.tensor(name), safetensors.tensor(name)), name.c_str());
+    }
+
+    void tokenizerConformance_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("pre");
+        QTest::newRow("qwen3") << "qwen3"
+                               << "qwen2";
+        QTest::newRow("deepseek_v3") << "deepseek_v3"
+                                     << "deepseek-v3";
+    }
+
+    // The same ids as the tokenizer.json it was converted from, on every corpus text, and the same
+    // special tokens and chat template.
+    void tokenizerConformance()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, pre);
+        const QString folder = QString::fromStdString(kTokenizers) + name;
+        const std::string out = path(name.toStdString() + ".gguf");
+        runPythonPeer("gguf_files.py", {"tokenizer", folder, QString::fromStdString(out), pre});
+        const Tokenizer json = Tokenizer::fromDirectory(folder.toStdString());
+        const Tokenizer gguf = ggufTokenizer(GgufFile(out));
+        QCOMPARE(gguf.bosId(), json.bosId());
+        QCOMPARE(gguf.eosId(), json.eosId());
+        QCOMPARE(gguf.padId(), json.padId());
+        QCOMPARE(gguf.chatTemplateSource(), json.chatTemplateSource());
+        int texts = 0, mismatches = 0;
+        QString report;
+        for (const QByteArray& line : readAll(kCorpus).split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const std::string text = nlohmann::json::parse(line.toStdString())["text"].get<std::string>();
+            ++texts;
+            const auto want = json.encode(text, true);
+            const auto got = gguf.encode(text, true);
+            if ((got != want || gguf.decode(got) != json.decode(want)) && ++mismatches <= 3)
+                report += "\n  " + QString::fromStdString(nlohmann::json(text).dump());
+        }
+        QCOMPARE(texts, 3200);
+        QVERIFY2(mismatches == 0, qPrintable(QString("%1 texts differ:").arg(mismatches) + report));
+    }
+
+    // Every prefix of a valid file is an error naming the file, never a crash or a huge allocation.
+    void truncatedFiles()
+    {
+        const std::string whole = build({});
+        QCOMPARE(parseGguf(whole, "whole.gguf").tensors.size(), size_t(1));
+        for (size_t n = 0; n < whole.size(); ++n)
+            expectError([&] { parseGguf(std::string_view(whole).substr(0, n), "cut.gguf"); }, {"cut.gguf"});
+    }
+
+    void damagedFiles_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("fragment");
+        const QStringList cases = {
+            "tensor blk.0.attn_q.weight: data [1099511627776, +256) runs past the end of the file",
+            "tensor blk.0.attn_q.weight: unknown tensor type 99",
+            "tensor blk.0.attn_q.weight: tensor type Q4_1 is not supported",
+            "tensor blk.0.attn_q.weight: dimensions too large",
+            "tensor blk.0.attn_q.weight: needs more bytes than the file holds",
+            "tensor blk.0.attn_q.weight: 5 dimensions (at most 4)",
+            "tensor blk.0.attn_q.weight: data offset 4 is not a multiple of the alignment 32",
+            "tensor blk.0.attn_q.weight: data overlaps tensor blk.0.attn_k.weight",
+            "test.array: array of 1152921504606846976 elements is longer than the rest of the file",
+            "metadata entry 0: a metadata key of 1125899906842624 bytes runs past the end of the file",
+            "general.alignment: must be a uint32 power of two",
+            "header: GGUF version 1 is not supported",
+            "tensor blk.0.attn_q.weight: rows of 30 elements are not whole Q8_0 blocks of 32",
+        };
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::addRow("%d", i) << i << cases[i];
+    }
+
+    void damagedFiles()
+    {
+        QFETCH(int, which);
+        QFETCH(QString, fragment);
+        FileSpec spec;
+        TensorSpec& t = spec.tensors[0];
+        switch (which) {
+        case 0:
+            t.offset = uint64_t{1} << 40;
+            break;
+        case 1:
+            t.type = 99;
+            break;
+        case 2:
+            t.type = 3;
+            break;
+        case 3:
+            t.dims = {uint64_t{1} << 40, uint64_t{1} << 40};
+            break;
+        case 4:
+            t.dims = {uint64_t{1} << 31, 4};
+            break;
+        case 5:
+            t.dims = {1, 1, 1, 1, 1};
+            break;
+        case 6:
+            t.offset = 4;
+            break;
+        case 7:
+            spec.tensors.push_back(TensorSpec{"blk.0.attn_k.weight", {32, 1}, 0, 0});
+            spec.tensors[0].offset = 64;
+            spec.dataBytes = 512;
+            break;
+        case 8:
+            spec.arrayCount = uint64_t{1} << 60;
+            break;
+        case 9:
+            spec.keyLength = uint64_t{1} << 50;
+            break;
+        case 10:
+            spec.alignment = 24;
+            break;
+        case 11:
+            spec.version = 1;
+            break;
+        case 12:
+            t.dims = {30, 2};
+            t.type = 8;
+            break;
+        }
+        const std::string file = path("damaged.gguf");
+        const std::string bytes = build(spec);
+        std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        expectError([&] { GgufFile{file}; }, {file, fragment.toStdString()});
+    }
+
+    // A model file that lacks a key or names another architecture says which.
+    void badModelMetadata()
+    {
+        const std::string file = path("not_a_model.gguf");
+        const std::string bytes = build({});
+        std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        expectError([&] { Transformer::load(file, at::kFloat, at::kCPU); }, {file, "llama.embedding_length: missing"});
+        expectError([&] { ggufTokenizer(GgufFile(file)); }, {file, "tokenizer.ggml.model: missing"});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGguf)
+#include "tst_gguf.moc"
