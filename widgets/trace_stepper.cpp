@@ -159,19 +159,25 @@ TraceStepper::TraceStepper(QWidget* parent)
             tabs_->setCurrentWidget(text_);
     });
     connect(groupView_, &GroupView::diffRequested, this, &TraceStepper::showDiff);
-    // The groups and the diff show every response's verdict and rewards themselves: give them the room.
-    connect(tabs_, &QTabWidget::currentChanged, this,
-            [this] { details_->setVisible(tabs_->currentWidget() != groupView_ && tabs_->currentWidget() != diff_); });
+    // The groups and the diff show every response's verdict and rewards themselves: give them the
+    // room, and leave the arrow keys to their tables while the steps are not on show.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        const bool onTrace = tabs_->currentWidget() != groupView_ && tabs_->currentWidget() != diff_;
+        details_->setVisible(onTrace);
+        for (QShortcut* key : stepKeys_)
+            key->setEnabled(onTrace);
+    });
 
     auto shortcut = [this](const QKeySequence& key, auto slot) {
         auto* s = new QShortcut(key, this);
         s->setContext(Qt::WidgetWithChildrenShortcut);
         connect(s, &QShortcut::activated, this, slot);
+        return s;
     };
     for (const auto& key : {QKeySequence(Qt::Key_J), QKeySequence(Qt::Key_Down)})
-        shortcut(key, &TraceStepper::nextStep);
+        stepKeys_ << shortcut(key, &TraceStepper::nextStep);
     for (const auto& key : {QKeySequence(Qt::Key_K), QKeySequence(Qt::Key_Up)})
-        shortcut(key, &TraceStepper::previousStep);
+        stepKeys_ << shortcut(key, &TraceStepper::previousStep);
     shortcut(QKeySequence::Find, &TraceStepper::showSearch);
     auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), searchEdit_);
     escape->setContext(Qt::WidgetShortcut);

@@ -15,6 +15,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QShortcut;
 class QTextBrowser;
 class QTabWidget;
 class QTreeWidget;
@@ -120,6 +121,7 @@ private:
     int markerCount_ = 0;
     int matchCount_ = 0;
     QVector<qint64> stepSampleIds_;
+    QList<QShortcut*> stepKeys_; // J/K and the arrows walk the steps
 
     QComboBox* sampleCombo_;
     QLabel* header_;

@@ -235,11 +235,18 @@ private slots:
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
 
+        QSignalSpy opened(stepper, &TraceStepper::traceOpened);
         stepper->showStepSamples(run_, 40);
+        QCOMPARE(opened.count(), 1); // the first response of the first group, once
         QCOMPARE(stepper->currentPage(), stepper->groupView());
         QCOMPARE(stepper->groupView()->responseCount(), 4);
         QCOMPARE(stepper->trace().sampleId, std::optional<qint64>(stepper->groupView()->responseSampleId(0)));
         auto* responses = stepper->groupView()->findChild<QTableWidget*>(QStringLiteral("responseTable"));
+        // The arrow keys move through the responses (the trace's step keys rest while it is hidden).
+        responses->setFocus();
+        QTest::keyClick(responses, Qt::Key_Down);
+        QCOMPARE(responses->currentRow(), 1);
+        QCOMPARE(stepper->trace().sampleId, std::optional<qint64>(stepper->groupView()->responseSampleId(1)));
         responses->setCurrentCell(2, 0);
         const qint64 picked = stepper->groupView()->responseSampleId(2);
         QCOMPARE(stepper->trace().sampleId, std::optional<qint64>(picked));
