@@ -398,7 +398,8 @@ void TraceStepper::showStepSamples(qint64 runId, qint64 step)
         sampleCombo_->addItem(tr("Sample %1 · reward %2 · %3")
                                   .arg(s.id)
                                   .arg(s.reward, 0, 'g', 3)
-                                  .arg(s.correct ? tr("correct") : tr("wrong")));
+                                  .arg(s.correct ? tr("correct") : tr("wrong")) +
+                              (s.groupIndex ? tr(" · group %1").arg(*s.groupIndex + 1) : QString()));
     }
     sampleCombo_->setVisible(!samples.empty());
     const bool groups = groupView_->showStep(runId, step); // opens its first response when there are groups
