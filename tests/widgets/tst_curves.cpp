@@ -497,6 +497,7 @@ private slots:
         panel.setStore(&store);
         panel.setRuns(runs);
         panel.setMetrics({QStringLiteral("loss"), QStringLiteral("reward/mean")});
+        panel.setView(CurvesPanel::View::SingleChart); // the dashboard has a test of its own
         panel.setSmoothing(0.8);
         panel.waitForData(); // the lists filled before the window shows, so focus lands alike
         panel.show();

@@ -46,6 +46,8 @@ CurvePainter::CurvePainter(QCustomPlot* plot, Style style)
             axis->setNumberFormat(QStringLiteral("gb")); // 1.5e-05 rather than 0.000015
             axis->setNumberPrecision(3);
         }
+        plot_->xAxis->setNumberFormat(QStringLiteral("g")); // steps in full: 1550, not 1.55·10³
+        plot_->xAxis->setNumberPrecision(7);
         plot_->legend->setVisible(false);
     } else {
         // The legend gets a row of its own above the plot: inside it would hide curves.

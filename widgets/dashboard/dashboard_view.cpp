@@ -8,6 +8,7 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -131,6 +132,8 @@ void DashboardView::waitForData()
     // An answer may ask for the charts it unfolded: wait for those too.
     while (loader_->busy())
         loader_->wait();
+    // Charts placed since get their size now, so a grab draws them at it.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
 }
 
 void DashboardView::refresh()
@@ -210,20 +213,16 @@ void DashboardView::apply(const CurvesSnapshot& snapshot)
         if (drawn)
             changed << chart;
     }
-    const auto before = xRange_;
-    if (!userZoomed_)
-        fitXRange();
-    const bool moved = before != xRange_;
     for (SmallChart* chart : shown) {
-        if (!moved && !changed.contains(chart))
+        if (!changed.contains(chart))
             continue; // most polls: nothing new in this chart
-        chart->setXRange(xRange_.first, xRange_.second);
+        if (userZoomed_)
+            chart->setXRange(xRange_.first, xRange_.second);
+        else
+            chart->fitX();
         if (cursorStep_)
             chart->showCrosshair(double(*cursorStep_));
-        if (snapshot.appendNew)
-            chart->redraw();
-        else
-            chart->plot()->replot(); // now: a window grabbed next shows the data
+        chart->redraw(!snapshot.appendNew); // a choice shows at once; polls coalesce
     }
     // Charts unfolded since the request are read now.
     if (loadedKeys() != requested_)
@@ -377,24 +376,11 @@ void DashboardView::linkXRange(SmallChart* from, double lower, double upper)
     detailTimer_->start();
 }
 
-void DashboardView::fitXRange()
-{
-    std::optional<std::pair<double, double>> range;
-    for (const SmallChart* chart : charts())
-        if (const auto r = chart->dataXRange())
-            range = range ? std::pair(std::min(range->first, r->first), std::max(range->second, r->second)) : *r;
-    if (!range)
-        return;
-    const double pad = std::max(0.5, 0.01 * (range->second - range->first));
-    xRange_ = {range->first - pad, range->second + pad};
-}
-
 void DashboardView::resetZoom()
 {
     userZoomed_ = false;
-    fitXRange();
     for (SmallChart* chart : charts()) {
-        chart->setXRange(xRange_.first, xRange_.second);
+        chart->fitX();
         chart->redraw();
     }
     request(false, false); // back to the coarse points

@@ -1,8 +1,9 @@
 #pragma once
 // The curves panel's dashboard (as TensorBoard's scalars and W&B's panels): one small chart per
 // metric of the runs shown, in sections by metric family (pinned charts first), each chart with
-// its own y-axis; the step axis, zoom and crosshair linked across all charts; runs in the same
-// colours everywhere. The families the runs' stage kinds are watched by start unfolded, the rest
+// its own y-axis; the crosshair (a step) and the zoom linked across all charts (unzoomed, each
+// spans its own steps: a GRPO metric is not squeezed into the end of a pipeline's steps); runs in
+// the same colours everywhere. The families the runs' stage kinds are watched by start unfolded, the rest
 // folded (or all unfolded with "Show all"); a regular expression over the keys narrows them.
 // Pins persist in QSettings.
 //
@@ -90,7 +91,6 @@ private:
     void layOut();
     QStringList loadedKeys() const;
     void linkXRange(SmallChart* from, double lower, double upper);
-    void fitXRange();
     void showRunLegend();
 
     std::string database_;
@@ -108,8 +108,8 @@ private:
     bool showAll_ = false;
     QHash<MetricFamily, bool> unfolded_; // by the user, over the stage kinds' default
     QStringList pinned_;
-    bool userZoomed_ = false;
-    std::pair<double, double> xRange_{0, 1};
+    bool userZoomed_ = false;                // unzoomed, each chart spans its own steps
+    std::pair<double, double> xRange_{0, 1}; // zoomed: the steps every chart shows
     std::optional<qint64> cursorStep_;
 
     QLineEdit* filterEdit_;

@@ -19,6 +19,9 @@ SmallChart::SmallChart(const QString& key, QWidget* parent)
     , plot_(new QCustomPlot(this))
 {
     setObjectName(key);
+    // Named for screen readers and for the end-to-end test, which finds widgets the same way.
+    setAccessibleName(key);
+    plot_->setAccessibleName(tr("%1 chart").arg(key));
     setFrameShape(QFrame::StyledPanel);
     QFont bold = title_->font();
     bold.setBold(true);
@@ -31,10 +34,12 @@ SmallChart::SmallChart(const QString& key, QWidget* parent)
     pin_->setAutoRaise(true);
     pin_->setText(QStringLiteral("☆"));
     pin_->setToolTip(tr("Pin: pinned charts come first"));
+    pin_->setAccessibleName(tr("Pin %1").arg(key));
     auto* large = new QToolButton(this);
     large->setAutoRaise(true);
     large->setText(QStringLiteral("⤢"));
     large->setToolTip(tr("Open as the large chart (or double-click the plot)"));
+    large->setAccessibleName(tr("Open %1 large").arg(key));
 
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 0, 0, 0);
@@ -79,6 +84,7 @@ SmallChart::SmallChart(const QString& key, QWidget* parent)
             emit stepClicked(curve->data.run, qint64(curve->data.points[i].step));
     });
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, &SmallChart::openRequested);
+    connect(plot_, &QCustomPlot::afterReplot, this, [this] { drawnSize_ = plot_->size(); });
 }
 
 SmallChart::~SmallChart() = default;
@@ -87,6 +93,12 @@ bool SmallChart::eventFilter(QObject* watched, QEvent* event)
 {
     // The wheel scrolls the dashboard; with Ctrl it zooms the steps. Ignored and filtered, the
     // event goes on to the scroll area.
+    // Drawn late: scrolled out of view when its data changed, or resized with a grab due before
+    // its queued redraw.
+    if (watched == plot_ && event->type() == QEvent::Paint && (stale_ || plot_->size() != drawnSize_)) {
+        stale_ = false;
+        plot_->replot(QCustomPlot::rpQueuedRefresh);
+    }
     if (watched == plot_ && event->type() == QEvent::Wheel &&
         !(static_cast<QWheelEvent*>(event)->modifiers() & Qt::ControlModifier)) {
         event->ignore();
@@ -116,16 +128,20 @@ bool SmallChart::setStages(const QHash<qint64, std::vector<core::StageInfo>>& st
     return painter_->setStages(stages);
 }
 
-std::optional<std::pair<double, double>> SmallChart::dataXRange() const
+void SmallChart::fitX()
 {
-    std::optional<std::pair<double, double>> out;
+    std::optional<std::pair<double, double>> range;
     for (const auto& curve : painter_->curves()) {
         if (curve.x.isEmpty())
             continue;
         const double first = curve.x.first(), last = curve.x.last();
-        out = out ? std::pair(std::min(out->first, first), std::max(out->second, last)) : std::pair(first, last);
+        range =
+            range ? std::pair(std::min(range->first, first), std::max(range->second, last)) : std::pair(first, last);
     }
-    return out;
+    if (!range)
+        return;
+    const double pad = std::max(0.5, 0.01 * (range->second - range->first));
+    setXRange(range->first - pad, range->second + pad);
 }
 
 void SmallChart::setXRange(double lower, double upper)
@@ -180,9 +196,12 @@ bool SmallChart::pinned() const
     return pin_->isChecked();
 }
 
-void SmallChart::redraw()
+void SmallChart::redraw(bool now)
 {
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (plot_->visibleRegion().isEmpty())
+        stale_ = true;
+    else
+        plot_->replot(now ? QCustomPlot::rpRefreshHint : QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace thinkbench::widgets

@@ -34,17 +34,19 @@ public:
     bool setLayout(const CurveLayout& layout);
     bool setSeries(std::vector<SeriesView> series);
     bool setStages(const QHash<qint64, std::vector<core::StageInfo>>& stages);
-    // The steps the series span; none without points.
-    std::optional<std::pair<double, double>> dataXRange() const;
     // The x-range the charts share, set without reporting it back; y fits the data inside it.
     void setXRange(double lower, double upper);
+    // The steps of this chart's own points (when not zoomed); nothing without points.
+    void fitX();
     void showCrosshair(double x);
     void hideCrosshair();
     // The header's values: at the crosshair, else the latest of each run.
     QString values() const;
     void setPinned(bool on);
     bool pinned() const;
-    void redraw();
+    // Draws the plot again, now or queued; a plot scrolled out of view is drawn when it is next
+    // painted, so a dashboard of 40 charts draws only those in view.
+    void redraw(bool now = false);
 
 signals:
     void hovered(double x);
@@ -67,6 +69,8 @@ private:
     QCustomPlot* plot_;
     std::unique_ptr<CurvePainter> painter_;
     bool settingRange_ = false;
+    bool stale_ = false;
+    QSize drawnSize_;
     QPoint pressPos_;
 };
 
