@@ -101,6 +101,7 @@ void RunDetails::clear()
 void RunDetails::setOwnRun(qint64 run)
 {
     ownRun_ = run;
+    ownStopAsked_ = false;
 }
 
 void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
@@ -151,9 +152,12 @@ void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
     }
 
     const bool running = p.status == "running";
+    const bool ownStopping = running && run_ == ownRun_ && ownStopAsked_;
     QString state;
     bool alarm = false;
-    if (running && p.stopRequested) {
+    if (ownStopping) {
+        state = tr("Stopping: the training process writes a checkpoint, then exits.");
+    } else if (running && p.stopRequested) {
         state = tr("Stop requested: the run writes a checkpoint and stops after its current step.");
     } else if (running && p.stalled) {
         state = tr("Stalled: nothing written for %1.").arg(duration(core::nowSeconds() - p.lastWrite));
@@ -175,7 +179,7 @@ void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
     eta_->setText(state);
     eta_->setStyleSheet(alarm ? QStringLiteral("color: #b00020;") : QString());
 
-    stopButton_->setEnabled(running && !p.stopRequested);
+    stopButton_->setEnabled(running && !p.stopRequested && !ownStopping);
     stopButton_->setToolTip(run_ == ownRun_
                                 ? tr("Stop the training process this window started: it writes a checkpoint first")
                                 : tr("Ask the run's trainer, through the run database, to write a checkpoint and "
@@ -190,6 +194,9 @@ void RunDetails::stop()
     if (run_ <= 0)
         return;
     if (run_ == ownRun_) {
+        ownStopAsked_ = true;
+        stopButton_->setEnabled(false);
+        eta_->setText(tr("Stopping: the training process writes a checkpoint, then exits."));
         emit stopOwnRun(run_);
         return;
     }

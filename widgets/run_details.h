@@ -42,6 +42,7 @@ signals:
 private:
     qint64 run_ = 0;
     qint64 ownRun_ = 0;
+    bool ownStopAsked_ = false; // Stop was pressed for the own run: its child is checkpointing
     QString databasePath_;
     QLabel* title_;
     QLabel* stage_;

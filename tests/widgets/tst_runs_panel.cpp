@@ -1,7 +1,8 @@
 // The Runs dock's details of a selected run, against a run store written here as the training CLI
 // writes it: the stage, the step of the stage's total, the time left and the stored recipe
 // (read-only, monospace); Stop asks a run the panel did not start through the store and leaves
-// the GUI's own child to its process; the details follow new rows; an offscreen screenshot.
+// the GUI's own child to its process; the details follow new rows and a run of the training CLI,
+// which the panel stops; offscreen screenshots.
 
 #include "core/store/run_store.h"
 #include "widgets/run_details.h"
@@ -10,6 +11,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -145,6 +147,46 @@ private slots:
         QVERIFY(!stop->isEnabled());
     }
 
+    // The whole way: `thinkbench-cli train` started outside the panel, followed live, and stopped
+    // from the panel; the CLI checkpoints and exits as on SIGTERM.
+    void stopsARunTheCliStarted()
+    {
+        const QString recipe = dir_.filePath("live.toml");
+        QFile file(recipe);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(tinyRecipe("name = \"live\"\nseed = 2\nthreads = 1\n", kTinyDenseModel, R"([[stages]]
+kind = "pretrain"
+name = "base"
+steps = 5000
+batch_size = 2
+seq_len = 32
+corpus_size = 40
+)")
+                       .c_str());
+        file.close();
+        const QString db = dir_.filePath("live.sqlite");
+        QProcess cli;
+        cli.start(THINKBENCH_CLI, {"train", recipe, "--db", db});
+        QVERIFY(cli.waitForStarted(30000));
+        RunsPanel panel;
+        panel.resize(380, 640);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db) && panel.openDatabase(db) && panel.runCount() == 1, 30000);
+        select(panel, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(text(panel, "runEta").startsWith("About "), 30000);
+        QVERIFY2(text(panel, "runProgress").contains(QRegularExpression("^Step \\d+ of 5000")),
+                 qPrintable(text(panel, "runProgress")));
+        QCOMPARE(text(panel, "runStage"), QString("Stage 1 of 1: base (pretrain), running"));
+        QVERIFY(panel.grab().save(THINKBENCH_BINARY_DIR "/screenshots/runs_details_live.png"));
+
+        QTest::mouseClick(child<QPushButton>(panel, "runStop"), Qt::LeftButton);
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains("stopped; resume with --resume 1"));
+        QTRY_VERIFY_WITH_TIMEOUT(text(panel, "runEta").startsWith("Stopped "), 5000);
+        QVERIFY(!child<QPushButton>(panel, "runStop")->isEnabled());
+    }
+
     void stopOnTheGuisOwnRunGoesToItsChild()
     {
         const QString path = dir_.filePath("own.sqlite");
@@ -160,6 +202,9 @@ private slots:
         QCOMPARE(own.count(), 1);
         QCOMPARE(own.at(0).at(0).toLongLong(), run);
         QVERIFY(!cli.stopRequested(run));
+        panel.refresh(); // still running while it checkpoints: no second Stop from here
+        QVERIFY(!child<QPushButton>(panel, "runStop")->isEnabled());
+        QVERIFY(text(panel, "runEta").startsWith("Stopping"));
     }
 };
 
