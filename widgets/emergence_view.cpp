@@ -164,11 +164,12 @@ void EmergenceView::showStage(int stageIndex)
     slide_->setStory(*story_, slideTitle());
     slide_->show();
     exportButton_->setEnabled(true);
-    say(story_->pass1.empty() ? tr("No held-out evaluations in stage \"%1\": pass@1 is measured during a stage "
-                                   "every eval_every steps (a setting of the stage), so only length and "
-                                   "reflection markers are shown.")
-                                    .arg(name)
-                              : QString());
+    const QString missing = tr("No held-out evaluations during stage \"%1\": pass@1 is measured during a stage every "
+                               "eval_every steps (a setting of the stage).")
+                                .arg(name);
+    say(!story_->pass1.empty()       ? QString()
+        : story_->evalStages.empty() ? missing + tr(" Only length and reflection markers are shown.")
+                                     : missing + tr(" Shown: pass@1 of the eval stages before and after it."));
 }
 
 QString EmergenceView::slideTitle() const

@@ -4,6 +4,8 @@
 #include "core/store/metric_names.h"
 #include "core/text/reflection_markers.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <string>
 
@@ -21,6 +23,17 @@ std::vector<SeriesPoint> stageSeries(const RunStore& store, const StageInfo& sta
     if (stage.firstStep < 0)
         return {};
     return store.series(stage.run, std::string(key), 0, stage.firstStep, stage.lastStep);
+}
+
+std::vector<Pass1Point> withErrors(const std::vector<SeriesPoint>& values, const std::vector<SeriesPoint>& errors)
+{
+    std::vector<Pass1Point> out;
+    for (const SeriesPoint& p : values) {
+        const auto e = std::lower_bound(errors.begin(), errors.end(), p.step,
+                                        [](const SeriesPoint& a, int64_t step) { return a.step < step; });
+        out.push_back({p.step, p.value, e != errors.end() && e->step == p.step ? e->value : 0.0});
+    }
+    return out;
 }
 
 // What a late trace shows best: a correct answer reached by a trace that re-examines itself.
@@ -59,6 +72,23 @@ std::optional<StageInfo> longestGrpoStage(const std::vector<StageInfo>& stages)
     return best;
 }
 
+std::string startingModel(const std::vector<StageInfo>& stages, size_t index, const std::string& file)
+{
+    const StageInfo& stage = stages.at(index);
+    const auto config = nlohmann::json::parse(stage.config, nullptr, false);
+    if (!config.is_object())
+        throw Error(file, "run " + std::to_string(stage.run) + ", stage " + std::to_string(stage.index) + " config",
+                    "not a JSON object");
+    const auto init = config.find("init");
+    if (init != config.end() && init->is_string() && !init->get<std::string>().empty())
+        return init->get<std::string>();
+    if (index == 0)
+        return "";
+    const StageInfo& before = stages[index - 1];
+    const bool keepsModel = before.kind == "eval" || before.kind == "rejection_sampling";
+    return keepsModel ? startingModel(stages, index - 1, file) : "stage:" + before.name;
+}
+
 int storySampleSteps(size_t sampledSteps)
 {
     return std::max(1, int(sampledSteps / 10));
@@ -91,12 +121,20 @@ EmergenceStory readEmergenceStory(const RunStore& store, int64_t run, int stageI
 
     EmergenceStory story;
     story.stage = *found;
-    const auto errors = stageSeries(store, story.stage, metric::kHeldOutPass1Stderr);
-    for (const SeriesPoint& p : stageSeries(store, story.stage, metric::kHeldOutPass1)) {
-        const auto e = std::lower_bound(errors.begin(), errors.end(), p.step,
-                                        [](const SeriesPoint& a, int64_t step) { return a.step < step; });
-        story.pass1.push_back({p.step, p.value, e != errors.end() && e->step == p.step ? e->value : 0.0});
-    }
+    story.pass1 = withErrors(stageSeries(store, story.stage, metric::kHeldOutPass1),
+                             stageSeries(store, story.stage, metric::kHeldOutPass1Stderr));
+    const size_t at = size_t(found - stages.begin());
+    const auto evalPass1 = [&](size_t index) {
+        if (index >= stages.size() || stages[index].kind != "eval")
+            return;
+        const auto more = withErrors(stageSeries(store, stages[index], metric::kEvalPass1),
+                                     stageSeries(store, stages[index], metric::kEvalPass1Stderr));
+        story.evalStages.insert(story.evalStages.end(), more.begin(), more.end());
+    };
+    if (at > 0 && startingModel(stages, at - 1, store.path()) == startingModel(stages, at, store.path()))
+        evalPass1(at - 1);
+    if (at + 1 < stages.size() && startingModel(stages, at + 1, store.path()) == "stage:" + story.stage.name)
+        evalPass1(at + 1);
     story.length = stageSeries(store, story.stage, metric::kLengthMean);
     story.reflection = stageSeries(store, story.stage, metric::kReflectionRate);
 

@@ -20,7 +20,11 @@ struct Pass1Point {
 
 struct EmergenceStory {
     StageInfo stage;
-    std::vector<Pass1Point> pass1;       // heldout/pass1 during the stage
+    std::vector<Pass1Point> pass1; // heldout/pass1 during the stage
+    // eval/pass1 of the eval stage just before the stage, when it evaluated the model the stage
+    // starts from, and of the one just after it (which evaluates the stage's model): the stage's
+    // start and end, on the eval stages' problems, which need not be the held-out ones.
+    std::vector<Pass1Point> evalStages;
     std::vector<SeriesPoint> length;     // length/mean, tokens
     std::vector<SeriesPoint> reflection; // reflection_rate, a share in [0, 1]
     // Samples of the stage's first stored steps, earliest first, and of its last stored steps,
@@ -34,6 +38,12 @@ struct EmergenceStory {
 std::vector<StageInfo> grpoStages(const std::vector<StageInfo>& stages);
 // The GRPO stage with the most steps (the first of equals); none when the run has no GRPO stage.
 std::optional<StageInfo> longestGrpoStage(const std::vector<StageInfo>& stages);
+
+// What stage `index` starts from: its init ("stage:NAME" or a folder), else what the stage
+// before left: "stage:NAME" after a stage that trains, what an eval or rejection-sampling stage
+// started from, and "" (a fresh model) at the first stage. Throws core::Error naming `file` when
+// a stage's config is not a JSON object.
+std::string startingModel(const std::vector<StageInfo>& stages, size_t index, const std::string& file);
 
 // How many of a stage's sampled steps count as early, and as late: a tenth, at least one.
 int storySampleSteps(size_t sampledSteps);

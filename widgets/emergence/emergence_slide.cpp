@@ -68,8 +68,11 @@ void EmergenceSlide::setStory(const core::EmergenceStory& story, const QString& 
         tenths << tr("reflection markers in %1 → %2 of responses").arg(percent(c->from), percent(c->to));
     if (!tenths.isEmpty())
         parts << tenths.join(QStringLiteral(" · ")) + tr(" (first → last tenth of the steps)");
+    if (story.evalStages.size() == 2)
+        parts << tr("pass@1 %1 before → %2 after the stage (eval stages)")
+                     .arg(percent(story.evalStages.front().value), percent(story.evalStages.back().value));
     if (story.pass1.empty())
-        parts << tr("no held-out pass@1 in this stage");
+        parts << tr("no held-out pass@1 during the stage");
     caption_->setText(parts.join(QStringLiteral(" · ")));
     storyPlot_->draw(story);
     early_->setSamples(story.early, tr("No samples stored in this stage."));

@@ -16,6 +16,7 @@ namespace {
 const QColor kPass1(31, 119, 180);
 const QColor kReflection(255, 127, 14);
 const QColor kLength(44, 160, 44);
+const QColor kEvalStage(23, 60, 110);
 constexpr double kSmoothing = 0.6; // TensorBoard's default
 constexpr int kFaintAlpha = 70;
 constexpr int kBandAlpha = 50;
@@ -44,6 +45,10 @@ namespace story_series {
 QString pass1()
 {
     return tr("held-out pass@1 (± 1 s.e.)");
+}
+QString evalStages()
+{
+    return tr("pass@1 of the eval stages before and after");
 }
 QString reflection()
 {
@@ -91,7 +96,7 @@ StoryPlot::StoryPlot(QCustomPlot* plot)
 
 void StoryPlot::draw(const core::EmergenceStory& story)
 {
-    plot_->clearGraphs();
+    plot_->clearPlottables();
     double highestShare = 0;
     if (!story.pass1.empty()) {
         QVector<double> x, y, low, high;
@@ -119,6 +124,26 @@ void StoryPlot::draw(const core::EmergenceStory& story)
         pass1->setData(x, y, true);
         pass1->setProperty("storySeries", story_series::pass1());
     }
+    if (!story.evalStages.empty()) {
+        QVector<double> x, y, errors;
+        for (const auto& p : story.evalStages) {
+            x << double(p.step);
+            y << 100 * p.value;
+            errors << 100 * p.error;
+            highestShare = std::max(highestShare, 100 * (p.value + p.error));
+        }
+        QCPGraph* evals = plot_->addGraph();
+        evals->setName(story_series::evalStages());
+        evals->setProperty("storySeries", story_series::evalStages());
+        evals->setLineStyle(QCPGraph::lsNone);
+        evals->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(kEvalStage, 2), Qt::white, 11));
+        evals->setData(x, y, true);
+        auto* bars = new QCPErrorBars(plot_->xAxis, plot_->yAxis);
+        bars->removeFromLegend();
+        bars->setDataPlottable(evals);
+        bars->setData(errors);
+        bars->setPen(QPen(kEvalStage, 1.5));
+    }
     const auto perStep = [&](const std::vector<core::SeriesPoint>& series, const QString& name, QColor color,
                              double scale, QCPAxis* axis) {
         if (series.empty())
@@ -145,7 +170,17 @@ void StoryPlot::draw(const core::EmergenceStory& story)
     highestShare =
         std::max(highestShare, perStep(story.reflection, story_series::reflection(), kReflection, 100, plot_->yAxis));
     const double longest = perStep(story.length, story_series::length(), kLength, 1, plot_->yAxis2);
-    plot_->xAxis->setRange(double(story.stage.firstStep) - 0.5, double(story.stage.lastStep) + 0.5);
+    // The eval stage before is stamped with the step before the stage's first.
+    double first = double(story.stage.firstStep), last = double(story.stage.lastStep);
+    for (const auto& p : story.evalStages) {
+        first = std::min(first, double(p.step));
+        last = std::max(last, double(p.step));
+    }
+    // Room for the markers at either end, clear of the axes.
+    const double pad = 0.5 + 0.015 * (last - first);
+    plot_->xAxis->setRange(first - pad, last + pad);
+    plot_->yAxis->setLabel(story.pass1.empty() && story.evalStages.empty() ? tr("reflection share (%)")
+                                                                           : tr("pass@1, reflection share (%)"));
     plot_->yAxis->setRange(0, niceTop(highestShare, 10, 100));
     plot_->yAxis2->setRange(0, niceTop(longest, 20, 1e9));
     for (Marker* m : {&early_, &late_}) {

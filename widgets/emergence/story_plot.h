@@ -1,6 +1,7 @@
 #pragma once
 // Draws the emergence story's three series on one step axis and reads nothing: held-out pass@1
-// with its ± one standard error band and the share of responses with reflection markers on the
+// with its ± one standard error band (the eval stages' pass@1 before and after the stage as
+// squares with error bars) and the share of responses with reflection markers on the
 // left axis (%), mean response length on the right axis (tokens); the per-step series faint with
 // their debiased EMA over them; a dashed line at the step of each trace shown below the plot.
 
@@ -40,6 +41,7 @@ private:
 // The legend names of the three series, as valueAt() takes them.
 namespace story_series {
 QString pass1();
+QString evalStages();
 QString reflection();
 QString length();
 } // namespace story_series
