@@ -1120,6 +1120,171 @@
     </message>
 </context>
 <context>
+    <name>thinkbench::widgets::RunDetails</name>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="22"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="25"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="26"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="31"/>
+        <source>%1 steps a second</source>
+        <translation>每秒 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="32"/>
+        <source>%1 s a step</source>
+        <translation>每步 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="49"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="72"/>
+        <source>The recipe the run was started with (read-only)</source>
+        <translation>该运行启动时所用的配方（只读）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="84"/>
+        <source>Recipe, as the run database keeps it:</source>
+        <translation>配方（运行数据库中保存的版本）：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="93"/>
+        <source>No run selected.</source>
+        <translation>未选择运行。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="123"/>
+        <source>Run %1 · %2 · %3%4</source>
+        <translation>运行 %1 · %2 · %3%4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="125"/>
+        <source> · started here</source>
+        <translation> · 由本窗口启动</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="129"/>
+        <source>No stage begun yet.</source>
+        <translation>尚未开始任何阶段。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="131"/>
+        <source>Stage %1 of %2</source>
+        <translation>阶段 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="132"/>
+        <source>Stage %1</source>
+        <translation>阶段 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="133"/>
+        <source>%1: %2 (%3), %4</source>
+        <translation>%1：%2（%3），%4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="139"/>
+        <source>The stored recipe does not parse: %1</source>
+        <translation>保存的配方无法解析：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="147"/>
+        <source>Step %1 of %2 (%3%)</source>
+        <translation>第 %1/%2 步（%3%）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="149"/>
+        <source>Step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="151"/>
+        <source>No training steps written in this stage.</source>
+        <translation>本阶段尚未写入训练步。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="159"/>
+        <location filename="../widgets/run_details.cpp" line="199"/>
+        <source>Stopping: the training process writes a checkpoint, then exits.</source>
+        <translation>正在停止：训练进程保存检查点后退出。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="161"/>
+        <location filename="../widgets/run_details.cpp" line="213"/>
+        <source>Stop requested: the run writes a checkpoint and stops after its current step.</source>
+        <translation>已请求停止：该运行完成当前步后保存检查点并停止。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="163"/>
+        <source>Stalled: nothing written for %1.</source>
+        <translation>已停滞：%1 内没有写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="166"/>
+        <source>About %1 left in this stage, at %2.</source>
+        <translation>本阶段约剩 %1，速度 %2。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="168"/>
+        <source>Running, at %1.</source>
+        <translation>运行中，速度 %1。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="168"/>
+        <source>Running.</source>
+        <translation>运行中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="170"/>
+        <source>Finished %1.</source>
+        <translation>已于 %1 完成。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="172"/>
+        <source>Stopped %1; Resume continues it from its last checkpoint.</source>
+        <translation>已于 %1 停止；点击“恢复”可从最近的检查点继续。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="174"/>
+        <source>Failed %1.</source>
+        <translation>已于 %1 失败。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="177"/>
+        <source>Created, not started.</source>
+        <translation>已创建，尚未开始。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="184"/>
+        <source>Stop the training process this window started: it writes a checkpoint first</source>
+        <translation>停止本窗口启动的训练进程：它会先保存检查点</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="185"/>
+        <source>Ask the run&apos;s trainer, through the run database, to write a checkpoint and stop after its current step</source>
+        <translation>通过运行数据库请求该运行的训练进程在当前步之后保存检查点并停止</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="207"/>
+        <source>Cannot ask the run to stop: %1</source>
+        <translation>无法请求该运行停止：%1</translation>
+    </message>
+</context>
+<context>
     <name>thinkbench::widgets::RunsPanel</name>
     <message>
         <location filename="../widgets/runs_panel.cpp" line="29"/>
