@@ -4,6 +4,7 @@
 #include "core/store/run_store.h"
 #include "widgets/annotation_panel.h"
 #include "widgets/curves_panel.h"
+#include "widgets/run_control.h"
 #include "widgets/runs_panel.h"
 #include "widgets/stage_editor.h"
 #include "widgets/trace_stepper.h"
@@ -11,6 +12,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QTranslator>
 #include <QTreeWidget>
@@ -169,6 +171,63 @@ private slots:
         core::RunStore writer(path.toStdString());
         writer.createRun("live", "");
         QTRY_COMPARE_WITH_TIMEOUT(runs->runCount(), 3, 5000);
+    }
+
+    // Stop in the Runs dock's details on the run this window started goes to its child (SIGTERM
+    // through Run control), not through the store.
+    void runsDockStopsTheWindowsOwnRunThroughItsChild()
+    {
+        const QString recipe = dir_.filePath("own.toml");
+        QFile file(recipe);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"(name = "own"
+seed = 3
+threads = 1
+[model.config]
+model_type = "qwen2"
+hidden_size = 32
+intermediate_size = 64
+num_hidden_layers = 1
+num_attention_heads = 2
+num_key_value_heads = 1
+tie_word_embeddings = true
+[tokenizer]
+vocab_size = 300
+chat_template = "r1_zero"
+[[tasks]]
+name = "arithmetic"
+options = { digits = "1", ops = "+" }
+[[stages]]
+kind = "pretrain"
+name = "base"
+steps = 5000
+batch_size = 2
+seq_len = 32
+corpus_size = 40
+)");
+        file.close();
+        const QString db = makeStore("own.sqlite", 0);
+        app::MainWindow window;
+        QVERIFY(window.openDatabase(db));
+        auto* control = window.runControl();
+        control->setCliPath(THINKBENCH_CLI);
+        control->setRecipePath(recipe);
+        QSignalSpy started(control, &widgets::RunControl::runStarted);
+        QSignalSpy finished(control, &widgets::RunControl::finished);
+        QVERIFY(control->start());
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 60000);
+        auto* runs = window.runsPanel();
+        QTRY_COMPARE_WITH_TIMEOUT(runs->runCount(), 1, 5000);
+        runs->findChild<QTreeWidget*>()->setCurrentItem(runs->findChild<QTreeWidget*>()->topLevelItem(0));
+        QVERIFY(runs->findChild<QLabel*>("runTitle")->text().contains("started here"));
+        auto* stop = runs->findChild<QPushButton*>("runStop");
+        QTRY_VERIFY_WITH_TIMEOUT(stop->isEnabled(), 5000);
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(control->lastStatus(), QString("stopped"));
+        const core::RunStore reader(db.toStdString(), core::OpenMode::ReadOnly);
+        QVERIFY(!reader.stopRequested(1));
+        QCOMPARE(reader.run(1)->status, std::string("stopped"));
     }
 
     // A run written by the training CLI shows in the curves; a click on a GRPO step opens its
