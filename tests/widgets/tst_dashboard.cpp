@@ -156,6 +156,10 @@ private slots:
         }
         QCOMPARE(view.chart("accuracy")->painter().curves().front().data.points.size(), size_t(20));
         QCOMPARE(view.chart("heldout/pass1")->plot()->graphCount(), 4); // raw, smoothed, band
+        // An evaluation is drawn through its points, unsmoothed.
+        const auto& heldout = view.chart("heldout/pass1")->painter().curves().front().data;
+        QCOMPARE(heldout.smoothed, (std::vector<double>{0.15, 0.3}));
+        QVERIFY(view.chart("accuracy")->painter().curves().front().data.smoothed[1] < 0.09);
         QVERIFY(!view.chart("heldout/pass1_stderr"));
         // The other families are there, folded, and not read.
         QStringList folded;

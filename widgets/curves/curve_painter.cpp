@@ -67,7 +67,7 @@ CurvePainter::CurvePainter(QCustomPlot* plot, Style style)
     plot_->addLayer("stageLabels", plot_->layer("main"), QCustomPlot::limAbove);
     crosshair_ = new QCPItemStraightLine(plot_);
     crosshair_->setLayer("overlay");
-    crosshair_->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
+    crosshair_->setPen(QPen(QColor(0, 0, 0, 120), 1)); // solid: the stage lines are dashed
     crosshair_->setVisible(false);
 }
 

@@ -136,10 +136,12 @@ void SeriesLoader::Worker::followSeries(const CurvesRequest& request)
                 next.emplace_back(run, name, request.smoothing);
                 next.back().load(*reader, request.maxPoints);
             }
-            // An evaluation with its error is a handful of points, each its own estimate: drawn
-            // unsmoothed, so the line runs through the middle of its band.
-            const bool banded = keys.value(run).contains(key + text(core::metric::kStderrSuffix));
-            next.back().setSmoothing(banded ? 0 : request.smoothing);
+            // An evaluation is a handful of points, each its own estimate: drawn unsmoothed, so
+            // the line runs through its points and the middle of its error band.
+            const bool evaluation = keys.value(run).contains(key + text(core::metric::kStderrSuffix)) ||
+                                    key.startsWith(text(core::metric::kHeldOutPrefix)) ||
+                                    key.startsWith(text(core::metric::kEvalPrefix));
+            next.back().setSmoothing(evaluation ? 0 : request.smoothing);
             zoom(next.back(), request);
         }
     series = std::move(next);
