@@ -87,6 +87,11 @@
         <translation>对话</translation>
     </message>
     <message>
+        <location filename="../app/gui/main_window.cpp" line="90"/>
+        <source>Emergence</source>
+        <translation>涌现</translation>
+    </message>
+    <message>
         <location filename="../app/gui/main_window.cpp" line="94"/>
         <source>Ready</source>
         <translation>就绪</translation>
@@ -842,6 +847,148 @@
     </message>
     <message>
         <location filename="../widgets/curves_panel.cpp" line="567"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::EmergenceSlide</name>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="29"/>
+        <source>Early in the stage</source>
+        <translation>阶段早期</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="30"/>
+        <source>Late in the stage</source>
+        <translation>阶段后期</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="61"/>
+        <source>held-out pass@1 %1 → %2 (first → last evaluation)</source>
+        <translation>留出集 pass@1 %1 → %2（首次 → 末次评测）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="66"/>
+        <source>mean length %1 → %2 tokens</source>
+        <translation>平均长度 %1 → %2 个 token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="68"/>
+        <source>reflection markers in %1 → %2 of responses</source>
+        <translation>含反思标记的回答 %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="70"/>
+        <source> (first → last tenth of the steps)</source>
+        <translation>（前十分之一 → 后十分之一步）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="72"/>
+        <source>pass@1 %1 before → %2 after the stage (eval stages)</source>
+        <translation>pass@1 阶段前 %1 → 阶段后 %2（评测阶段）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="75"/>
+        <source>no held-out pass@1 during the stage</source>
+        <translation>阶段中无留出集 pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="78"/>
+        <location filename="../widgets/emergence/emergence_slide.cpp" line="79"/>
+        <source>No samples stored in this stage.</source>
+        <translation>此阶段未存储样本。</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::EmergenceView</name>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="20"/>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="25"/>
+        <source>The GRPO stage whose story is shown</source>
+        <translation>所显示的 GRPO 阶段</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="26"/>
+        <source>Save the view as one %1 × %2 PNG for a slide</source>
+        <translation>将视图保存为一张 %1 × %2 的 PNG，用于幻灯片</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="32"/>
+        <source>GRPO stage:</source>
+        <translation>GRPO 阶段：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="99"/>
+        <source>Select a run in the Runs panel to see how its reasoning emerged during reinforcement learning.</source>
+        <translation>在“运行”面板中选择一次运行，查看其推理能力在强化学习中如何涌现。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="105"/>
+        <source>Run #%1 is not in %2.</source>
+        <translation>运行 #%1 不在 %2 中。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="112"/>
+        <source>Run #%1 %2 has no GRPO stage. The emergence story is told by reinforcement learning: a grpo stage in the recipe.</source>
+        <translation>运行 #%1 %2 没有 GRPO 阶段。涌现过程来自强化学习：配方中需要一个 grpo 阶段。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="121"/>
+        <source>no steps yet</source>
+        <translation>尚无步骤</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="121"/>
+        <source>steps %1–%2</source>
+        <translation>步骤 %1–%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="161"/>
+        <source>Stage &quot;%1&quot; has written no pass@1, length or reflection metrics yet.</source>
+        <translation>阶段“%1”尚未写入 pass@1、长度或反思指标。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="167"/>
+        <source>No held-out evaluations during stage &quot;%1&quot;: pass@1 is measured during a stage every eval_every steps (a setting of the stage).</source>
+        <translation>阶段“%1”中没有留出集评测：阶段内每 eval_every 步（阶段设置）测一次 pass@1。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="171"/>
+        <source> Only length and reflection markers are shown.</source>
+        <translation>仅显示长度和反思标记。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="172"/>
+        <source> Shown: pass@1 of the eval stages before and after it.</source>
+        <translation>显示的是其前后评测阶段的 pass@1。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="177"/>
+        <source>Run #%1 %2 · GRPO stage &quot;%3&quot;</source>
+        <translation>运行 #%1 %2 · GRPO 阶段“%3”</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="183"/>
+        <source>Nothing to export: no story is shown.</source>
+        <translation>没有可导出的内容：未显示任何视图。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="193"/>
+        <source>Cannot write the PNG %1.</source>
+        <translation>无法写入 PNG %1。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="204"/>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence_view.cpp" line="204"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
@@ -1612,6 +1759,115 @@
         <location filename="../widgets/stage_editor/stage_form.cpp" line="142"/>
         <source>comma-separated</source>
         <translation>以逗号分隔</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::StoryPlot</name>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="39"/>
+        <source>held-out pass@1 (± 1 s.e.)</source>
+        <translation>留出集 pass@1（± 1 标准误）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="44"/>
+        <source>pass@1 of the eval stages before and after</source>
+        <translation>前后评测阶段的 pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="49"/>
+        <source>responses with reflection markers</source>
+        <translation>含反思标记的回答</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="54"/>
+        <source>mean response length (right axis)</source>
+        <translation>平均回答长度（右轴）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="69"/>
+        <source>training step</source>
+        <translation>训练步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="70"/>
+        <location filename="../widgets/emergence/story_plot.cpp" line="176"/>
+        <source>pass@1, reflection share (%)</source>
+        <translation>pass@1、反思占比 (%)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="71"/>
+        <source>tokens</source>
+        <translation>token 数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="79"/>
+        <source>early trace</source>
+        <translation>早期推理</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="79"/>
+        <source>late trace</source>
+        <translation>后期推理</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_plot.cpp" line="175"/>
+        <source>reflection share (%)</source>
+        <translation>反思占比 (%)</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::StoryTrace</name>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="22"/>
+        <source>◀ Previous</source>
+        <translation>◀ 上一个</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="23"/>
+        <source>Next ▶</source>
+        <translation>下一个 ▶</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="34"/>
+        <source>The previous sample picked for this column</source>
+        <translation>本栏选出的上一个样本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="35"/>
+        <source>The next sample picked for this column</source>
+        <translation>本栏选出的下一个样本</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="76"/>
+        <source>%1 · step %2</source>
+        <translation>%1 · 第 %2 步</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="78"/>
+        <source>✓ correct</source>
+        <translation>✓ 正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="79"/>
+        <source>✗ incorrect</source>
+        <translation>✗ 错误</translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="80"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/emergence/story_trace.cpp" line="81"/>
+        <source>%1 · answer %2 · %3 tokens · %n reflection marker(s)</source>
+        <translation>
+            <numerusform>%1 · 答案 %2 · %3 个 token · %n 个反思标记</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/emergence/story_trace.cpp" line="87"/>
+        <source>%1 of %2</source>
+        <translation>第 %1 个，共 %2 个</translation>
     </message>
 </context>
 <context>
