@@ -26,7 +26,7 @@
 
 using namespace thinkbench;
 using thinkbench::widgets::EmergenceView;
-namespace series = thinkbench::widgets::story_series;
+using Series = thinkbench::widgets::StoryPlot;
 
 namespace {
 
@@ -142,10 +142,10 @@ private slots:
         QVERIFY(view.slide()->title().contains(QStringLiteral("rl")));
 
         const auto& plot = view.slide()->storyPlot();
-        QCOMPARE(plot.valueAt(series::pass1(), 29), 20.0);
-        QCOMPARE(plot.valueAt(series::reflection(), 30), 30.0);
-        QCOMPARE(plot.valueAt(series::length(), 30), 60.0);
-        QVERIFY(std::isnan(plot.valueAt(series::pass1(), 30)));
+        QCOMPARE(plot.valueAt(Series::pass1Name(), 29), 20.0);
+        QCOMPARE(plot.valueAt(Series::reflectionName(), 30), 30.0);
+        QCOMPARE(plot.valueAt(Series::lengthName(), 30), 60.0);
+        QVERIFY(std::isnan(plot.valueAt(Series::pass1Name(), 30)));
         // One step axis; the shares on the left axis, the length on the right one.
         QCustomPlot* p = view.slide()->plot();
         bool band = false;
@@ -153,7 +153,7 @@ private slots:
             QCPGraph* g = p->graph(i);
             QCOMPARE(g->keyAxis(), p->xAxis);
             const bool length =
-                g->property("storySeries").toString() == series::length() || g->name() == series::length();
+                g->property("storySeries").toString() == Series::lengthName() || g->name() == Series::lengthName();
             QCOMPARE(g->valueAxis(), length ? p->yAxis2 : p->yAxis);
             if (g->channelFillGraph()) {
                 band = true;
@@ -170,7 +170,7 @@ private slots:
         QCOMPARE(view.stage(), 2);
         QVERIFY(view.message().contains(QStringLiteral("No held-out evaluations")));
         QVERIFY(view.message().contains(QStringLiteral("Only length and reflection markers")));
-        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(series::pass1(), 59)));
+        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(Series::pass1Name(), 59)));
     }
 
     void picksEarlyAndLateTraces()
@@ -222,10 +222,10 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.hide();
         write(*store_, run_, 2, 60, metric::kLengthMean, 90);
-        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(series::length(), 60)));
+        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(Series::lengthName(), 60)));
         view.show();
         QCOMPARE(view.stage(), 2);
-        QCOMPARE(view.slide()->storyPlot().valueAt(series::length(), 60), 90.0);
+        QCOMPARE(view.slide()->storyPlot().valueAt(Series::lengthName(), 60), 90.0);
     }
 
     // An eval stage measures a GRPO stage's start when it evaluated the model the stage starts
@@ -252,14 +252,14 @@ private slots:
         view.setRun(run);
         QCOMPARE(view.stage(), 2);
         const auto& plot = view.slide()->storyPlot();
-        QCOMPARE(plot.valueAt(series::evalStages(), 9), 15.0);
-        QCOMPARE(plot.valueAt(series::evalStages(), 19), 25.0);
+        QCOMPARE(plot.valueAt(Series::evalStagesName(), 9), 15.0);
+        QCOMPARE(plot.valueAt(Series::evalStagesName(), 19), 25.0);
         QVERIFY(view.slide()->plot()->xAxis->range().lower < 9); // the eval before, stamped at step 9
         QVERIFY(view.message().contains(QStringLiteral("eval stages before and after")));
         QVERIFY(view.slide()->caption().contains(QStringLiteral("15.0% before → 25.0% after")));
         // "after" evaluated rl's model, not the base "again" starts from; nothing follows "again".
         view.setStage(4);
-        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(series::evalStages(), 19)));
+        QVERIFY(std::isnan(view.slide()->storyPlot().valueAt(Series::evalStagesName(), 19)));
 
         const int64_t broken = store_->createRun("broken", "");
         store_->beginStage(broken, 0, "eval", "before", "{");

@@ -4,8 +4,6 @@
 
 #include <qcustomplot.h>
 
-#include <QCoreApplication>
-
 #include <algorithm>
 #include <cmath>
 
@@ -20,11 +18,6 @@ const QColor kEvalStage(23, 60, 110);
 constexpr double kSmoothing = 0.6; // TensorBoard's default
 constexpr int kFaintAlpha = 70;
 constexpr int kBandAlpha = 50;
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("thinkbench::widgets::StoryPlot", text);
-}
 
 QColor faint(QColor c, int alpha)
 {
@@ -41,24 +34,25 @@ double niceTop(double highest, double step, double cap)
 
 } // namespace
 
-namespace story_series {
-QString pass1()
+QString StoryPlot::pass1Name()
 {
     return tr("held-out pass@1 (± 1 s.e.)");
 }
-QString evalStages()
+
+QString StoryPlot::evalStagesName()
 {
     return tr("pass@1 of the eval stages before and after");
 }
-QString reflection()
+
+QString StoryPlot::reflectionName()
 {
     return tr("responses with reflection markers");
 }
-QString length()
+
+QString StoryPlot::lengthName()
 {
     return tr("mean response length (right axis)");
 }
-} // namespace story_series
 
 StoryPlot::StoryPlot(QCustomPlot* plot)
     : plot_(plot)
@@ -118,11 +112,11 @@ void StoryPlot::draw(const core::EmergenceStory& story)
         bandHigh->setChannelFillGraph(bandLow);
         bandHigh->setBrush(faint(kPass1, kBandAlpha));
         QCPGraph* pass1 = plot_->addGraph();
-        pass1->setName(story_series::pass1());
+        pass1->setName(pass1Name());
         pass1->setPen(QPen(kPass1, 2.4));
         pass1->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, kPass1, 8));
         pass1->setData(x, y, true);
-        pass1->setProperty("storySeries", story_series::pass1());
+        pass1->setProperty("storySeries", pass1Name());
     }
     if (!story.evalStages.empty()) {
         QVector<double> x, y, errors;
@@ -133,8 +127,8 @@ void StoryPlot::draw(const core::EmergenceStory& story)
             highestShare = std::max(highestShare, 100 * (p.value + p.error));
         }
         QCPGraph* evals = plot_->addGraph();
-        evals->setName(story_series::evalStages());
-        evals->setProperty("storySeries", story_series::evalStages());
+        evals->setName(evalStagesName());
+        evals->setProperty("storySeries", evalStagesName());
         evals->setLineStyle(QCPGraph::lsNone);
         evals->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(kEvalStage, 2), Qt::white, 11));
         evals->setData(x, y, true);
@@ -167,9 +161,8 @@ void StoryPlot::draw(const core::EmergenceStory& story)
         smooth->setData(x, QVector<double>(smoothed.begin(), smoothed.end()), true);
         return *std::max_element(values.begin(), values.end());
     };
-    highestShare =
-        std::max(highestShare, perStep(story.reflection, story_series::reflection(), kReflection, 100, plot_->yAxis));
-    const double longest = perStep(story.length, story_series::length(), kLength, 1, plot_->yAxis2);
+    highestShare = std::max(highestShare, perStep(story.reflection, reflectionName(), kReflection, 100, plot_->yAxis));
+    const double longest = perStep(story.length, lengthName(), kLength, 1, plot_->yAxis2);
     // The eval stage before is stamped with the step before the stage's first.
     double first = double(story.stage.firstStep), last = double(story.stage.lastStep);
     for (const auto& p : story.evalStages) {

@@ -7,7 +7,7 @@
 
 #include "core/store/emergence_story.h"
 
-#include <QObject>
+#include <QCoreApplication>
 
 class QCPItemStraightLine;
 class QCPItemText;
@@ -16,8 +16,16 @@ class QCustomPlot;
 namespace thinkbench::widgets {
 
 class StoryPlot {
+    Q_DECLARE_TR_FUNCTIONS(thinkbench::widgets::StoryPlot)
+
 public:
     explicit StoryPlot(QCustomPlot* plot);
+
+    // The legend names of the series, as valueAt() takes them.
+    static QString pass1Name();
+    static QString evalStagesName();
+    static QString reflectionName();
+    static QString lengthName();
 
     void draw(const core::EmergenceStory& story);
     // Places the dashed line of the early (or late) trace at `step`.
@@ -37,13 +45,5 @@ private:
     Marker early_;
     Marker late_;
 };
-
-// The legend names of the three series, as valueAt() takes them.
-namespace story_series {
-QString pass1();
-QString evalStages();
-QString reflection();
-QString length();
-} // namespace story_series
 
 } // namespace thinkbench::widgets
