@@ -4,6 +4,7 @@
 #include "core/store/run_store.h"
 #include "inference/threads.h"
 #include "training/distributed/process_group.h"
+#include "training/grpo_loss.h"
 #include "training/resume_state.h"
 #include "training/stage_context.h"
 #include "training/stages/stages.h"
@@ -60,14 +61,27 @@ bool runStage(StageContext& ctx, int index, int64_t start)
     return true;
 }
 
-// Stages whose work is split across ranks; the others would repeat it on every rank.
-void checkDataParallel(const core::Recipe& recipe, const PipelineOptions& options)
+// Stages whose work is split across `ranks` ranks; the others would repeat it on every rank.
+void checkDataParallel(const core::Recipe& recipe, const PipelineOptions& options, int ranks)
 {
-    for (const auto& st : recipe.stages)
-        if (st.kind != core::StageKind::Pretrain && st.kind != core::StageKind::Sft && st.kind != core::StageKind::Eval)
-            throw core::Error(options.recipeFile, "stages." + st.name,
+    for (const auto& st : recipe.stages) {
+        const std::string where = "stages." + st.name;
+        if (st.kind == core::StageKind::Grpo) {
+            const auto& g = st.as<core::GrpoSettings>();
+            if (g.prompts_per_step % ranks != 0)
+                throw core::Error(options.recipeFile, where + ".prompts_per_step",
+                                  "must be a multiple of the " + std::to_string(ranks) +
+                                      " ranks: each samples an equal share of the prompts");
+            if (g.objective.scale_rewards == core::AdvantageScaling::BatchStd || trainsTopEntropyOnly(g.objective))
+                throw core::Error(options.recipeFile, where,
+                                  "scale_rewards = \"batch\" and top_entropy_quantile do not run on several ranks yet");
+        } else if (st.kind != core::StageKind::Pretrain && st.kind != core::StageKind::Sft &&
+                   st.kind != core::StageKind::Eval) {
+            throw core::Error(options.recipeFile, where,
                               "a " + std::string(core::stageKindName(st.kind)) +
-                                  " stage does not run on several ranks yet (pretrain, sft and eval do)");
+                                  " stage does not run on several ranks yet (pretrain, sft, grpo and eval do)");
+        }
+    }
 }
 
 } // namespace
@@ -95,7 +109,7 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
         throw core::Error(options.recipeFile, e.place(), e.message());
     }
     if (group) {
-        checkDataParallel(recipe, options);
+        checkDataParallel(recipe, options, group->size());
         if (p.device.is_cuda())
             p.device = at::Device(at::kCUDA, at::DeviceIndex(group->world().localRank));
         group->connect(recipe.distributed, p.device);

@@ -11,6 +11,8 @@
 #include "core/tasks/rewards/rewards.h"
 #include "core/text/reflection_markers.h"
 #include "inference/generator.h"
+#include "training/distributed/data_parallel.h"
+#include "training/distributed/global_batch.h"
 #include "training/grpo_loss.h"
 #include "training/moe_balance.h"
 #include "training/routing_replay.h"
@@ -69,13 +71,17 @@ Groups sampleGroups(StageContext& ctx, const core::GrpoSettings& s, const std::v
     Groups g;
     std::uniform_int_distribution<size_t> pick(0, pool.size() - 1);
     for (int i = 0; i < s.prompts_per_step; ++i) {
-        g.problems.push_back(&pool[pick(rng)]);
+        const core::Problem* problem = &pool[pick(rng)];
+        const uint64_t seed = rng();
+        if (!ownsShare(ctx.options.group, i)) // data parallel: every rank draws all, samples its own
+            continue;
+        g.problems.push_back(problem);
         inference::GenerationRequest r;
         r.promptIds = ctx.promptIds(g.problems.back()->prompt);
         r.params.temperature = float(s.temperature);
         r.params.topP = float(s.top_p);
         r.params.maxNewTokens = s.max_new_tokens;
-        r.params.seed = rng();
+        r.params.seed = seed;
         r.n = s.group_size;
         r.promptOpensThinking = ctx.chat.opensThinking();
         r.recordExperts = ctx.model->config().n_routed_experts > 0;
@@ -120,10 +126,14 @@ Scores scoreGroups(StageContext& ctx, const core::GrpoSettings& s, const Groups&
     sc.rewards = torch::tensor(rewards, torch::kDouble);
     sc.advantages = groupAdvantages(sc.rewards, s.group_size, s.objective.scale_rewards);
     sc.flatGroups = sc.rewards.view({-1, s.group_size}).std(1, false) < 1e-9;
-    set(m, metric::kRewardMean, sc.rewards.mean().item<double>());
-    set(m, metric::kRewardStd, sc.rewards.std(false).item<double>());
-    set(m, metric::kAdvantageStd, sc.advantages.std(false).item<double>());
-    set(m, metric::kZeroAdvantageGroups, sc.flatGroups.to(at::kDouble).mean().item<double>());
+    // The batch's spread is the global batch's: every rank's groups.
+    const at::Tensor rewardsAll = gatherGroups(ctx.options.group, sc.rewards, s.group_size);
+    const at::Tensor advantagesAll = gatherGroups(ctx.options.group, sc.advantages.to(at::kDouble), s.group_size);
+    set(m, metric::kRewardMean, rewardsAll.mean().item<double>());
+    set(m, metric::kRewardStd, rewardsAll.std(false).item<double>());
+    set(m, metric::kAdvantageStd, advantagesAll.std(false).item<double>());
+    set(m, metric::kZeroAdvantageGroups,
+        (rewardsAll.view({-1, s.group_size}).std(1, false) < 1e-9).to(at::kDouble).mean().item<double>());
     set(m, metric::kLengthMean, sc.generatedTokens / n);
     set(m, metric::kLengthMax, lenMax);
     set(m, metric::kLengthClipped, double(clipped) / n);
@@ -253,6 +263,7 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         totals.tokens += double(mb.batch.tokens);
         totals.sequences += double(mb.rows.size());
     }
+    globalTotals(ctx.options.group, totals.tokens, totals.sequences); // the loss is the global batch's
     // The top-entropy tokens are those of the whole batch under the sampling policy, so
     // micro-batches select as the batch taken at once would.
     const bool topEntropy = trainsTopEntropyOnly(objective);
@@ -340,6 +351,8 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             }
             load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
         }
+        if (ctx.options.group && load.defined() && load.numel() > 0)
+            ctx.options.group->allReduceSum(load);
         if (first) {
             set(m, metric::kLoss, loss);
             set(m, metric::kKl, kl);
@@ -402,6 +415,8 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
     core::GrpoObjective objective = s.objective;
     if (objective.loss_constant <= 0)
         objective.loss_constant = s.max_new_tokens;
+    if (ctx.options.group)
+        broadcastParameters(*ctx.options.group, ctx.model->namedParameters());
     const auto reference = referenceModel(ctx, s, start);
     auto params = ctx.trainable();
     AdamW optimizer = ctx.makeOptimizer(s.optimizer);
@@ -446,6 +461,11 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         if (const double mfu = ctx.modelFlopsUtilisation(passes, positions, width, tUpdate); mfu > 0)
             set(m, metric::kMfu, mfu);
 
+        if (ctx.options.group) // shares of global totals add up; the batch's maxima; the rest are means
+            reduceStepMetrics(*ctx.options.group, m,
+                              {metric::kLoss, metric::kKl, metric::kEntropy, metric::kClipLow, metric::kClipHigh,
+                               metric::kClipTwoSided, metric::kTokensPerSecond},
+                              {metric::kLengthMax, metric::kSamplerMaxLogRatio});
         auto samples = sampleRecords(groups, scores, batch, entropies, s.group_size, s.stored_groups);
         if (!ctx.endStep(index, step, s.steps, m, std::move(samples), optimizer, reference.get()))
             return false;

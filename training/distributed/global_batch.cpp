@@ -1,0 +1,70 @@
+#include "training/distributed/global_batch.h"
+
+#include "core/error.h"
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace thinkbench::training {
+
+bool ownsShare(const ProcessGroup* group, int64_t index)
+{
+    return !group || index % group->size() == group->rank();
+}
+
+void globalTotals(ProcessGroup* group, double& tokens, double& sequences)
+{
+    if (!group)
+        return;
+    at::Tensor t = torch::tensor({tokens, sequences}, torch::kDouble);
+    group->allReduceSum(t);
+    tokens = t[0].item<double>();
+    sequences = t[1].item<double>();
+}
+
+at::Tensor gatherGroups(ProcessGroup* group, const at::Tensor& local, int64_t groupSize)
+{
+    const at::Tensor mine = local.to(at::kDouble).cpu().contiguous().view({-1, groupSize});
+    if (!group)
+        return mine.view({-1});
+    // Group j of rank r is group j * ranks + r of the batch: each rank fills its rows, the sum joins them.
+    at::Tensor all = torch::zeros({mine.size(0), group->size(), groupSize}, torch::kDouble);
+    all.select(1, group->rank()).copy_(mine);
+    group->allReduceSum(all);
+    return all.view({-1});
+}
+
+void reduceStepMetrics(ProcessGroup& group, std::map<std::string, double>& metrics,
+                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima)
+{
+    // The same keys on every rank, or the values below would be added across different metrics.
+    uint64_t hash = 1469598103934665603ull;
+    for (const auto& [key, value] : metrics)
+        for (const char c : key + '\n')
+            hash = (hash ^ uint8_t(c)) * 1099511628211ull;
+    at::Tensor spread = torch::tensor({int64_t(hash >> 1), -int64_t(hash >> 1)}, torch::kInt64);
+    group.allReduceMax(spread);
+    if (spread[0].item<int64_t>() != -spread[1].item<int64_t>())
+        throw core::Error("rank " + std::to_string(group.rank()), "step metrics",
+                          "the ranks report different metrics for the same step");
+
+    std::vector<double> values;
+    for (const auto& [key, value] : metrics)
+        values.push_back(value);
+    at::Tensor summed = torch::tensor(values, torch::kDouble), largest = summed.clone();
+    group.allReduceSum(summed);
+    group.allReduceMax(largest);
+    int64_t i = 0;
+    for (auto& [key, value] : metrics) {
+        if (sums.contains(key))
+            value = summed[i].item<double>();
+        else if (maxima.contains(key))
+            value = largest[i].item<double>();
+        else
+            value = summed[i].item<double>() / group.size();
+        ++i;
+    }
+}
+
+} // namespace thinkbench::training

@@ -1,0 +1,34 @@
+#pragma once
+// What a data-parallel rank needs of the global batch it holds a share of: which items are its
+// own, the batch's totals, every rank's groups, and the step's metrics over the whole batch. With
+// no group (one process) each is the identity, so a stage calls them unconditionally.
+
+#include "training/distributed/process_group.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace thinkbench::training {
+
+// Item `index` of a step's global batch belongs to rank index % ranks.
+bool ownsShare(const ProcessGroup* group, int64_t index);
+
+// Sums of the ranks' token and sequence counts, in place.
+void globalTotals(ProcessGroup* group, double& tokens, double& sequences);
+
+// Every rank's groups of `groupSize` values (this rank's are its share, rank-strided, all ranks
+// with as many) in the order of the global batch, as doubles.
+at::Tensor gatherGroups(ProcessGroup* group, const at::Tensor& local, int64_t groupSize);
+
+// The step's metrics of the global batch, on every rank: `sums` are shares of global totals and
+// add up, `maxima` take the largest, every other key is the mean of the ranks' values (each rank's
+// share of the batch is the same size). The ranks must report the same keys.
+void reduceStepMetrics(ProcessGroup& group, std::map<std::string, double>& metrics,
+                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima);
+
+} // namespace thinkbench::training
