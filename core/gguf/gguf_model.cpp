@@ -90,11 +90,14 @@ void moeConfig(const GgufFile& file, const std::string& a, nlohmann::json& c)
     c["q_lora_rank"] = optionalCount(file, a + ".attention.q_lora_rank", 0);
     c["kv_lora_rank"] = positive(file, a + ".attention.kv_lora_rank");
     c["qk_rope_head_dim"] = ropeDim;
-    const int keyLength = positive(file, a + ".attention.key_length");
+    // Files converted for llama.cpp's absorbed MLA keep the per-head sizes under *_mla (key_length is
+    // then the latent's).
+    const std::string mla = file.find(a + ".attention.key_length_mla") ? "_mla" : "";
+    const int keyLength = positive(file, a + ".attention.key_length" + mla);
     if (keyLength <= ropeDim)
-        throw Error(file.path(), a + ".attention.key_length", "must exceed rope.dimension_count");
+        throw Error(file.path(), a + ".attention.key_length" + mla, "must exceed rope.dimension_count");
     c["qk_nope_head_dim"] = keyLength - ropeDim;
-    c["v_head_dim"] = positive(file, a + ".attention.value_length");
+    c["v_head_dim"] = positive(file, a + ".attention.value_length" + mla);
     c["n_routed_experts"] = optionalCount(file, a + ".expert_count", 0);
     if (c["n_routed_experts"].get<int64_t>() > 4096) // DeepSeek-V3 has 256
         throw Error(file.path(), a + ".expert_count", "more than 4096 experts");
@@ -195,6 +198,26 @@ GgufCheckpoint::GgufCheckpoint(const GgufFile& file, const ModelConfig& config)
         where_[hfName] = ref;
         entries_[hfName] = std::move(e);
     }
+    // MLA's kv_b_proj split by llama.cpp's converter into attn_k_b [heads, latent, nope] (transposed)
+    // and attn_v_b [heads, v, latent]: joined back on read.
+    for (int l = 0; config.isMla() && l < config.num_hidden_layers; ++l) {
+        const std::string block = "blk." + std::to_string(l) + ".";
+        const GgufTensorInfo* k = file.findTensor(block + "attn_k_b.weight");
+        const GgufTensorInfo* v = file.findTensor(block + "attn_v_b.weight");
+        const std::string hfName = "model.layers." + std::to_string(l) + ".self_attn.kv_b_proj.weight";
+        if (!k || !v || entries_.count(hfName))
+            continue;
+        used.insert(k->name);
+        used.insert(v->name);
+        if (k->shape.size() != 3 || v->shape.size() != 3 || k->shape[0] != v->shape[0] || k->shape[1] != v->shape[2])
+            continue; // reported as missing
+        TensorEntry e;
+        e.dtype = ggmlTypeName(k->type);
+        e.shape = {k->shape[0] * (k->shape[2] + v->shape[1]), k->shape[1]};
+        where_[hfName] = {block + "attn_k_b.weight"};
+        entries_[hfName] = std::move(e);
+        splitKvB_.insert(hfName);
+    }
     for (const GgufTensorInfo& t : file.tensors())
         if (!used.count(t.name)) {
             TensorEntry e;
@@ -217,6 +240,12 @@ at::Tensor GgufCheckpoint::tensor(const std::string& name) const
     auto it = where_.find(name);
     if (it == where_.end())
         return file_.tensor(name); // not a model tensor: read under its own name
+    if (splitKvB_.count(name)) {
+        const std::string block = it->second.name.substr(0, it->second.name.find("attn_k_b"));
+        const at::Tensor k = file_.tensor(block + "attn_k_b.weight").transpose(1, 2);
+        const at::Tensor v = file_.tensor(block + "attn_v_b.weight").to(k.scalar_type());
+        return at::cat({k, v}, 1).reshape(entries_.at(name).shape).contiguous();
+    }
     at::Tensor t = file_.tensor(it->second.name, it->second.expert);
     const bool q = name.find("self_attn.q_proj.") != std::string::npos;
     const bool k = name.find("self_attn.k_proj.") != std::string::npos;

@@ -10,6 +10,7 @@
 #include "core/model/tensor_names.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ private:
     bool permutedQk_ = false;
     std::map<std::string, GgufTensorRef> where_; // Hugging Face name -> GGUF tensor
     std::map<std::string, TensorEntry> entries_;
+    std::set<std::string> splitKvB_; // kv_b_proj tensors stored as attn_k_b and attn_v_b
 };
 
 } // namespace thinkbench::core

@@ -6,10 +6,12 @@ Usage:
       Random blocks of every type ThinkBench reads, each tensor TYPE (raw blocks) beside
       TYPE.expected (F32: gguf.quants.dequantize of the same bytes). Scales are random finite f16.
   gguf_files.py model HF_DIR OUT.gguf OUTTYPE
-      The Hugging Face checkpoint in HF_DIR (config.json, model.safetensors; qwen2 or llama) as
+      The Hugging Face checkpoint in HF_DIR (config.json, model.safetensors; qwen2, llama or
+      deepseek_v3) as
       llama.cpp's convert_hf_to_gguf.py writes it: its metadata keys, tensor names from
       gguf.get_tensor_name_map, llama's Q/K rows permuted, llama3 rope scaling as rope_freqs.weight,
-      1-D tensors F32 and the rest OUTTYPE (F32, F16, BF16 or Q8_0; Q8_0 falls back to F16 for rows
+      DeepSeek's experts stacked and kv_b_proj split into attn_k_b and attn_v_b, 1-D tensors and
+      MoE routers F32 and the rest OUTTYPE (F32, F16, BF16 or Q8_0; Q8_0 falls back to F16 for rows
       that are not whole blocks, as the converter does).
   gguf_files.py tokenizer TOKENIZER_DIR OUT.gguf PRE
       The tokenizer.json + tokenizer_config.json in TOKENIZER_DIR as the converter stores them
@@ -103,7 +105,8 @@ def llama3_factors(config, head_dim):
 
 def model(hf_dir, out, outtype):
     config = json.load(open(f"{hf_dir}/config.json"))
-    arch = {"qwen2": gguf.MODEL_ARCH.QWEN2, "llama": gguf.MODEL_ARCH.LLAMA}[config["model_type"]]
+    arch = {"qwen2": gguf.MODEL_ARCH.QWEN2, "llama": gguf.MODEL_ARCH.LLAMA,
+            "deepseek_v3": gguf.MODEL_ARCH.DEEPSEEK2}[config["model_type"]]
     heads, kv_heads = config["num_attention_heads"], config["num_key_value_heads"]
     head_dim = config.get("head_dim") or config["hidden_size"] // heads
     writer = gguf.GGUFWriter(out, gguf.MODEL_ARCH_NAMES[arch])
@@ -123,12 +126,14 @@ def model(hf_dir, out, outtype):
         if head_dim != config["hidden_size"] // heads:
             writer.add_key_length(head_dim)
             writer.add_value_length(head_dim)
+    if arch == gguf.MODEL_ARCH.DEEPSEEK2:
+        deepseek_keys(writer, config)
     names = gguf.get_tensor_name_map(arch, config["num_hidden_layers"])
     counts = {}
 
     def add(name, data):
         data = data.float().numpy()
-        qtype = Q.F32 if data.ndim == 1 else Q[outtype]
+        qtype = Q.F32 if data.ndim == 1 or name.endswith("ffn_gate_inp.weight") else Q[outtype]
         if qtype == Q.Q8_0 and data.shape[-1] % 32:
             qtype = Q.F16
         raw = gguf.quants.quantize(data, qtype)
@@ -138,7 +143,10 @@ def model(hf_dir, out, outtype):
     factors = llama3_factors(config, head_dim) if arch == gguf.MODEL_ARCH.LLAMA else None
     if factors is not None:
         add(gguf.TENSOR_NAMES[gguf.MODEL_TENSOR.ROPE_FREQS] + ".weight", factors)
-    for name, data in load_file(f"{hf_dir}/model.safetensors").items():
+    tensors = load_file(f"{hf_dir}/model.safetensors")
+    if arch == gguf.MODEL_ARCH.DEEPSEEK2:
+        tensors = deepseek_tensors(tensors, config)
+    for name, data in tensors.items():
         if arch == gguf.MODEL_ARCH.LLAMA and ".q_proj." in name:
             data = permute(data, heads)
         if arch == gguf.MODEL_ARCH.LLAMA and ".k_proj." in name:
@@ -146,6 +154,60 @@ def model(hf_dir, out, outtype):
         add(names.get_name(name, try_suffixes=(".weight", ".bias")), data)
     finish(writer)
     print(json.dumps({"file": out, "types": counts}), flush=True)
+
+
+def deepseek_keys(writer, c):
+    """convert_hf_to_gguf.py's DeepseekV2Model keys (the absorbed-MLA layout)."""
+    rope = c["rope_parameters"]
+    writer.add_vocab_size(c["vocab_size"])
+    writer.add_leading_dense_block_count(c["first_k_dense_replace"])
+    if c.get("q_lora_rank"):
+        writer.add_q_lora_rank(c["q_lora_rank"])
+    writer.add_kv_lora_rank(c["kv_lora_rank"])
+    writer.add_key_length(c["kv_lora_rank"] + c["qk_rope_head_dim"])
+    writer.add_value_length(c["kv_lora_rank"])
+    writer.add_key_length_mla(c["qk_nope_head_dim"] + c["qk_rope_head_dim"])
+    writer.add_value_length_mla(c["v_head_dim"])
+    writer.add_rope_dimension_count(c["qk_rope_head_dim"])
+    writer.add_expert_feed_forward_length(c["moe_intermediate_size"])
+    writer.add_expert_count(c["n_routed_experts"])
+    writer.add_expert_used_count(c["num_experts_per_tok"])
+    writer.add_expert_shared_count(c["n_shared_experts"])
+    writer.add_expert_weights_scale(c["routed_scaling_factor"])
+    writer.add_expert_weights_norm(c["norm_topk_prob"])
+    writer.add_expert_gating_func(gguf.ExpertGatingFuncType.SIGMOID if c.get("scoring_func", "sigmoid") == "sigmoid"
+                                  else gguf.ExpertGatingFuncType.SOFTMAX)
+    writer.add_expert_group_count(c["n_group"])
+    writer.add_expert_group_used_count(c["topk_group"])
+    writer.add_rope_scaling_type(gguf.RopeScalingType.YARN)
+    writer.add_rope_scaling_factor(rope["factor"])
+    writer.add_rope_scaling_orig_ctx_len(rope["original_max_position_embeddings"])
+    writer.add_rope_scaling_yarn_log_mul(0.1 * rope["mscale_all_dim"])
+
+
+def deepseek_tensors(tensors, c):
+    """As the converter: experts stacked per layer, kv_b_proj split into k_b (transposed) and v_b,
+    the multi-token-prediction layers left out."""
+    out, heads = {}, c["num_attention_heads"]
+    for layer in range(c["num_hidden_layers"]):
+        prefix = f"model.layers.{layer}."
+        for name, data in tensors.items():
+            if not name.startswith(prefix) or ".mlp.experts." in name:
+                continue
+            if name.endswith("kv_b_proj.weight"):
+                kv_b = data.view(heads, c["qk_nope_head_dim"] + c["v_head_dim"], data.shape[-1])
+                k_b, v_b = torch.split(kv_b, [c["qk_nope_head_dim"], c["v_head_dim"]], dim=1)
+                out[prefix + "self_attn.k_b_proj.weight"] = k_b.transpose(1, 2)
+                out[prefix + "self_attn.v_b_proj.weight"] = v_b
+            else:
+                out[name.replace("e_score_correction_bias", "e_score_correction.bias")] = data
+        if f"{prefix}mlp.experts.0.gate_proj.weight" in tensors:
+            for w in ("gate_proj", "up_proj", "down_proj"):
+                out[f"{prefix}mlp.experts.{w}.weight"] = torch.stack(
+                    [tensors[f"{prefix}mlp.experts.{e}.{w}.weight"] for e in range(c["n_routed_experts"])])
+    for name in ("model.embed_tokens.weight", "model.norm.weight", "lm_head.weight"):
+        out[name] = tensors[name]
+    return out
 
 
 def looks_special(token):
