@@ -160,6 +160,11 @@ private slots:
         const auto& heldout = view.chart("heldout/pass1")->painter().curves().front().data;
         QCOMPARE(heldout.smoothed, (std::vector<double>{0.15, 0.3}));
         QVERIFY(view.chart("accuracy")->painter().curves().front().data.smoothed[1] < 0.09);
+        // ... and dotted, as a few points far apart; a curve of every step is not.
+        QCOMPARE(view.chart("heldout/pass1")->painter().curves().front().smooth->scatterStyle().shape(),
+                 QCPScatterStyle::ssDisc);
+        QCOMPARE(view.chart("accuracy")->painter().curves().front().smooth->scatterStyle().shape(),
+                 QCPScatterStyle::ssNone);
         QVERIFY(!view.chart("heldout/pass1_stderr"));
         // The other families are there, folded, and not read.
         QStringList folded;

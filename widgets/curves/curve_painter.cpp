@@ -26,6 +26,14 @@ double smoothPenWidth(const SeriesView& s)
     return s.points.size() > 1500 ? 1.0 : 1.8;
 }
 
+// A few points far apart (evaluations every so many steps) are drawn as dots too: a point alone
+// after a line break would be no line at all.
+bool sparse(const SeriesView& s)
+{
+    const size_t n = s.points.size();
+    return n == 1 || (n > 1 && n <= 50 && s.points.back().step - s.points.front().step >= 4 * int64_t(n - 1));
+}
+
 } // namespace
 
 CurvePainter::CurvePainter(QCustomPlot* plot, Style style)
@@ -291,6 +299,7 @@ void CurvePainter::style()
         faint.setAlpha(kRawAlpha);
         curve.raw->setPen(QPen(faint, 1));
         curve.smooth->setPen(QPen(color, smoothPenWidth(s), line));
+        curve.smooth->setScatterStyle(sparse(s) ? QCPScatterStyle(QCPScatterStyle::ssDisc, 5) : QCPScatterStyle());
         if (curve.bandHigh) {
             QColor band = color;
             band.setAlpha(kBandAlpha);
