@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSet>
 #include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -43,6 +44,7 @@ DashboardView::DashboardView(QWidget* parent)
 {
     filterEdit_->setObjectName(QStringLiteral("dashboardFilter"));
     filterEdit_->setPlaceholderText(tr("Filter metrics (regular expression)"));
+    filterEdit_->setAccessibleName(tr("Filter metrics"));
     filterEdit_->setClearButtonEnabled(true);
     showAllBox_->setToolTip(tr("Unfold every family, not only those the runs' stages are watched by"));
     auto* reset = new QPushButton(tr("Reset zoom"), this);

@@ -15,7 +15,6 @@
 #include <QHash>
 #include <QList>
 #include <QRegularExpression>
-#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
