@@ -329,22 +329,24 @@ private slots:
         QCOMPARE(wb.size(), wa.size());
         const double diff = maxRelativeDifference(wa, wb);
 
-        // Rank 0 stores its own groups (prompts 0, 2, ... of a step): each is in the one-rank run
-        // with the same reward and advantage.
+        // Every rank's groups reach rank 0's store: the same completions, in the same groups, with the
+        // same rewards and advantages.
         core::RunStore sa(one), sb(two);
         const auto samplesA = sa.samples({.run = 1, .stage = 1}), samplesB = sb.samples({.run = 1, .stage = 1});
-        QVERIFY(!samplesB.empty());
-        std::map<std::tuple<int64_t, std::string, std::string>, const core::SampleRecord*> byText;
+        QCOMPARE(samplesB.size(), samplesA.size());
+        QCOMPARE(samplesA.size(), size_t(5 * 2 * 4));
+        std::map<std::tuple<int64_t, int, std::string>, const core::SampleRecord*> byText;
         for (const auto& r : samplesA)
-            byText[{r.step, r.prompt, r.completion}] = &r;
-        int matched = 0, moved = 0;
+            byText[{r.step, r.groupIndex.value_or(-1), r.completion}] = &r;
+        int moved = 0;
         for (const auto& r : samplesB) {
-            const auto it = byText.find({r.step, r.prompt, r.completion});
+            const auto it = byText.find({r.step, r.groupIndex.value_or(-1), r.completion});
             QVERIFY2(it != byText.end(), qPrintable(QString::fromStdString(r.completion)));
+            QCOMPARE(r.prompt, it->second->prompt);
             QCOMPARE(r.reward, it->second->reward);
+            QCOMPARE(r.tokenIds, it->second->tokenIds);
             QVERIFY(r.advantage && it->second->advantage);
             QVERIFY(std::abs(*r.advantage - *it->second->advantage) <= 1e-6);
-            ++matched;
             moved += *r.advantage != 0;
         }
         // The batch's metrics are the global batch's.
@@ -354,9 +356,9 @@ private slots:
             for (size_t i = 0; i < ma.size(); ++i)
                 QVERIFY2(std::abs(mb[i].value - ma[i].value) <= 1e-5 * std::max(1e-3, std::abs(ma[i].value)), key);
         }
-        qInfo("GRPO, 5 steps: max relative difference %.3g; %d samples of rank 0 matched, %d with an advantage (1 rank "
-              "%.1f s, 2 ranks %.1f s)",
-              diff, matched, moved, double(a.ms) / 1000, double(b.ms) / 1000);
+        qInfo("GRPO, 5 steps: max relative difference %.3g; %zu samples matched, %d with an advantage (1 rank %.1f s, "
+              "2 ranks %.1f s)",
+              diff, samplesB.size(), moved, double(a.ms) / 1000, double(b.ms) / 1000);
         QVERIFY2(moved > 0, "no completion had an advantage: the policy gradient was not tested");
         QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
     }

@@ -13,6 +13,13 @@ bool ownsShare(const ProcessGroup* group, int64_t index)
     return !group || index % group->size() == group->rank();
 }
 
+int ownShareOf(const ProcessGroup* group, int count)
+{
+    if (!group)
+        return count;
+    return count > group->rank() ? (count - group->rank() + group->size() - 1) / group->size() : 0;
+}
+
 void globalTotals(ProcessGroup* group, double& tokens, double& sequences)
 {
     if (!group)

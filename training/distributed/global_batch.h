@@ -18,6 +18,9 @@ namespace thinkbench::training {
 // Item `index` of a step's global batch belongs to rank index % ranks.
 bool ownsShare(const ProcessGroup* group, int64_t index);
 
+// How many of the global batch's first `count` items are this rank's.
+int ownShareOf(const ProcessGroup* group, int count);
+
 // Sums of the ranks' token and sequence counts, in place.
 void globalTotals(ProcessGroup* group, double& tokens, double& sequences);
 

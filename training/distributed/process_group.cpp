@@ -87,6 +87,18 @@ struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::Backend> backend;
     std::vector<Peer> peers;
     std::string backendName;
+    c10::Device device = c10::kCPU; // where NCCL wants every tensor
+
+    // Runs a collective on `tensor`; NCCL takes device tensors only, so a CPU one (a step's
+    // totals, the stop flag) goes through the rank's GPU.
+    template <typename F> void on(const char* what, at::Tensor& tensor, F&& start)
+    {
+        if (backendName != "nccl" || tensor.is_cuda())
+            return collective(what, [&] { return start(tensor); });
+        at::Tensor staged = tensor.to(device);
+        collective(what, [&] { return start(staged); });
+        tensor.copy_(staged);
+    }
 
     // Runs a collective and waits for it; a failure names this rank and the one lost.
     template <typename F> void collective(const char* what, F&& start)
@@ -160,6 +172,7 @@ void ProcessGroup::connect(const core::DistributedSettings& settings, c10::Devic
             opts->timeout = timeout;
             m.backend = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, m.world.rank, m.world.size, opts);
             m.backendName = "nccl";
+            m.device = device;
 #else
             throw core::Error("recipe", "distributed.backend", "this build has no NCCL; use gloo");
 #endif
@@ -217,22 +230,28 @@ c10d::AllreduceOptions reduceWith(c10d::ReduceOp::RedOpType op)
 
 void ProcessGroup::allReduceSum(at::Tensor& tensor)
 {
-    std::vector<at::Tensor> t{tensor};
-    impl_->collective("all-reduce", [&] { return impl_->backend->allreduce(t, reduceWith(c10d::ReduceOp::SUM)); });
+    impl_->on("all-reduce", tensor, [&](at::Tensor& on) {
+        std::vector<at::Tensor> t{on};
+        return impl_->backend->allreduce(t, reduceWith(c10d::ReduceOp::SUM));
+    });
 }
 
 void ProcessGroup::allReduceMax(at::Tensor& tensor)
 {
-    std::vector<at::Tensor> t{tensor};
-    impl_->collective("all-reduce", [&] { return impl_->backend->allreduce(t, reduceWith(c10d::ReduceOp::MAX)); });
+    impl_->on("all-reduce", tensor, [&](at::Tensor& on) {
+        std::vector<at::Tensor> t{on};
+        return impl_->backend->allreduce(t, reduceWith(c10d::ReduceOp::MAX));
+    });
 }
 
 void ProcessGroup::broadcastFromRoot(at::Tensor& tensor)
 {
-    std::vector<at::Tensor> t{tensor};
     c10d::BroadcastOptions o;
     o.rootRank = 0;
-    impl_->collective("broadcast", [&] { return impl_->backend->broadcast(t, o); });
+    impl_->on("broadcast", tensor, [&](at::Tensor& on) {
+        std::vector<at::Tensor> t{on};
+        return impl_->backend->broadcast(t, o);
+    });
 }
 
 void ProcessGroup::barrier()

@@ -13,6 +13,7 @@
 #include "inference/generator.h"
 #include "training/distributed/data_parallel.h"
 #include "training/distributed/global_batch.h"
+#include "training/distributed/sample_exchange.h"
 #include "training/grpo_loss.h"
 #include "training/moe_balance.h"
 #include "training/routing_replay.h"
@@ -466,7 +467,9 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
                               {metric::kLoss, metric::kKl, metric::kEntropy, metric::kClipLow, metric::kClipHigh,
                                metric::kClipTwoSided, metric::kTokensPerSecond},
                               {metric::kLengthMax, metric::kSamplerMaxLogRatio});
-        auto samples = sampleRecords(groups, scores, batch, entropies, s.group_size, s.stored_groups);
+        // The step's first stored_groups groups, wherever they were sampled, stored by rank 0.
+        auto samples = gatherSamples(ctx.options.group, sampleRecords(groups, scores, batch, entropies, s.group_size,
+                                                                      ownShareOf(ctx.options.group, s.stored_groups)));
         if (!ctx.endStep(index, step, s.steps, m, std::move(samples), optimizer, reference.get()))
             return false;
     }
