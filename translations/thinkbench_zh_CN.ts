@@ -677,6 +677,160 @@
     </message>
 </context>
 <context>
+    <name>thinkbench::widgets::DashboardView</name>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Show all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Filter metrics</source>
+        <translation>筛选指标</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Filter metrics (regular expression)</source>
+        <translation>筛选指标（正则表达式）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Unfold every family, not only those the runs&apos; stages are watched by</source>
+        <translation>展开所有类别，而不只是这些运行的阶段所关注的类别</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Reset zoom</source>
+        <translation>重置缩放</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Show every step in every chart</source>
+        <translation>在每个图表中显示全部步数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Cannot read the run database: %1</source>
+        <translation>无法读取运行数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Pinned</source>
+        <translation>已固定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Choose runs in the list to see their metrics.</source>
+        <translation>在列表中选择运行以查看其指标。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>The chosen runs have no metrics yet.</source>
+        <translation>所选运行尚无指标。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>No metric matches the filter.</source>
+        <translation>没有指标匹配筛选条件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Invalid regular expression at %1: %2</source>
+        <translation>正则表达式在位置 %1 无效：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>Only the metrics whose name matches; pinned ones too</source>
+        <translation>只显示名称匹配的指标，已固定的也一样</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::MetricFamily</name>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Rewards</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Accuracy / pass@1</source>
+        <translation>准确率 / pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>KL / entropy / clip / mismatch</source>
+        <translation>KL / 熵 / 裁剪 / 失配</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Experts</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Throughput / time</source>
+        <translation>吞吐量 / 时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Loss / LR / grad norm</source>
+        <translation>损失 / 学习率 / 梯度范数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Rejection sampling</source>
+        <translation>拒绝采样</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::SmallChart</name>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>%1 chart</source>
+        <translation>%1 图表</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>Pin %1</source>
+        <translation>固定 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>Pin: pinned charts come first</source>
+        <translation>固定：已固定的图表排在最前</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>Open %1 large</source>
+        <translation>以大图打开 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>Open as the large chart (or double-click the plot)</source>
+        <translation>以大图打开（或双击图表）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
+        <source>Click a point to open its samples; drag to pan, Ctrl+wheel to zoom the steps of every chart; double-click to open large</source>
+        <translation>点击数据点打开其样本；拖动以平移，Ctrl+滚轮缩放所有图表的步数；双击以大图打开</translation>
+    </message>
+</context>
+<context>
     <name>thinkbench::widgets::CurvesPanel</name>
     <message>
         <location filename="../widgets/curves_panel.cpp" line="46"/>
@@ -694,34 +848,14 @@
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="33"/>
-        <source>Reward parts</source>
-        <translation>奖励分项</translation>
+        <location filename="../widgets/curves_panel.cpp" line="1"/>
+        <source>Dashboard</source>
+        <translation>仪表盘</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="34"/>
-        <source>Accuracy / pass@1</source>
-        <translation>准确率 / pass@1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="35"/>
-        <source>Length</source>
-        <translation>长度</translation>
-    </message>
-    <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="36"/>
-        <source>KL / entropy / clip</source>
-        <translation>KL / 熵 / 裁剪</translation>
-    </message>
-    <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="37"/>
-        <source>Experts</source>
-        <translation>专家</translation>
-    </message>
-    <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="38"/>
-        <source>Other</source>
-        <translation>其他</translation>
+        <location filename="../widgets/curves_panel.cpp" line="1"/>
+        <source>Single chart</source>
+        <translation>单个图表</translation>
     </message>
     <message>
         <location filename="../widgets/curves_panel.cpp" line="55"/>
