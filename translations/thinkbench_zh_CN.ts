@@ -1444,8 +1444,8 @@
     </message>
     <message>
         <location filename="../widgets/run_details.cpp" line="93"/>
-        <source>No run selected.</source>
-        <translation>未选择运行。</translation>
+        <source>Select a run to see its stage, progress, time left and recipe.</source>
+        <translation>选择一个运行，查看其阶段、进度、剩余时间和配方。</translation>
     </message>
     <message>
         <location filename="../widgets/run_details.cpp" line="123"/>

@@ -10,7 +10,10 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace thinkbench::widgets {
 
@@ -42,12 +45,13 @@ QString when(double seconds)
 RunDetails::RunDetails(QWidget* parent)
     : QWidget(parent)
     , title_(new QLabel(this))
-    , stage_(new QLabel(this))
-    , bar_(new QProgressBar(this))
-    , progress_(new QLabel(this))
-    , eta_(new QLabel(this))
-    , stopButton_(new QPushButton(tr("Stop"), this))
-    , recipe_(new QPlainTextEdit(this))
+    , body_(new QWidget(this))
+    , stage_(new QLabel(body_))
+    , bar_(new QProgressBar(body_))
+    , progress_(new QLabel(body_))
+    , eta_(new QLabel(body_))
+    , stopButton_(new QPushButton(tr("Stop"), body_))
+    , recipe_(new QPlainTextEdit(body_))
 {
     title_->setObjectName(QStringLiteral("runTitle"));
     stage_->setObjectName(QStringLiteral("runStage"));
@@ -74,15 +78,18 @@ RunDetails::RunDetails(QWidget* parent)
     auto* barRow = new QHBoxLayout;
     barRow->addWidget(bar_, 1);
     barRow->addWidget(stopButton_);
+    auto* body = new QVBoxLayout(body_);
+    body->setContentsMargins(0, 0, 0, 0);
+    body->addWidget(stage_);
+    body->addLayout(barRow);
+    body->addWidget(progress_);
+    body->addWidget(eta_);
+    body->addWidget(new QLabel(tr("Recipe, as the run database keeps it:"), body_));
+    body->addWidget(recipe_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addWidget(title_);
-    layout->addWidget(stage_);
-    layout->addLayout(barRow);
-    layout->addWidget(progress_);
-    layout->addWidget(eta_);
-    layout->addWidget(new QLabel(tr("Recipe, as the run database keeps it:"), this));
-    layout->addWidget(recipe_, 1);
+    layout->addWidget(body_, 1);
     connect(stopButton_, &QPushButton::clicked, this, &RunDetails::stop);
     clear();
 }
@@ -90,12 +97,25 @@ RunDetails::RunDetails(QWidget* parent)
 void RunDetails::clear()
 {
     run_ = 0;
-    title_->setText(tr("No run selected."));
-    for (QLabel* label : {stage_, progress_, eta_})
-        label->clear();
-    bar_->hide();
+    title_->setText(tr("Select a run to see its stage, progress, time left and recipe."));
+    title_->setStyleSheet(QString());
     stopButton_->setEnabled(false);
     recipe_->clear();
+    body_->hide();
+    fitHint();
+}
+
+void RunDetails::fitHint()
+{
+    // Only the hint (two lines in a narrow dock): the list above gets the height.
+    setMaximumHeight(title_->heightForWidth(std::max(width(), 100)) + layout()->contentsMargins().top());
+}
+
+void RunDetails::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (run_ == 0 && event->size().width() != event->oldSize().width())
+        fitHint();
 }
 
 void RunDetails::setOwnRun(qint64 run)
@@ -111,10 +131,12 @@ void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
         p = core::runProgress(store, info.id);
     } catch (const core::Error& e) {
         clear();
-        eta_->setText(QString::fromStdString(e.what()));
-        eta_->setStyleSheet(QStringLiteral("color: #b00020;"));
+        title_->setText(QString::fromStdString(e.what()));
+        title_->setStyleSheet(QStringLiteral("color: #b00020;"));
         return;
     }
+    body_->show();
+    setMaximumHeight(QWIDGETSIZE_MAX);
     const bool sameRun = run_ == info.id;
     run_ = info.id;
     databasePath_ = QString::fromStdString(store.path());

@@ -39,12 +39,18 @@ public slots:
 signals:
     void stopOwnRun(qint64 run);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitHint();
+
     qint64 run_ = 0;
     qint64 ownRun_ = 0;
     bool ownStopAsked_ = false; // Stop was pressed for the own run: its child is checkpointing
     QString databasePath_;
     QLabel* title_;
+    QWidget* body_; // everything but the title, hidden while no run is selected
     QLabel* stage_;
     QProgressBar* bar_;
     QLabel* progress_;

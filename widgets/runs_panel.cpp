@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
-#include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
 #include <QTimer>
@@ -38,17 +37,19 @@ RunsPanel::RunsPanel(QWidget* parent)
     tree_->setAlternatingRowColors(true);
     tree_->setSortingEnabled(true);
     tree_->sortByColumn(Id, Qt::AscendingOrder);
-    tree_->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(message_);
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->setChildrenCollapsible(false);
-    split->addWidget(tree_);
-    split->addWidget(details_);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
-    layout->addWidget(split, 1);
+    split_ = new QSplitter(Qt::Vertical, this);
+    split_->setChildrenCollapsible(false);
+    split_->addWidget(tree_);
+    split_->addWidget(details_);
+    split_->setStretchFactor(0, 1);
+    split_->setStretchFactor(1, 2);
+    // Whatever height the dock has: asking for the list's and the details' preferred heights made
+    // the dock's scroll area scroll in the short Runs dock of the default layout.
+    split_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    layout->addWidget(split_, 1);
     connect(details_, &RunDetails::stopOwnRun, this, &RunsPanel::stopOwnRun);
 
     // A writer touches the -wal file on every commit; coalesce bursts into one re-read.
@@ -118,10 +119,16 @@ void RunsPanel::showDetails()
 {
     const qint64 run = currentRun();
     const auto info = std::find_if(runs_.begin(), runs_.end(), [run](const core::RunInfo& r) { return r.id == run; });
-    if (!store_ || info == runs_.end())
+    if (!store_ || info == runs_.end()) {
         details_->clear();
-    else
-        details_->showRun(*store_, *info);
+        return;
+    }
+    const bool wasHint = details_->run() == 0;
+    details_->showRun(*store_, *info);
+    if (wasHint && details_->run() != 0) { // the details were one line: give them their share back
+        const int height = split_->height();
+        split_->setSizes({height / 3, height - height / 3});
+    }
 }
 
 void RunsPanel::showError(const QString& message)
@@ -169,9 +176,9 @@ void RunsPanel::refresh()
     }
     tree_->setSortingEnabled(true);
     rebuilding_ = false;
+    // Names whole, not elided to "done-…" in a narrow dock; the start time scrolls off first.
     for (int c = 0; c < ColumnCount; ++c)
-        if (c != Name)
-            tree_->resizeColumnToContents(c);
+        tree_->resizeColumnToContents(c);
     showDetails();
 }
 

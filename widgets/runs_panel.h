@@ -10,6 +10,7 @@
 #include <vector>
 
 class QLabel;
+class QSplitter;
 class QTreeWidget;
 class QFileSystemWatcher;
 class QTimer;
@@ -59,6 +60,7 @@ private:
     bool rebuilding_ = false;
     QTreeWidget* tree_;
     RunDetails* details_;
+    QSplitter* split_;
     QFileSystemWatcher* watcher_;
     QTimer* refreshTimer_;
 };

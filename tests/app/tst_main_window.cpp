@@ -208,6 +208,8 @@ corpus_size = 40
         file.close();
         const QString db = makeStore("own.sqlite", 0);
         app::MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openDatabase(db));
         auto* control = window.runControl();
         control->setCliPath(THINKBENCH_CLI);
@@ -222,6 +224,7 @@ corpus_size = 40
         QVERIFY(runs->findChild<QLabel*>("runTitle")->text().contains("started here"));
         auto* stop = runs->findChild<QPushButton*>("runStop");
         QTRY_VERIFY_WITH_TIMEOUT(stop->isEnabled(), 5000);
+        QTest::qWait(100); // the details laid out, as they are by the time a user clicks
         QTest::mouseClick(stop, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QCOMPARE(control->lastStatus(), QString("stopped"));

@@ -71,6 +71,13 @@ QString text(const QWidget& panel, const char* label)
     return child<QLabel>(panel, label)->text();
 }
 
+// The layouts settle once the details show, as they have by the time a user's click lands.
+void settle()
+{
+    for (int round = 0; round < 3; ++round)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+}
+
 void select(RunsPanel& panel, int64_t run)
 {
     auto* tree = panel.findChild<QTreeWidget*>();
@@ -101,8 +108,13 @@ private slots:
 
         RunsPanel panel;
         panel.resize(380, 640);
+        panel.show(); // clicks land on laid-out buttons, as a user's do
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(panel.openDatabase(path));
+        QVERIFY(text(panel, "runTitle").startsWith("Select a run")); // and nothing else below the list
+        QVERIFY(!child<QPushButton>(panel, "runStop")->isVisible());
         select(panel, live);
+        QVERIFY(child<QPushButton>(panel, "runStop")->isVisible());
         QCOMPARE(text(panel, "runStage"), QString("Stage 2 of 2: rl (grpo), running"));
         QCOMPARE(text(panel, "runProgress"), QString("Step 20 of 100 (20%)"));
         // 80 steps left at 3 s: 240 s, less the second since the last one.
@@ -135,6 +147,7 @@ private slots:
 
         // Stop on a run the panel did not start: a request in the store, for its trainer to read.
         select(panel, live);
+        settle();
         QSignalSpy own(&panel, &RunsPanel::stopOwnRun);
         QTest::mouseClick(stop, Qt::LeftButton);
         QVERIFY(cli.stopRequested(live));
@@ -170,6 +183,8 @@ corpus_size = 40
         QVERIFY(cli.waitForStarted(30000));
         RunsPanel panel;
         panel.resize(380, 640);
+        panel.show(); // clicks land on laid-out buttons, as a user's do
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db) && panel.openDatabase(db) && panel.runCount() == 1, 30000);
         select(panel, 1);
         QTRY_VERIFY_WITH_TIMEOUT(text(panel, "runEta").startsWith("About "), 30000);
@@ -178,6 +193,7 @@ corpus_size = 40
         QCOMPARE(text(panel, "runStage"), QString("Stage 1 of 1: base (pretrain), running"));
         QVERIFY(panel.grab().save(THINKBENCH_BINARY_DIR "/screenshots/runs_details_live.png"));
 
+        settle();
         QTest::mouseClick(child<QPushButton>(panel, "runStop"), Qt::LeftButton);
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
@@ -193,11 +209,14 @@ corpus_size = 40
         core::RunStore cli(path.toStdString());
         const int64_t run = writeRun(cli, "own-run", 10, 1);
         RunsPanel panel;
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(panel.openDatabase(path));
         panel.setOwnRun(run);
         select(panel, run);
         QVERIFY(text(panel, "runTitle").contains("started here"));
         QSignalSpy own(&panel, &RunsPanel::stopOwnRun);
+        settle();
         QTest::mouseClick(child<QPushButton>(panel, "runStop"), Qt::LeftButton);
         QCOMPARE(own.count(), 1);
         QCOMPARE(own.at(0).at(0).toLongLong(), run);
