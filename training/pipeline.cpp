@@ -61,26 +61,21 @@ bool runStage(StageContext& ctx, int index, int64_t start)
     return true;
 }
 
-// Stages whose work is split across `ranks` ranks; the others would repeat it on every rank.
+// GRPO settings that do not split across `ranks` ranks yet.
 void checkDataParallel(const core::Recipe& recipe, const PipelineOptions& options, int ranks)
 {
     for (const auto& st : recipe.stages) {
+        if (st.kind != core::StageKind::Grpo)
+            continue;
+        const auto& g = st.as<core::GrpoSettings>();
         const std::string where = "stages." + st.name;
-        if (st.kind == core::StageKind::Grpo) {
-            const auto& g = st.as<core::GrpoSettings>();
-            if (g.prompts_per_step % ranks != 0)
-                throw core::Error(options.recipeFile, where + ".prompts_per_step",
-                                  "must be a multiple of the " + std::to_string(ranks) +
-                                      " ranks: each samples an equal share of the prompts");
-            if (g.objective.scale_rewards == core::AdvantageScaling::BatchStd || trainsTopEntropyOnly(g.objective))
-                throw core::Error(options.recipeFile, where,
-                                  "scale_rewards = \"batch\" and top_entropy_quantile do not run on several ranks yet");
-        } else if (st.kind != core::StageKind::Pretrain && st.kind != core::StageKind::Sft &&
-                   st.kind != core::StageKind::Eval) {
+        if (g.prompts_per_step % ranks != 0)
+            throw core::Error(options.recipeFile, where + ".prompts_per_step",
+                              "must be a multiple of the " + std::to_string(ranks) +
+                                  " ranks: each samples an equal share of the prompts");
+        if (g.objective.scale_rewards == core::AdvantageScaling::BatchStd || trainsTopEntropyOnly(g.objective))
             throw core::Error(options.recipeFile, where,
-                              "a " + std::string(core::stageKindName(st.kind)) +
-                                  " stage does not run on several ranks yet (pretrain, sft, grpo and eval do)");
-        }
+                              "scale_rewards = \"batch\" and top_entropy_quantile do not run on several ranks yet");
     }
 }
 

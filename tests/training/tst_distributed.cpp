@@ -15,10 +15,12 @@
 
 #include "tests/tiny_recipe.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -110,7 +112,8 @@ Outcome train(const QStringList& args, const std::function<void(const nlohmann::
     return o;
 }
 
-// Base, then GRPO: two prompts a step, one a rank. The length and repetition rewards spread the
+// Base and cold start, then GRPO (two prompts a step, one a rank), then rejection sampling (each
+// rank samples half the prompts) and SFT on what it kept. The length and repetition rewards spread the
 // rewards within a group, which accuracy alone would not on a base this small.
 std::string grpoRecipeText()
 {
@@ -130,6 +133,15 @@ corpus_size = 40
 optimizer = { grad_accumulation = 2 }
 
 [[stages]]
+kind = "sft"
+name = "cold-start"
+examples = 16
+steps = 20
+batch_size = 2
+max_seq_len = 400
+optimizer = { grad_accumulation = 2 }
+
+[[stages]]
 kind = "grpo"
 name = "rl"
 steps = 5
@@ -141,6 +153,24 @@ beta = 0.01
 mu = 2
 stored_groups = 2
 rewards = { length = 0.5, repetition = 0.5, overlong_buffer = 10, repetition_ngram = 2 }
+
+[[stages]]
+kind = "rejection_sampling"
+name = "rs"
+prompts = 12
+k = 2
+max_new_tokens = 96
+require_correct = false
+require_format = false
+
+[[stages]]
+kind = "sft"
+name = "on-rs"
+dataset = "stage:rs"
+steps = 3
+batch_size = 2
+max_seq_len = 400
+optimizer = { grad_accumulation = 2 }
 )");
 }
 
@@ -314,7 +344,8 @@ private slots:
     }
 
     // GRPO with the prompts split: each rank samples and scores its groups, the token totals of
-    // the loss are the global batch's. The same weights, the same rewards and advantages.
+    // the loss are the global batch's. The same weights, the same rewards and advantages. Then
+    // rejection sampling with the problems split: the same dataset, and SFT on it.
     void grpoTwoRanksEqualOneRank()
     {
         const QString recipe = dir.filePath("grpo.toml");
@@ -325,14 +356,14 @@ private slots:
         QVERIFY2(a.ok, qPrintable(a.errors));
         const Outcome b = train({"train", recipe, "--db", QString::fromStdString(two), "--nproc", "2"});
         QVERIFY2(b.ok, qPrintable(b.errors));
-        const auto wa = finalWeights(one, {"01-rl"}), wb = finalWeights(two, {"01-rl"});
+        const auto wa = finalWeights(one, {"02-rl", "04-on-rs"}), wb = finalWeights(two, {"02-rl", "04-on-rs"});
         QCOMPARE(wb.size(), wa.size());
         const double diff = maxRelativeDifference(wa, wb);
 
         // Every rank's groups reach rank 0's store: the same completions, in the same groups, with the
         // same rewards and advantages.
         core::RunStore sa(one), sb(two);
-        const auto samplesA = sa.samples({.run = 1, .stage = 1}), samplesB = sb.samples({.run = 1, .stage = 1});
+        const auto samplesA = sa.samples({.run = 1, .stage = 2}), samplesB = sb.samples({.run = 1, .stage = 2});
         QCOMPARE(samplesB.size(), samplesA.size());
         QCOMPARE(samplesA.size(), size_t(5 * 2 * 4));
         std::map<std::tuple<int64_t, int, std::string>, const core::SampleRecord*> byText;
@@ -356,10 +387,22 @@ private slots:
             for (size_t i = 0; i < ma.size(); ++i)
                 QVERIFY2(std::abs(mb[i].value - ma[i].value) <= 1e-5 * std::max(1e-3, std::abs(ma[i].value)), key);
         }
-        qInfo("GRPO, 5 steps: max relative difference %.3g; %zu samples matched, %d with an advantage (1 rank %.1f s, "
+        qInfo("GRPO, 5 steps, rejection sampling and SFT on it: max relative difference %.3g; %zu samples matched, %d "
+              "with an advantage (1 rank %.1f s, "
               "2 ranks %.1f s)",
               diff, samplesB.size(), moved, double(a.ms) / 1000, double(b.ms) / 1000);
         QVERIFY2(moved > 0, "no completion had an advantage: the policy gradient was not tested");
+
+        // Rejection sampling keeps the same dataset, in the same order.
+        const auto dataset = [](const std::string& db) {
+            std::ifstream in(fs::path(db).parent_path() / (fs::path(db).stem().string() + "-runs") / "run-1" / "03-rs" /
+                             "data.jsonl");
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        const std::string keptA = dataset(one);
+        QVERIFY(std::count(keptA.begin(), keptA.end(), '\n') >= 2);
+        QCOMPARE(dataset(two), keptA);
+        QCOMPARE(sb.series(1, "rs/generated").at(0).value, 24.0);
         QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
     }
 

@@ -20,14 +20,23 @@ int ownShareOf(const ProcessGroup* group, int count)
     return count > group->rank() ? (count - group->rank() + group->size() - 1) / group->size() : 0;
 }
 
-void globalTotals(ProcessGroup* group, double& tokens, double& sequences)
+void sumOverRanks(ProcessGroup* group, std::initializer_list<double*> values)
 {
     if (!group)
         return;
-    at::Tensor t = torch::tensor({tokens, sequences}, torch::kDouble);
+    std::vector<double> v;
+    for (const double* value : values)
+        v.push_back(*value);
+    at::Tensor t = torch::tensor(v, torch::kDouble);
     group->allReduceSum(t);
-    tokens = t[0].item<double>();
-    sequences = t[1].item<double>();
+    int64_t i = 0;
+    for (double* value : values)
+        *value = t[i++].item<double>();
+}
+
+void globalTotals(ProcessGroup* group, double& tokens, double& sequences)
+{
+    sumOverRanks(group, {&tokens, &sequences});
 }
 
 at::Tensor gatherGroups(ProcessGroup* group, const at::Tensor& local, int64_t groupSize)

@@ -8,6 +8,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -21,6 +22,8 @@ bool ownsShare(const ProcessGroup* group, int64_t index);
 // How many of the global batch's first `count` items are this rank's.
 int ownShareOf(const ProcessGroup* group, int count);
 
+// Sums over the ranks, in place.
+void sumOverRanks(ProcessGroup* group, std::initializer_list<double*> values);
 // Sums of the ranks' token and sequence counts, in place.
 void globalTotals(ProcessGroup* group, double& tokens, double& sequences);
 

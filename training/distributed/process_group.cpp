@@ -10,6 +10,9 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <torch/torch.h>
+
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -252,6 +255,29 @@ void ProcessGroup::broadcastFromRoot(at::Tensor& tensor)
         std::vector<at::Tensor> t{on};
         return impl_->backend->broadcast(t, o);
     });
+}
+
+std::vector<std::string> ProcessGroup::allGather(const std::string& bytes)
+{
+    // The lengths first, then each rank fills its own span of one buffer and the sum joins them.
+    const int self = rank(), ranks = size();
+    at::Tensor lengths = torch::zeros({ranks}, torch::kInt64);
+    lengths[self] = int64_t(bytes.size());
+    allReduceSum(lengths);
+    std::vector<int64_t> length(lengths.data_ptr<int64_t>(), lengths.data_ptr<int64_t>() + ranks);
+    int64_t offset = 0, total = 0;
+    for (int r = 0; r < ranks; ++r) {
+        offset += r < self ? length[size_t(r)] : 0;
+        total += length[size_t(r)];
+    }
+    at::Tensor joined = torch::zeros({total}, torch::kUInt8);
+    std::copy(bytes.begin(), bytes.end(), joined.data_ptr<uint8_t>() + offset);
+    allReduceSum(joined);
+    std::vector<std::string> out;
+    const char* data = reinterpret_cast<const char*>(joined.data_ptr<uint8_t>());
+    for (int r = 0, from = 0; r < ranks; from += int(length[size_t(r)]), ++r)
+        out.emplace_back(data + from, size_t(length[size_t(r)]));
+    return out;
 }
 
 void ProcessGroup::barrier()

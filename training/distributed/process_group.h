@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace thinkbench::training {
 
@@ -41,6 +42,8 @@ public:
     void allReduceSum(at::Tensor& tensor);
     void allReduceMax(at::Tensor& tensor);
     void broadcastFromRoot(at::Tensor& tensor);
+    // Every rank's `bytes`, in rank order, on every rank.
+    std::vector<std::string> allGather(const std::string& bytes);
     void barrier();
 
 private:

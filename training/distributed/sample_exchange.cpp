@@ -1,7 +1,6 @@
 #include "training/distributed/sample_exchange.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include <algorithm>
 
@@ -60,30 +59,13 @@ std::vector<core::SampleRecord> gatherSamples(ProcessGroup* group, std::vector<c
             j["group"] = *r.groupIndex * group->size() + group->rank();
         records.push_back(std::move(j));
     }
-    const std::string bytes = records.dump();
-    // Every rank's bytes side by side: the lengths first, then each rank fills its own span.
-    at::Tensor lengths = torch::zeros({group->size()}, torch::kInt64);
-    lengths[group->rank()] = int64_t(bytes.size());
-    group->allReduceSum(lengths);
-    const auto length = lengths.accessor<int64_t, 1>();
-    int64_t offset = 0, total = 0;
-    for (int r = 0; r < group->size(); ++r) {
-        offset += r < group->rank() ? length[r] : 0;
-        total += length[r];
-    }
-    at::Tensor joined = torch::zeros({total}, torch::kUInt8);
-    std::copy(bytes.begin(), bytes.end(), joined.data_ptr<uint8_t>() + offset);
-    group->allReduceSum(joined);
+    const auto everyRank = group->allGather(records.dump());
     if (group->rank() != 0)
         return {};
     std::vector<core::SampleRecord> all;
-    const char* data = reinterpret_cast<const char*>(joined.data_ptr<uint8_t>());
-    int64_t from = 0;
-    for (int r = 0; r < group->size(); ++r) {
-        for (const auto& j : json::parse(data + from, data + from + length[r]))
+    for (const auto& bytes : everyRank)
+        for (const auto& j : json::parse(bytes))
             all.push_back(fromJson(j));
-        from += length[r];
-    }
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
         return a.groupIndex.value_or(-1) < b.groupIndex.value_or(-1);
     });

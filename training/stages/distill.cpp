@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/store/metric_names.h"
+#include "training/distributed/data_parallel.h"
 
 namespace thinkbench::training {
 
@@ -28,14 +29,17 @@ bool runDistill(StageContext& ctx, int index, int64_t start)
                                                        .max_tokens = 0,
                                                        .output = {}};
         const SampledDataset traces = rejectionSample(ctx, teacher ? *teacher : *ctx.model, index, sampling);
-        if (ctx.stopRequested())
+        if (agreeOnStop(ctx.options.group, ctx.stopRequested()))
             return false;
         if (traces.examples.empty())
             throw core::Error(ctx.options.recipeFile, ctx.settingPath(index),
                               "the teacher got none of its " +
                                   std::to_string(int(traces.metrics.at(std::string(core::metric::kRsGenerated)))) +
                                   " traces right and well-formed: nothing to distill");
-        writeExamples(data, traces.examples, traces.problems);
+        if (ctx.writes())
+            writeExamples(data, traces.examples, traces.problems);
+        if (ctx.options.group) // every rank reads it below
+            ctx.options.group->barrier();
         ctx.writeStageMetrics(index, traces.metrics);
         // The student: a trained model named by init, or a new one of the student config.
         if (stage.init.empty())

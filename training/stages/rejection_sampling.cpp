@@ -7,9 +7,12 @@
 #include "core/store/metric_names.h"
 #include "core/tasks/rewards/rewards.h"
 #include "inference/generator.h"
+#include "training/distributed/data_parallel.h"
+#include "training/distributed/global_batch.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <set>
 
 namespace thinkbench::training {
@@ -41,13 +44,18 @@ SampledDataset rejectionSample(StageContext& ctx, const core::Transformer& sourc
     const auto& stage = ctx.recipe.stages[size_t(index)];
     inference::Generator generator(source, *ctx.tokenizer);
     SampledDataset out;
-    std::set<std::pair<std::string, std::string>> seen;
+    // Data parallel: problem i is sampled by rank i mod N; the accepted completions meet after.
+    std::vector<size_t> mine;
+    for (size_t i = 0; i < problems.size(); ++i)
+        if (ownsShare(ctx.options.group, int64_t(i)))
+            mine.push_back(i);
+    std::vector<std::pair<size_t, std::string>> accepted; // problem index, completion
     int generated = 0, correct = 0;
     const size_t chunk = 8;
-    for (size_t b = 0; b < problems.size(); b += chunk) {
+    for (size_t b = 0; b < mine.size(); b += chunk) {
         std::vector<inference::GenerationRequest> requests;
-        const size_t end = std::min(problems.size(), b + chunk);
-        for (size_t i = b; i < end; ++i) {
+        const size_t end = std::min(mine.size(), b + chunk);
+        for (size_t i : std::vector<size_t>(mine.begin() + long(b), mine.begin() + long(end))) {
             inference::GenerationRequest r;
             r.promptIds = ctx.promptIds(problems[i].prompt);
             r.params.temperature = float(s.temperature);
@@ -64,14 +72,13 @@ SampledDataset rejectionSample(StageContext& ctx, const core::Transformer& sourc
             results = generator.generate(requests, {}, ctx.options.stop);
         }
         for (const auto& r : results) {
-            const auto& p = problems[b + size_t(r.request)];
+            const size_t i = mine[b + size_t(r.request)];
+            const auto& p = problems[i];
             ++generated;
             const auto parts = core::computeRewards(r.text, int(r.ids.size()), p.truth, p.task, {}, format);
             correct += parts.correct;
-            if (rejected(s, r, parts) || !seen.insert({p.prompt, r.text}).second)
-                continue;
-            out.examples.push_back({p.prompt, r.text});
-            out.problems.push_back(p);
+            if (!rejected(s, r, parts))
+                accepted.emplace_back(i, r.text);
         }
         ctx.emit({{"event", "step"},
                   {"stage", stage.name},
@@ -79,19 +86,37 @@ SampledDataset rejectionSample(StageContext& ctx, const core::Transformer& sourc
                   {"kind", std::string(core::stageKindName(stage.kind))},
                   {"step", ctx.globalStep},
                   {"stage_step", end},
-                  {"total", problems.size()},
-                  {"metrics", {{"generated", generated}, {"kept", out.examples.size()}}}});
+                  {"total", mine.size()},
+                  {"metrics", {{"generated", generated}, {"kept", accepted.size()}}}});
         if (ctx.stopRequested())
             break;
     }
+    // Every rank's accepted completions in problem order, without repeats: the dataset one rank
+    // would have kept.
+    if (ProcessGroup* group = ctx.options.group) {
+        std::vector<std::pair<size_t, std::string>> all;
+        for (const auto& bytes : group->allGather(nlohmann::json(accepted).dump()))
+            for (auto& a : nlohmann::json::parse(bytes).get<std::vector<std::pair<size_t, std::string>>>())
+                all.push_back(std::move(a));
+        accepted = std::move(all);
+    }
+    std::stable_sort(accepted.begin(), accepted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& [i, text] : accepted)
+        if (seen.insert({problems[i].prompt, text}).second) {
+            out.examples.push_back({problems[i].prompt, text});
+            out.problems.push_back(problems[i]);
+        }
+    double total = generated, right = correct; // over every rank
+    sumOverRanks(ctx.options.group, {&total, &right});
     std::set<std::string> covered;
     for (const auto& p : out.problems)
         covered.insert(p.prompt);
     const double kept = double(out.examples.size());
-    out.metrics[std::string(metric::kRsGenerated)] = generated;
+    out.metrics[std::string(metric::kRsGenerated)] = total;
     out.metrics[std::string(metric::kRsKept)] = kept;
-    out.metrics[std::string(metric::kRsAccuracy)] = generated ? double(correct) / generated : 0;
-    out.metrics[std::string(metric::kRsAcceptRate)] = generated ? kept / generated : 0;
+    out.metrics[std::string(metric::kRsAccuracy)] = total > 0 ? right / total : 0;
+    out.metrics[std::string(metric::kRsAcceptRate)] = total > 0 ? kept / total : 0;
     out.metrics[std::string(metric::kRsPromptsCovered)] =
         problems.empty() ? 0 : double(covered.size()) / double(problems.size());
     return out;
@@ -102,10 +127,13 @@ bool runRejectionSampling(StageContext& ctx, int index)
     const auto& s = ctx.recipe.stages[size_t(index)].as<core::RejectionSamplingSettings>();
     const auto source = s.source.empty() ? nullptr : ctx.loadModel(s.source);
     const SampledDataset data = rejectionSample(ctx, source ? *source : *ctx.model, index, s);
-    if (ctx.stopRequested())
+    if (agreeOnStop(ctx.options.group, ctx.stopRequested()))
         return false;
-    writeExamples(s.output.empty() ? ctx.stageDir(index) / "data.jsonl" : std::filesystem::path(s.output),
-                  data.examples, data.problems);
+    if (ctx.writes())
+        writeExamples(s.output.empty() ? ctx.stageDir(index) / "data.jsonl" : std::filesystem::path(s.output),
+                      data.examples, data.problems);
+    if (ctx.options.group) // a later stage on any rank may read it
+        ctx.options.group->barrier();
     ctx.writeStageMetrics(index, data.metrics);
     return true;
 }
