@@ -22,5 +22,6 @@ void addVerifyCommand(CLI::App& app, GlobalOptions& global);
 void addEvalCommand(CLI::App& app, GlobalOptions& global);
 void addTrainCommand(CLI::App& app, GlobalOptions& global);
 void addServeCommand(CLI::App& app, GlobalOptions& global);
+void addExportCommand(CLI::App& app, GlobalOptions& global);
 
 } // namespace thinkbench::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv)
     cli::addEvalCommand(app, global);
     cli::addTrainCommand(app, global);
     cli::addServeCommand(app, global);
+    cli::addExportCommand(app, global);
 
     try {
         app.parse(argc, argv);

@@ -1,14 +1,18 @@
 #include "core/gguf/gguf_tokenizer.h"
 
 #include "core/error.h"
+#include "core/tokenizer/pre_tokenizer.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace thinkbench::core {
 
 namespace {
 
 // llama.cpp's token types (llama_token_type).
+constexpr int64_t kNormal = 1;
 constexpr int64_t kUnused = 5;
 constexpr int64_t kControl = 3;
 constexpr int64_t kUserDefined = 4;
@@ -54,8 +58,36 @@ PreTokenizerSpec preTokenizer(const std::string& pre, const std::string& path)
                                          R"(]+|\s+(?!\S)|\s+)")})};
     if (pre == "gpt-2" || pre == "default")
         return {nullptr, {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", true}}};
+
     throw Error(path, "tokenizer.ggml.pre",
                 "unsupported pre-tokenizer \"" + pre + "\" (qwen2, deepseek-r1-qwen, llama-bpe, deepseek-v3, gpt-2)");
+}
+
+// The Split patterns of a pre-tokenizer, in order (a Sequence's members, a ByteLevel's own regex).
+std::vector<std::string> splitPatterns(const nlohmann::json& p)
+{
+    std::vector<std::string> out;
+    if (!p.is_object())
+        return out;
+    if (p.value("type", "") == "Sequence" && p.contains("pretokenizers"))
+        for (const auto& member : p["pretokenizers"])
+            for (std::string& pattern : splitPatterns(member))
+                out.push_back(std::move(pattern));
+    if (p.value("type", "") == "Split" && p.contains("pattern") && p["pattern"].contains("Regex"))
+        out.push_back(p["pattern"]["Regex"].get<std::string>());
+    if (p.value("type", "") == "ByteLevel" && p.value("use_regex", true))
+        out.push_back(kGpt2Pattern);
+    return out;
+}
+
+// tokenizer.ggml.pre for a tokenizer.json: the name whose pre-tokenizer splits alike.
+std::string preTokenizerName(const nlohmann::json& tokenizerJson, const std::string& file)
+{
+    const std::vector<std::string> patterns = splitPatterns(tokenizerJson.value("pre_tokenizer", nlohmann::json()));
+    for (const char* name : {"qwen2", "llama-bpe", "deepseek-v3", "gpt-2"})
+        if (splitPatterns(preTokenizer(name, file).preTokenizer) == patterns)
+            return name;
+    throw Error(file, "pre_tokenizer", "has no GGUF pre-tokenizer name (qwen2, llama-bpe, deepseek-v3, gpt-2)");
 }
 
 } // namespace
@@ -127,6 +159,44 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     } catch (const nlohmann::json::exception& e) { // a token that is not UTF-8
         throw Error(path, "tokenizer.ggml.tokens", std::string("malformed: ") + e.what());
     }
+}
+
+void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer)
+{
+    const nlohmann::json json = tokenizer.toJson();
+    const std::string file = "tokenizer.json";
+    std::vector<GgufValue> tokens, types, merges;
+    for (int32_t id = 0; id < tokenizer.vocabSize(); ++id) {
+        std::string text = tokenizer.idToToken(id);
+        const bool added = std::any_of(tokenizer.addedTokens().begin(), tokenizer.addedTokens().end(),
+                                       [&](const AddedToken& t) { return t.id == id; });
+        int64_t type = added ? (tokenizer.isSpecial(id) ? kControl : kUserDefined) : kNormal;
+        if (text.empty()) {
+            text = "[PAD" + std::to_string(id) + "]";
+            type = kUnused;
+        }
+        tokens.push_back(ggufString(std::move(text)));
+        GgufValue t;
+        t.type = GgufValueType::Int32;
+        t.integer = type;
+        types.push_back(t);
+    }
+    for (const auto& merge : json.at("model").at("merges"))
+        merges.push_back(ggufString(merge.is_string()
+                                        ? merge.get<std::string>()
+                                        : merge[0].get<std::string>() + " " + merge[1].get<std::string>()));
+    writer.add("tokenizer.ggml.model", ggufString("gpt2"));
+    writer.add("tokenizer.ggml.pre", ggufString(preTokenizerName(json, file)));
+    writer.add("tokenizer.ggml.tokens", ggufArray(GgufValueType::String, std::move(tokens)));
+    writer.add("tokenizer.ggml.token_type", ggufArray(GgufValueType::Int32, std::move(types)));
+    writer.add("tokenizer.ggml.merges", ggufArray(GgufValueType::String, std::move(merges)));
+    for (const auto& [key, id] : {std::pair{"tokenizer.ggml.bos_token_id", tokenizer.bosId()},
+                                  std::pair{"tokenizer.ggml.eos_token_id", tokenizer.eosId()},
+                                  std::pair{"tokenizer.ggml.padding_token_id", tokenizer.padId()}})
+        if (id)
+            writer.add(key, ggufUint32(*id));
+    if (!tokenizer.chatTemplateSource().empty())
+        writer.add("tokenizer.chat_template", ggufString(tokenizer.chatTemplateSource()));
 }
 
 } // namespace thinkbench::core

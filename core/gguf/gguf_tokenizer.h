@@ -5,6 +5,7 @@
 // chat template), then read by the one tokenizer.json reader, so encoding runs the same code.
 
 #include "core/gguf/gguf_file.h"
+#include "core/gguf/gguf_writer.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace thinkbench::core {
@@ -12,5 +13,10 @@ namespace thinkbench::core {
 // Throws core::Error naming the file and the key for a missing, malformed or unsupported field
 // (a tokenizer model other than gpt2, a pre-tokenizer not in the table).
 Tokenizer ggufTokenizer(const GgufFile& file);
+
+// The other way: a tokenizer's tokenizer.ggml.* keys and chat template, as llama.cpp's converter
+// writes them (added tokens CONTROL when special, USER_DEFINED otherwise; missing ids as unused
+// "[PADn]"). Throws core::Error naming the tokenizer's file when its pre-tokenizer has no GGUF name.
+void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer);
 
 } // namespace thinkbench::core

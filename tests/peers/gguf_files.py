@@ -17,6 +17,11 @@ Usage:
       The tokenizer.json + tokenizer_config.json in TOKENIZER_DIR as the converter stores them
       (tokens with their types, merges, special ids and chat template via gguf.SpecialVocab), with
       tokenizer.ggml.pre = PRE.
+  gguf_files.py dump FILE.gguf OUT.safetensors [F32_FILE.gguf]
+      Reads FILE with gguf.GGUFReader: prints its metadata (every key but GGUF.*, as [type, value])
+      and tensor types and shapes, and writes every tensor dequantized by gguf.quants.dequantize to
+      OUT (torch order). With F32_FILE (the same model in F32): q8_0_differ counts the Q8_0 tensors of
+      FILE whose bytes differ from gguf.quants.quantize of F32_FILE's.
 Out: one JSON line per file or type written.
 """
 import json
@@ -243,9 +248,29 @@ def tokenizer(folder, out, pre):
     print(json.dumps({"file": out, "tokens": len(tokens)}), flush=True)
 
 
+def dump(path, out, f32_path=None):
+    from safetensors.numpy import save_file
+    reader = gguf.GGUFReader(path)
+    metadata = {name: [field.types[-1].name, field.contents()] for name, field in reader.fields.items()
+                if not name.startswith("GGUF.")}
+    tensors, arrays = {}, {}
+    for t in reader.tensors:
+        shape = [int(d) for d in reversed(t.shape)]
+        tensors[t.name] = {"type": t.tensor_type.name, "shape": shape}
+        arrays[t.name] = np.ascontiguousarray(gguf.quants.dequantize(t.data, t.tensor_type).reshape(shape))
+    save_file(arrays, out)
+    row = {"metadata": metadata, "tensors": tensors}
+    if f32_path:
+        f32 = {t.name: t.data for t in gguf.GGUFReader(f32_path).tensors}
+        row["q8_0_differ"] = sum(1 for t in reader.tensors if t.tensor_type == Q.Q8_0 and not np.array_equal(
+            gguf.quants.quantize(f32[t.name], Q.Q8_0), t.data))
+    print(json.dumps(row), flush=True)
+
+
 def main():
-    commands = {"blocks": (blocks, 1), "model": (model, 3), "tokenizer": (tokenizer, 3)}
-    if len(sys.argv) < 2 or sys.argv[1] not in commands or len(sys.argv) != 2 + commands[sys.argv[1]][1]:
+    commands = {"blocks": (blocks, 1, 1), "model": (model, 3, 3), "tokenizer": (tokenizer, 3, 3), "dump": (dump, 2, 3)}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands or not (
+            commands[sys.argv[1]][1] <= len(sys.argv) - 2 <= commands[sys.argv[1]][2]):
         sys.exit(__doc__)
     commands[sys.argv[1]][0](*sys.argv[2:])
 

@@ -1,0 +1,40 @@
+#include "app/cli/commands.h"
+#include "core/error.h"
+#include "core/gguf/gguf_export.h"
+#include "inference/model_folder.h"
+
+#include <torch/torch.h>
+
+#include <iostream>
+#include <memory>
+
+namespace thinkbench::cli {
+
+void addExportCommand(CLI::App& app, GlobalOptions&)
+{
+    struct Options {
+        std::string model, output, type = "f16", tokenizer;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand("export-gguf", "Write a model and its tokenizer as a GGUF file (llama.cpp, "
+                                                  "LM Studio, Ollama)");
+    cmd->add_option("--model", o->model, "Hugging Face model folder, checkpoint or .gguf file")->required();
+    cmd->add_option("--output", o->output, ".gguf file to write")->required();
+    cmd->add_option("--type", o->type, "f32, f16, bf16 or q8_0")->capture_default_str();
+    cmd->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model's)");
+    cmd->callback([o] {
+        const std::pair<const char*, core::GgmlType> types[] = {{"f32", core::GgmlType::F32},
+                                                                {"f16", core::GgmlType::F16},
+                                                                {"bf16", core::GgmlType::BF16},
+                                                                {"q8_0", core::GgmlType::Q8_0}};
+        const auto type =
+            std::find_if(std::begin(types), std::end(types), [&](const auto& t) { return o->type == t.first; });
+        if (type == std::end(types))
+            throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16 or q8_0");
+        const inference::ModelFolder folder = inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer);
+        core::exportGguf(folder.model, &folder.tokenizer, o->output, type->second);
+        std::cout << o->output << "\n";
+    });
+}
+
+} // namespace thinkbench::cli

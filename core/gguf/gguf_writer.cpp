@@ -1,0 +1,202 @@
+#include "core/gguf/gguf_writer.h"
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstring>
+#include <ostream>
+#include <sstream>
+
+namespace thinkbench::core {
+
+namespace {
+
+constexpr uint64_t kAlignment = 32; // GGUF's default: no general.alignment key needed
+
+template <typename T> void put(std::ostream& out, T value)
+{
+    out.write(reinterpret_cast<const char*>(&value), sizeof value); // little-endian hosts only
+}
+
+void putString(std::ostream& out, const std::string& s)
+{
+    put<uint64_t>(out, s.size());
+    out.write(s.data(), static_cast<std::streamsize>(s.size()));
+}
+
+void putValue(std::ostream& out, const GgufValue& v)
+{
+    switch (v.type) {
+    case GgufValueType::Uint8:
+    case GgufValueType::Bool:
+        put<uint8_t>(out, static_cast<uint8_t>(v.integer));
+        break;
+    case GgufValueType::Int8:
+        put<int8_t>(out, static_cast<int8_t>(v.integer));
+        break;
+    case GgufValueType::Uint16:
+        put<uint16_t>(out, static_cast<uint16_t>(v.integer));
+        break;
+    case GgufValueType::Int16:
+        put<int16_t>(out, static_cast<int16_t>(v.integer));
+        break;
+    case GgufValueType::Uint32:
+        put<uint32_t>(out, static_cast<uint32_t>(v.integer));
+        break;
+    case GgufValueType::Int32:
+        put<int32_t>(out, static_cast<int32_t>(v.integer));
+        break;
+    case GgufValueType::Uint64:
+        put<uint64_t>(out, static_cast<uint64_t>(v.integer));
+        break;
+    case GgufValueType::Int64:
+        put<int64_t>(out, v.integer);
+        break;
+    case GgufValueType::Float32:
+        put<float>(out, static_cast<float>(v.real));
+        break;
+    case GgufValueType::Float64:
+        put<double>(out, v.real);
+        break;
+    case GgufValueType::String:
+        putString(out, v.text);
+        break;
+    case GgufValueType::Array:
+        put<uint32_t>(out, static_cast<uint32_t>(v.elementType));
+        put<uint64_t>(out, v.items.size());
+        for (const GgufValue& item : v.items)
+            putValue(out, item);
+        break;
+    }
+}
+
+// Q8_0 as ggml's quantize_row_q8_0_ref: d = max |x| / 127, q = round(x / d) half away from zero
+// (x times 1/d in f32), d stored as f16.
+std::string quantizeQ8_0(const at::Tensor& t)
+{
+    const at::Tensor x = t.to(at::kFloat).contiguous();
+    const float* data = x.data_ptr<float>();
+    const int64_t blocks = x.numel() / 32;
+    std::string out(static_cast<size_t>(blocks) * 34, '\0');
+    for (int64_t b = 0; b < blocks; ++b) {
+        const float* v = data + 32 * b;
+        float amax = 0;
+        for (int j = 0; j < 32; ++j)
+            amax = std::max(amax, std::fabs(v[j]));
+        const float d = amax / 127.0f;
+        const float id = d != 0 ? 1.0f / d : 0.0f;
+        char* block = out.data() + 34 * b;
+        const uint16_t half = c10::Half(d).x;
+        std::memcpy(block, &half, 2);
+        for (int j = 0; j < 32; ++j)
+            block[2 + j] = static_cast<char>(static_cast<int8_t>(std::round(v[j] * id)));
+    }
+    return out;
+}
+
+} // namespace
+
+GgufValue ggufString(std::string text)
+{
+    GgufValue v;
+    v.type = GgufValueType::String;
+    v.text = std::move(text);
+    return v;
+}
+
+GgufValue ggufUint32(int64_t value)
+{
+    GgufValue v;
+    v.type = GgufValueType::Uint32;
+    v.integer = value;
+    return v;
+}
+
+GgufValue ggufFloat32(double value)
+{
+    GgufValue v;
+    v.type = GgufValueType::Float32;
+    v.real = static_cast<float>(value);
+    return v;
+}
+
+GgufValue ggufBool(bool value)
+{
+    GgufValue v;
+    v.type = GgufValueType::Bool;
+    v.integer = value;
+    return v;
+}
+
+GgufValue ggufArray(GgufValueType elementType, std::vector<GgufValue> items)
+{
+    GgufValue v;
+    v.type = GgufValueType::Array;
+    v.elementType = elementType;
+    v.items = std::move(items);
+    return v;
+}
+
+std::string encodeTensor(const at::Tensor& tensor, GgmlType type)
+{
+    if (type == GgmlType::Q8_0) {
+        if (tensor.dim() == 0 || tensor.size(-1) % 32 != 0)
+            throw Error("", "Q8_0", "rows of " + std::to_string(tensor.size(-1)) + " are not whole blocks of 32");
+        return quantizeQ8_0(tensor);
+    }
+    const at::ScalarType dtype = type == GgmlType::F32   ? at::kFloat
+                                 : type == GgmlType::F16 ? at::kHalf
+                                 : type == GgmlType::BF16
+                                     ? at::kBFloat16
+                                     : throw Error("", "", "cannot write tensors as " + ggmlTypeName(uint32_t(type)));
+    const at::Tensor t = tensor.to(at::kCPU).to(dtype).contiguous();
+    return std::string(static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel() * t.element_size()));
+}
+
+void GgufWriter::add(const std::string& key, GgufValue value)
+{
+    metadata_.emplace_back(key, std::move(value));
+}
+
+void GgufWriter::addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, std::string bytes)
+{
+    tensors_.push_back({name, type, std::move(shape), std::move(bytes)});
+}
+
+void GgufWriter::write(const std::string& path) const
+{
+    std::ostringstream header;
+    put<uint32_t>(header, 0x46554747); // "GGUF"
+    put<uint32_t>(header, 3);
+    put<uint64_t>(header, tensors_.size());
+    put<uint64_t>(header, metadata_.size());
+    for (const auto& [key, value] : metadata_) {
+        putString(header, key);
+        put<uint32_t>(header, static_cast<uint32_t>(value.type));
+        putValue(header, value);
+    }
+    auto padding = [](uint64_t size) { return std::string((kAlignment - size % kAlignment) % kAlignment, '\0'); };
+    uint64_t offset = 0;
+    for (const Tensor& t : tensors_) {
+        putString(header, t.name);
+        put<uint32_t>(header, static_cast<uint32_t>(t.shape.size()));
+        for (auto d = t.shape.rbegin(); d != t.shape.rend(); ++d) // innermost first
+            put<uint64_t>(header, static_cast<uint64_t>(*d));
+        put<uint32_t>(header, static_cast<uint32_t>(t.type));
+        put<uint64_t>(header, offset);
+        offset += t.bytes.size() + padding(t.bytes.size()).size();
+    }
+    header << padding(static_cast<uint64_t>(header.tellp()));
+    writeFileAtomically(path, [&](std::ostream& out) {
+        out << header.str();
+        for (const Tensor& t : tensors_) {
+            out.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
+            out << padding(t.bytes.size());
+        }
+    });
+}
+
+} // namespace thinkbench::core
