@@ -56,9 +56,8 @@ PreTokenizerSpec preTokenizer(const std::string& pre, const std::string& path)
                                          R"(]*|\s*[)"
                                          "\r\n"
                                          R"(]+|\s+(?!\S)|\s+)")})};
-    if (pre == "gpt-2" || pre == "default")
+    if (pre == "gpt-2")
         return {nullptr, {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", true}}};
-
     throw Error(path, "tokenizer.ggml.pre",
                 "unsupported pre-tokenizer \"" + pre + "\" (qwen2, deepseek-r1-qwen, llama-bpe, deepseek-v3, gpt-2)");
 }
@@ -128,7 +127,9 @@ Tokenizer ggufTokenizer(const GgufFile& file)
         for (const GgufValue& merge : file.array("tokenizer.ggml.merges", GgufValueType::String))
             merges.push_back(merge.text);
 
-    const std::string pre = file.find("tokenizer.ggml.pre") ? file.string("tokenizer.ggml.pre") : "default";
+    // Files from before the key split as llama.cpp's "default", which no tokenizer.json states: refused
+    // rather than tokenized differently from the model's training.
+    const std::string& pre = file.string("tokenizer.ggml.pre");
     PreTokenizerSpec spec = preTokenizer(pre, path);
     const nlohmann::json json = {
         {"version", "1.0"},
