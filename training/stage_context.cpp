@@ -9,6 +9,7 @@
 #include "core/tokenizer/bpe_trainer.h"
 #include "inference/peak_flops.h"
 #include "training/distributed/data_parallel.h"
+#include "training/distributed/split_evaluation.h"
 #include "training/moe_balance.h"
 #include "training/resume_state.h"
 
@@ -351,7 +352,7 @@ inference::EvalSummary StageContext::evaluateNow(const core::EvalSettings& s, in
     o.seed = uint64_t(recipe.seed);
     o.chatTemplate = chat.name();
     const auto problems = core::drawHeldOut({s.tasks, s.dataset, s.limit}, uint64_t(recipe.seed), &mix);
-    const auto result = inference::evaluate(*model, *tokenizer, problems, o, {}, options.stop);
+    const auto result = evaluateAcrossRanks(options.group, *model, *tokenizer, problems, o, options.stop);
     const int64_t step = completedStep();
     if (writes())
         inference::storeEvaluation(store, result, o, label, s.dataset.empty() ? "held-out task mix" : s.dataset, run,

@@ -113,8 +113,8 @@ Outcome train(const QStringList& args, const std::function<void(const nlohmann::
 }
 
 // Base and cold start, then GRPO (two prompts a step, one a rank), then rejection sampling (each
-// rank samples half the prompts) and SFT on what it kept. The length and repetition rewards spread the
-// rewards within a group, which accuracy alone would not on a base this small.
+// rank samples half the prompts), SFT on what it kept, and an evaluation (half the problems each). The length and
+// repetition rewards spread the rewards within a group, which accuracy alone would not on a base this small.
 std::string grpoRecipeText()
 {
     return tinyRecipe(R"(
@@ -171,6 +171,13 @@ steps = 3
 batch_size = 2
 max_seq_len = 400
 optimizer = { grad_accumulation = 2 }
+
+[[stages]]
+kind = "eval"
+name = "held-out"
+k = 2
+limit = 16
+max_new_tokens = 24
 )");
 }
 
@@ -403,6 +410,13 @@ private slots:
         QVERIFY(std::count(keptA.begin(), keptA.end(), '\n') >= 2);
         QCOMPARE(dataset(two), keptA);
         QCOMPARE(sb.series(1, "rs/generated").at(0).value, 24.0);
+
+        // The evaluation splits its problems (batches of 8, one a rank): the same results.
+        const auto ea = sa.evaluations(1), eb = sb.evaluations(1);
+        QCOMPARE(ea.size(), size_t(1));
+        QCOMPARE(eb.size(), ea.size());
+        QCOMPARE(eb[0].summary, ea[0].summary);
+        QVERIFY(nlohmann::json::parse(ea[0].summary).value("problems", 0) > 8); // a batch on each rank
         QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
     }
 
