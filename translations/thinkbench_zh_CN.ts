@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="75"/>
+        <source>Answer:</source>
+        <translation>答案：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="76"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <location filename="../app/gui/main.cpp" line="28"/>
@@ -42,47 +55,47 @@
 <context>
     <name>thinkbench::app::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="67"/>
+        <location filename="../app/gui/main_window.cpp" line="69"/>
         <source>ThinkBench</source>
         <translation>ThinkBench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="74"/>
+        <location filename="../app/gui/main_window.cpp" line="76"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="81"/>
+        <location filename="../app/gui/main_window.cpp" line="83"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="82"/>
+        <location filename="../app/gui/main_window.cpp" line="84"/>
         <source>Curves</source>
         <translation>曲线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="83"/>
+        <location filename="../app/gui/main_window.cpp" line="85"/>
         <source>Traces</source>
         <translation>推理轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="84"/>
+        <location filename="../app/gui/main_window.cpp" line="86"/>
         <source>Annotations</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="85"/>
+        <location filename="../app/gui/main_window.cpp" line="87"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="86"/>
+        <location filename="../app/gui/main_window.cpp" line="88"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="87"/>
+        <location filename="../app/gui/main_window.cpp" line="89"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
@@ -92,87 +105,87 @@
         <translation>涌现</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="94"/>
+        <location filename="../app/gui/main_window.cpp" line="92"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="159"/>
+        <location filename="../app/gui/main_window.cpp" line="169"/>
         <source>Run %1</source>
         <translation>运行状态：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <location filename="../app/gui/main_window.cpp" line="182"/>
         <source>Cannot write the recipe for the run to %1</source>
         <translation>无法将本次运行的配方写入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="204"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>&amp;Open run database…</source>
         <translation>打开运行数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="207"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="209"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201"/>
+        <location filename="../app/gui/main_window.cpp" line="211"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="212"/>
         <source>&amp;Layout</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="248"/>
         <source>%1 opened read-only: %2</source>
         <translation>已以只读方式打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="253"/>
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>ThinkBench — %1</source>
         <translation>ThinkBench — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="260"/>
+        <location filename="../app/gui/main_window.cpp" line="272"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="274"/>
+        <location filename="../app/gui/main_window.cpp" line="286"/>
         <source>Open run database</source>
         <translation>打开运行数据库</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="275"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>运行数据库 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/layout_presets.cpp" line="91"/>
+        <location filename="../app/gui/layout_presets.cpp" line="92"/>
         <source>Monitor a run</source>
         <translation>监控运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/layout_presets.cpp" line="93"/>
+        <location filename="../app/gui/layout_presets.cpp" line="94"/>
         <source>Inspect traces</source>
         <translation>检查推理轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/layout_presets.cpp" line="95"/>
+        <location filename="../app/gui/layout_presets.cpp" line="96"/>
         <source>Compare models</source>
         <translation>比较模型</translation>
     </message>
@@ -677,250 +690,96 @@
     </message>
 </context>
 <context>
-    <name>thinkbench::widgets::DashboardView</name>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Show all</source>
-        <translation>全部显示</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Filter metrics</source>
-        <translation>筛选指标</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Filter metrics (regular expression)</source>
-        <translation>筛选指标（正则表达式）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Unfold every family, not only those the runs&apos; stages are watched by</source>
-        <translation>展开所有类别，而不只是这些运行的阶段所关注的类别</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Reset zoom</source>
-        <translation>重置缩放</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Show every step in every chart</source>
-        <translation>在每个图表中显示全部步数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Cannot read the run database: %1</source>
-        <translation>无法读取运行数据库：%1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Pinned</source>
-        <translation>已固定</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Choose runs in the list to see their metrics.</source>
-        <translation>在列表中选择运行以查看其指标。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>The chosen runs have no metrics yet.</source>
-        <translation>所选运行尚无指标。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>No metric matches the filter.</source>
-        <translation>没有指标匹配筛选条件。</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Invalid regular expression at %1: %2</source>
-        <translation>正则表达式在位置 %1 无效：%2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>Only the metrics whose name matches; pinned ones too</source>
-        <translation>只显示名称匹配的指标，已固定的也一样</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/dashboard_view.cpp" line="1"/>
-        <source>step %1</source>
-        <translation>第 %1 步</translation>
-    </message>
-</context>
-<context>
-    <name>thinkbench::widgets::MetricFamily</name>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Rewards</source>
-        <translation>奖励</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Accuracy / pass@1</source>
-        <translation>准确率 / pass@1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Length</source>
-        <translation>长度</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>KL / entropy / clip / mismatch</source>
-        <translation>KL / 熵 / 裁剪 / 失配</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Experts</source>
-        <translation>专家</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Throughput / time</source>
-        <translation>吞吐量 / 时间</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Loss / LR / grad norm</source>
-        <translation>损失 / 学习率 / 梯度范数</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Rejection sampling</source>
-        <translation>拒绝采样</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="1"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-</context>
-<context>
-    <name>thinkbench::widgets::SmallChart</name>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>%1 chart</source>
-        <translation>%1 图表</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>Pin %1</source>
-        <translation>固定 %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>Pin: pinned charts come first</source>
-        <translation>固定：已固定的图表排在最前</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>Open %1 large</source>
-        <translation>以大图打开 %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>Open as the large chart (or double-click the plot)</source>
-        <translation>以大图打开（或双击图表）</translation>
-    </message>
-    <message>
-        <location filename="../widgets/dashboard/small_chart.cpp" line="1"/>
-        <source>Click a point to open its samples; drag to pan, Ctrl+wheel to zoom the steps of every chart; double-click to open large</source>
-        <translation>点击数据点打开其样本；拖动以平移，Ctrl+滚轮缩放所有图表的步数；双击以大图打开</translation>
-    </message>
-</context>
-<context>
     <name>thinkbench::widgets::CurvesPanel</name>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="46"/>
+        <location filename="../widgets/curves_panel.cpp" line="48"/>
         <source>Log y</source>
         <translation>对数 y 轴</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="47"/>
+        <location filename="../widgets/curves_panel.cpp" line="49"/>
         <source>Ignore outliers</source>
         <translation>忽略离群值</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="32"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="28"/>
         <source>All metrics</source>
         <translation>全部指标</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1"/>
+        <location filename="../widgets/curves_panel.cpp" line="73"/>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="1"/>
+        <location filename="../widgets/curves_panel.cpp" line="73"/>
         <source>Single chart</source>
         <translation>单个图表</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="55"/>
-        <location filename="../widgets/curves_panel.cpp" line="373"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="265"/>
+        <location filename="../widgets/curves_panel.cpp" line="57"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="56"/>
+        <location filename="../widgets/curves_panel.cpp" line="58"/>
         <source>Relative time</source>
         <translation>相对时间</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="57"/>
-        <location filename="../widgets/curves_panel.cpp" line="383"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="275"/>
+        <location filename="../widgets/curves_panel.cpp" line="59"/>
         <source>Wall time</source>
         <translation>墙钟时间</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="43"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="33"/>
         <source>Runs to overlay</source>
         <translation>要叠加显示的运行</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="44"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="34"/>
         <source>Metrics to plot</source>
         <translation>要绘制的指标</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="64"/>
+        <location filename="../widgets/curves_panel.cpp" line="66"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="65"/>
+        <location filename="../widgets/curves_panel.cpp" line="67"/>
         <source>Export the plotted points as CSV</source>
         <translation>将绘制的数据点导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="66"/>
+        <location filename="../widgets/curves_panel.cpp" line="68"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="67"/>
+        <location filename="../widgets/curves_panel.cpp" line="69"/>
         <source>Export the plot as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curves_chooser.cpp" line="48"/>
+        <location filename="../widgets/curves/curves_chooser.cpp" line="38"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="70"/>
+        <location filename="../widgets/curves_panel.cpp" line="84"/>
         <source>Smoothing</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="74"/>
+        <location filename="../widgets/curves_panel.cpp" line="89"/>
         <source>X axis</source>
         <translation>X 轴</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="90"/>
+        <location filename="../widgets/curves_panel.cpp" line="105"/>
         <source>Move over the plot to read values; click a point to open its samples.</source>
         <translation>将鼠标移到图表上可读取数值；单击数据点可打开其样本。</translation>
     </message>
@@ -929,60 +788,133 @@
         <translation type="vanished">无法读取运行：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="309"/>
+        <location filename="../widgets/curves_panel.cpp" line="335"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="271"/>
+        <location filename="../widgets/curves_panel.cpp" line="297"/>
         <source>Cannot read the run database: %1</source>
         <translation>无法读取运行数据库：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="377"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="269"/>
         <source>Seconds since run start</source>
         <translation>自运行开始以来的秒数</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="449"/>
+        <location filename="../widgets/curves_panel.cpp" line="457"/>
         <source>step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="452"/>
+        <location filename="../widgets/curves_panel.cpp" line="460"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="467"/>
+        <location filename="../widgets/curves_panel.cpp" line="473"/>
         <source>%1 %2 (raw %3)</source>
         <translation>%1 %2（原始值 %3）</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="558"/>
+        <location filename="../widgets/curves_panel.cpp" line="564"/>
         <source>Export curves as CSV</source>
         <translation>将曲线导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="559"/>
+        <location filename="../widgets/curves_panel.cpp" line="565"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="561"/>
-        <location filename="../widgets/curves_panel.cpp" line="569"/>
+        <location filename="../widgets/curves_panel.cpp" line="567"/>
+        <location filename="../widgets/curves_panel.cpp" line="575"/>
         <source>Cannot write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="566"/>
+        <location filename="../widgets/curves_panel.cpp" line="572"/>
         <source>Export plot as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../widgets/curves_panel.cpp" line="567"/>
+        <location filename="../widgets/curves_panel.cpp" line="573"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::DashboardView</name>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="36"/>
+        <source>Show all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="47"/>
+        <source>Filter metrics</source>
+        <translation>筛选指标</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="46"/>
+        <source>Filter metrics (regular expression)</source>
+        <translation>筛选指标（正则表达式）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="49"/>
+        <source>Unfold every family, not only those the runs&apos; stages are watched by</source>
+        <translation>展开所有类别，而不只是这些运行的阶段所关注的类别</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="50"/>
+        <source>Reset zoom</source>
+        <translation>重置缩放</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="51"/>
+        <source>Show every step in every chart</source>
+        <translation>在每个图表中显示全部步数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="188"/>
+        <source>Cannot read the run database: %1</source>
+        <translation>无法读取运行数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="286"/>
+        <source>Pinned</source>
+        <translation>已固定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="307"/>
+        <source>Choose runs in the list to see their metrics.</source>
+        <translation>在列表中选择运行以查看其指标。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="309"/>
+        <source>The chosen runs have no metrics yet.</source>
+        <translation>所选运行尚无指标。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="311"/>
+        <source>No metric matches the filter.</source>
+        <translation>没有指标匹配筛选条件。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="325"/>
+        <source>Invalid regular expression at %1: %2</source>
+        <translation>正则表达式在位置 %1 无效：%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="334"/>
+        <source>Only the metrics whose name matches; pinned ones too</source>
+        <translation>只显示名称匹配的指标，已固定的也一样</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/dashboard_view.cpp" line="364"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
     </message>
 </context>
 <context>
@@ -1128,6 +1060,227 @@
     </message>
 </context>
 <context>
+    <name>thinkbench::widgets::GroupView</name>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="86"/>
+        <location filename="../widgets/trace/group_view.cpp" line="208"/>
+        <source>Open a GRPO step to see its groups.</source>
+        <translation>打开一个 GRPO 步骤以查看其各组。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="91"/>
+        <source>GRPO groups of the step</source>
+        <translation>该步骤的 GRPO 组</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="92"/>
+        <source>Group</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="92"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="92"/>
+        <source>Mean reward</source>
+        <translation>平均奖励</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="92"/>
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="92"/>
+        <source>Signal</source>
+        <translation>信号</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="106"/>
+        <source>GRPO group responses</source>
+        <translation>GRPO 组的回答</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Reward</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Advantage</source>
+        <translation>优势</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Verdict</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Answer</source>
+        <translation>答案</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="108"/>
+        <source>Reward parts</source>
+        <translation>奖励组成</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="116"/>
+        <source>Click a header to sort; pick two rows to diff them</source>
+        <translation>点击表头排序；选中两行以比较差异</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="118"/>
+        <source>Open in trace</source>
+        <translation>在轨迹中打开</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="119"/>
+        <source>Diff two responses</source>
+        <translation>比较两个回答</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="121"/>
+        <source>Select two responses to compare them step by step</source>
+        <translation>选择两个回答以逐步比较</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="199"/>
+        <source>⚠ zero std: teaches nothing</source>
+        <translation>⚠ 标准差为零：不提供学习信号</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace/group_view.cpp" line="200"/>
+        <source>%n response(s)</source>
+        <translation>
+            <numerusform>%n 个回答</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="209"/>
+        <source>No GRPO groups stored at step %1. Runs from before groups were stored, stages other than GRPO and stored_groups = 0 keep single samples only.</source>
+        <translation>第 %1 步没有保存 GRPO 组。保存组之前的运行、非 GRPO 阶段以及 stored_groups = 0 的阶段只保留单个样本。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace/group_view.cpp" line="220"/>
+        <source>Step %1: %n group(s) stored</source>
+        <translation>
+            <numerusform>第 %1 步：已保存 %n 个组</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/trace/group_view.cpp" line="221"/>
+        <source>, %n with zero std (all rewards equal, every advantage 0)</source>
+        <translation>
+            <numerusform>，其中 %n 个标准差为零（奖励全部相同，优势均为 0）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="245"/>
+        <source>&lt;b&gt;Group %1&lt;/b&gt;: every response got reward %2, so every advantage is 0 and the group &lt;span style=&quot;color:#a05a00&quot;&gt;&lt;b&gt;teaches nothing&lt;/b&gt;&lt;/span&gt;.</source>
+        <translation>&lt;b&gt;组 %1&lt;/b&gt;：每个回答的奖励都是 %2，因此优势均为 0，该组&lt;span style=&quot;color:#a05a00&quot;&gt;&lt;b&gt;不提供学习信号&lt;/b&gt;&lt;/span&gt;。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="249"/>
+        <source>&lt;b&gt;Group %1&lt;/b&gt;: %2 responses, mean reward %3, std %4.</source>
+        <translation>&lt;b&gt;组 %1&lt;/b&gt;：%2 个回答，平均奖励 %3，标准差 %4。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="270"/>
+        <location filename="../widgets/trace/group_view.cpp" line="275"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="272"/>
+        <location filename="../widgets/trace/group_view.cpp" line="319"/>
+        <source>correct</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="272"/>
+        <location filename="../widgets/trace/group_view.cpp" line="319"/>
+        <source>wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="314"/>
+        <source>#%1 · reward %2 · adv %3 · %4 tok · %5</source>
+        <translation>#%1 · 奖励 %2 · 优势 %3 · %4 词元 · %5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="317"/>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/group_view.cpp" line="322"/>
+        <source>Open this response in the trace</source>
+        <translation>在轨迹中打开此回答</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::MetricFamily</name>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="53"/>
+        <source>Rewards</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="56"/>
+        <source>Accuracy / pass@1</source>
+        <translation>准确率 / pass@1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="59"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="62"/>
+        <source>KL / entropy / clip / mismatch</source>
+        <translation>KL / 熵 / 裁剪 / 失配</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="65"/>
+        <source>Experts</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="68"/>
+        <source>Throughput / time</source>
+        <translation>吞吐量 / 时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="71"/>
+        <source>Loss / LR / grad norm</source>
+        <translation>损失 / 学习率 / 梯度范数</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="74"/>
+        <source>Rejection sampling</source>
+        <translation>拒绝采样</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="77"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+<context>
     <name>thinkbench::widgets::ModelLineUp</name>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="27"/>
@@ -1258,6 +1411,34 @@
         <location filename="../widgets/compare/reply_column.cpp" line="17"/>
         <source>Open in trace stepper</source>
         <translation>在推理轨迹面板中打开</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::ResponseDiff</name>
+    <message>
+        <location filename="../widgets/trace/response_diff.cpp" line="73"/>
+        <source>Select two responses of a group and press Diff.</source>
+        <translation>选择同一组的两个回答，然后点击“比较”。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/response_diff.cpp" line="105"/>
+        <source>Answer</source>
+        <translation>答案</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/response_diff.cpp" line="128"/>
+        <source>%1 and %2 reasoning steps; %3 shared, %4 row(s) differ; %5.</source>
+        <translation>%1 与 %2 个推理步骤；%3 个相同，%4 行不同；%5。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/response_diff.cpp" line="133"/>
+        <source>same answer</source>
+        <translation>答案相同</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace/response_diff.cpp" line="133"/>
+        <source>different answers</source>
+        <translation>答案不同</translation>
     </message>
 </context>
 <context>
@@ -1403,164 +1584,164 @@
 <context>
     <name>thinkbench::widgets::RunDetails</name>
     <message>
-        <location filename="../widgets/run_details.cpp" line="22"/>
+        <location filename="../widgets/run_details.cpp" line="25"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="25"/>
+        <location filename="../widgets/run_details.cpp" line="28"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="26"/>
+        <location filename="../widgets/run_details.cpp" line="29"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="31"/>
+        <location filename="../widgets/run_details.cpp" line="34"/>
         <source>%1 steps a second</source>
         <translation>每秒 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="32"/>
+        <location filename="../widgets/run_details.cpp" line="35"/>
         <source>%1 s a step</source>
         <translation>每步 %1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="49"/>
+        <location filename="../widgets/run_details.cpp" line="53"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="72"/>
+        <location filename="../widgets/run_details.cpp" line="76"/>
         <source>The recipe the run was started with (read-only)</source>
         <translation>该运行启动时所用的配方（只读）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="84"/>
+        <location filename="../widgets/run_details.cpp" line="87"/>
         <source>Recipe, as the run database keeps it:</source>
         <translation>配方（运行数据库中保存的版本）：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="93"/>
+        <location filename="../widgets/run_details.cpp" line="100"/>
         <source>Select a run to see its stage, progress, time left and recipe.</source>
         <translation>选择一个运行，查看其阶段、进度、剩余时间和配方。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="123"/>
+        <location filename="../widgets/run_details.cpp" line="145"/>
         <source>Run %1 · %2 · %3%4</source>
         <translation>运行 %1 · %2 · %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="125"/>
+        <location filename="../widgets/run_details.cpp" line="147"/>
         <source> · started here</source>
         <translation> · 由本窗口启动</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="129"/>
+        <location filename="../widgets/run_details.cpp" line="151"/>
         <source>No stage begun yet.</source>
         <translation>尚未开始任何阶段。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="131"/>
+        <location filename="../widgets/run_details.cpp" line="153"/>
         <source>Stage %1 of %2</source>
         <translation>阶段 %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="132"/>
+        <location filename="../widgets/run_details.cpp" line="154"/>
         <source>Stage %1</source>
         <translation>阶段 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="133"/>
+        <location filename="../widgets/run_details.cpp" line="155"/>
         <source>%1: %2 (%3), %4</source>
         <translation>%1：%2（%3），%4</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="139"/>
+        <location filename="../widgets/run_details.cpp" line="161"/>
         <source>The stored recipe does not parse: %1</source>
         <translation>保存的配方无法解析：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="147"/>
+        <location filename="../widgets/run_details.cpp" line="169"/>
         <source>Step %1 of %2 (%3%)</source>
         <translation>第 %1/%2 步（%3%）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="149"/>
+        <location filename="../widgets/run_details.cpp" line="171"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="151"/>
+        <location filename="../widgets/run_details.cpp" line="173"/>
         <source>No training steps written in this stage.</source>
         <translation>本阶段尚未写入训练步。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="159"/>
-        <location filename="../widgets/run_details.cpp" line="199"/>
+        <location filename="../widgets/run_details.cpp" line="181"/>
+        <location filename="../widgets/run_details.cpp" line="221"/>
         <source>Stopping: the training process writes a checkpoint, then exits.</source>
         <translation>正在停止：训练进程保存检查点后退出。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="161"/>
-        <location filename="../widgets/run_details.cpp" line="213"/>
+        <location filename="../widgets/run_details.cpp" line="183"/>
+        <location filename="../widgets/run_details.cpp" line="235"/>
         <source>Stop requested: the run writes a checkpoint and stops after its current step.</source>
         <translation>已请求停止：该运行完成当前步后保存检查点并停止。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="163"/>
+        <location filename="../widgets/run_details.cpp" line="185"/>
         <source>Stalled: nothing written for %1.</source>
         <translation>已停滞：%1 内没有写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="166"/>
+        <location filename="../widgets/run_details.cpp" line="188"/>
         <source>About %1 left in this stage, at %2.</source>
         <translation>本阶段约剩 %1，速度 %2。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="168"/>
+        <location filename="../widgets/run_details.cpp" line="190"/>
         <source>Running, at %1.</source>
         <translation>运行中，速度 %1。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="168"/>
+        <location filename="../widgets/run_details.cpp" line="190"/>
         <source>Running.</source>
         <translation>运行中。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="170"/>
+        <location filename="../widgets/run_details.cpp" line="192"/>
         <source>Finished %1.</source>
         <translation>已于 %1 完成。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="172"/>
+        <location filename="../widgets/run_details.cpp" line="194"/>
         <source>Stopped %1; Resume continues it from its last checkpoint.</source>
         <translation>已于 %1 停止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="174"/>
+        <location filename="../widgets/run_details.cpp" line="196"/>
         <source>Failed %1.</source>
         <translation>已于 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="177"/>
+        <location filename="../widgets/run_details.cpp" line="199"/>
         <source>Created, not started.</source>
         <translation>已创建，尚未开始。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="184"/>
+        <location filename="../widgets/run_details.cpp" line="206"/>
         <source>Stop the training process this window started: it writes a checkpoint first</source>
         <translation>停止本窗口启动的训练进程：它会先保存检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="185"/>
+        <location filename="../widgets/run_details.cpp" line="207"/>
         <source>Ask the run&apos;s trainer, through the run database, to write a checkpoint and stop after its current step</source>
         <translation>通过运行数据库请求该运行的训练进程在当前步之后保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="207"/>
+        <location filename="../widgets/run_details.cpp" line="229"/>
         <source>Cannot ask the run to stop: %1</source>
         <translation>无法请求该运行停止：%1</translation>
     </message>
@@ -1568,54 +1749,54 @@
 <context>
     <name>thinkbench::widgets::RunsPanel</name>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="29"/>
+        <location filename="../widgets/runs_panel.cpp" line="33"/>
         <source>No run database open. Use File → Open run database…</source>
         <translation>尚未打开运行数据库。请使用 文件 → 打开运行数据库…</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>Last step</source>
         <translation>最新步数</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="31"/>
+        <location filename="../widgets/runs_panel.cpp" line="35"/>
         <source>Started</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="97"/>
+        <location filename="../widgets/runs_panel.cpp" line="136"/>
         <source>Cannot open the run database: %1</source>
         <translation>无法打开运行数据库：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/runs_panel.cpp" line="117"/>
+        <location filename="../widgets/runs_panel.cpp" line="156"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="132"/>
+        <location filename="../widgets/runs_panel.cpp" line="173"/>
         <source>Host %1, ThinkBench %2</source>
         <translation>主机 %1，ThinkBench %2</translation>
     </message>
@@ -1764,6 +1945,39 @@
         <location filename="../widgets/compare/side_by_side.cpp" line="263"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
+    </message>
+</context>
+<context>
+    <name>thinkbench::widgets::SmallChart</name>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="24"/>
+        <source>%1 chart</source>
+        <translation>%1 图表</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="37"/>
+        <source>Pin %1</source>
+        <translation>固定 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="36"/>
+        <source>Pin: pinned charts come first</source>
+        <translation>固定：已固定的图表排在最前</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="42"/>
+        <source>Open %1 large</source>
+        <translation>以大图打开 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="41"/>
+        <source>Open as the large chart (or double-click the plot)</source>
+        <translation>以大图打开（或双击图表）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/small_chart.cpp" line="57"/>
+        <source>Click a point to open its samples; drag to pan, Ctrl+wheel to zoom the steps of every chart; double-click to open large</source>
+        <translation>点击数据点打开其样本；拖动以平移，Ctrl+滚轮缩放所有图表的步数；双击以大图打开</translation>
     </message>
 </context>
 <context>
@@ -2007,213 +2221,231 @@
 <context>
     <name>thinkbench::widgets::TraceStepper</name>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="78"/>
+        <location filename="../widgets/trace_stepper.cpp" line="80"/>
         <source>Samples written at this step</source>
         <translation>此步写入的样本</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="80"/>
+        <location filename="../widgets/trace_stepper.cpp" line="82"/>
         <source>No trace open</source>
         <translation>未打开推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="83"/>
+        <location filename="../widgets/trace_stepper.cpp" line="85"/>
         <source>Previous step</source>
         <translation>上一步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="84"/>
+        <location filename="../widgets/trace_stepper.cpp" line="86"/>
         <source>Previous step (K or Up)</source>
         <translation>上一步（K 或 Up）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="85"/>
+        <location filename="../widgets/trace_stepper.cpp" line="87"/>
         <source>Next step</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="86"/>
+        <location filename="../widgets/trace_stepper.cpp" line="88"/>
         <source>Next step (J or Down)</source>
         <translation>下一步（J 或 Down）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="87"/>
-        <location filename="../widgets/trace_stepper.cpp" line="352"/>
+        <location filename="../widgets/trace_stepper.cpp" line="89"/>
+        <location filename="../widgets/trace_stepper.cpp" line="382"/>
         <source>Collapse reasoning</source>
         <translation>折叠推理过程</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="94"/>
+        <location filename="../widgets/trace_stepper.cpp" line="96"/>
         <source>Find in trace</source>
         <translation>在推理轨迹中查找</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="98"/>
+        <location filename="../widgets/trace_stepper.cpp" line="100"/>
         <source>Find:</source>
         <translation>查找：</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="108"/>
+        <location filename="../widgets/trace_stepper.cpp" line="110"/>
         <source>Colour by log-prob</source>
         <translation>按对数概率着色</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="109"/>
+        <location filename="../widgets/trace_stepper.cpp" line="111"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="116"/>
-        <location filename="../widgets/trace_stepper.cpp" line="243"/>
+        <location filename="../widgets/trace_stepper.cpp" line="118"/>
+        <location filename="../widgets/trace_stepper.cpp" line="273"/>
         <source>Trace</source>
         <translation>推理轨迹</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="117"/>
+        <location filename="../widgets/trace_stepper.cpp" line="119"/>
         <source>Tokens</source>
         <translation>Token</translation>
     </message>
     <message>
         <location filename="../widgets/trace_stepper.cpp" line="121"/>
+        <source>Groups</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="123"/>
+        <source>Diff</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="127"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="121"/>
+        <location filename="../widgets/trace_stepper.cpp" line="127"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="180"/>
+        <location filename="../widgets/trace_stepper.cpp" line="208"/>
         <source>Run %1 · stage %2 · step %3 · sample %4</source>
         <translation>运行 %1 · 阶段 %2 · 第 %3 步 · 样本 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="213"/>
+        <location filename="../widgets/trace_stepper.cpp" line="243"/>
         <source>Evaluation item %1 (%2) · sample %3</source>
         <translation>评测项 %1（%2）· 样本 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="247"/>
+        <location filename="../widgets/trace_stepper.cpp" line="277"/>
         <source>Extracted answer</source>
         <translation>提取的答案</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="247"/>
+        <location filename="../widgets/trace_stepper.cpp" line="277"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="248"/>
+        <location filename="../widgets/trace_stepper.cpp" line="278"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="248"/>
+        <location filename="../widgets/trace_stepper.cpp" line="278"/>
         <source>(not verified)</source>
         <translation>（未验证）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="248"/>
-        <location filename="../widgets/trace_stepper.cpp" line="371"/>
+        <location filename="../widgets/trace_stepper.cpp" line="278"/>
+        <location filename="../widgets/trace_stepper.cpp" line="401"/>
+        <location filename="../widgets/trace_stepper.cpp" line="430"/>
         <source>correct</source>
         <translation>正确</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="248"/>
-        <location filename="../widgets/trace_stepper.cpp" line="371"/>
+        <location filename="../widgets/trace_stepper.cpp" line="278"/>
+        <location filename="../widgets/trace_stepper.cpp" line="401"/>
+        <location filename="../widgets/trace_stepper.cpp" line="430"/>
         <source>wrong</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="249"/>
-        <location filename="../widgets/trace_stepper.cpp" line="277"/>
+        <location filename="../widgets/trace_stepper.cpp" line="279"/>
+        <location filename="../widgets/trace_stepper.cpp" line="307"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="249"/>
+        <location filename="../widgets/trace_stepper.cpp" line="279"/>
         <source>%n step(s), %1 reflection marker(s)</source>
         <translation>
             <numerusform>%n 个步骤，%1 个反思标记</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="252"/>
+        <location filename="../widgets/trace_stepper.cpp" line="282"/>
         <source>Reward: %1</source>
         <translation>奖励：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="264"/>
+        <location filename="../widgets/trace_stepper.cpp" line="294"/>
         <source>Step %1 of %2</source>
         <translation>第 %1 步，共 %2 步</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="264"/>
+        <location filename="../widgets/trace_stepper.cpp" line="294"/>
         <source>No reasoning steps</source>
         <translation>无推理步骤</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="267"/>
+        <location filename="../widgets/trace_stepper.cpp" line="297"/>
         <source>Open a sample from the runs, a curve point or an evaluation.</source>
         <translation>请从运行列表、曲线数据点或评测结果中打开一个样本。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="274"/>
+        <location filename="../widgets/trace_stepper.cpp" line="304"/>
         <source>Prompt</source>
         <translation>提示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="280"/>
+        <location filename="../widgets/trace_stepper.cpp" line="310"/>
         <source>%n step(s) hidden</source>
         <translation>
             <numerusform>已隐藏 %n 个步骤</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="293"/>
+        <location filename="../widgets/trace_stepper.cpp" line="323"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="295"/>
+        <location filename="../widgets/trace_stepper.cpp" line="325"/>
         <source>(no answer)</source>
         <translation>（无答案）</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="308"/>
+        <location filename="../widgets/trace_stepper.cpp" line="338"/>
         <source>No token entropies stored for this trace.</source>
         <translation>此推理轨迹未存储 token 熵。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="309"/>
+        <location filename="../widgets/trace_stepper.cpp" line="339"/>
         <source>No token log-probs stored for this trace.</source>
         <translation>此推理轨迹未存储 token 对数概率。</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="352"/>
+        <location filename="../widgets/trace_stepper.cpp" line="382"/>
         <source>Expand reasoning</source>
         <translation>展开推理过程</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="368"/>
+        <location filename="../widgets/trace_stepper.cpp" line="398"/>
+        <location filename="../widgets/trace_stepper.cpp" line="427"/>
         <source>Sample %1 · reward %2 · %3</source>
         <translation>样本 %1 · 奖励 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="376"/>
+        <location filename="../widgets/trace_stepper.cpp" line="402"/>
+        <source> · group %1</source>
+        <translation> · 组 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/trace_stepper.cpp" line="412"/>
         <source>No samples stored for run %1 at step %2</source>
         <translation>运行 %1 在第 %2 步没有存储的样本</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/trace_stepper.cpp" line="401"/>
+        <location filename="../widgets/trace_stepper.cpp" line="456"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n 处匹配</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/trace_stepper.cpp" line="401"/>
+        <location filename="../widgets/trace_stepper.cpp" line="456"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>

@@ -88,6 +88,7 @@ GroupView::GroupView(QWidget* parent)
 
     groupTable_ = new QTableWidget(0, 5, this);
     groupTable_->setObjectName(QStringLiteral("groupTable"));
+    groupTable_->setAccessibleName(tr("GRPO groups of the step"));
     groupTable_->setHorizontalHeaderLabels({tr("Group"), tr("Prompt"), tr("Mean reward"), tr("Std"), tr("Signal")});
     groupTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     groupTable_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -102,6 +103,7 @@ GroupView::GroupView(QWidget* parent)
 
     responses_ = new QTableWidget(0, ColumnCount, this);
     responses_->setObjectName(QStringLiteral("responseTable"));
+    responses_->setAccessibleName(tr("GRPO group responses"));
     responses_->setHorizontalHeaderLabels(
         {tr("#"), tr("Reward"), tr("Advantage"), tr("Length"), tr("Verdict"), tr("Answer"), tr("Reward parts")});
     responses_->setSelectionBehavior(QAbstractItemView::SelectRows);
