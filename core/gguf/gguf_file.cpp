@@ -326,6 +326,8 @@ GgufFile::GgufFile(const std::string& path)
     }
     try {
         header_ = parseGguf(std::string_view(static_cast<const char*>(map_), size_), path);
+        for (size_t i = 0; i < header_.tensors.size(); ++i)
+            index_.emplace(header_.tensors[i].name, i);
     } catch (...) {
         munmap(map_, size_); // a throwing constructor runs no destructor
         throw;
@@ -340,10 +342,8 @@ GgufFile::~GgufFile()
 
 const GgufTensorInfo* GgufFile::findTensor(const std::string& name) const
 {
-    for (const GgufTensorInfo& t : header_.tensors)
-        if (t.name == name)
-            return &t;
-    return nullptr;
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &header_.tensors[it->second];
 }
 
 const GgufValue* GgufFile::find(const std::string& key) const

@@ -101,6 +101,7 @@ private:
     void* map_ = nullptr;
     size_t size_ = 0;
     GgufHeader header_;
+    std::map<std::string, size_t, std::less<>> index_; // tensor name -> header_.tensors
 };
 
 } // namespace thinkbench::core
