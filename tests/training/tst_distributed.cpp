@@ -230,6 +230,55 @@ bool exited(pid_t pid)
     return line.size() > close + 2 && line[close + 2] == 'Z';
 }
 
+// Two network namespaces joined by a veth pair: two hosts, 10.77.0.1 and 10.77.0.2, on one
+// machine. Needs root (CAP_NET_ADMIN); `ok` is false otherwise.
+struct TwoHosts {
+    std::string a, b, linkA, linkB;
+    bool ok = false;
+
+    TwoHosts()
+    {
+        const std::string tag = std::to_string(getpid() % 100000);
+        a = "tb" + tag + "a";
+        b = "tb" + tag + "b";
+        linkA = "tbv" + tag + "a";
+        linkB = "tbv" + tag + "b";
+        ok = ip({"netns", "add", a}) && ip({"netns", "add", b}) &&
+             ip({"link", "add", linkA, "netns", a, "type", "veth", "peer", "name", linkB, "netns", b}) &&
+             ip({"-n", a, "addr", "add", "10.77.0.1/24", "dev", linkA}) &&
+             ip({"-n", b, "addr", "add", "10.77.0.2/24", "dev", linkB}) && ip({"-n", a, "link", "set", linkA, "up"}) &&
+             ip({"-n", b, "link", "set", linkB, "up"}) && ip({"-n", a, "link", "set", "lo", "up"}) &&
+             ip({"-n", b, "link", "set", "lo", "up"});
+    }
+    ~TwoHosts()
+    {
+        ip({"netns", "del", a});
+        ip({"netns", "del", b});
+    }
+    static bool ip(const std::vector<std::string>& args)
+    {
+        QStringList list;
+        for (const auto& arg : args)
+            list << QString::fromStdString(arg);
+        QProcess p;
+        p.start("ip", list);
+        return p.waitForFinished(10000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+    // `thinkbench-cli ARGS` as `rank` of two, in its namespace, reaching rank 0 over the veth pair.
+    void start(QProcess& process, int rank, int port, const QStringList& args) const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("WORLD_SIZE", "2");
+        env.insert("RANK", QString::number(rank));
+        env.insert("MASTER_ADDR", "10.77.0.1");
+        env.insert("MASTER_PORT", QString::number(port));
+        env.insert("GLOO_SOCKET_IFNAME", QString::fromStdString(rank == 0 ? linkA : linkB));
+        process.setProcessEnvironment(env);
+        process.start("ip", QStringList{"netns", "exec", QString::fromStdString(rank == 0 ? a : b), THINKBENCH_CLI} +
+                                args + QStringList{"--json"});
+    }
+};
+
 } // namespace
 
 class TestDistributed : public QObject {
@@ -418,6 +467,65 @@ private slots:
         QCOMPARE(eb[0].summary, ea[0].summary);
         QVERIFY(nlohmann::json::parse(ea[0].summary).value("problems", 0) > 8); // a batch on each rank
         QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
+    }
+
+    // The multi-host path: two ranks in two network namespaces rendezvous over a veth pair and
+    // train as two local ranks do. Then the link is cut mid-stage: both ranks exit within the
+    // timeout naming the other, the store stays sound, and --resume reaches the weights of an
+    // uninterrupted run.
+    void twoHostsOverVeth()
+    {
+        QVERIFY2(!twoRankWeights.empty(), "needs twoRanksEqualOneRank");
+        TwoHosts hosts;
+        if (!hosts.ok)
+            QSKIP("cannot make network namespaces (needs root and iproute2)");
+        const auto runBoth = [&](const QString& recipe, const std::string& db, const std::function<void(int)>& onStep) {
+            QProcess rank0, rank1;
+            const int port = freePort();
+            const QStringList args{"train", recipe, "--db", QString::fromStdString(db)};
+            hosts.start(rank0, 0, port, args);
+            hosts.start(rank1, 1, port, args);
+            while (rank0.state() != QProcess::NotRunning) {
+                rank0.waitForReadyRead(50);
+                while (rank0.canReadLine()) {
+                    const auto e = nlohmann::json::parse(rank0.readLine().toStdString(), nullptr, false);
+                    if (onStep && e.is_object() && e.value("event", "") == "step" && e.value("stage", "") == "base")
+                        onStep(e.value("stage_step", 0));
+                }
+            }
+            rank1.waitForFinished(60000);
+            return std::pair{rank0.exitCode() == 0 && rank1.exitCode() == 0,
+                             QString::fromUtf8(rank0.readAllStandardError() + rank1.readAllStandardError())};
+        };
+        const std::string db = dir.filePath("hosts.sqlite").toStdString();
+        const auto [ok, errors] = runBoth(recipe(), db, {});
+        QVERIFY2(ok, qPrintable(errors));
+        const double diff = maxRelativeDifference(twoRankWeights, finalWeights(db));
+        qInfo("two hosts over a veth pair: max relative difference to one rank %.3g", diff);
+        QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
+
+        const std::string cutDb = dir.filePath("cut.sqlite").toStdString();
+        QElapsedTimer sinceCut;
+        const auto [cutOk, cutErrors] = runBoth(recipe(60, 5), cutDb, [&](int step) {
+            if (step == 3 && !sinceCut.isValid()) {
+                QVERIFY(TwoHosts::ip({"-n", hosts.a, "link", "set", hosts.linkA, "down"}));
+                sinceCut.start();
+            }
+        });
+        const qint64 cutMs = sinceCut.isValid() ? sinceCut.elapsed() : -1;
+        qInfo("link cut to the exit of both ranks: %.2f s (timeout 5 s)", double(cutMs) / 1000);
+        QVERIFY2(!cutOk && cutMs >= 0 && cutMs < 20000, qPrintable(cutErrors));
+        QVERIFY2(cutErrors.contains("rank 0: ") && cutErrors.contains("lost rank 1"), qPrintable(cutErrors));
+        QCOMPARE(core::RunStore(cutDb).integrityCheck(), std::string("ok"));
+        QCOMPARE(core::RunStore(cutDb).run(1)->status, std::string("failed"));
+
+        const std::string wholeDb = dir.filePath("whole60.sqlite").toStdString();
+        const Outcome whole = train({"train", recipe(60, 5), "--db", QString::fromStdString(wholeDb)});
+        QVERIFY2(whole.ok, qPrintable(whole.errors));
+        const Outcome resumed =
+            train({"train", "--resume", "1", "--db", QString::fromStdString(cutDb), "--nproc", "2"});
+        QVERIFY2(resumed.ok, qPrintable(resumed.errors));
+        QVERIFY(maxRelativeDifference(finalWeights(wholeDb), finalWeights(cutDb)) <= 1e-5);
     }
 
     // Ctrl+C on the launcher reaches both ranks: they stop after the same step, checkpoint, and
