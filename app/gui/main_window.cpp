@@ -234,20 +234,28 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 bool MainWindow::openDatabase(const QString& path)
 {
+    // Panels share one writable store (annotations are written); the runs panel keeps its own
+    // read-only view. The writable one opens first: it brings a database of an older ThinkBench
+    // to the current schema, which read-only views cannot do. A missing file is not created.
+    std::unique_ptr<core::RunStore> store;
+    QString readOnlyReason;
+    if (QFileInfo::exists(path)) {
+        try {
+            store = std::make_unique<core::RunStore>(path.toStdString());
+        } catch (const std::exception& e) {
+            readOnlyReason = QString::fromStdString(e.what());
+        }
+    }
     if (!runs_->openDatabase(path))
         return false;
-    // Panels share one writable store (annotations are written); the runs panel keeps its own
-    // read-only view.
-    try {
-        auto store = std::make_unique<core::RunStore>(path.toStdString());
-        setPanelStore(store.get());
-        store_ = std::move(store);
-    } catch (const std::exception& e) {
+    if (!store) {
         setPanelStore(nullptr);
         store_.reset();
-        showMessage(tr("%1 opened read-only: %2").arg(path, QString::fromStdString(e.what())), true);
+        showMessage(tr("%1 opened read-only: %2").arg(path, readOnlyReason), true);
         return true;
     }
+    setPanelStore(store.get());
+    store_ = std::move(store);
     curves_->setLiveInterval(kLivePollMs);
     // The selected run, or else the latest, so the curves show something at once.
     qint64 shown = runs_->currentRun();

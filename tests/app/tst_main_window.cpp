@@ -156,6 +156,25 @@ private slots:
         again.close();
     }
 
+    void opensADatabaseOfAnOlderSchema()
+    {
+        // A database written before schema 3 (no GRPO groups, no stop requests): it opens, is
+        // brought forward once, and its runs are listed.
+        const QString path = makeStore("v2.sqlite", 2);
+        QProcess sqlite;
+        sqlite.start("sqlite3", {path, "DROP TABLE stop_requests; DROP INDEX samples_by_group;"
+                                       "ALTER TABLE samples DROP COLUMN group_index;"
+                                       "ALTER TABLE samples DROP COLUMN advantage; PRAGMA user_version = 2;"});
+        QVERIFY(sqlite.waitForFinished());
+        QCOMPARE(sqlite.exitCode(), 0);
+        app::MainWindow window;
+        QVERIFY(window.openDatabase(path));
+        QCOMPARE(window.runsPanel()->runCount(), 2);
+        QVERIFY(window.runsPanel()->errorText().isEmpty());
+        QCOMPARE(core::RunStore(path.toStdString(), core::OpenMode::ReadOnly).schemaVersion(),
+                 core::RunStore::kSchemaVersion);
+    }
+
     void runsDockListsRunsAndFollowsWrites()
     {
         const QString path = makeStore("runs.sqlite", 2);
