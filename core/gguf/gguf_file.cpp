@@ -7,11 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace thinkbench::core {
 
@@ -303,41 +299,13 @@ bool isGgufPath(const std::string& path)
 }
 
 GgufFile::GgufFile(const std::string& path)
-    : path_(path)
+    : file_(path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0)
-        throw Error(path, "", "cannot open");
-    struct stat st {};
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path, "", "not a regular file");
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ == 0) {
-        ::close(fd);
+    if (file_.size() == 0)
         throw Error(path, "header", "empty file");
-    }
-    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map_ == MAP_FAILED) {
-        map_ = nullptr;
-        throw Error(path, "", "cannot map the file");
-    }
-    try {
-        header_ = parseGguf(std::string_view(static_cast<const char*>(map_), size_), path);
-        for (size_t i = 0; i < header_.tensors.size(); ++i)
-            index_.emplace(header_.tensors[i].name, i);
-    } catch (...) {
-        munmap(map_, size_); // a throwing constructor runs no destructor
-        throw;
-    }
-}
-
-GgufFile::~GgufFile()
-{
-    if (map_)
-        munmap(map_, size_);
+    header_ = parseGguf(file_.bytes(), path);
+    for (size_t i = 0; i < header_.tensors.size(); ++i)
+        index_.emplace(header_.tensors[i].name, i);
 }
 
 const GgufTensorInfo* GgufFile::findTensor(const std::string& name) const
@@ -356,9 +324,9 @@ int64_t GgufFile::integer(const std::string& key) const
 {
     const GgufValue* v = find(key);
     if (!v)
-        throw Error(path_, key, "missing");
+        throw Error(path(), key, "missing");
     if (!v->isInteger())
-        throw Error(path_, key, "must be an integer");
+        throw Error(path(), key, "must be an integer");
     return v->integer;
 }
 
@@ -366,9 +334,9 @@ double GgufFile::number(const std::string& key) const
 {
     const GgufValue* v = find(key);
     if (!v)
-        throw Error(path_, key, "missing");
+        throw Error(path(), key, "missing");
     if (!v->isNumber())
-        throw Error(path_, key, "must be a number");
+        throw Error(path(), key, "must be a number");
     return v->number();
 }
 
@@ -376,9 +344,9 @@ const std::string& GgufFile::string(const std::string& key) const
 {
     const GgufValue* v = find(key);
     if (!v)
-        throw Error(path_, key, "missing");
+        throw Error(path(), key, "missing");
     if (v->type != GgufValueType::String)
-        throw Error(path_, key, "must be a string");
+        throw Error(path(), key, "must be a string");
     return v->text;
 }
 
@@ -386,14 +354,14 @@ const std::vector<GgufValue>& GgufFile::array(const std::string& key, GgufValueT
 {
     const GgufValue* v = find(key);
     if (!v)
-        throw Error(path_, key, "missing");
+        throw Error(path(), key, "missing");
     const bool integers = elementType != GgufValueType::String && elementType != GgufValueType::Array &&
                           elementType != GgufValueType::Float32 && elementType != GgufValueType::Float64;
     // Integer arrays are read whatever their width: writers differ (token types as int32 or uint8).
     const bool ok = v->type == GgufValueType::Array &&
                     (v->elementType == elementType || (integers && isIntegerType(v->elementType)));
     if (!ok)
-        throw Error(path_, key, "must be an array of the expected type");
+        throw Error(path(), key, "must be an array of the expected type");
     return v->items;
 }
 
@@ -401,13 +369,13 @@ at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
 {
     const GgufTensorInfo* t = findTensor(name);
     if (!t)
-        throw Error(path_, "tensor " + name, "not in the file");
-    const auto* data = static_cast<const uint8_t*>(map_) + header_.dataStart + t->offset;
+        throw Error(path(), "tensor " + name, "not in the file");
+    const auto* data = reinterpret_cast<const uint8_t*>(file_.data()) + header_.dataStart + t->offset;
     std::vector<int64_t> shape = t->shape;
     int64_t elements = t->elements();
     if (outer >= 0) {
         if (shape.size() < 2 || outer >= shape[0])
-            throw Error(path_, "tensor " + name, "has no slice " + std::to_string(outer));
+            throw Error(path(), "tensor " + name, "has no slice " + std::to_string(outer));
         // Rows never straddle slices, so a slice is a whole number of blocks.
         const uint64_t sliceBytes = t->bytes / static_cast<uint64_t>(shape[0]);
         data += sliceBytes * static_cast<uint64_t>(outer);

@@ -5,6 +5,7 @@
 // read, so a damaged or hostile file is a core::Error naming the file and the key or tensor.
 
 #include "core/gguf/gguf_types.h"
+#include "core/mapped_file.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -75,11 +76,8 @@ bool isGgufPath(const std::string& path);
 class GgufFile {
 public:
     explicit GgufFile(const std::string& path); // throws core::Error naming the file
-    ~GgufFile();
-    GgufFile(const GgufFile&) = delete;
-    GgufFile& operator=(const GgufFile&) = delete;
 
-    const std::string& path() const { return path_; }
+    const std::string& path() const { return file_.path(); }
     const GgufHeader& header() const { return header_; }
     const std::vector<GgufTensorInfo>& tensors() const { return header_.tensors; }
     const GgufTensorInfo* findTensor(const std::string& name) const;
@@ -97,9 +95,7 @@ public:
     at::Tensor tensor(const std::string& name, int64_t outer = -1) const;
 
 private:
-    std::string path_;
-    void* map_ = nullptr;
-    size_t size_ = 0;
+    MappedFile file_;
     GgufHeader header_;
     std::map<std::string, size_t, std::less<>> index_; // tensor name -> header_.tensors
 };

@@ -6,13 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace thinkbench::core {
 
@@ -163,51 +159,22 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
 }
 
 SafetensorsFile::SafetensorsFile(const std::string& path)
-    : path_(path)
+    : file_(path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0)
-        throw Error(path, "", "cannot open");
-    struct stat st {};
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path, "", "not a regular file");
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ < 8) {
-        ::close(fd);
+    if (file_.size() < 8)
         throw Error(path, "header", "file too short for a safetensors header");
-    }
-    map_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map_ == MAP_FAILED) {
-        map_ = nullptr;
-        throw Error(path, "", "cannot map the file");
-    }
-    try {
-        SafetensorsHeader header =
-            parseSafetensorsHeader(std::string_view(static_cast<const char*>(map_), size_), path);
-        dataStart_ = header.dataStart;
-        entries_ = std::move(header.entries);
-    } catch (...) {
-        munmap(map_, size_); // a throwing constructor runs no destructor
-        throw;
-    }
-}
-
-SafetensorsFile::~SafetensorsFile()
-{
-    if (map_)
-        munmap(map_, size_);
+    SafetensorsHeader header = parseSafetensorsHeader(file_.bytes(), path);
+    dataStart_ = header.dataStart;
+    entries_ = std::move(header.entries);
 }
 
 at::Tensor SafetensorsFile::tensor(const std::string& name) const
 {
     auto it = entries_.find(name);
     if (it == entries_.end())
-        throw Error(path_, "tensor " + name, "not in the file");
+        throw Error(path(), "tensor " + name, "not in the file");
     const TensorEntry& e = it->second;
-    auto* data = static_cast<char*>(map_) + dataStart_ + e.begin;
+    auto* data = const_cast<char*>(file_.data()) + dataStart_ + e.begin; // cloned before anyone writes
     return at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
 }
 

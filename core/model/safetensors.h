@@ -3,6 +3,8 @@
 // and byte range, then the raw data. Read through mmap; every header field is checked against the
 // file size before any byte is used.
 
+#include "core/mapped_file.h"
+
 #include <ATen/core/Tensor.h>
 
 #include <map>
@@ -34,20 +36,15 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
 class SafetensorsFile {
 public:
     explicit SafetensorsFile(const std::string& path); // throws core::Error naming the file
-    ~SafetensorsFile();
-    SafetensorsFile(const SafetensorsFile&) = delete;
-    SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
-    const std::string& path() const { return path_; }
+    const std::string& path() const { return file_.path(); }
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
     bool contains(const std::string& name) const { return entries_.count(name) > 0; }
     // A copy of the tensor in its stored dtype (CPU).
     at::Tensor tensor(const std::string& name) const;
 
 private:
-    std::string path_;
-    void* map_ = nullptr;
-    size_t size_ = 0;
+    MappedFile file_;
     size_t dataStart_ = 0;
     std::map<std::string, TensorEntry> entries_;
 };
