@@ -166,6 +166,8 @@ float bfloat16ToFloat(uint16_t h)
 
 void dequantize(GgmlType type, const uint8_t* data, int64_t count, float* out)
 {
+    if (count == 0) // an empty tensor: out may be null, which memcpy must not see
+        return;
     switch (type) {
     case GgmlType::F32:
         std::memcpy(out, data, static_cast<size_t>(count) * sizeof(float));

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+#include <numeric>
 #include <set>
 
 namespace thinkbench::core {
@@ -244,13 +246,24 @@ at::Tensor GgufCheckpoint::tensor(const std::string& name) const
         const std::string block = it->second.name.substr(0, it->second.name.find("attn_k_b"));
         const at::Tensor k = file_.tensor(block + "attn_k_b.weight").transpose(1, 2);
         const at::Tensor v = file_.tensor(block + "attn_v_b.weight").to(k.scalar_type());
-        return at::cat({k, v}, 1).reshape(entries_.at(name).shape).contiguous();
+        const auto& shape = entries_.at(name).shape;
+        const int64_t wanted = std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+        if (k.dim() != 3 || v.dim() != 3 || k.size(0) != v.size(0) || k.size(2) != v.size(2) ||
+            k.numel() + v.numel() != wanted)
+            throw Error(file_.path(), "tensor " + block + "attn_k_b.weight",
+                        "attn_k_b and attn_v_b do not make the kv_b_proj the config describes");
+        return at::cat({k, v}, 1).reshape(shape).contiguous();
     }
     at::Tensor t = file_.tensor(it->second.name, it->second.expert);
     const bool q = name.find("self_attn.q_proj.") != std::string::npos;
     const bool k = name.find("self_attn.k_proj.") != std::string::npos;
-    if (permutedQk_ && (q || k))
-        t = unpermute(t, q ? config_.num_attention_heads : config_.num_key_value_heads);
+    if (permutedQk_ && (q || k)) {
+        const int64_t heads = q ? config_.num_attention_heads : config_.num_key_value_heads;
+        if (t.dim() == 0 || heads <= 0 || t.size(0) % (2 * heads) != 0)
+            throw Error(file_.path(), "tensor " + it->second.name,
+                        "its rows are not a multiple of twice the " + std::to_string(heads) + " heads");
+        t = unpermute(t, heads);
+    }
     return t;
 }
 
