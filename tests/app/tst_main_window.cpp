@@ -18,6 +18,8 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include "tests/tiny_recipe.h"
+
 using namespace thinkbench;
 
 class TestMainWindow : public QObject {
@@ -35,6 +37,27 @@ private:
             store.beginStage(run, 0, "grpo", "rl", "{}");
             store.appendMetrics({{run, 0, 41, "reward/mean", 0.5, 1}});
         }
+        return path;
+    }
+
+    // A recipe on a one-layer Qwen2 and the tiny tests' tokenizer and task (tests/tiny_recipe.h).
+    QString writeRecipe(const QString& name, const std::string& topLevel, const std::string& stages)
+    {
+        static constexpr const char* kOneLayerQwen2 = R"(
+[model.config]
+model_type = "qwen2"
+hidden_size = 32
+intermediate_size = 64
+num_hidden_layers = 1
+num_attention_heads = 2
+num_key_value_heads = 1
+tie_word_embeddings = true
+)";
+        const QString path = dir_.filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) ||
+            file.write(QByteArray::fromStdString(tinyRecipe(topLevel, kOneLayerQwen2, stages))) < 0)
+            qFatal("cannot write %s", qPrintable(path));
         return path;
     }
 
@@ -196,27 +219,7 @@ private slots:
     // through Run control), not through the store.
     void runsDockStopsTheWindowsOwnRunThroughItsChild()
     {
-        const QString recipe = dir_.filePath("own.toml");
-        QFile file(recipe);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"(name = "own"
-seed = 3
-threads = 1
-[model.config]
-model_type = "qwen2"
-hidden_size = 32
-intermediate_size = 64
-num_hidden_layers = 1
-num_attention_heads = 2
-num_key_value_heads = 1
-tie_word_embeddings = true
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-[[stages]]
+        const QString recipe = writeRecipe("own.toml", "name = \"own\"\nseed = 3\nthreads = 1\n", R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 5000
@@ -224,7 +227,6 @@ batch_size = 2
 seq_len = 32
 corpus_size = 40
 )");
-        file.close();
         const QString db = makeStore("own.sqlite", 0);
         app::MainWindow window;
         window.show();
@@ -256,26 +258,7 @@ corpus_size = 40
     // sample in the trace stepper; the verdict given to it is in the database.
     void trainedRunFlowsThroughCurvesStepperAndAnnotation()
     {
-        const QString recipe = dir_.filePath("tiny.toml");
-        QFile file(recipe);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"(name = "tiny"
-seed = 3
-[model.config]
-model_type = "qwen2"
-hidden_size = 32
-intermediate_size = 64
-num_hidden_layers = 1
-num_attention_heads = 2
-num_key_value_heads = 1
-tie_word_embeddings = true
-[tokenizer]
-vocab_size = 300
-chat_template = "r1_zero"
-[[tasks]]
-name = "arithmetic"
-options = { digits = "1", ops = "+" }
-[[stages]]
+        const QString recipe = writeRecipe("tiny.toml", "name = \"tiny\"\nseed = 3\n", R"([[stages]]
 kind = "pretrain"
 name = "base"
 steps = 3
@@ -290,7 +273,6 @@ prompts_per_step = 2
 group_size = 2
 max_new_tokens = 16
 )");
-        file.close();
         const QString db = dir_.filePath("trained.sqlite");
         QProcess train;
         train.start(THINKBENCH_CLI, {"train", recipe, "--db", db});
