@@ -1,0 +1,31 @@
+#pragma once
+// A weight matrix kept in its GGUF blocks (Q8_0, Q4_K, Q5_K, Q6_K, F16, BF16) instead of being
+// dequantized at load: the file's bytes are the model's memory, and a decode step reads each
+// weight once, at its stored width. quantizedLinear() is the only way to use one.
+
+#include "core/gguf/gguf_types.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace thinkbench::core {
+
+struct QuantizedMatrix {
+    GgmlType type = GgmlType::F32;
+    int64_t rows = 0; // output features
+    int64_t cols = 0; // input features: a multiple of the type's block elements
+    // rows * rowBytes() bytes, row-major, each row a whole number of blocks.
+    const uint8_t* data = nullptr;
+    // Keeps `data` alive: the mapped GGUF file, or a buffer the matrix was quantized into.
+    std::shared_ptr<const void> owner;
+
+    int64_t rowBytes() const;
+};
+
+// x W^T for x of shape [..., cols] in f32 or bf16; the result is [..., rows] in x's dtype. Runs on
+// torch's intra-op threads. Throws core::Error for a type without a kernel or a shape mismatch.
+at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w);
+
+} // namespace thinkbench::core
