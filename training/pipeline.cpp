@@ -150,7 +150,8 @@ PipelineResult runPipeline(const std::string& recipeText, core::RunStore& store,
             const auto& st = recipe.stages[size_t(i)];
             if (writer)
                 store.beginStage(p.run, i, std::string(core::stageKindName(st.kind)), st.name,
-                                 core::stageSettingsJson(st).dump());
+                                 core::stageSettingsJson(st).dump(), group ? group->size() : 1,
+                                 group ? group->backendName() : "");
             p.emit({{"event", "stage_begin"},
                     {"stage", st.name},
                     {"stage_index", i},

@@ -39,6 +39,15 @@ inline constexpr std::string_view kEntropy = "entropy";
 inline constexpr std::string_view kGenerationSeconds = "time/generation";
 inline constexpr std::string_view kUpdateSeconds = "time/update";
 
+// Distributed runs, written by rank 0 every step: each rank's own training throughput
+// (kDistRankPrefix + "<r>/tokens_per_s"), and the seconds rank 0 spent in collectives.
+inline constexpr std::string_view kDistRankPrefix = "dist/rank";
+inline constexpr std::string_view kDistCommSeconds = "dist/comm_seconds";
+inline std::string distRankTokensPerSecond(int rank)
+{
+    return std::string(kDistRankPrefix) + std::to_string(rank) + "/tokens_per_s";
+}
+
 // Mixture-of-Experts load per layer: kMoePrefix + "layerN/max_min" and "/cv".
 inline constexpr std::string_view kMoePrefix = "moe/";
 

@@ -42,7 +42,8 @@ constexpr auto kStageRow = rowMap(
     field<&StageInfo::kind>("kind"), field<&StageInfo::name>("name"), field<&StageInfo::config>("config"),
     field<&StageInfo::status>("status"), field<&StageInfo::startedAt>("started_at"),
     field<&StageInfo::finishedAt>("coalesce(finished_at, 0)"), field<&StageInfo::firstStep>("coalesce(first_step, -1)"),
-    field<&StageInfo::lastStep>("coalesce(last_step, -1)"));
+    field<&StageInfo::lastStep>("coalesce(last_step, -1)"), field<&StageInfo::worldSize>("world_size"),
+    field<&StageInfo::backend>("backend"));
 
 constexpr auto kCheckpointRow = rowMap("checkpoints", field<&CheckpointRecord::run>("run"),
                                        field<&CheckpointRecord::stage>("stage"), field<&CheckpointRecord::step>("step"),
@@ -127,19 +128,23 @@ std::optional<RunInfo> RunStore::run(int64_t id) const
 }
 
 int64_t RunStore::beginStage(int64_t run, int index, const std::string& kind, const std::string& name,
-                             const std::string& configJson)
+                             const std::string& configJson, int worldSize, const std::string& backend)
 {
-    // A resumed run begins the same stage again: keep its row (and its step range).
+    // A resumed run begins the same stage again: keep its row (and its step range); it may resume
+    // on another number of ranks.
     impl_->db
-        .prepare("INSERT INTO stages (run, idx, kind, name, config, status, started_at) "
-                 "VALUES (?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (run, idx) DO UPDATE SET "
-                 "status = 'running', finished_at = NULL")
+        .prepare("INSERT INTO stages (run, idx, kind, name, config, status, started_at, world_size, backend) "
+                 "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT (run, idx) DO UPDATE SET "
+                 "status = 'running', finished_at = NULL, world_size = excluded.world_size, "
+                 "backend = excluded.backend")
         .bind(1, run)
         .bind(2, index)
         .bind(3, kind)
         .bind(4, name)
         .bind(5, configJson)
         .bind(6, nowSeconds())
+        .bind(7, int64_t(worldSize))
+        .bind(8, backend)
         .run();
     auto id = impl_->db.prepare("SELECT id FROM stages WHERE run = ? AND idx = ?");
     id.bind(1, run).bind(2, index);

@@ -43,6 +43,8 @@ struct StageInfo {
     double finishedAt = 0;
     int64_t firstStep = -1; // range of run steps the stage wrote, -1 when none
     int64_t lastStep = -1;
+    int worldSize = 1;   // the processes (ranks) that ran it
+    std::string backend; // their c10d backend (gloo | nccl); empty for one process
 };
 
 // Steps count across the whole run (stage 2 continues where stage 1 stopped), so every metric of
@@ -151,7 +153,7 @@ struct SampleFilter {
 
 class RunStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Throws core::Error naming the file when it is not a ThinkBench database, holds a newer
     // schema, or cannot be opened; nothing in the file is changed then.
@@ -171,8 +173,9 @@ public:
     void setRunStatus(int64_t run, const std::string& status);
     std::vector<RunInfo> listRuns() const;
     std::optional<RunInfo> run(int64_t id) const;
+    // A resumed stage keeps its row and takes the world size and backend it resumes with.
     int64_t beginStage(int64_t run, int index, const std::string& kind, const std::string& name,
-                       const std::string& configJson);
+                       const std::string& configJson, int worldSize = 1, const std::string& backend = "");
     void setStageStatus(int64_t run, int index, const std::string& status);
     std::vector<StageInfo> stages(int64_t run) const;
 

@@ -165,8 +165,13 @@ CREATE TABLE stop_requests (
     requested_at REAL NOT NULL
 );
 )sql",
+    // Version 4: how many processes ran a stage and on which c10d backend ('' for one process).
+    R"sql(
+ALTER TABLE stages ADD COLUMN world_size INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE stages ADD COLUMN backend TEXT NOT NULL DEFAULT '';
+)sql",
 };
-static_assert(RunStore::kSchemaVersion == 3, "add a migration for every schema version");
+static_assert(RunStore::kSchemaVersion == 4, "add a migration for every schema version");
 
 int64_t queryInt(SqliteDb& db, const std::string& sql)
 {

@@ -185,9 +185,11 @@ private slots:
         // brought forward once, and its runs are listed.
         const QString path = makeStore("v2.sqlite", 2);
         QProcess sqlite;
-        sqlite.start("sqlite3", {path, "DROP TABLE stop_requests; DROP INDEX samples_by_group;"
-                                       "ALTER TABLE samples DROP COLUMN group_index;"
-                                       "ALTER TABLE samples DROP COLUMN advantage; PRAGMA user_version = 2;"});
+        sqlite.start("sqlite3",
+                     {path, "ALTER TABLE stages DROP COLUMN world_size; ALTER TABLE stages DROP COLUMN backend;"
+                            "DROP TABLE stop_requests; DROP INDEX samples_by_group;"
+                            "ALTER TABLE samples DROP COLUMN group_index;"
+                            "ALTER TABLE samples DROP COLUMN advantage; PRAGMA user_version = 2;"});
         QVERIFY(sqlite.waitForFinished());
         QCOMPARE(sqlite.exitCode(), 0);
         app::MainWindow window;

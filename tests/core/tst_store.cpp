@@ -174,42 +174,6 @@ private slots:
         QCOMPARE(store.series(run, "loss", 2000).size() > 1000, true);
     }
 
-    // A version-1 database (before rollups) is migrated forward and keeps every point.
-    void migratesVersionOneForward()
-    {
-        const std::string file = path("v1.sqlite");
-        int64_t run;
-        {
-            RunStore store(file);
-            run = store.createRun("old", "");
-            store.beginStage(run, 0, "pretrain", "p", "{}");
-            std::vector<MetricPoint> points;
-            for (int64_t s = 0; s < 50000; ++s)
-                points.push_back({run, 0, s, "loss", double(s % 1000), 0});
-            store.appendMetrics(points);
-        }
-        QProcess sqlite;
-        sqlite.start(
-            "sqlite3",
-            {QString::fromStdString(file),
-             "DROP TABLE stop_requests; DROP INDEX samples_by_group; ALTER TABLE samples DROP COLUMN group_index;"
-             "ALTER TABLE samples DROP COLUMN advantage; DROP TABLE metric_rollups;"
-             "PRAGMA user_version = 1;"});
-        QVERIFY(sqlite.waitForFinished());
-        QCOMPARE(sqlite.exitCode(), 0);
-        QVERIFY_THROWS_EXCEPTION(Error, RunStore(file, OpenMode::ReadOnly)); // needs migrating
-        RunStore store(file);
-        QCOMPARE(store.schemaVersion(), RunStore::kSchemaVersion);
-        const auto down = store.series(run, "loss", 400);
-        QVERIFY(down.size() <= 400);
-        QCOMPARE(down.back().step, int64_t(49999));
-        double hi = 0;
-        for (const auto& p : down)
-            hi = std::max(hi, p.value);
-        QCOMPARE(hi, 999.0);
-        QCOMPARE(store.series(run, "loss").size(), size_t(50000));
-    }
-
     void samplesEvaluationsAnnotationsVotes()
     {
         RunStore store(path("samples.sqlite"));
