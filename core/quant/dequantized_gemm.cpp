@@ -1,0 +1,57 @@
+#include "core/quant/dequantized_gemm.h"
+
+#include "core/gguf/dequantize.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/linear.h>
+#include <c10/util/BFloat16.h>
+
+#include <algorithm>
+
+namespace thinkbench::core::quant {
+
+namespace {
+
+// Weight elements per tile: 4 MiB of bf16, small enough to stay in L2/L3 between the dequantizing
+// and the multiply, large enough for the GEMM to run at speed.
+constexpr int64_t kTileElements = int64_t{1} << 21;
+// Elements dequantized at once into f32 on the stack: one K-quant block, or 256 F16/BF16 values.
+constexpr int64_t kChunk = 256;
+
+void dequantizeRowsToBf16(const QuantizedMatrix& w, int64_t begin, int64_t end, c10::BFloat16* tile)
+{
+    const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(w.type));
+    const int64_t chunk = std::max<int64_t>(kChunk / traits.blockElements, 1) * traits.blockElements;
+    const int64_t rowBytes = w.rowBytes();
+    float decoded[kChunk];
+    at::parallel_for(begin, end, 1, [&](int64_t first, int64_t last) {
+        for (int64_t r = first; r < last; ++r)
+            for (int64_t k = 0; k < w.cols; k += chunk) {
+                const int64_t count = std::min(chunk, w.cols - k);
+                dequantize(w.type, w.data + r * rowBytes + k / traits.blockElements * traits.blockBytes, count,
+                           decoded);
+                c10::BFloat16* out = tile + (r - begin) * w.cols + k;
+                for (int64_t i = 0; i < count; ++i)
+                    out[i] = c10::BFloat16(decoded[i]);
+            }
+    });
+}
+
+} // namespace
+
+at::Tensor dequantizedGemm(const at::Tensor& x, const QuantizedMatrix& w)
+{
+    const at::Tensor xb = x.to(at::kBFloat16);
+    at::Tensor result = at::empty({x.size(0), w.rows}, x.options());
+    const int64_t tileRows = std::clamp<int64_t>(kTileElements / std::max<int64_t>(w.cols, 1), 16, w.rows);
+    at::Tensor tile = at::empty({tileRows, w.cols}, xb.options());
+    for (int64_t r = 0; r < w.rows; r += tileRows) {
+        const int64_t count = std::min(tileRows, w.rows - r);
+        dequantizeRowsToBf16(w, r, r + count, tile.data_ptr<c10::BFloat16>());
+        result.narrow(1, r, count).copy_(at::linear(xb, tile.narrow(0, 0, count)));
+    }
+    return result;
+}
+
+} // namespace thinkbench::core::quant

@@ -1,0 +1,35 @@
+#pragma once
+// Which instruction set the quantized kernels use, decided once from cpuid, and the kernel of each
+// (ISA, type). quantizedLinear() uses the best one the CPU has; tests force each in turn.
+
+#include "core/gguf/gguf_types.h"
+#include "core/quant/rows_kernel.h"
+
+#include <string>
+
+namespace thinkbench::core::quant {
+
+enum class Isa {
+    Portable, // scalar C++: block by block through core::dequantize, in f32
+    Avx2,     // AVX2 + FMA + F16C
+    Avx512,   // AVX-512 F/BW/VL with VNNI
+};
+
+// The best ISA this CPU runs (THINKBENCH_QUANT_ISA=portable|avx2|avx512 lowers it).
+Isa bestIsa();
+// Whether this CPU runs `isa`'s kernels.
+bool cpuHas(Isa isa);
+std::string isaName(Isa isa);
+
+// The kernel for `type` under `isa`, or nullptr where that ISA has none (the caller falls back).
+RowsKernel rowsKernel(Isa isa, GgmlType type);
+// Whether rowsKernel(isa, type) reads Activations::q (x rounded to int8) rather than x.
+bool usesInt8Activations(Isa isa, GgmlType type);
+
+// Kernels of each ISA (portable_kernels.cpp, avx2_kernels.cpp, avx512_kernels.cpp); call the x86
+// ones only where cpuHas() says so.
+RowsKernel portableKernel(GgmlType type);
+RowsKernel avx2Kernel(GgmlType type);
+RowsKernel avx512Kernel(GgmlType type);
+
+} // namespace thinkbench::core::quant

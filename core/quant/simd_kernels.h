@@ -1,0 +1,317 @@
+#pragma once
+// The x86 kernels, written once in 256-bit intrinsics and compiled twice: by avx2_kernels.cpp
+// (AVX2 + FMA + F16C) and by avx512_kernels.cpp (AVX-512 with VNNI, where the u8 x s8 dot product
+// is one vpdpbusd instead of vpmaddubsw + vpmaddwd). Everything here has internal linkage, so each
+// translation unit keeps its own copy, compiled with its own flags; include nothing but intrinsics.
+//
+// The quantized types multiply weight quants with x rounded to int8 per block of 32 (Activations::q),
+// as llama.cpp does: integer dot products per block, scaled by the weight's and x's block scales.
+// F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
+// Kernels take up to kBatchTile rows of x per pass over a weight row, so a small batch reads each
+// weight once from memory and the others times from L1.
+
+#include "core/quant/rows_kernel.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+namespace thinkbench::core::quant {
+
+namespace {
+
+constexpr int kBatchTile = 4;
+
+inline float halfAt(const uint8_t* p)
+{
+    uint16_t bits;
+    std::memcpy(&bits, p, 2);
+    return _cvtsh_ss(bits);
+}
+
+inline __m256i load256(const void* p)
+{
+    return _mm256_loadu_si256(static_cast<const __m256i*>(p));
+}
+
+// acc + the sums of four adjacent u8 x s8 products, per 32-bit lane.
+inline __m256i dotU8S8(__m256i acc, __m256i u, __m256i s)
+{
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+    return _mm256_dpbusd_epi32(acc, u, s);
+#else
+    // Pairs of products stay within int16: u <= 128 and |s| <= 127 here.
+    const __m256i pairs = _mm256_maddubs_epi16(u, s);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+#endif
+}
+
+inline float horizontalSum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// The 32 elements of a Q4_0/Q5_0 block's 16 nibble bytes in order: low nibbles, then high ones.
+inline __m256i nibbles32(const uint8_t* qs)
+{
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+    const __m128i mask = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask), _mm_and_si128(bytes, mask));
+}
+
+// 0x10 in byte j where bit j of bits is set.
+inline __m256i fifthBits(uint32_t bits)
+{
+    const __m256i spread = _mm256_shuffle_epi8(
+        _mm256_set1_epi32(static_cast<int>(bits)),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
+    const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit), _mm256_set1_epi8(0x10));
+}
+
+// Sub-block j's 6-bit scale and min in a Q4_K/Q5_K block's 12 scale bytes (core/gguf/dequantize.cpp).
+inline void scaleMin(const uint8_t* s, int j, int& scale, int& min)
+{
+    if (j < 4) {
+        scale = s[j] & 63;
+        min = s[j + 4] & 63;
+    } else {
+        scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
+        min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+    }
+}
+
+// Where one x row's block starting at element e sits in the activations.
+struct XBlock {
+    const int8_t* q;
+    const float* scale; // per 32 elements
+    const int32_t* sum16;
+    XBlock(const Activations& a, int64_t row, int64_t e)
+        : q(a.q + row * a.cols + e)
+        , scale(a.scale + (row * a.cols + e) / 32)
+        , sum16(a.sum16 + (row * a.cols + e) / 16)
+    {
+    }
+};
+
+// Each block type: kElements, kBytes, and dot<NB>() adding one weight block times NB rows of x
+// to acc (per-lane partial sums) and offset (terms that are scalar per block).
+struct BlockQ8_0 {
+    static constexpr int kElements = 32, kBytes = 34;
+    template <int NB>
+    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    {
+        const float d = halfAt(w);
+        const __m256i q = load256(w + 2);
+        const __m256i u = _mm256_sign_epi8(q, q);
+        for (int i = 0; i < NB; ++i) {
+            const XBlock x(a, b0 + i, e);
+            const __m256i p = dotU8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(load256(x.q), q));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x.scale[0]), acc[i]);
+        }
+    }
+};
+
+// Q4_0 and Q5_0: unsigned quants u, y = d (u - bias).
+template <bool kFifthBit> struct BlockQ4_5_0 {
+    static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
+    template <int NB>
+    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    {
+        const float d = halfAt(w);
+        __m256i u = nibbles32(w + kBytes - 16);
+        if constexpr (kFifthBit) {
+            uint32_t bits;
+            std::memcpy(&bits, w + 2, 4);
+            u = _mm256_or_si256(u, fifthBits(bits));
+        }
+        const float bias = kFifthBit ? 16.0f : 8.0f;
+        for (int i = 0; i < NB; ++i) {
+            const XBlock x(a, b0 + i, e);
+            const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
+            const float scale = d * x.scale[0];
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale), acc[i]);
+            offset[i] -= bias * scale * static_cast<float>(x.sum16[0] + x.sum16[1]);
+        }
+    }
+};
+
+// Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min.
+template <bool kFifthBit> struct BlockQ4_5_K {
+    static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
+    template <int NB>
+    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    {
+        const float d = halfAt(w), dmin = halfAt(w + 2);
+        const uint8_t* qs = w + (kFifthBit ? 48 : 16);
+        const __m256i mask = _mm256_set1_epi8(0x0F);
+        __m256i high = kFifthBit ? load256(w + 16) : _mm256_setzero_si256();
+        for (int j = 0; j < 8; ++j) {
+            const __m256i bytes = load256(qs + 32 * (j / 2));
+            __m256i u = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
+            if constexpr (kFifthBit) {
+                u = _mm256_or_si256(u, _mm256_and_si256(_mm256_slli_epi16(high, 4), _mm256_set1_epi8(0x10)));
+                high = _mm256_srli_epi16(high, 1);
+            }
+            int scale, min;
+            scaleMin(w + 4, j, scale, min);
+            const float dl = d * static_cast<float>(scale), ml = dmin * static_cast<float>(min);
+            for (int i = 0; i < NB; ++i) {
+                const XBlock x(a, b0 + i, e + 32 * j);
+                const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
+                acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dl * x.scale[0]), acc[i]);
+                offset[i] -= ml * x.scale[0] * static_cast<float>(x.sum16[0] + x.sum16[1]);
+            }
+        }
+    }
+};
+
+// Q6_K: 16 sub-blocks of 16 with signed 8-bit scales, y = d·scale·(u − 32) for u of 6 bits.
+struct BlockQ6_K {
+    static constexpr int kElements = 256, kBytes = 210;
+    template <int NB>
+    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    {
+        const auto* scales = reinterpret_cast<const int8_t*>(w + 192);
+        const float d = halfAt(w + 208);
+        const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03);
+        for (int half = 0; half < 2; ++half) {
+            const uint8_t* ql = w + 64 * half;
+            const __m256i qh = load256(w + 128 + 32 * half);
+            for (int quarter = 0; quarter < 4; ++quarter) {
+                const __m256i low = load256(ql + 32 * (quarter % 2));
+                const __m256i nibble = _mm256_and_si256(quarter < 2 ? low : _mm256_srli_epi16(low, 4), mask);
+                const __m256i top = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * quarter), two);
+                const __m256i u = _mm256_or_si256(nibble, _mm256_slli_epi16(top, 4));
+                const int sub = 8 * half + 2 * quarter; // this quarter's two 16-element scales
+                const float s0 = d * static_cast<float>(scales[sub]), s1 = d * static_cast<float>(scales[sub + 1]);
+                const __m256 laneScale = _mm256_set_m128(_mm_set1_ps(s1), _mm_set1_ps(s0));
+                for (int i = 0; i < NB; ++i) {
+                    const XBlock x(a, b0 + i, e + 128 * half + 32 * quarter);
+                    const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
+                    const __m256 scale = _mm256_mul_ps(laneScale, _mm256_set1_ps(x.scale[0]));
+                    acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale, acc[i]);
+                    offset[i] -= 32.0f * x.scale[0] *
+                                 (s0 * static_cast<float>(x.sum16[0]) + s1 * static_cast<float>(x.sum16[1]));
+                }
+            }
+        }
+    }
+};
+
+template <class Block> struct BlockTile {
+    template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
+};
+
+template <class Block>
+template <int NB>
+void BlockTile<Block>::run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out)
+{
+    const uint8_t* row = w.data + r * w.rowBytes;
+    __m256 acc[NB];
+    float offset[NB];
+    for (int i = 0; i < NB; ++i) {
+        acc[i] = _mm256_setzero_ps();
+        offset[i] = 0.0f;
+    }
+    for (int64_t k = 0; k < a.cols / Block::kElements; ++k)
+        Block::template dot<NB>(row + k * Block::kBytes, a, b0, k * Block::kElements, acc, offset);
+    for (int i = 0; i < NB; ++i)
+        out[(b0 + i) * w.rows + r] = horizontalSum(acc[i]) + offset[i];
+}
+
+// F32, F16 and BF16 rows widened to f32, 8 elements at a time.
+struct WideF32 {
+    static constexpr int kBytes = 4;
+    static __m256 load8(const uint8_t* p) { return _mm256_loadu_ps(reinterpret_cast<const float*>(p)); }
+    static float load1(const uint8_t* p)
+    {
+        float f;
+        std::memcpy(&f, p, 4);
+        return f;
+    }
+};
+struct WideF16 {
+    static constexpr int kBytes = 2;
+    static __m256 load8(const uint8_t* p)
+    {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    static float load1(const uint8_t* p) { return halfAt(p); }
+};
+struct WideBF16 {
+    static constexpr int kBytes = 2;
+    static __m256 load8(const uint8_t* p)
+    {
+        const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+    }
+    static float load1(const uint8_t* p)
+    {
+        uint32_t bits = 0;
+        std::memcpy(reinterpret_cast<uint8_t*>(&bits) + 2, p, 2);
+        float f;
+        std::memcpy(&f, &bits, 4);
+        return f;
+    }
+};
+
+template <class Wide> struct WideTile {
+    template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
+};
+
+template <class Wide>
+template <int NB>
+void WideTile<Wide>::run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out)
+{
+    // One row of x has 4 independent chains (the FMA latency); a tile has NB of 2.
+    constexpr int kChains = NB == 1 ? 4 : 2;
+    const uint8_t* row = w.data + r * w.rowBytes;
+    __m256 acc[NB][kChains];
+    for (int i = 0; i < NB; ++i)
+        for (int c = 0; c < kChains; ++c)
+            acc[i][c] = _mm256_setzero_ps();
+    int64_t k = 0;
+    for (; k + 8 * kChains <= a.cols; k += 8 * kChains)
+        for (int c = 0; c < kChains; ++c) {
+            const __m256 wv = Wide::load8(row + (k + 8 * c) * Wide::kBytes);
+            for (int i = 0; i < NB; ++i)
+                acc[i][c] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(a.x + (b0 + i) * a.cols + k + 8 * c), acc[i][c]);
+        }
+    for (int i = 0; i < NB; ++i) {
+        __m256 sum = acc[i][0];
+        for (int c = 1; c < kChains; ++c)
+            sum = _mm256_add_ps(sum, acc[i][c]);
+        float total = horizontalSum(sum);
+        for (int64_t t = k; t < a.cols; ++t)
+            total += Wide::load1(row + t * Wide::kBytes) * a.x[(b0 + i) * a.cols + t];
+        out[(b0 + i) * w.rows + r] = total;
+    }
+}
+
+template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out)
+{
+    for (int64_t r = begin; r < end; ++r)
+        for (int64_t b0 = 0; b0 < a.n; b0 += kBatchTile) {
+            switch (a.n - b0) {
+            case 1:
+                Tile::template run<1>(w, a, r, b0, out);
+                break;
+            case 2:
+                Tile::template run<2>(w, a, r, b0, out);
+                break;
+            case 3:
+                Tile::template run<3>(w, a, r, b0, out);
+                break;
+            default:
+                Tile::template run<kBatchTile>(w, a, r, b0, out);
+            }
+        }
+}
+
+} // namespace
+
+} // namespace thinkbench::core::quant
