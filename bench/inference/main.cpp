@@ -1,49 +1,40 @@
-// Decode speed against the memory-bandwidth roofline: a random-weight model of Qwen2.5-0.5B shape
-// (hidden 896, 24 layers, 14 heads, 2 KV heads, intermediate 4864, vocab 151936, tied) in f32 and
-// bf16, batch 1 and batch 16, plus prefill. Roofline tok/s = bandwidth / weight bytes per token.
-// Usage: bench_inference [threads] [decode tokens]
+// Inference speed. Three modes:
+//   bench_inference [threads] [decode tokens]
+//     A random-weight model of Qwen2.5-0.5B shape (hidden 896, 24 layers, 14 heads, 2 KV heads,
+//     intermediate 4864, vocab 151936, tied) built in memory in f32 and bf16, batch 1 and 16,
+//     against the read-bandwidth roofline (tok/s = bandwidth / weight bytes per token).
+//   bench_inference --model PATH [--dtype f32] [--threads 2] [--prompt 64] [--decode 128]
+//                   [--prefill 512] [--greedy N [--prompts 4]]
+//     A model folder or .gguf file as the CLI loads it: one JSON line with load seconds, prefill
+//     and decode tok/s and peak RSS, or with --greedy the first N greedy ids of each prompt. The driver
+//     bench/inference/llama_cpp_side_by_side.py runs this beside llama.cpp on the same file.
+//   bench_inference --read-bandwidth [threads]
+//     One JSON line: bytes per second the threads read, with huge pages and with 4 KiB pages.
 
 #include "core/model/transformer.h"
 #include "core/tokenizer/bpe_trainer.h"
 #include "inference/generator.h"
+#include "model_timing.h"
+#include "read_bandwidth.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 using namespace thinkbench;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Bytes read plus bytes written per second by a large copy (best of 5).
-double memoryBandwidth()
+void randomShapeTable(int threads, int decodeTokens)
 {
-    const size_t bytes = size_t(1) << 30;
-    std::vector<char> a(bytes, 1), b(bytes, 2);
-    double best = 0;
-    for (int i = 0; i < 5; ++i) {
-        const auto start = Clock::now();
-        std::memcpy(b.data(), a.data(), bytes);
-        const double s = std::chrono::duration<double>(Clock::now() - start).count();
-        best = std::max(best, 2.0 * bytes / s);
-        a[i] = b[bytes - 1 - i]; // keep the copies observable
-    }
-    return best;
-}
-
-} // namespace
-
-int main(int argc, char** argv)
-{
-    const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
-    const int decodeTokens = argc > 2 ? std::atoi(argv[2]) : 32;
     at::set_num_threads(threads);
-    const double bandwidth = memoryBandwidth();
-    std::printf("threads %d, memory bandwidth (copy, read+write) %.1f GB/s\n", threads, bandwidth / 1e9);
+    const double bandwidth = bench::readBandwidth(threads, true);
+    std::printf("threads %d, read bandwidth (huge pages) %.1f GB/s\n", threads, bandwidth / 1e9);
 
     const auto tokenizer = core::trainByteLevelBpe({"a b c"}, {.vocabSize = 270});
     const auto config = core::ModelConfig::fromJson({{"model_type", "qwen2"},
@@ -84,5 +75,74 @@ int main(int argc, char** argv)
                         s.prefillTokensPerSecond(), decode, roofline * batch, 100 * fraction);
         }
     }
+}
+
+int modelMode(int argc, char** argv)
+{
+    std::string path;
+    bench::TimingOptions options;
+    int greedy = 0;
+    int prompts = 4;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc)
+            throw std::invalid_argument(flag + " needs a value");
+        const std::string value = argv[++i];
+        if (flag == "--model")
+            path = value;
+        else if (flag == "--dtype")
+            options.dtype = value;
+        else if (flag == "--threads")
+            options.threads = std::stoi(value);
+        else if (flag == "--prompt")
+            options.promptTokens = std::stoi(value);
+        else if (flag == "--decode")
+            options.decodeTokens = std::stoi(value);
+        else if (flag == "--prefill")
+            options.prefillTokens = std::stoi(value);
+        else if (flag == "--greedy")
+            greedy = std::stoi(value);
+        else if (flag == "--prompts")
+            prompts = std::stoi(value);
+        else
+            throw std::invalid_argument("unknown option " + flag);
+    }
+    nlohmann::json out = {{"model", path}, {"dtype", options.dtype}, {"threads", options.threads}};
+    if (greedy > 0) {
+        out["greedy"] = bench::greedyIds(path, options, greedy, prompts);
+    } else {
+        const bench::Timing t = bench::timeModel(path, options);
+        out.update({{"load_s", t.loadSeconds},
+                    {"prefill_tokens", options.prefillTokens},
+                    {"prefill_tok_s", t.prefillTokensPerSecond},
+                    {"prompt_tokens", options.promptTokens},
+                    {"decode_tokens", options.decodeTokens},
+                    {"decode_tok_s", t.decodeTokensPerSecond},
+                    {"peak_rss_bytes", t.peakResidentBytes}});
+    }
+    std::printf("%s\n", out.dump().c_str());
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        if (argc > 1 && std::strcmp(argv[1], "--read-bandwidth") == 0) {
+            const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
+            const nlohmann::json out = {{"threads", threads},
+                                        {"read_bytes_per_s", bench::readBandwidth(threads, true)},
+                                        {"read_bytes_per_s_4k_pages", bench::readBandwidth(threads, false)}};
+            std::printf("%s\n", out.dump().c_str());
+            return 0;
+        }
+        if (argc > 1 && std::strncmp(argv[1], "--", 2) == 0)
+            return modelMode(argc, argv);
+        randomShapeTable(argc > 1 ? std::atoi(argv[1]) : 2, argc > 2 ? std::atoi(argv[2]) : 32);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_inference: %s\n", e.what());
+        return 1;
+    }
 }
