@@ -109,11 +109,11 @@ at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa is
     if (usesInt8Activations(isa, w.type)) {
         thread_local std::vector<int8_t> q;
         thread_local std::vector<float> scale;
-        thread_local std::vector<int32_t> sum16;
+        thread_local std::vector<int32_t> sum32;
         a.q = scratch(q, a.n * a.cols);
         a.scale = scratch(scale, a.n * a.cols / 32);
-        a.sum16 = scratch(sum16, a.n * a.cols / 16);
-        quantizeActivations(a.x, a.n, a.cols, q.data(), scale.data(), sum16.data());
+        a.sum32 = scratch(sum32, a.n * a.cols / 32);
+        quantizeActivations(a.x, a.n, a.cols, q.data(), scale.data(), sum32.data());
     }
     float* out = isFloat ? result.data_ptr<float>() : scratch(outBuffer, a.n * w.rows);
 

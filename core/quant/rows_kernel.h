@@ -18,7 +18,7 @@ struct Activations {
     // x rounded to int8 per block of 32 (scale = max|x| / 127), for the integer kernels:
     const int8_t* q = nullptr;      // [n, cols]
     const float* scale = nullptr;   // [n, cols / 32]
-    const int32_t* sum16 = nullptr; // [n, cols / 16]: sums of q over 16 elements
+    const int32_t* sum32 = nullptr; // [n, cols / 32]: sums of q per block
 };
 
 struct WeightRows {

@@ -5,7 +5,8 @@
 // translation unit keeps its own copy, compiled with its own flags; include nothing but intrinsics.
 //
 // The quantized types multiply weight quants with x rounded to int8 per block of 32 (Activations::q),
-// as llama.cpp does: integer dot products per block, scaled by the weight's and x's block scales.
+// as llama.cpp does: integer dot products per block (signed weights through |w| and sign(x, w)),
+// scaled in f32 by the weight's and x's block scales; the K-quants' mins meet x's block sums.
 // F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
 // Kernels take up to kBatchTile rows of x per pass over a weight row, so a small batch reads each
 // weight once from memory and the others times from L1.
@@ -72,54 +73,58 @@ inline __m256i fifthBits(uint32_t bits)
     return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit), _mm256_set1_epi8(0x10));
 }
 
-// Sub-block j's 6-bit scale and min in a Q4_K/Q5_K block's 12 scale bytes (core/gguf/dequantize.cpp).
-inline void scaleMin(const uint8_t* s, int j, int& scale, int& min)
+// A Q4_K/Q5_K block's 12 scale bytes as 8 scales and 8 mins of 6 bits, one byte each (the layout
+// of core/gguf/dequantize.cpp: bytes 0-3 scales 0-3, 4-7 mins 0-3, 8-11 the low four bits of
+// scales and mins 4-7, whose top two bits sit in the top bits of bytes 0-7).
+inline void scalesMins(const uint8_t* s, uint64_t& scales, uint64_t& mins)
 {
-    if (j < 4) {
-        scale = s[j] & 63;
-        min = s[j + 4] & 63;
-    } else {
-        scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
-        min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-    }
+    uint32_t u[3];
+    std::memcpy(u, s, 12);
+    const uint32_t six = 0x3F3F3F3F, four = 0x0F0F0F0F, two = 0x03030303;
+    const uint32_t highScales = (u[2] & four) | (((u[0] >> 6) & two) << 4);
+    const uint32_t highMins = ((u[2] >> 4) & four) | (((u[1] >> 6) & two) << 4);
+    scales = (u[0] & six) | (uint64_t{highScales} << 32);
+    mins = (u[1] & six) | (uint64_t{highMins} << 32);
 }
 
-// Where one x row's block starting at element e sits in the activations.
-struct XBlock {
+inline __m256 bytesToFloats(uint64_t bytes)
+{
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(bytes))));
+}
+
+// acc + the signed bytes w times x per 32-bit lane, through |w| and x with w's sign (vpdpbusd and
+// vpmaddubsw take one unsigned operand).
+inline __m256i dotS8S8(__m256i acc, __m256i w, __m256i x)
+{
+    return dotU8S8(acc, _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+}
+
+// One row of x in its int8 form (Activations), by 32-element block.
+struct XRow {
     const int8_t* q;
-    const float* scale; // per 32 elements
-    const int32_t* sum16;
-    XBlock(const Activations& a, int64_t row, int64_t e)
-        : q(a.q + row * a.cols + e)
-        , scale(a.scale + (row * a.cols + e) / 32)
-        , sum16(a.sum16 + (row * a.cols + e) / 16)
-    {
-    }
+    const float* scale;
+    const int32_t* sum32;
 };
 
-// Each block type: kElements, kBytes, and dot<NB>() adding one weight block times NB rows of x
-// to acc (per-lane partial sums) and offset (terms that are scalar per block).
+// Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc, minAcc) adding weight block k
+// of a row times NB rows of x into per-lane partial sums: acc, and minAcc for the K-quants' mins.
 struct BlockQ8_0 {
     static constexpr int kElements = 32, kBytes = 34;
-    template <int NB>
-    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const float d = halfAt(w);
         const __m256i q = load256(w + 2);
-        const __m256i u = _mm256_sign_epi8(q, q);
         for (int i = 0; i < NB; ++i) {
-            const XBlock x(a, b0 + i, e);
-            const __m256i p = dotU8S8(_mm256_setzero_si256(), u, _mm256_sign_epi8(load256(x.q), q));
-            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x.scale[0]), acc[i]);
+            const __m256i p = dotS8S8(_mm256_setzero_si256(), q, load256(x[i].q + 32 * k));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
 };
 
-// Q4_0 and Q5_0: unsigned quants u, y = d (u - bias).
+// Q4_0 and Q5_0: y = d (u - bias) for u of 4 or 5 bits, taken as signed bytes.
 template <bool kFifthBit> struct BlockQ4_5_0 {
     static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
-    template <int NB>
-    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const float d = halfAt(w);
         __m256i u = nibbles32(w + kBytes - 16);
@@ -128,43 +133,47 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
             std::memcpy(&bits, w + 2, 4);
             u = _mm256_or_si256(u, fifthBits(bits));
         }
-        const float bias = kFifthBit ? 16.0f : 8.0f;
+        const __m256i q = _mm256_sub_epi8(u, _mm256_set1_epi8(kFifthBit ? 16 : 8));
         for (int i = 0; i < NB; ++i) {
-            const XBlock x(a, b0 + i, e);
-            const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
-            const float scale = d * x.scale[0];
-            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale), acc[i]);
-            offset[i] -= bias * scale * static_cast<float>(x.sum16[0] + x.sum16[1]);
+            const __m256i p = dotS8S8(_mm256_setzero_si256(), q, load256(x[i].q + 32 * k));
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
 };
 
-// Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min.
+// Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min. The mins meet x through its block
+// sums, 8 sub-blocks at once.
 template <bool kFifthBit> struct BlockQ4_5_K {
     static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
-    template <int NB>
-    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
-        const float d = halfAt(w), dmin = halfAt(w + 2);
+        uint64_t scaleBytes, minBytes;
+        scalesMins(w + 4, scaleBytes, minBytes);
+        const __m256 scales = _mm256_mul_ps(bytesToFloats(scaleBytes), _mm256_set1_ps(halfAt(w)));
+        const __m256 mins = _mm256_mul_ps(bytesToFloats(minBytes), _mm256_set1_ps(halfAt(w + 2)));
         const uint8_t* qs = w + (kFifthBit ? 48 : 16);
         const __m256i mask = _mm256_set1_epi8(0x0F);
+        __m256i u[8];
         __m256i high = kFifthBit ? load256(w + 16) : _mm256_setzero_si256();
         for (int j = 0; j < 8; ++j) {
             const __m256i bytes = load256(qs + 32 * (j / 2));
-            __m256i u = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
+            u[j] = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
             if constexpr (kFifthBit) {
-                u = _mm256_or_si256(u, _mm256_and_si256(_mm256_slli_epi16(high, 4), _mm256_set1_epi8(0x10)));
+                u[j] = _mm256_or_si256(u[j], _mm256_and_si256(_mm256_slli_epi16(high, 4), _mm256_set1_epi8(0x10)));
                 high = _mm256_srli_epi16(high, 1);
             }
-            int scale, min;
-            scaleMin(w + 4, j, scale, min);
-            const float dl = d * static_cast<float>(scale), ml = dmin * static_cast<float>(min);
-            for (int i = 0; i < NB; ++i) {
-                const XBlock x(a, b0 + i, e + 32 * j);
-                const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
-                acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dl * x.scale[0]), acc[i]);
-                offset[i] -= ml * x.scale[0] * static_cast<float>(x.sum16[0] + x.sum16[1]);
+        }
+        for (int i = 0; i < NB; ++i) {
+            const __m256 xScales = _mm256_loadu_ps(x[i].scale + 8 * k);
+            alignas(32) float subScales[8];
+            _mm256_store_ps(subScales, _mm256_mul_ps(scales, xScales));
+            const int8_t* xq = x[i].q + 256 * k;
+            for (int j = 0; j < 8; ++j) {
+                const __m256i p = dotU8S8(_mm256_setzero_si256(), u[j], load256(xq + 32 * j));
+                acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(subScales + j), acc[i]);
             }
+            const __m256 sums = _mm256_cvtepi32_ps(load256(x[i].sum32 + 8 * k));
+            minAcc[i] = _mm256_fmadd_ps(_mm256_mul_ps(mins, xScales), sums, minAcc[i]);
         }
     }
 };
@@ -172,12 +181,15 @@ template <bool kFifthBit> struct BlockQ4_5_K {
 // Q6_K: 16 sub-blocks of 16 with signed 8-bit scales, y = d·scale·(u − 32) for u of 6 bits.
 struct BlockQ6_K {
     static constexpr int kElements = 256, kBytes = 210;
-    template <int NB>
-    static void dot(const uint8_t* w, const Activations& a, int64_t b0, int64_t e, __m256* acc, float* offset)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
-        const auto* scales = reinterpret_cast<const int8_t*>(w + 192);
-        const float d = halfAt(w + 208);
-        const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03);
+        alignas(32) float scales[16];
+        const __m128i scaleBytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 192));
+        const __m256 d = _mm256_set1_ps(halfAt(w + 208));
+        _mm256_store_ps(scales, _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(scaleBytes))));
+        _mm256_store_ps(scales + 8,
+                        _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(scaleBytes, 8)))));
+        const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03), bias = _mm256_set1_epi8(32);
         for (int half = 0; half < 2; ++half) {
             const uint8_t* ql = w + 64 * half;
             const __m256i qh = load256(w + 128 + 32 * half);
@@ -185,17 +197,15 @@ struct BlockQ6_K {
                 const __m256i low = load256(ql + 32 * (quarter % 2));
                 const __m256i nibble = _mm256_and_si256(quarter < 2 ? low : _mm256_srli_epi16(low, 4), mask);
                 const __m256i top = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * quarter), two);
-                const __m256i u = _mm256_or_si256(nibble, _mm256_slli_epi16(top, 4));
+                const __m256i q = _mm256_sub_epi8(_mm256_or_si256(nibble, _mm256_slli_epi16(top, 4)), bias);
                 const int sub = 8 * half + 2 * quarter; // this quarter's two 16-element scales
-                const float s0 = d * static_cast<float>(scales[sub]), s1 = d * static_cast<float>(scales[sub + 1]);
-                const __m256 laneScale = _mm256_set_m128(_mm_set1_ps(s1), _mm_set1_ps(s0));
+                const __m256 laneScale =
+                    _mm256_set_m128(_mm_broadcast_ss(scales + sub + 1), _mm_broadcast_ss(scales + sub));
+                const int64_t block = 8 * k + 4 * half + quarter; // x's 32-element block
                 for (int i = 0; i < NB; ++i) {
-                    const XBlock x(a, b0 + i, e + 128 * half + 32 * quarter);
-                    const __m256i p = dotU8S8(_mm256_setzero_si256(), u, load256(x.q));
-                    const __m256 scale = _mm256_mul_ps(laneScale, _mm256_set1_ps(x.scale[0]));
+                    const __m256i p = dotS8S8(_mm256_setzero_si256(), q, load256(x[i].q + 32 * block));
+                    const __m256 scale = _mm256_mul_ps(laneScale, _mm256_set1_ps(x[i].scale[block]));
                     acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale, acc[i]);
-                    offset[i] -= 32.0f * x.scale[0] *
-                                 (s0 * static_cast<float>(x.sum16[0]) + s1 * static_cast<float>(x.sum16[1]));
                 }
             }
         }
@@ -211,16 +221,18 @@ template <int NB>
 void BlockTile<Block>::run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out)
 {
     const uint8_t* row = w.data + r * w.rowBytes;
-    __m256 acc[NB];
-    float offset[NB];
+    XRow x[NB];
+    __m256 acc[NB], minAcc[NB];
     for (int i = 0; i < NB; ++i) {
+        const int64_t start = (b0 + i) * a.cols;
+        x[i] = {a.q + start, a.scale + start / 32, a.sum32 + start / 32};
         acc[i] = _mm256_setzero_ps();
-        offset[i] = 0.0f;
+        minAcc[i] = _mm256_setzero_ps();
     }
     for (int64_t k = 0; k < a.cols / Block::kElements; ++k)
-        Block::template dot<NB>(row + k * Block::kBytes, a, b0, k * Block::kElements, acc, offset);
+        Block::template dot<NB>(row + k * Block::kBytes, x, k, acc, minAcc);
     for (int i = 0; i < NB; ++i)
-        out[(b0 + i) * w.rows + r] = horizontalSum(acc[i]) + offset[i];
+        out[(b0 + i) * w.rows + r] = horizontalSum(_mm256_sub_ps(acc[i], minAcc[i]));
 }
 
 // F32, F16 and BF16 rows widened to f32, 8 elements at a time.
