@@ -8,7 +8,8 @@
 
 namespace thinkbench::training {
 
-at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::AdvantageScaling scaling, double eps)
+at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::AdvantageScaling scaling,
+                           const at::Tensor& batch, double eps)
 {
     if (groupSize < 1 || rewards.numel() % groupSize != 0)
         throw core::Error("", "group_size", "rewards do not split into groups of " + std::to_string(groupSize));
@@ -17,7 +18,7 @@ at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::A
     if (scaling == core::AdvantageScaling::GroupStd)
         advantages = advantages / (grouped.std(1, /*unbiased=*/true, true) + eps);
     else if (scaling == core::AdvantageScaling::BatchStd)
-        advantages = advantages / (grouped.std(/*unbiased=*/true) + eps);
+        advantages = advantages / ((batch.defined() ? batch.to(at::kDouble) : grouped).std(/*unbiased=*/true) + eps);
     return advantages.reshape({-1}).to(rewards.scalar_type());
 }
 

@@ -15,10 +15,11 @@
 namespace thinkbench::training {
 
 // rewards: [groups * groupSize], groups laid out one after another. r - mean of the group, divided
-// by the group's std + eps (std with Bessel's correction, as TRL computes it), by the std of all
-// rewards + eps, or by nothing.
+// by the group's std + eps (std with Bessel's correction, as TRL computes it), by the std of the
+// batch's rewards + eps, or by nothing. batch: the whole batch's rewards where `rewards` are one
+// rank's share of it; undefined: `rewards`.
 at::Tensor groupAdvantages(const at::Tensor& rewards, int64_t groupSize, core::AdvantageScaling scaling,
-                           double eps = 1e-4);
+                           const at::Tensor& batch = {}, double eps = 1e-4);
 
 // The entropy at or above which a token is among the `quantile` share (rounded up, at least one)
 // of `values` with the highest entropy. values: the trained tokens' entropies, 1-D.

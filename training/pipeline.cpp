@@ -4,7 +4,6 @@
 #include "core/store/run_store.h"
 #include "inference/threads.h"
 #include "training/distributed/process_group.h"
-#include "training/grpo_loss.h"
 #include "training/resume_state.h"
 #include "training/stage_context.h"
 #include "training/stages/stages.h"
@@ -61,21 +60,17 @@ bool runStage(StageContext& ctx, int index, int64_t start)
     return true;
 }
 
-// GRPO settings that do not split across `ranks` ranks yet.
+// GRPO's prompts split evenly across `ranks` ranks.
 void checkDataParallel(const core::Recipe& recipe, const PipelineOptions& options, int ranks)
 {
     for (const auto& st : recipe.stages) {
         if (st.kind != core::StageKind::Grpo)
             continue;
         const auto& g = st.as<core::GrpoSettings>();
-        const std::string where = "stages." + st.name;
         if (g.prompts_per_step % ranks != 0)
-            throw core::Error(options.recipeFile, where + ".prompts_per_step",
+            throw core::Error(options.recipeFile, "stages." + st.name + ".prompts_per_step",
                               "must be a multiple of the " + std::to_string(ranks) +
                                   " ranks: each samples an equal share of the prompts");
-        if (g.objective.scale_rewards == core::AdvantageScaling::BatchStd || trainsTopEntropyOnly(g.objective))
-            throw core::Error(options.recipeFile, where,
-                              "scale_rewards = \"batch\" and top_entropy_quantile do not run on several ranks yet");
     }
 }
 

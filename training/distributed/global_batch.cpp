@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <cstring>
 #include <vector>
 
 namespace thinkbench::training {
@@ -51,8 +52,25 @@ at::Tensor gatherGroups(ProcessGroup* group, const at::Tensor& local, int64_t gr
     return all.view({-1});
 }
 
+at::Tensor gatherValues(ProcessGroup* group, const at::Tensor& local)
+{
+    const at::Tensor mine = local.detach().to(at::kDouble).cpu().contiguous().view({-1});
+    if (!group)
+        return mine;
+    const std::string bytes(reinterpret_cast<const char*>(mine.data_ptr<double>()),
+                            size_t(mine.numel()) * sizeof(double));
+    std::vector<at::Tensor> parts;
+    for (const std::string& theirs : group->allGather(bytes)) {
+        at::Tensor part = torch::empty({int64_t(theirs.size() / sizeof(double))}, torch::kDouble);
+        std::memcpy(part.data_ptr<double>(), theirs.data(), theirs.size());
+        parts.push_back(part);
+    }
+    return torch::cat(parts);
+}
+
 void reduceStepMetrics(ProcessGroup& group, std::map<std::string, double>& metrics,
-                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima)
+                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima,
+                       const std::set<std::string_view>& globals)
 {
     // The same keys on every rank, or the values below would be added across different metrics.
     uint64_t hash = 1469598103934665603ull;
@@ -77,7 +95,7 @@ void reduceStepMetrics(ProcessGroup& group, std::map<std::string, double>& metri
             value = summed[i].item<double>();
         else if (maxima.contains(key))
             value = largest[i].item<double>();
-        else
+        else if (!globals.contains(key))
             value = summed[i].item<double>() / group.size();
         ++i;
     }

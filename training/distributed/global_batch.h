@@ -31,10 +31,15 @@ void globalTotals(ProcessGroup* group, double& tokens, double& sequences);
 // with as many) in the order of the global batch, as doubles.
 at::Tensor gatherGroups(ProcessGroup* group, const at::Tensor& local, int64_t groupSize);
 
+// Every rank's 1-D `local` values (any count each), joined in rank order, as doubles on the CPU.
+at::Tensor gatherValues(ProcessGroup* group, const at::Tensor& local);
+
 // The step's metrics of the global batch, on every rank: `sums` are shares of global totals and
-// add up, `maxima` take the largest, every other key is the mean of the ranks' values (each rank's
-// share of the batch is the same size). The ranks must report the same keys.
+// add up, `maxima` take the largest, `globals` are already the global batch's (equal on every
+// rank) and stay, every other key is the mean of the ranks' values (each rank's share of the batch
+// is the same size). The ranks must report the same keys.
 void reduceStepMetrics(ProcessGroup& group, std::map<std::string, double>& metrics,
-                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima);
+                       const std::set<std::string_view>& sums, const std::set<std::string_view>& maxima,
+                       const std::set<std::string_view>& globals = {});
 
 } // namespace thinkbench::training

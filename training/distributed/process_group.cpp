@@ -91,6 +91,7 @@ struct ProcessGroup::Impl {
     std::vector<Peer> peers;
     std::string backendName;
     c10::Device device = c10::kCPU; // where NCCL wants every tensor
+    double collectiveSeconds = 0;
 
     // Runs a collective on `tensor`; NCCL takes device tensors only, so a CPU one (a step's
     // totals, the stop flag) goes through the rank's GPU.
@@ -108,8 +109,10 @@ struct ProcessGroup::Impl {
     {
         if (!backend)
             throw core::Error("rank " + std::to_string(world.rank), what, "the process group is not connected");
+        const auto begin = std::chrono::steady_clock::now();
         try {
             start()->wait();
+            collectiveSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
         } catch (const std::exception& e) {
             throw core::Error("rank " + std::to_string(world.rank), what,
                               lostRank(peers, world.rank) + ": " + firstLine(e.what()));
@@ -283,6 +286,11 @@ std::vector<std::string> ProcessGroup::allGather(const std::string& bytes)
 void ProcessGroup::barrier()
 {
     impl_->collective("barrier", [&] { return impl_->backend->barrier(); });
+}
+
+double ProcessGroup::collectiveSeconds() const
+{
+    return impl_->collectiveSeconds;
 }
 
 } // namespace thinkbench::training

@@ -46,6 +46,10 @@ public:
     std::vector<std::string> allGather(const std::string& bytes);
     void barrier();
 
+    // Seconds this rank has spent in collectives since it connected, waiting for slower ranks
+    // included: a step's communication time is the difference over the step.
+    double collectiveSeconds() const;
+
 private:
     struct Impl;
     explicit ProcessGroup(std::unique_ptr<Impl> impl);

@@ -11,8 +11,10 @@
 #include "core/tasks/rewards/rewards.h"
 #include "core/text/reflection_markers.h"
 #include "inference/generator.h"
+#include "inference/peak_flops.h"
 #include "training/distributed/data_parallel.h"
 #include "training/distributed/global_batch.h"
+#include "training/distributed/rank_metrics.h"
 #include "training/distributed/sample_exchange.h"
 #include "training/grpo_loss.h"
 #include "training/moe_balance.h"
@@ -125,10 +127,11 @@ Scores scoreGroups(StageContext& ctx, const core::GrpoSettings& s, const Groups&
         reflections += core::reflects(r.reasoning);
     }
     sc.rewards = torch::tensor(rewards, torch::kDouble);
-    sc.advantages = groupAdvantages(sc.rewards, s.group_size, s.objective.scale_rewards);
-    sc.flatGroups = sc.rewards.view({-1, s.group_size}).std(1, false) < 1e-9;
-    // The batch's spread is the global batch's: every rank's groups.
+    // The batch's spread is the global batch's: every rank's groups, which scale_rewards = "batch"
+    // divides by too.
     const at::Tensor rewardsAll = gatherGroups(ctx.options.group, sc.rewards, s.group_size);
+    sc.advantages = groupAdvantages(sc.rewards, s.group_size, s.objective.scale_rewards, rewardsAll);
+    sc.flatGroups = sc.rewards.view({-1, s.group_size}).std(1, false) < 1e-9;
     const at::Tensor advantagesAll = gatherGroups(ctx.options.group, sc.advantages.to(at::kDouble), s.group_size);
     set(m, metric::kRewardMean, rewardsAll.mean().item<double>());
     set(m, metric::kRewardStd, rewardsAll.std(false).item<double>());
@@ -265,14 +268,15 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
         totals.sequences += double(mb.rows.size());
     }
     globalTotals(ctx.options.group, totals.tokens, totals.sequences); // the loss is the global batch's
-    // The top-entropy tokens are those of the whole batch under the sampling policy, so
-    // micro-batches select as the batch taken at once would.
+    // The top-entropy tokens are those of the whole batch under the sampling policy, every rank's
+    // tokens included, so micro-batches and ranks select as the batch taken at once would.
     const bool topEntropy = trainsTopEntropyOnly(objective);
-    if (topEntropy && !micros.empty()) {
-        std::vector<at::Tensor> trained;
+    if (topEntropy) {
+        std::vector<at::Tensor> trained{torch::zeros({0}, torch::kDouble)};
         for (const auto& mb : micros)
-            trained.push_back(mb.entropy.masked_select(mb.batch.mask > 0));
-        totals.entropyThreshold = topEntropyThreshold(torch::cat(trained), objective.top_entropy_quantile);
+            trained.push_back(mb.entropy.masked_select(mb.batch.mask > 0).to(at::kDouble).cpu());
+        totals.entropyThreshold =
+            topEntropyThreshold(gatherValues(ctx.options.group, torch::cat(trained)), objective.top_entropy_quantile);
     }
     const bool entropyGradient = objective.entropy_coef > 0;
     // The generator's log-probs are at its temperature (SampledToken::logprob, clamped as there),
@@ -290,7 +294,9 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
     const double offPolicyShare = passes > 1 ? 1.0 / (passes - 1) : 0.0;
     double clipLow = 0, clipHigh = 0, clipTwoSided = 0;
     set(m, metric::kLoss, 0);
-    for (int inner = 0; inner < passes && !micros.empty(); ++inner) {
+    // The passes run where the global batch has sequences: a rank whose own share is empty
+    // (dynamic sampling or overlong filtering dropped it) still joins their collectives.
+    for (int inner = 0; inner < passes && totals.sequences > 0; ++inner) {
         const bool first = inner == 0;
         double loss = 0, kl = 0, entropy = 0;
         at::Tensor load;
@@ -352,9 +358,15 @@ void updatePolicy(StageContext& ctx, const core::GrpoSettings& s, const core::Gr
             }
             load = load.defined() ? load + sc.expertLoad : sc.expertLoad;
         }
-        if (ctx.options.group && load.defined() && load.numel() > 0)
+        if (const auto biases = ctx.model->selectionBiases(); ctx.options.group && !biases.empty()) {
+            if (!load.defined()) // [MoE layers, routed experts], none routed here
+                load = torch::zeros({int64_t(biases.size()), biases.front().size(0)},
+                                    biases.front().options().dtype(at::kFloat));
             ctx.options.group->allReduceSum(load);
+        }
         if (first) {
+            // Ratios of the global batch's sums, as one rank computes them.
+            sumOverRanks(ctx.options.group, {&mismatchK3, &mismatchTokens, &routing.differing, &routing.decisions});
             set(m, metric::kLoss, loss);
             set(m, metric::kKl, kl);
             set(m, metric::kEntropy, entropy);
@@ -422,7 +434,7 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
     auto params = ctx.trainable();
     AdamW optimizer = ctx.makeOptimizer(s.optimizer);
     for (int64_t step = start; step < s.steps; ++step) {
-        const double t0 = monotonicSeconds();
+        const double t0 = monotonicSeconds(), collectiveAtStart = collectiveSecondsOf(ctx.options.group);
         if (reference && s.ref_refresh_every > 0 && step > 0 && step % s.ref_refresh_every == 0) {
             torch::NoGradGuard noGrad;
             for (auto& [name, p] : reference->namedParameters())
@@ -455,18 +467,26 @@ bool runGrpo(StageContext& ctx, int index, int64_t start)
         set(m, metric::kUpdateSeconds, tUpdate);
         const double stepSeconds = monotonicSeconds() - t0;
         set(m, metric::kStepSeconds, stepSeconds);
-        set(m, metric::kTokensPerSecond, (scores.generatedTokens + trained) / stepSeconds);
+        const double ownTokensPerSecond = (scores.generatedTokens + trained) / stepSeconds;
+        set(m, metric::kTokensPerSecond, ownTokensPerSecond);
         // Forward-equivalents of the update: a training pass (3) per inner step, plus the scoring
         // passes of the sampling policy (mu > 1) and the reference.
         const double passes = 3.0 * std::max(1, s.mu) + (s.mu > 1) + (reference != nullptr);
-        if (const double mfu = ctx.modelFlopsUtilisation(passes, positions, width, tUpdate); mfu > 0)
-            set(m, metric::kMfu, mfu);
+        // Where the device's peak is known; 0 on a rank that trained nothing of its own, so every
+        // rank reports the same keys.
+        if (inference::peakFlopsPerSecond(ctx.device, ctx.dtype) > 0)
+            set(m, metric::kMfu, ctx.modelFlopsUtilisation(passes, positions, width, tUpdate));
 
-        if (ctx.options.group) // shares of global totals add up; the batch's maxima; the rest are means
+        // Shares of global totals add up; the batch's maxima; what is already the global batch's
+        // stays; the rest are means over the ranks' equal shares.
+        if (ctx.options.group)
             reduceStepMetrics(*ctx.options.group, m,
                               {metric::kLoss, metric::kKl, metric::kEntropy, metric::kClipLow, metric::kClipHigh,
                                metric::kClipTwoSided, metric::kTokensPerSecond},
-                              {metric::kLengthMax, metric::kSamplerMaxLogRatio});
+                              {metric::kLengthMax, metric::kSamplerMaxLogRatio},
+                              {metric::kRewardMean, metric::kRewardStd, metric::kAdvantageStd,
+                               metric::kZeroAdvantageGroups, metric::kSamplerKl, metric::kRoutingMismatch});
+        addRankMetrics(ctx.options.group, m, ownTokensPerSecond, collectiveAtStart);
         // The step's first stored_groups groups, wherever they were sampled, stored by rank 0.
         auto samples = gatherSamples(ctx.options.group, sampleRecords(groups, scores, batch, entropies, s.group_size,
                                                                       ownShareOf(ctx.options.group, s.stored_groups)));

@@ -8,6 +8,7 @@
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "training/distributed/data_parallel.h"
+#include "training/distributed/rank_metrics.h"
 #include "training/moe_balance.h"
 
 #include <torch/torch.h>
@@ -59,7 +60,7 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
     if (group)
         broadcastParameters(*group, ctx.model->namedParameters());
     for (int64_t step = start; step < total; ++step) {
-        const double t0 = monotonicSeconds();
+        const double t0 = monotonicSeconds(), collectiveAtStart = collectiveSecondsOf(group);
         const double lr = scheduledLr(settings, step, total);
         const std::vector<Batch> batches = batchesOf(step);
         double loss = 0, positions = 0;
@@ -83,6 +84,7 @@ bool trainNextToken(StageContext& ctx, int index, int64_t start, int64_t total, 
         const double dt = monotonicSeconds() - t0;
         m[std::string(metric::kStepSeconds)] = dt;
         m[std::string(metric::kTokensPerSecond)] = positions / dt;
+        addRankMetrics(group, m, localPositions / dt, collectiveAtStart);
         if (const double mfu = ctx.modelFlopsUtilisation(3, localPositions, batches.front().ids.size(1), dt); mfu > 0)
             m[std::string(metric::kMfu)] = mfu;
         if (!ctx.endStep(index, step, total, m, {}, optimizer, nullptr))
