@@ -17,37 +17,37 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="28"/>
+        <location filename="../app/gui/main.cpp" line="30"/>
         <source>A workbench for reasoning models in the style of DeepSeek-R1</source>
         <translation>DeepSeek-R1 风格推理模型的工作台</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="31"/>
+        <location filename="../app/gui/main.cpp" line="33"/>
         <source>Interface language, e.g. zh_CN</source>
         <translation>界面语言，例如 zh_CN</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="33"/>
+        <location filename="../app/gui/main.cpp" line="35"/>
         <source>Write the curves of a run to a PNG and exit</source>
         <translation>将某次运行的曲线写入 PNG 文件后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="37"/>
+        <location filename="../app/gui/main.cpp" line="39"/>
         <source>Metrics to plot, comma-separated</source>
         <translation>要绘制的指标，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="39"/>
+        <location filename="../app/gui/main.cpp" line="41"/>
         <source>Run to plot (default: the latest)</source>
         <translation>要绘制的运行（默认：最新一次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="41"/>
+        <location filename="../app/gui/main.cpp" line="43"/>
         <source>Write the main window to a PNG and exit</source>
         <translation>将主窗口保存为 PNG 后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="43"/>
+        <location filename="../app/gui/main.cpp" line="45"/>
         <source>Run database to open</source>
         <translation>要打开的运行数据库</translation>
     </message>
@@ -150,27 +150,27 @@
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248"/>
+        <location filename="../app/gui/main_window.cpp" line="254"/>
         <source>%1 opened read-only: %2</source>
         <translation>已以只读方式打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="273"/>
         <source>ThinkBench — %1</source>
         <translation>ThinkBench — %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="272"/>
+        <location filename="../app/gui/main_window.cpp" line="280"/>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="286"/>
+        <location filename="../app/gui/main_window.cpp" line="294"/>
         <source>Open run database</source>
         <translation>打开运行数据库</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="295"/>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>运行数据库 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
@@ -1235,47 +1235,52 @@
 <context>
     <name>thinkbench::widgets::MetricFamily</name>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="53"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="56"/>
         <source>Rewards</source>
         <translation>奖励</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="56"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="59"/>
         <source>Accuracy / pass@1</source>
         <translation>准确率 / pass@1</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="59"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="62"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="62"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="65"/>
         <source>KL / entropy / clip / mismatch</source>
         <translation>KL / 熵 / 裁剪 / 失配</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="65"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="68"/>
         <source>Experts</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="68"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="71"/>
         <source>Throughput / time</source>
         <translation>吞吐量 / 时间</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="71"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="74"/>
+        <source>Distributed</source>
+        <translation>分布式</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="77"/>
         <source>Loss / LR / grad norm</source>
         <translation>损失 / 学习率 / 梯度范数</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="74"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="80"/>
         <source>Rejection sampling</source>
         <translation>拒绝采样</translation>
     </message>
     <message>
-        <location filename="../widgets/dashboard/metric_families.cpp" line="77"/>
+        <location filename="../widgets/dashboard/metric_families.cpp" line="83"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
@@ -1444,139 +1449,154 @@
 <context>
     <name>thinkbench::widgets::RunControl</name>
     <message>
-        <location filename="../widgets/run_control.cpp" line="24"/>
+        <location filename="../widgets/run_control.cpp" line="49"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="25"/>
-        <location filename="../widgets/run_control.cpp" line="300"/>
+        <location filename="../widgets/run_control.cpp" line="50"/>
+        <location filename="../widgets/run_control.cpp" line="362"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="26"/>
+        <location filename="../widgets/run_control.cpp" line="51"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="30"/>
+        <location filename="../widgets/run_control.cpp" line="55"/>
         <source>Train the recipe into the run database</source>
         <translation>按配方训练，并将结果写入运行数据库</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="31"/>
+        <location filename="../widgets/run_control.cpp" line="56"/>
         <source>Write a checkpoint and stop</source>
         <translation>保存检查点后停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="32"/>
+        <location filename="../widgets/run_control.cpp" line="57"/>
         <source>Continue the run from its last checkpoint</source>
         <translation>从最近的检查点继续该运行</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="37"/>
+        <location filename="../widgets/run_control.cpp" line="62"/>
+        <source>Start and Resume train on this many local processes (ranks), data parallel: each process takes its share of every step&apos;s batch (optimizer.grad_accumulation and GRPO&apos;s prompts_per_step must be multiples of it) and runs the recipe&apos;s threads (all cores when 0), so processes × threads should not exceed the cores.</source>
+        <translation>“开始”和“继续”在这么多个本地进程（rank）上数据并行训练：每个进程承担每一步批次中的一份（optimizer.grad_accumulation 和 GRPO 的 prompts_per_step 必须是它的倍数），并运行配方中的 threads 个线程（为 0 时用全部核心），因此进程数 × 线程数不应超过核心数。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="70"/>
         <source>Idle.</source>
         <translation>空闲。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="111"/>
+        <location filename="../widgets/run_control.cpp" line="72"/>
+        <source>Processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="161"/>
         <source>Choose a recipe first.</source>
         <translation>请先选择配方。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="129"/>
+        <location filename="../widgets/run_control.cpp" line="179"/>
         <source>No run to resume.</source>
         <translation>没有可恢复的运行。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="139"/>
+        <location filename="../widgets/run_control.cpp" line="189"/>
         <source>Open or create a run database first.</source>
         <translation>请先打开或创建运行数据库。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="143"/>
+        <location filename="../widgets/run_control.cpp" line="193"/>
         <source>The training program %1 is missing or not executable.</source>
         <translation>训练程序 %1 不存在或不可执行。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="157"/>
+        <location filename="../widgets/run_control.cpp" line="211"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="172"/>
+        <location filename="../widgets/run_control.cpp" line="211"/>
+        <source>Starting %1 processes…</source>
+        <translation>正在启动 %1 个进程…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_control.cpp" line="226"/>
         <source>Stopping: writing a checkpoint… (Stop again to kill)</source>
         <translation>正在停止：正在保存检查点…（再次点击“停止”可强制终止）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="199"/>
+        <location filename="../widgets/run_control.cpp" line="260"/>
         <source>Stage %1/%2</source>
         <translation>阶段 %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="200"/>
+        <location filename="../widgets/run_control.cpp" line="261"/>
         <source>Stage %1</source>
         <translation>阶段 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="208"/>
+        <location filename="../widgets/run_control.cpp" line="269"/>
         <source>Run %1 · %2 %3 (%4)</source>
         <translation>运行 %1 · %2 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="226"/>
+        <location filename="../widgets/run_control.cpp" line="287"/>
         <source>Run %1 · %2 %3: step %4/%5%6</source>
         <translation>运行 %1 · %2 %3：步数 %4/%5%6</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="235"/>
+        <location filename="../widgets/run_control.cpp" line="296"/>
         <source>Run %1 · %2: pass@1 %3%</source>
         <translation>运行 %1 · %2：pass@1 %3%</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="258"/>
+        <location filename="../widgets/run_control.cpp" line="319"/>
         <source>Run %1 stopped; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已停止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="261"/>
+        <location filename="../widgets/run_control.cpp" line="322"/>
         <source>Run %1 finished.</source>
         <translation>运行 %1 已完成。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="263"/>
+        <location filename="../widgets/run_control.cpp" line="324"/>
         <source>Run %1 %2.
 %3</source>
         <translation>运行 %1：%2。
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="266"/>
+        <location filename="../widgets/run_control.cpp" line="327"/>
         <source>Run %1 killed; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已被强制终止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="267"/>
+        <location filename="../widgets/run_control.cpp" line="328"/>
         <source>The training process crashed.
 %1</source>
         <translation>训练进程崩溃。
 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="271"/>
+        <location filename="../widgets/run_control.cpp" line="332"/>
         <source>Training failed (exit code %1).
 %2</source>
         <translation>训练失败（退出码 %1）。
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="283"/>
+        <location filename="../widgets/run_control.cpp" line="344"/>
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="300"/>
+        <location filename="../widgets/run_control.cpp" line="362"/>
         <source>Kill</source>
         <translation>强制终止</translation>
     </message>
@@ -1584,164 +1604,184 @@
 <context>
     <name>thinkbench::widgets::RunDetails</name>
     <message>
-        <location filename="../widgets/run_details.cpp" line="25"/>
+        <location filename="../widgets/run_details.cpp" line="27"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="28"/>
+        <location filename="../widgets/run_details.cpp" line="30"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="29"/>
+        <location filename="../widgets/run_details.cpp" line="31"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="34"/>
+        <location filename="../widgets/run_details.cpp" line="36"/>
         <source>%1 steps a second</source>
         <translation>每秒 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="35"/>
+        <location filename="../widgets/run_details.cpp" line="37"/>
         <source>%1 s a step</source>
         <translation>每步 %1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="53"/>
+        <location filename="../widgets/run_details.cpp" line="55"/>
+        <source>Processes: %1 × %2</source>
+        <translation>进程：%1 × %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="62"/>
+        <source> · tokens/s by rank: %1</source>
+        <translation> · 各 rank 的 tokens/s：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="64"/>
+        <source> · collectives %1 s a step</source>
+        <translation> · 集合通信每步 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="79"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="76"/>
+        <location filename="../widgets/run_details.cpp" line="85"/>
+        <source>The processes (ranks) training this stage, their c10d backend, each rank&apos;s training throughput at the latest step and rank 0&apos;s time in collectives that step</source>
+        <translation>训练此阶段的进程（rank）、它们的 c10d 后端、最近一步每个 rank 的训练吞吐量，以及 rank 0 在该步集合通信上花的时间</translation>
+    </message>
+    <message>
+        <location filename="../widgets/run_details.cpp" line="105"/>
         <source>The recipe the run was started with (read-only)</source>
         <translation>该运行启动时所用的配方（只读）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="87"/>
+        <location filename="../widgets/run_details.cpp" line="117"/>
         <source>Recipe, as the run database keeps it:</source>
         <translation>配方（运行数据库中保存的版本）：</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="100"/>
+        <location filename="../widgets/run_details.cpp" line="130"/>
         <source>Select a run to see its stage, progress, time left and recipe.</source>
         <translation>选择一个运行，查看其阶段、进度、剩余时间和配方。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="145"/>
+        <location filename="../widgets/run_details.cpp" line="175"/>
         <source>Run %1 · %2 · %3%4</source>
         <translation>运行 %1 · %2 · %3%4</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="147"/>
+        <location filename="../widgets/run_details.cpp" line="177"/>
         <source> · started here</source>
         <translation> · 由本窗口启动</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="151"/>
+        <location filename="../widgets/run_details.cpp" line="181"/>
         <source>No stage begun yet.</source>
         <translation>尚未开始任何阶段。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="153"/>
+        <location filename="../widgets/run_details.cpp" line="183"/>
         <source>Stage %1 of %2</source>
         <translation>阶段 %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="154"/>
+        <location filename="../widgets/run_details.cpp" line="184"/>
         <source>Stage %1</source>
         <translation>阶段 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="155"/>
+        <location filename="../widgets/run_details.cpp" line="185"/>
         <source>%1: %2 (%3), %4</source>
         <translation>%1：%2（%3），%4</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="161"/>
+        <location filename="../widgets/run_details.cpp" line="191"/>
         <source>The stored recipe does not parse: %1</source>
         <translation>保存的配方无法解析：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="169"/>
+        <location filename="../widgets/run_details.cpp" line="208"/>
         <source>Step %1 of %2 (%3%)</source>
         <translation>第 %1/%2 步（%3%）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="171"/>
+        <location filename="../widgets/run_details.cpp" line="210"/>
         <source>Step %1</source>
         <translation>第 %1 步</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="173"/>
+        <location filename="../widgets/run_details.cpp" line="212"/>
         <source>No training steps written in this stage.</source>
         <translation>本阶段尚未写入训练步。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="181"/>
-        <location filename="../widgets/run_details.cpp" line="221"/>
+        <location filename="../widgets/run_details.cpp" line="220"/>
+        <location filename="../widgets/run_details.cpp" line="260"/>
         <source>Stopping: the training process writes a checkpoint, then exits.</source>
         <translation>正在停止：训练进程保存检查点后退出。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="183"/>
-        <location filename="../widgets/run_details.cpp" line="235"/>
+        <location filename="../widgets/run_details.cpp" line="222"/>
+        <location filename="../widgets/run_details.cpp" line="274"/>
         <source>Stop requested: the run writes a checkpoint and stops after its current step.</source>
         <translation>已请求停止：该运行完成当前步后保存检查点并停止。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="185"/>
+        <location filename="../widgets/run_details.cpp" line="224"/>
         <source>Stalled: nothing written for %1.</source>
         <translation>已停滞：%1 内没有写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="188"/>
+        <location filename="../widgets/run_details.cpp" line="227"/>
         <source>About %1 left in this stage, at %2.</source>
         <translation>本阶段约剩 %1，速度 %2。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="190"/>
+        <location filename="../widgets/run_details.cpp" line="229"/>
         <source>Running, at %1.</source>
         <translation>运行中，速度 %1。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="190"/>
+        <location filename="../widgets/run_details.cpp" line="229"/>
         <source>Running.</source>
         <translation>运行中。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="192"/>
+        <location filename="../widgets/run_details.cpp" line="231"/>
         <source>Finished %1.</source>
         <translation>已于 %1 完成。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="194"/>
+        <location filename="../widgets/run_details.cpp" line="233"/>
         <source>Stopped %1; Resume continues it from its last checkpoint.</source>
         <translation>已于 %1 停止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="196"/>
+        <location filename="../widgets/run_details.cpp" line="235"/>
         <source>Failed %1.</source>
         <translation>已于 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="199"/>
+        <location filename="../widgets/run_details.cpp" line="238"/>
         <source>Created, not started.</source>
         <translation>已创建，尚未开始。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="206"/>
+        <location filename="../widgets/run_details.cpp" line="245"/>
         <source>Stop the training process this window started: it writes a checkpoint first</source>
         <translation>停止本窗口启动的训练进程：它会先保存检查点</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="207"/>
+        <location filename="../widgets/run_details.cpp" line="246"/>
         <source>Ask the run&apos;s trainer, through the run database, to write a checkpoint and stop after its current step</source>
         <translation>通过运行数据库请求该运行的训练进程在当前步之后保存检查点并停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_details.cpp" line="229"/>
+        <location filename="../widgets/run_details.cpp" line="268"/>
         <source>Cannot ask the run to stop: %1</source>
         <translation>无法请求该运行停止：%1</translation>
     </message>
@@ -1749,54 +1789,64 @@
 <context>
     <name>thinkbench::widgets::RunsPanel</name>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="33"/>
+        <location filename="../widgets/runs_panel.cpp" line="46"/>
         <source>No run database open. Use File → Open run database…</source>
         <translation>尚未打开运行数据库。请使用 文件 → 打开运行数据库…</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>Stages</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>Last step</source>
         <translation>最新步数</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="35"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
         <source>Started</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="136"/>
+        <location filename="../widgets/runs_panel.cpp" line="49"/>
+        <source>Processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <location filename="../widgets/runs_panel.cpp" line="50"/>
+        <source>The processes (ranks) of the latest stage and their backend</source>
+        <translation>最近一个阶段的进程（rank）及其后端</translation>
+    </message>
+    <message>
+        <location filename="../widgets/runs_panel.cpp" line="151"/>
         <source>Cannot open the run database: %1</source>
         <translation>无法打开运行数据库：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/runs_panel.cpp" line="156"/>
+        <location filename="../widgets/runs_panel.cpp" line="174"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/runs_panel.cpp" line="173"/>
+        <location filename="../widgets/runs_panel.cpp" line="192"/>
         <source>Host %1, ThinkBench %2</source>
         <translation>主机 %1，ThinkBench %2</translation>
     </message>

@@ -3,24 +3,49 @@
 #include "core/recipe/recipe.h"
 #include "core/store/metric_names.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QThread>
 #include <QVBoxLayout>
+
+#include <csignal>
 
 namespace thinkbench::widgets {
 
 namespace {
 constexpr int kBarSteps = 1000;
 constexpr qsizetype kStderrKeep = 4000;
+constexpr auto kProcessesKey = "training/processes";
+
+// The processes `pid` started (a launcher's ranks), from every thread's children list.
+QList<qint64> childrenOf(qint64 pid)
+{
+    QList<qint64> children;
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
+    for (const QString& task : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile file(tasks + '/' + task + QStringLiteral("/children"));
+        if (file.open(QIODevice::ReadOnly))
+            for (const QByteArray& child : file.readAll().split(' '))
+                if (const qint64 id = child.trimmed().toLongLong(); id > 0)
+                    children << id;
+    }
+    return children;
+}
+
 } // namespace
 
 RunControl::RunControl(QWidget* parent)
     : QWidget(parent)
     , process_(new QProcess(this))
+    , processes_(new QSpinBox(this))
     , startButton_(new QPushButton(tr("Start"), this))
     , stopButton_(new QPushButton(tr("Stop"), this))
     , resumeButton_(new QPushButton(tr("Resume"), this))
@@ -30,12 +55,25 @@ RunControl::RunControl(QWidget* parent)
     startButton_->setToolTip(tr("Train the recipe into the run database"));
     stopButton_->setToolTip(tr("Write a checkpoint and stop"));
     resumeButton_->setToolTip(tr("Continue the run from its last checkpoint"));
+    processes_->setObjectName(QStringLiteral("processes"));
+    processes_->setRange(1, std::max(1, QThread::idealThreadCount()));
+    processes_->setValue(QSettings().value(QLatin1String(kProcessesKey), 1).toInt());
+    processes_->setToolTip(
+        tr("Start and Resume train on this many local processes (ranks), data parallel: each process "
+           "takes its share of every step's batch (optimizer.grad_accumulation and GRPO's "
+           "prompts_per_step must be multiples of it) and runs the recipe's threads (all cores when 0), so "
+           "processes × threads should not exceed the cores."));
     bar_->setRange(0, kBarSteps);
     bar_->setValue(0);
     statusLabel_->setWordWrap(true);
     statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusLabel_->setText(tr("Idle."));
     auto* buttons = new QHBoxLayout;
+    auto* processesLabel = new QLabel(tr("Processes"), this);
+    processesLabel->setBuddy(processes_);
+    processesLabel->setToolTip(processes_->toolTip());
+    buttons->addWidget(processesLabel);
+    buttons->addWidget(processes_);
     buttons->addWidget(startButton_);
     buttons->addWidget(stopButton_);
     buttons->addWidget(resumeButton_);
@@ -54,6 +92,8 @@ RunControl::RunControl(QWidget* parent)
     });
     connect(process_, &QProcess::finished, this, &RunControl::onFinished);
     connect(process_, &QProcess::errorOccurred, this, &RunControl::onError);
+    connect(processes_, &QSpinBox::valueChanged, this,
+            [](int n) { QSettings().setValue(QLatin1String(kProcessesKey), n); });
     connect(startButton_, &QPushButton::clicked, this, &RunControl::start);
     connect(stopButton_, &QPushButton::clicked, this, &RunControl::stop);
     connect(resumeButton_, &QPushButton::clicked, this, &RunControl::resume);
@@ -67,7 +107,7 @@ RunControl::~RunControl()
     process_->disconnect(this);
     process_->terminate();
     if (!process_->waitForFinished(5000)) {
-        process_->kill();
+        killAll();
         process_->waitForFinished(2000);
     }
 }
@@ -85,6 +125,16 @@ void RunControl::setDatabasePath(const QString& path)
 void RunControl::setRecipePath(const QString& path)
 {
     recipe_ = path;
+}
+
+void RunControl::setProcesses(int processes)
+{
+    processes_->setValue(processes);
+}
+
+int RunControl::processes() const
+{
+    return processes_->value();
 }
 
 void RunControl::setResumeRun(qint64 run)
@@ -153,8 +203,12 @@ bool RunControl::launch(const QStringList& arguments)
     stderr_.clear();
     stopping_ = false;
     bar_->setValue(0);
-    process_->start(cli_, arguments + QStringList{QStringLiteral("--db"), db_, QStringLiteral("--json")});
-    setStatus(tr("Starting…"));
+    QStringList all = arguments + QStringList{QStringLiteral("--db"), db_, QStringLiteral("--json")};
+    const int ranks = processes_->value();
+    if (ranks > 1)
+        all << QStringLiteral("--nproc") << QString::number(ranks);
+    process_->start(cli_, all);
+    setStatus(ranks > 1 ? tr("Starting %1 processes…").arg(ranks) : tr("Starting…"));
     updateButtons();
     return true;
 }
@@ -164,13 +218,20 @@ void RunControl::stop()
     if (!isRunning())
         return;
     if (stopping_) {
-        process_->kill();
+        killAll();
         return;
     }
     stopping_ = true;
     process_->terminate();
     setStatus(tr("Stopping: writing a checkpoint… (Stop again to kill)"));
     updateButtons();
+}
+
+void RunControl::killAll()
+{
+    for (qint64 rank : childrenOf(process_->processId()))
+        ::kill(pid_t(rank), SIGKILL);
+    process_->kill();
 }
 
 void RunControl::readOutput()
@@ -295,6 +356,7 @@ void RunControl::updateButtons()
 {
     const bool running = isRunning();
     startButton_->setEnabled(!running);
+    processes_->setEnabled(!running);
     resumeButton_->setEnabled(!running && resumeRun_ > 0);
     stopButton_->setEnabled(running);
     stopButton_->setText(stopping_ ? tr("Kill") : tr("Stop"));

@@ -1,9 +1,10 @@
 #pragma once
 // Run control: starts `thinkbench-cli train RECIPE --db DB --json` (or `train --resume RUN`) as a
-// child process, turns its JSON-lines progress (training/pipeline.h) into a progress bar, a status
-// line and signals, stops it with SIGTERM (the CLI checkpoints, then exits) and survives the child
-// crashing: the exit code and the tail of its stderr are shown and the buttons reset. Everything
-// is asynchronous; the GUI thread never waits on the child.
+// child process, on N local processes with `--nproc N` (the CLI's launcher starts the ranks and
+// passes SIGTERM on to them; rank 0 alone prints progress), turns its JSON-lines progress (training/pipeline.h) into a
+// progress bar, a status line and signals, stops it with SIGTERM (the CLI checkpoints, then exits) and survives the
+// child crashing: the exit code and the tail of its stderr are shown and the buttons reset. Everything is asynchronous;
+// the GUI thread never waits on the child.
 
 #include <QJsonObject>
 #include <QProcess>
@@ -12,6 +13,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace thinkbench::widgets {
 
@@ -32,6 +34,9 @@ public:
     // The run Resume continues; set by runStarted, or by the main window from the runs dock.
     void setResumeRun(qint64 run);
     qint64 resumeRun() const { return resumeRun_; }
+    // Processes (ranks) Start and Resume train on, 1 .. the cores; remembered in QSettings.
+    void setProcesses(int processes);
+    int processes() const;
 
     bool isRunning() const;
     qint64 currentRun() const { return run_; }
@@ -65,6 +70,8 @@ private:
     void handle(const QJsonObject& event);
     void onFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onError(QProcess::ProcessError error);
+    // Kill: the ranks of a launcher too, so none goes on to write a checkpoint.
+    void killAll();
     void setStatus(const QString& text, bool error = false);
     void updateButtons();
 
@@ -84,6 +91,7 @@ private:
     bool stopping_ = false;
 
     QProcess* process_;
+    QSpinBox* processes_;
     QPushButton* startButton_;
     QPushButton* stopButton_;
     QPushButton* resumeButton_;

@@ -1,6 +1,7 @@
 #include "widgets/run_details.h"
 
 #include "core/error.h"
+#include "core/store/metric_names.h"
 #include "core/store/run_progress.h"
 #include "core/store/run_store.h"
 
@@ -14,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <optional>
 
 namespace thinkbench::widgets {
 
@@ -40,6 +42,29 @@ QString when(double seconds)
     return QDateTime::fromSecsSinceEpoch(qint64(seconds)).toString(QStringLiteral("yyyy-MM-dd hh:mm"));
 }
 
+// The stage's value of `key` at its latest step; empty when that step did not write it.
+std::optional<double> latest(const core::RunStore& store, const core::StageInfo& stage, const std::string& key)
+{
+    const auto points = store.series(stage.run, key, 0, stage.lastStep, stage.lastStep);
+    return points.empty() ? std::nullopt : std::optional(points.back().value);
+}
+
+// "Processes: 2 × gloo · tokens/s by rank: 912, 880 · collectives 0.021 s a step".
+QString ranksText(const core::RunStore& store, const core::StageInfo& stage)
+{
+    QString text = RunDetails::tr("Processes: %1 × %2").arg(stage.worldSize).arg(QString::fromStdString(stage.backend));
+    QStringList rates;
+    for (int rank = 0; rank < stage.worldSize; ++rank) {
+        const auto rate = latest(store, stage, core::metric::distRankTokensPerSecond(rank));
+        rates << (rate ? QString::number(*rate, 'f', 0) : QStringLiteral("–"));
+    }
+    if (stage.lastStep >= 0)
+        text += RunDetails::tr(" · tokens/s by rank: %1").arg(rates.join(QStringLiteral(", ")));
+    if (const auto comm = latest(store, stage, std::string(core::metric::kDistCommSeconds)))
+        text += RunDetails::tr(" · collectives %1 s a step").arg(*comm, 0, 'g', 3);
+    return text;
+}
+
 } // namespace
 
 RunDetails::RunDetails(QWidget* parent)
@@ -47,6 +72,7 @@ RunDetails::RunDetails(QWidget* parent)
     , title_(new QLabel(this))
     , body_(new QWidget(this))
     , stage_(new QLabel(body_))
+    , ranks_(new QLabel(body_))
     , bar_(new QProgressBar(body_))
     , progress_(new QLabel(body_))
     , eta_(new QLabel(body_))
@@ -55,6 +81,9 @@ RunDetails::RunDetails(QWidget* parent)
 {
     title_->setObjectName(QStringLiteral("runTitle"));
     stage_->setObjectName(QStringLiteral("runStage"));
+    ranks_->setObjectName(QStringLiteral("runRanks"));
+    ranks_->setToolTip(tr("The processes (ranks) training this stage, their c10d backend, each rank's training "
+                          "throughput at the latest step and rank 0's time in collectives that step"));
     progress_->setObjectName(QStringLiteral("runProgress"));
     eta_->setObjectName(QStringLiteral("runEta"));
     stopButton_->setObjectName(QStringLiteral("runStop"));
@@ -62,7 +91,7 @@ RunDetails::RunDetails(QWidget* parent)
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
-    for (QLabel* label : {title_, stage_, progress_, eta_}) {
+    for (QLabel* label : {title_, stage_, ranks_, progress_, eta_}) {
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
@@ -81,6 +110,7 @@ RunDetails::RunDetails(QWidget* parent)
     auto* body = new QVBoxLayout(body_);
     body->setContentsMargins(0, 0, 0, 0);
     body->addWidget(stage_);
+    body->addWidget(ranks_);
     body->addLayout(barRow);
     body->addWidget(progress_);
     body->addWidget(eta_);
@@ -160,6 +190,15 @@ void RunDetails::showRun(const core::RunStore& store, const core::RunInfo& info)
         stage +=
             QLatin1Char('\n') + tr("The stored recipe does not parse: %1").arg(QString::fromStdString(p.recipeError));
     stage_->setText(stage);
+    const bool distributed = p.stage && p.stage->worldSize > 1;
+    ranks_->setVisible(distributed);
+    if (distributed) {
+        try {
+            ranks_->setText(ranksText(store, *p.stage));
+        } catch (const core::Error& e) {
+            ranks_->setText(QString::fromStdString(e.what()));
+        }
+    }
 
     bar_->setVisible(p.stageTotal > 0);
     if (p.stageTotal > 0) {

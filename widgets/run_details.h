@@ -1,7 +1,8 @@
 #pragma once
 // The selected run's details under the Runs list, for runs started anywhere (the GUI, the CLI,
 // another machine writing the same file): its stage, progress and time left as the engine reads
-// them from the store (core::runProgress), its recipe as stored (read-only), and Stop. Stop on the
+// them from the store (core::runProgress), the processes a distributed stage runs on with each
+// rank's latest throughput, its recipe as stored (read-only), and Stop. Stop on the
 // GUI's own training child goes to that child (SIGTERM, through stopOwnRun); any other running run
 // is asked to stop through the store, which its trainer reads between steps.
 
@@ -52,6 +53,7 @@ private:
     QLabel* title_;
     QWidget* body_; // everything but the title, hidden while no run is selected
     QLabel* stage_;
+    QLabel* ranks_; // a stage of several processes: how many, their backend, each one's pace
     QProgressBar* bar_;
     QLabel* progress_;
     QLabel* eta_;

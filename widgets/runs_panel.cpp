@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QHash>
 #include <QLabel>
 #include <QSplitter>
 #include <QTimer>
@@ -18,8 +19,20 @@
 namespace thinkbench::widgets {
 
 namespace {
-enum Column { Id, Name, Status, Stages, LastStep, Created, ColumnCount };
+enum Column { Id, Name, Status, Stages, Processes, LastStep, Created, ColumnCount };
+
+// "2 × gloo" for the latest stage of several processes, "1" for one, empty before any stage.
+QString processesOf(const core::RunStore& store, int64_t run)
+{
+    const auto stages = store.stages(run);
+    if (stages.empty())
+        return {};
+    const core::StageInfo& last = stages.back();
+    return last.worldSize > 1 ? QStringLiteral("%1 × %2").arg(last.worldSize).arg(QString::fromStdString(last.backend))
+                              : QStringLiteral("1");
 }
+
+} // namespace
 
 RunsPanel::RunsPanel(QWidget* parent)
     : QWidget(parent)
@@ -32,7 +45,9 @@ RunsPanel::RunsPanel(QWidget* parent)
     message_->setWordWrap(true);
     message_->setText(tr("No run database open. Use File → Open run database…"));
     tree_->setColumnCount(ColumnCount);
-    tree_->setHeaderLabels({tr("ID"), tr("Name"), tr("Status"), tr("Stages"), tr("Last step"), tr("Started")});
+    tree_->setHeaderLabels(
+        {tr("ID"), tr("Name"), tr("Status"), tr("Stages"), tr("Processes"), tr("Last step"), tr("Started")});
+    tree_->headerItem()->setToolTip(Processes, tr("The processes (ranks) of the latest stage and their backend"));
     tree_->setRootIsDecorated(false);
     tree_->setAlternatingRowColors(true);
     tree_->setSortingEnabled(true);
@@ -144,8 +159,11 @@ void RunsPanel::refresh()
     if (!store_)
         return;
     std::vector<core::RunInfo> runs;
+    QHash<int64_t, QString> processes;
     try {
         runs = store_->listRuns();
+        for (const auto& run : runs)
+            processes[run.id] = processesOf(*store_, run.id);
     } catch (const core::Error& e) {
         showError(QString::fromStdString(e.what()));
         return;
@@ -166,6 +184,7 @@ void RunsPanel::refresh()
         item->setText(Name, QString::fromStdString(run.name));
         item->setText(Status, QString::fromStdString(run.status));
         item->setData(Stages, Qt::DisplayRole, run.stageCount);
+        item->setText(Processes, processes.value(run.id));
         item->setData(LastStep, Qt::DisplayRole, qint64(run.lastStep));
         item->setText(Created, QDateTime::fromSecsSinceEpoch(qint64(run.createdAt)).toString("yyyy-MM-dd hh:mm"));
         item->setToolTip(

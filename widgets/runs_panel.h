@@ -1,8 +1,8 @@
 #pragma once
-// The Runs dock: every run of the open run database with its status, stages, last step and start
-// time, and the selected run's details (RunDetails: stage, progress, time left, recipe, Stop). It
-// follows a run being written by another process (the training CLI) by watching the database's
-// WAL file and re-reading on a short timer.
+// The Runs dock: every run of the open run database with its status, stages, processes (ranks),
+// last step and start time, and the selected run's details (RunDetails: stage, progress, time
+// left, recipe, Stop). It follows a run being written by another process (the training CLI) by
+// watching the database's WAL file and re-reading on a short timer.
 
 #include <QWidget>
 

@@ -209,7 +209,8 @@ private slots:
         QCOMPARE(runs->runCount(), 2);
         auto* tree = runs->findChild<QTreeWidget*>();
         QCOMPARE(tree->topLevelItem(0)->text(1), QString("run-0"));
-        QCOMPARE(tree->topLevelItem(0)->text(4), QString("41"));
+        QCOMPARE(tree->topLevelItem(0)->text(4), QString("1")); // processes
+        QCOMPARE(tree->topLevelItem(0)->text(5), QString("41"));
 
         // Another writer adds a run: the dock picks it up without being asked.
         core::RunStore writer(path.toStdString());

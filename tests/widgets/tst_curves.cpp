@@ -2,6 +2,7 @@
 // families, debiased EMA, stage lines, live appends, zoom re-downsampling, CSV export, clicking a
 // point, log scale and outliers, and an offscreen screenshot.
 
+#include "core/store/metric_names.h"
 #include "core/store/metric_series.h"
 #include "core/store/run_store.h"
 #include "widgets/curves_panel.h"
@@ -109,6 +110,8 @@ private slots:
         QCOMPARE(metricFamily("moe/layer1/load_cv"), F::Experts);
         QCOMPARE(metricFamily("time/step"), F::Throughput);
         QCOMPARE(metricFamily("tokens_per_s"), F::Throughput);
+        QCOMPARE(metricFamily(QString::fromStdString(core::metric::distRankTokensPerSecond(1))), F::Distributed);
+        QCOMPARE(metricFamily("dist/comm_seconds"), F::Distributed);
         QCOMPARE(metricFamily("loss"), F::Optimisation);
         QCOMPARE(metricFamily("grad_norm"), F::Optimisation);
         QCOMPARE(metricFamily("rs/kept"), F::RejectionSampling);

@@ -208,6 +208,39 @@ private slots:
         QCOMPARE(keySet(view.charts()), (QSet<QString>{"loss", "lr", "grad_norm"}));
     }
 
+    // A stage of two ranks: its dist/* metrics in the Distributed family, open by default.
+    void distributedFamilyOpensForSeveralRanks()
+    {
+        const int64_t ranks = store_->createRun("two-ranks", "");
+        store_->beginStage(ranks, 0, "pretrain", "base", "{}", 2, "gloo");
+        write(*store_, ranks, 0, m::kLoss, ramp(20, 6, -0.2));
+        write(*store_, ranks, 0, m::distRankTokensPerSecond(0), ramp(20, 900, 1));
+        write(*store_, ranks, 0, m::distRankTokensPerSecond(1), ramp(20, 880, 1));
+        write(*store_, ranks, 0, m::kDistCommSeconds, ramp(20, 0.02, 0));
+        DashboardView view;
+        view.setDatabase(store_->path());
+        view.setActive(true);
+        view.setRuns({ranks});
+        view.waitForData();
+        QCOMPARE(keySet(view.charts()),
+                 (QSet<QString>{"loss", "dist/rank0/tokens_per_s", "dist/rank1/tokens_per_s", "dist/comm_seconds"}));
+        QStringList open;
+        for (const auto& section : view.grid()->sections())
+            if (section.expanded)
+                open << section.title;
+        QCOMPARE(open, (QStringList{"Distributed", "Loss / LR / grad norm"}));
+        QCOMPARE(view.chart("dist/rank1/tokens_per_s")->painter().curves().front().data.points.size(), size_t(20));
+
+        // The same keys from one process (a stage resumed on one rank keeps its old points): folded.
+        const int64_t one = store_->createRun("one-rank", "");
+        store_->beginStage(one, 0, "pretrain", "base", "{}");
+        write(*store_, one, 0, m::kLoss, ramp(20, 6, -0.2));
+        write(*store_, one, 0, m::kDistCommSeconds, ramp(20, 0.02, 0));
+        view.setRuns({one});
+        view.waitForData();
+        QCOMPARE(keySet(view.charts()), (QSet<QString>{"loss"}));
+    }
+
     void gridReflowsWithTheWidth()
     {
         DashboardView view;

@@ -2,14 +2,17 @@
 // writes it: the stage, the step of the stage's total, the time left and the stored recipe
 // (read-only, monospace); Stop asks a run the panel did not start through the store and leaves
 // the GUI's own child to its process; the details follow new rows and a run of the training CLI,
-// which the panel stops; offscreen screenshots.
+// which the panel stops; a stage of two ranks with their backend and each rank's throughput;
+// offscreen screenshots.
 
+#include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "widgets/run_details.h"
 #include "widgets/runs_panel.h"
 
 #include <QDir>
 #include <QLabel>
+#include <QMap>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -201,6 +204,52 @@ corpus_size = 40
         QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains("stopped; resume with --resume 1"));
         QTRY_VERIFY_WITH_TIMEOUT(text(panel, "runEta").startsWith("Stopped "), 5000);
         QVERIFY(!child<QPushButton>(panel, "runStop")->isEnabled());
+    }
+
+    // A stage of two ranks (`train --nproc 2`): "2 × gloo" in the list, and in the details each
+    // rank's tokens/s and rank 0's time in collectives at the latest step.
+    void showsTheRanksOfADistributedStage()
+    {
+        const QString path = dir_.filePath("ranks.sqlite");
+        core::RunStore cli(path.toStdString());
+        const int64_t single = writeRun(cli, "one-rank", 10, 1);
+        const int64_t ranks = cli.createRun("two-ranks", kRecipe);
+        cli.beginStage(ranks, 0, "pretrain", "base", R"({"steps": 30})", 2, "gloo");
+        const double now = core::nowSeconds();
+        namespace m = core::metric;
+        for (int64_t s = 0; s < 12; ++s)
+            cli.appendMetrics({{ranks, 0, s, "loss", 2.0, now - 12 + double(s)},
+                               {ranks, 0, s, m::distRankTokensPerSecond(0), 900.0 + double(s), now - 12 + double(s)},
+                               {ranks, 0, s, m::distRankTokensPerSecond(1), 870.0 + double(s), now - 12 + double(s)},
+                               {ranks, 0, s, std::string(m::kDistCommSeconds), 0.0213, now - 12 + double(s)}});
+        RunsPanel panel;
+        panel.resize(380, 640);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(panel.openDatabase(path));
+        auto* tree = panel.findChild<QTreeWidget*>();
+        QCOMPARE(tree->headerItem()->text(4), QString("Processes"));
+        QMap<QString, QString> processes;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            processes[tree->topLevelItem(i)->text(1)] = tree->topLevelItem(i)->text(4);
+        QCOMPARE(processes.value("two-ranks"), QString("2 × gloo"));
+        QCOMPARE(processes.value("one-rank"), QString("1"));
+
+        select(panel, ranks);
+        auto* label = child<QLabel>(panel, "runRanks");
+        QVERIFY(label->isVisible());
+        QCOMPARE(label->text(),
+                 QString("Processes: 2 × gloo · tokens/s by rank: 911, 881 · collectives 0.0213 s a step"));
+        QDir().mkpath(THINKBENCH_BINARY_DIR "/screenshots");
+        QVERIFY(panel.grab().save(THINKBENCH_BINARY_DIR "/screenshots/runs_details_ranks.png"));
+
+        // A new step: the details follow.
+        cli.appendMetrics({{ranks, 0, 12, m::distRankTokensPerSecond(0), 950.0, core::nowSeconds()},
+                           {ranks, 0, 12, m::distRankTokensPerSecond(1), 940.0, core::nowSeconds()}});
+        QTRY_COMPARE_WITH_TIMEOUT(label->text(), QString("Processes: 2 × gloo · tokens/s by rank: 950, 940"), 5000);
+
+        select(panel, single);
+        QVERIFY(!label->isVisible());
     }
 
     void stopOnTheGuisOwnRunGoesToItsChild()

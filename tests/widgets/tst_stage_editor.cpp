@@ -1,6 +1,7 @@
 // The stage editor (form and TOML in sync both ways, stage list edits, parse errors that keep the
 // form, built-in recipes, save) and run control driving the real `thinkbench-cli train` on a tiny
-// dense model: progress events, finish, stop and resume, and a child that fails or crashes.
+// dense model: progress events, finish, stop and resume (on one process and on two), and a child
+// that fails or crashes.
 
 #include "core/store/run_store.h"
 #include "widgets/run_control.h"
@@ -15,10 +16,16 @@
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <csignal>
 
 using namespace thinkbench;
 using thinkbench::widgets::RunControl;
@@ -63,6 +70,21 @@ corpus_size = 40
         .arg(steps);
 }
 
+// The processes this test started and theirs (a launcher's ranks), read from /proc.
+QList<qint64> descendants(qint64 pid)
+{
+    QList<qint64> found;
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
+    for (const QString& task : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile file(tasks + '/' + task + QStringLiteral("/children"));
+        if (file.open(QIODevice::ReadOnly))
+            for (const QByteArray& child : file.readAll().split(' '))
+                if (const qint64 id = child.trimmed().toLongLong(); id > 0)
+                    found << id << descendants(id);
+    }
+    return found;
+}
+
 QStringList stageKinds(const core::Recipe& recipe)
 {
     QStringList kinds;
@@ -87,6 +109,12 @@ class StageEditorTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings under ~/.qttest, not the user's
+        QSettings().remove(QStringLiteral("training/processes"));
+    }
+
     void formShowsTypedFields()
     {
         StageEditor editor;
@@ -300,6 +328,93 @@ private slots:
                  qPrintable(control.statusText() + "\n" + control.stderrTail()));
         core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
         QCOMPARE(store.series(run, "loss").size(), size_t(400));
+    }
+
+    void processesAreRemembered()
+    {
+        RunControl first;
+        QCOMPARE(first.processes(), 1);
+        auto* box = first.findChild<QSpinBox*>(QStringLiteral("processes"));
+        QVERIFY(box);
+        QCOMPARE(box->maximum(), std::max(1, QThread::idealThreadCount()));
+        QVERIFY(box->toolTip().contains(QStringLiteral("share of every step's batch")));
+        if (box->maximum() < 2)
+            QSKIP("one core: a second process cannot be chosen");
+        box->setValue(2);
+        RunControl next;
+        QCOMPARE(next.processes(), 2);
+        QSettings().remove(QStringLiteral("training/processes"));
+    }
+
+    // Start on two processes (`train --nproc 2`): rank 0's progress arrives, Stop reaches both
+    // ranks (the launcher passes SIGTERM on), none is left, and Resume continues on two.
+    void runControlStopsAndResumesTwoProcesses()
+    {
+        if (QThread::idealThreadCount() < 2)
+            QSKIP("one core: a second process cannot be chosen");
+        const QString db = dir_.filePath(QStringLiteral("ranks.sqlite"));
+        RunControl control;
+        control.setCliPath(THINKBENCH_CLI);
+        control.setDatabasePath(db);
+        control.setProcesses(2);
+        // Each rank takes one of the step's two micro-batches.
+        control.setRecipePath(writeFile(dir_, QStringLiteral("ranks.toml"),
+                                        tinyRecipe(300) + QStringLiteral("optimizer.grad_accumulation = 2\n")));
+        QSignalSpy finished(&control, &RunControl::finished);
+        QSignalSpy steps(&control, &RunControl::progress);
+        QList<qint64> ranks;
+        connect(
+            &control, &RunControl::progress, &control,
+            [&] {
+                ranks = descendants(QCoreApplication::applicationPid());
+                control.stop();
+            },
+            Qt::SingleShotConnection);
+        QVERIFY(control.start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QVERIFY2(control.lastStatus() == QStringLiteral("stopped"),
+                 qPrintable(control.statusText() + "\n" + control.stderrTail()));
+        QVERIFY(steps.count() < 300);
+        QCOMPARE(ranks.size(), 3); // the launcher and its two ranks
+        for (qint64 pid : ranks)
+            QVERIFY2(::kill(pid_t(pid), 0) != 0, qPrintable(QStringLiteral("pid %1 still runs").arg(pid)));
+        const qint64 run = control.currentRun();
+        {
+            core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
+            QCOMPARE(QString::fromStdString(store.run(run)->status), QStringLiteral("stopped"));
+            QCOMPARE(store.stages(run).at(0).worldSize, 2);
+        }
+
+        QVERIFY(control.resume());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 180000);
+        QVERIFY2(control.lastStatus() == QStringLiteral("finished"),
+                 qPrintable(control.statusText() + "\n" + control.stderrTail()));
+        {
+            core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
+            QCOMPARE(store.series(run, "loss").size(), size_t(300));
+            QCOMPARE(store.stages(run).at(0).backend, std::string("gloo"));
+        }
+
+        // Stop twice (Kill): the ranks are killed with the launcher (not left to its death signal,
+        // SIGTERM, on which they would checkpoint and mark the run stopped).
+        connect(
+            &control, &RunControl::progress, &control,
+            [&] {
+                ranks = descendants(QCoreApplication::applicationPid());
+                control.stop();
+                control.stop();
+            },
+            Qt::SingleShotConnection);
+        QVERIFY(control.start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 120000);
+        QCOMPARE(control.lastStatus(), QStringLiteral("stopped"));
+        QVERIFY2(control.statusText().contains(QStringLiteral("killed")), qPrintable(control.statusText()));
+        QCOMPARE(ranks.size(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::none_of(ranks.begin(), ranks.end(), [](qint64 pid) { return ::kill(pid_t(pid), 0) == 0; }), 5000);
+        // Rank 0 did not get to mark the run stopped, as it would after a SIGTERM.
+        core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
+        QCOMPARE(QString::fromStdString(store.run(control.currentRun())->status), QStringLiteral("running"));
     }
 
     void runControlSurvivesAFailingChild()

@@ -275,7 +275,7 @@ void DashboardView::layOut()
     QSet<MetricFamily> watched;
     for (qint64 run : runs_)
         for (const auto& stage : stages_.value(run))
-            for (MetricFamily family : stageFamilies(stage.kind))
+            for (MetricFamily family : stageFamilies(stage))
                 watched.insert(family);
     const bool filtering = !filter_.pattern().isEmpty();
     auto matches = [&](const QString& key) { return !filtering || filter_.match(key).hasMatch(); };

@@ -1,6 +1,7 @@
 #include "widgets/dashboard/metric_families.h"
 
 #include "core/store/metric_names.h"
+#include "core/store/run_store.h"
 
 #include <QCoreApplication>
 
@@ -38,6 +39,8 @@ MetricFamily metricFamily(const QString& key)
         return MetricFamily::Experts;
     if (key.startsWith(QLatin1String("time/")) || is(key, m::kTokensPerSecond) || is(key, m::kMfu))
         return MetricFamily::Throughput;
+    if (key.startsWith(QLatin1String("dist/")))
+        return MetricFamily::Distributed;
     if (is(key, m::kLoss) || is(key, m::kLearningRate) || is(key, m::kGradNorm))
         return MetricFamily::Optimisation;
     if (key.startsWith(QLatin1String("rs/")))
@@ -67,6 +70,9 @@ QString familyTitle(MetricFamily family)
     case MetricFamily::Throughput:
         title = QT_TRANSLATE_NOOP("thinkbench::widgets::MetricFamily", "Throughput / time");
         break;
+    case MetricFamily::Distributed:
+        title = QT_TRANSLATE_NOOP("thinkbench::widgets::MetricFamily", "Distributed");
+        break;
     case MetricFamily::Optimisation:
         title = QT_TRANSLATE_NOOP("thinkbench::widgets::MetricFamily", "Loss / LR / grad norm");
         break;
@@ -80,18 +86,22 @@ QString familyTitle(MetricFamily family)
     return QCoreApplication::translate("thinkbench::widgets::MetricFamily", title);
 }
 
-QList<MetricFamily> stageFamilies(std::string_view kind)
+QList<MetricFamily> stageFamilies(const core::StageInfo& stage)
 {
     using F = MetricFamily;
+    const std::string_view kind = stage.kind;
+    QList<F> families;
     if (kind == "grpo")
-        return {F::Reward, F::Accuracy, F::Length, F::KlEntropyClip};
-    if (kind == "pretrain" || kind == "sft" || kind == "distill")
-        return {F::Optimisation};
-    if (kind == "rejection_sampling")
-        return {F::RejectionSampling};
-    if (kind == "eval")
-        return {F::Accuracy};
-    return {};
+        families = {F::Reward, F::Accuracy, F::Length, F::KlEntropyClip};
+    else if (kind == "pretrain" || kind == "sft" || kind == "distill")
+        families = {F::Optimisation};
+    else if (kind == "rejection_sampling")
+        families = {F::RejectionSampling};
+    else if (kind == "eval")
+        families = {F::Accuracy};
+    if (stage.worldSize > 1)
+        families << F::Distributed;
+    return families;
 }
 
 bool isErrorKey(const QString& key)
