@@ -39,9 +39,10 @@ std::unique_ptr<ChatModel> openChatModel(const std::string& model, const ModelOp
         endpoint.timeoutSeconds = options.timeoutSeconds;
         return std::make_unique<RemoteChatModel>(std::move(endpoint), cancel);
     }
-    auto local = std::make_unique<LocalChatModel>(
-        loadModelFolder(model, options.dtype, options.device, options.tokenizer, options.chatTemplate),
-        modelDisplayName(model));
+    auto local =
+        std::make_unique<LocalChatModel>(loadModelFolder(model, options.dtype, options.device, options.tokenizer,
+                                                         options.chatTemplate, core::WeightUse::Inference),
+                                         modelDisplayName(model));
     configureCpuThreads(options.device);
     return local;
 }

@@ -157,7 +157,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     start = Clock::now();
     while (!live.empty()) {
         const bool cancelled = cancel && cancel->load();
-        const at::Tensor cpuLogits = logits.to(at::kFloat).to(at::kCPU);
+        const at::Tensor cpuLogits = logits.to(at::kCPU); // sampled in the model's dtype, no f32 copy
         std::vector<int64_t> nextTokens;
         std::vector<int64_t> keep;
         for (size_t b = 0; b < live.size(); ++b) {

@@ -10,7 +10,7 @@
 namespace thinkbench::inference {
 
 ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c10::Device device,
-                            const std::string& tokenizer, const std::string& chatTemplate)
+                            const std::string& tokenizer, const std::string& chatTemplate, core::WeightUse use)
 {
     namespace fs = std::filesystem;
     const bool gguf = core::isGgufPath(folder);
@@ -23,7 +23,7 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
                                                          : core::Tokenizer::fromPath(folder);
     core::ChatTemplate chat = chatTemplate.empty() ? core::ChatTemplate::forTokenizer(loadedTokenizer)
                                                    : core::ChatTemplate::named(chatTemplate);
-    core::Transformer model = core::Transformer::load(folder, dtype, device);
+    core::Transformer model = core::Transformer::load(folder, dtype, device, use);
     // Fewer ids than embedding rows is usual (vocabularies padded to a multiple of 64); more would
     // index past the embedding on the first unlucky token.
     const int64_t rows = model.config().vocab_size;

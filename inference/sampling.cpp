@@ -1,30 +1,46 @@
 #include "inference/sampling.h"
 
-#include <torch/torch.h>
+#include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace thinkbench::inference {
 
-SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params, std::mt19937_64& rng)
+namespace {
+
+// One row of logits read in place (f32, or bf16 as a bf16 model gives them): a decode step makes no
+// vocabulary-sized copy or tensor. log p(i) = (l_i - max) / T - log sum_j exp((l_j - max) / T).
+template <typename T>
+SampledToken sampleRow(const T* logits, int64_t V, const SamplingParams& params, std::mt19937_64& rng)
 {
     const float temperature = params.greedy ? 1.0f : std::max(params.temperature, 1e-5f);
-    const at::Tensor logprobs = at::log_softmax(logits.to(at::kFloat) / temperature, -1).contiguous();
-    const float* lp = logprobs.data_ptr<float>();
-    const int64_t V = logprobs.size(0);
-    if (params.greedy) {
-        const auto best = static_cast<int32_t>(std::max_element(lp, lp + V) - lp);
-        return {best, lp[best]};
-    }
+    int64_t best = 0;
+    for (int64_t i = 1; i < V; ++i)
+        if (static_cast<float>(logits[i]) > static_cast<float>(logits[best]))
+            best = i;
+    const float top = static_cast<float>(logits[best]);
+    double sum = 0;
+    for (int64_t i = 0; i < V; ++i)
+        sum += std::exp((static_cast<float>(logits[i]) - top) / temperature);
+    const double logSum = std::log(sum);
+    const auto lp = [&](int64_t i) {
+        return static_cast<float>((static_cast<float>(logits[i]) - top) / temperature - logSum);
+    };
+    if (params.greedy)
+        return {static_cast<int32_t>(best), lp(best)};
 
-    // Candidates in descending probability, cut by top-k, min-p and top-p.
-    std::vector<int32_t> order;
+    // Candidates in descending probability, cut by top-k, min-p and top-p. The index buffer is the
+    // thread's own, reused from token to token.
+    thread_local std::vector<int32_t> order;
     const bool truncate = params.topK > 0 || params.topP < 1.0f || params.minP > 0.0f;
     if (truncate) {
         order.resize(static_cast<size_t>(V));
         std::iota(order.begin(), order.end(), 0);
-        const auto descending = [lp](int32_t a, int32_t b) { return lp[a] > lp[b]; };
+        const auto descending = [&](int32_t a, int32_t b) {
+            return static_cast<float>(logits[a]) > static_cast<float>(logits[b]);
+        };
         size_t keep = params.topK > 0 ? std::min<size_t>(params.topK, order.size()) : order.size();
         // Top-p alone usually stops within the first few candidates: sort a growing head and stop
         // once it holds the mass asked for, instead of sorting the whole vocabulary.
@@ -35,7 +51,7 @@ SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
             std::partial_sort(order.begin() + static_cast<std::ptrdiff_t>(sorted),
                               order.begin() + static_cast<std::ptrdiff_t>(head), order.end(), descending);
             for (size_t i = sorted; i < head; ++i)
-                headMass += std::exp(lp[order[i]]);
+                headMass += std::exp(lp(order[i]));
             if (massOnly && headMass >= params.topP) {
                 keep = head;
                 break;
@@ -43,15 +59,15 @@ SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
         }
         order.resize(keep);
         if (params.minP > 0.0f) {
-            const float threshold = lp[order[0]] + std::log(params.minP);
-            while (order.size() > 1 && lp[order.back()] < threshold)
+            const float threshold = lp(order[0]) + std::log(params.minP);
+            while (order.size() > 1 && lp(order.back()) < threshold)
                 order.pop_back();
         }
         if (params.topP < 1.0f) {
             double mass = 0;
             size_t n = 0;
             while (n < order.size() && mass < params.topP)
-                mass += std::exp(lp[order[n++]]);
+                mass += std::exp(lp(order[n++]));
             order.resize(std::max<size_t>(n, 1));
         }
     }
@@ -59,26 +75,37 @@ SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params,
     // Inverse CDF over the (renormalised) candidates with one uniform draw.
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     const double u = uniform(rng);
-    double total = 0;
     if (truncate) {
+        double total = 0;
         for (int32_t id : order)
-            total += std::exp(lp[id]);
+            total += std::exp(lp(id));
         double acc = 0;
         for (int32_t id : order) {
-            acc += std::exp(lp[id]) / total;
+            acc += std::exp(lp(id)) / total;
             if (u < acc)
-                return {id, lp[id]};
+                return {id, lp(id)};
         }
-        return {order.back(), lp[order.back()]};
+        return {order.back(), lp(order.back())};
     }
     double acc = 0;
     for (int64_t id = 0; id < V; ++id) {
-        acc += std::exp(lp[id]);
+        acc += std::exp(lp(id));
         if (u < acc)
-            return {static_cast<int32_t>(id), lp[id]};
+            return {static_cast<int32_t>(id), lp(id)};
     }
-    const auto last = static_cast<int32_t>(std::max_element(lp, lp + V) - lp); // rounding slack
-    return {last, lp[last]};
+    return {static_cast<int32_t>(best), lp(best)}; // rounding slack
+}
+
+} // namespace
+
+SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params, std::mt19937_64& rng)
+{
+    const at::Tensor row = logits.scalar_type() == at::kFloat || logits.scalar_type() == at::kBFloat16
+                               ? logits.contiguous()
+                               : logits.to(at::kFloat).contiguous();
+    if (row.scalar_type() == at::kBFloat16)
+        return sampleRow(row.data_ptr<at::BFloat16>(), row.numel(), params, rng);
+    return sampleRow(row.data_ptr<float>(), row.numel(), params, rng);
 }
 
 } // namespace thinkbench::inference

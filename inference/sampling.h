@@ -32,7 +32,7 @@ struct SampledToken {
     float logprob = 0;
 };
 
-// logits: one row [vocab] on the CPU, f32.
+// logits: one row [vocab] on the CPU, f32 or bf16 (read in place; another dtype is converted).
 SampledToken sampleToken(const at::Tensor& logits, const SamplingParams& params, std::mt19937_64& rng);
 
 } // namespace thinkbench::inference

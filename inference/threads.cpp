@@ -5,7 +5,10 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <cstdlib>
 #include <thread>
+
+#include <unistd.h>
 
 namespace thinkbench::inference {
 
@@ -47,6 +50,14 @@ void configureCpuThreads(c10::Device device, int threads)
         return;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     at::set_num_threads(threads > 0 ? threads : cores);
+}
+
+void restartWithPassiveOpenMpWaits(char** argv)
+{
+    if (std::getenv("OMP_WAIT_POLICY"))
+        return;
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
 }
 
 } // namespace thinkbench::inference

@@ -23,4 +23,12 @@ c10::Device parseDevice(const std::string& name, const std::string& where);
 // threads > 0 caps torch's intra-op threads on the CPU; 0 gives it every core.
 void configureCpuThreads(c10::Device device, int threads = 0);
 
+// OpenMP threads that spin while they wait take the cores the work needs wherever cores are shared
+// (the GUI beside a model, other programs): on a busy 2-core machine 2-thread decode ran 2.3x and
+// prefill 4-10x slower spinning than sleeping. libgomp reads its wait policy once, as it loads, so
+// main() calls this first: without OMP_WAIT_POLICY in the environment it sets PASSIVE and starts
+// the program again (execv of /proc/self/exe with the same arguments). Returns when the policy was
+// already set, or when the restart cannot happen (the program then runs with spinning threads).
+void restartWithPassiveOpenMpWaits(char** argv);
+
 } // namespace thinkbench::inference

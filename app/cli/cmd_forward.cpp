@@ -33,7 +33,7 @@ void addForwardCommand(CLI::App& app, GlobalOptions&)
         const at::Tensor ids = input.tensor(o->tensor).to(at::kLong);
         if (ids.dim() != 2)
             throw core::Error(o->input, "tensor " + o->tensor, "must be [batch, seq]");
-        const core::Transformer model = core::Transformer::load(o->model, dtype, device);
+        const core::Transformer model = core::Transformer::load(o->model, dtype, device, core::WeightUse::Inference);
         inference::configureCpuThreads(device);
         if (ids.max().item<int64_t>() >= model.config().vocab_size || ids.min().item<int64_t>() < 0)
             throw core::Error(o->input, "tensor " + o->tensor, "holds ids outside the vocabulary");

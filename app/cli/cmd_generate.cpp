@@ -46,7 +46,8 @@ void addModelOptions(CLI::App* cmd, GenerateOptions& o)
 inference::ModelFolder loadFolder(const GenerateOptions& o)
 {
     return inference::loadModelFolder(o.model, inference::parseDtype(o.dtype, "--dtype"),
-                                      inference::parseDevice(o.device, "--device"), o.tokenizer);
+                                      inference::parseDevice(o.device, "--device"), o.tokenizer, {},
+                                      core::WeightUse::Inference);
 }
 
 std::vector<int32_t> parseIds(const std::string& text)

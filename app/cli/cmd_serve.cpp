@@ -32,8 +32,9 @@ void runServe(ServeOptions o)
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up mid-stream is a failed write, not an exit
 
-    const inference::ModelFolder folder = inference::loadModelFolder(
-        o.model, inference::parseDtype(o.dtype, "--dtype"), inference::parseDevice(o.device, "--device"), o.tokenizer);
+    const inference::ModelFolder folder = inference::loadModelFolder(o.model, inference::parseDtype(o.dtype, "--dtype"),
+                                                                     inference::parseDevice(o.device, "--device"),
+                                                                     o.tokenizer, {}, core::WeightUse::Inference);
     inference::configureCpuThreads(folder.model.device());
     if (o.server.modelName.empty()) // "dir/" names "dir" too
         o.server.modelName = std::filesystem::path(o.model + "/").parent_path().filename().string();

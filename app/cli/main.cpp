@@ -3,12 +3,14 @@
 
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "inference/threads.h"
 
 #include <iostream>
 
 int main(int argc, char** argv)
 {
     using namespace thinkbench;
+    inference::restartWithPassiveOpenMpWaits(argv);
     CLI::App app{"ThinkBench: train, run and evaluate reasoning models", "thinkbench-cli"};
     app.require_subcommand(1);
     cli::GlobalOptions global;

@@ -6,6 +6,7 @@
 #include "app/gui/main_window.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
+#include "inference/threads.h"
 #include "widgets/curves_panel.h"
 
 #include <QApplication>
@@ -18,6 +19,7 @@
 
 int main(int argc, char** argv)
 {
+    thinkbench::inference::restartWithPassiveOpenMpWaits(argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName("ThinkBench");
     QApplication::setApplicationName("ThinkBench");

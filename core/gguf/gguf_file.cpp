@@ -365,12 +365,17 @@ const std::vector<GgufValue>& GgufFile::array(const std::string& key, GgufValueT
     return v->items;
 }
 
+const uint8_t* GgufFile::tensorData(const GgufTensorInfo& t) const
+{
+    return reinterpret_cast<const uint8_t*>(file_.data()) + header_.dataStart + t.offset;
+}
+
 at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
 {
     const GgufTensorInfo* t = findTensor(name);
     if (!t)
         throw Error(path(), "tensor " + name, "not in the file");
-    const auto* data = reinterpret_cast<const uint8_t*>(file_.data()) + header_.dataStart + t->offset;
+    const uint8_t* data = tensorData(*t);
     std::vector<int64_t> shape = t->shape;
     int64_t elements = t->elements();
     if (outer >= 0) {

@@ -90,6 +90,8 @@ public:
     const std::string& string(const std::string& key) const;
     const std::vector<GgufValue>& array(const std::string& key, GgufValueType elementType) const;
 
+    // A tensor's stored bytes in the mapping (t.bytes of them), valid while this object lives.
+    const uint8_t* tensorData(const GgufTensorInfo& t) const;
     // The tensor on the CPU: F32, F16 and BF16 as stored, the quantized types dequantized to f32.
     // outer >= 0: only that slice of the outermost dimension (one expert of a stacked tensor).
     at::Tensor tensor(const std::string& name, int64_t outer = -1) const;

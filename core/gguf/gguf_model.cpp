@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <cstring>
 #include <functional>
 #include <numeric>
 #include <set>
@@ -178,6 +179,31 @@ ModelConfig ggufModelConfig(const GgufFile& file)
     return ModelConfig::fromJson(c, file.path());
 }
 
+bool keptQuantized(GgmlType type, at::ScalarType dtype)
+{
+    if (dtype != at::kFloat && dtype != at::kBFloat16)
+        return false;
+    switch (type) {
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_0:
+    case GgmlType::Q5_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
+    case GgmlType::Q6_K:
+    case GgmlType::F16:
+    case GgmlType::BF16:
+        return true;
+    default:
+        return false;
+    }
+}
+
+GgufCheckpoint::GgufCheckpoint(std::shared_ptr<const GgufFile> file, const ModelConfig& config)
+    : GgufCheckpoint(*file, config)
+{
+    owner_ = std::move(file);
+}
+
 GgufCheckpoint::GgufCheckpoint(const GgufFile& file, const ModelConfig& config)
     : file_(file)
     , config_(config)
@@ -255,16 +281,82 @@ at::Tensor GgufCheckpoint::tensor(const std::string& name) const
         return at::cat({k, v}, 1).reshape(shape).contiguous();
     }
     at::Tensor t = file_.tensor(it->second.name, it->second.expert);
-    const bool q = name.find("self_attn.q_proj.") != std::string::npos;
-    const bool k = name.find("self_attn.k_proj.") != std::string::npos;
-    if (permutedQk_ && (q || k)) {
-        const int64_t heads = q ? config_.num_attention_heads : config_.num_key_value_heads;
-        if (t.dim() == 0 || heads <= 0 || t.size(0) % (2 * heads) != 0)
+    if (const int64_t heads = permutedHeads(name)) {
+        if (t.dim() == 0 || t.size(0) % (2 * heads) != 0)
             throw Error(file_.path(), "tensor " + it->second.name,
                         "its rows are not a multiple of twice the " + std::to_string(heads) + " heads");
         t = unpermute(t, heads);
     }
     return t;
+}
+
+int64_t GgufCheckpoint::permutedHeads(const std::string& name) const
+{
+    if (!permutedQk_)
+        return 0;
+    if (name.find("self_attn.q_proj.") != std::string::npos)
+        return std::max(config_.num_attention_heads, 1);
+    if (name.find("self_attn.k_proj.") != std::string::npos)
+        return std::max(config_.num_key_value_heads, 1);
+    return 0;
+}
+
+const uint8_t* GgufCheckpoint::bytesOf(const std::string& name, std::vector<int64_t>& shape, GgmlType& type) const
+{
+    auto it = where_.find(name);
+    if (!owner_ || it == where_.end() || splitKvB_.count(name))
+        return nullptr;
+    const GgufTensorInfo& t = *file_.findTensor(it->second.name);
+    shape = entries_.at(name).shape;
+    type = static_cast<GgmlType>(t.type);
+    // Rows never straddle an expert's slice, so a slice is a whole number of blocks.
+    const uint64_t slice = it->second.expert >= 0 ? t.bytes / static_cast<uint64_t>(t.shape[0]) : 0;
+    return file_.tensorData(t) + slice * static_cast<uint64_t>(std::max(it->second.expert, 0));
+}
+
+at::Tensor GgufCheckpoint::view(const std::string& name) const
+{
+    std::vector<int64_t> shape;
+    GgmlType type{};
+    const uint8_t* data = bytesOf(name, shape, type);
+    const at::ScalarType dtype = type == GgmlType::F32 ? at::kFloat : type == GgmlType::F16 ? at::kHalf : at::kBFloat16;
+    const bool stored = type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
+    if (!data || !stored || permutedHeads(name) || reinterpret_cast<uintptr_t>(data) % at::elementSize(dtype) != 0)
+        return tensor(name);
+    // The deleter holds the mapping; nothing writes through the pointer (the tensor is read-only).
+    return at::from_blob(
+        const_cast<uint8_t*>(data), shape, [file = owner_](void*) {}, at::TensorOptions().dtype(dtype));
+}
+
+std::optional<QuantizedMatrix> GgufCheckpoint::quantized(const std::string& name, at::ScalarType dtype) const
+{
+    std::vector<int64_t> shape;
+    GgmlType type{};
+    const uint8_t* data = bytesOf(name, shape, type);
+    if (!data || shape.size() != 2 || !keptQuantized(type, dtype))
+        return std::nullopt;
+    const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
+    if (shape[1] % traits.blockElements != 0)
+        return std::nullopt;
+    QuantizedMatrix m{type, shape[0], shape[1], data, owner_};
+    const int64_t heads = permutedHeads(name);
+    if (!heads)
+        return m;
+    // llama's Q and K rows back in Hugging Face's order: whole rows of blocks moved into a buffer of
+    // their own, the one copy a quantized load makes.
+    if (m.rows % (2 * heads) != 0)
+        throw Error(file_.path(), "tensor " + where_.at(name).name,
+                    "its rows are not a multiple of twice the " + std::to_string(heads) + " heads");
+    const int64_t rowBytes = m.cols / traits.blockElements * traits.blockBytes, half = m.rows / heads / 2;
+    auto rows = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(m.rows * rowBytes));
+    for (int64_t h = 0; h < heads; ++h)
+        for (int64_t i = 0; i < 2; ++i)
+            for (int64_t j = 0; j < half; ++j)
+                std::memcpy(rows->data() + ((h * 2 + i) * half + j) * rowBytes,
+                            data + ((h * half + j) * 2 + i) * rowBytes, static_cast<size_t>(rowBytes));
+    m.data = rows->data();
+    m.owner = std::move(rows);
+    return m;
 }
 
 std::string GgufCheckpoint::fileOf(const std::string& name) const

@@ -26,22 +26,21 @@ bool BatchInvariantScope::active()
     return batchInvariant;
 }
 
-at::Tensor linearInRowBlocks(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b)
+at::Tensor linearInRowBlocks(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b)
 {
     const at::Tensor flat = x.reshape({-1, x.size(-1)});
     const int64_t rows = flat.size(0);
     const int64_t blocks = (rows + kInvariantRows - 1) / kInvariantRows;
-    const c10::optional<at::Tensor> bias = b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt;
     std::vector<at::Tensor> outs;
     for (int64_t i = 0; i < blocks; ++i) {
         const int64_t from = i * kInvariantRows, count = std::min(kInvariantRows, rows - from);
         at::Tensor block = flat.narrow(0, from, count);
         if (count < kInvariantRows)
             block = at::cat({block, at::zeros({kInvariantRows - count, flat.size(1)}, flat.options())});
-        outs.push_back(at::linear(block.contiguous(), w, bias).narrow(0, 0, count));
+        outs.push_back(w.product(block.contiguous(), b).narrow(0, 0, count));
     }
     std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
-    shape.back() = w.size(0);
+    shape.back() = w.rows();
     return (outs.size() == 1 ? outs[0] : at::cat(outs)).reshape(shape);
 }
 

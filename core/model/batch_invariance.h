@@ -8,6 +8,8 @@
 // runs row by row over each row's own keys only. The serving engine turns it on, so a request's
 // reply is the one it gets alone.
 
+#include "core/model/linear_weight.h"
+
 #include <ATen/core/Tensor.h>
 
 namespace thinkbench::core {
@@ -28,7 +30,7 @@ private:
 
 // x [..., in] times w [out, in] (+ b), computed kInvariantRows rows at a time (zero rows pad the
 // last block).
-at::Tensor linearInRowBlocks(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
+at::Tensor linearInRowBlocks(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b);
 
 // Softmax attention row by row: q [B, H, T, D], k and v [B, Hkv, S, D], mask [B, 1, T', S]
 // additive. A row's keys are its contiguous real ones at the end (left padding): each row sees

@@ -13,14 +13,14 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
     return weight * normed.to(x.scalar_type());
 }
 
-at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b)
+at::Tensor dense(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b)
 {
     if (BatchInvariantScope::active())
         return linearInRowBlocks(x, w, b);
-    return at::linear(x, w, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
+    return w.product(x, b);
 }
 
-at::Tensor swiglu(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up, const at::Tensor& down)
+at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWeight& up, const LinearWeight& down)
 {
     return dense(at::silu(dense(x, gate)) * dense(x, up), down);
 }

@@ -3,6 +3,7 @@
 // layer, the forward context of one call, and the small building blocks (RMSNorm, dense, SwiGLU,
 // softmax attention).
 
+#include "core/model/linear_weight.h"
 #include "core/model/transformer.h"
 
 #include <ATen/core/Tensor.h>
@@ -12,16 +13,19 @@
 namespace thinkbench::core {
 
 // Handles (shared storage) on the parameters one layer uses, so forward() does no name lookups.
-// tensor_names binds them by Hugging Face name.
+// tensor_names binds them by Hugging Face name. Projections are LinearWeights (dense or quantized);
+// MLA's kv_b_proj stays a tensor, as the absorbed decode multiplies by its per-head slices.
 struct Transformer::Layer {
     at::Tensor inputNorm, postNorm;
-    at::Tensor q, qBias, k, kBias, v, vBias, o, oBias;             // GQA
-    at::Tensor qA, qABias, qANorm, qB, kvA, kvABias, kvANorm, kvB; // MLA
-    at::Tensor gate, up, down;                                     // dense MLP
+    LinearWeight q, k, v, o; // GQA; MLA's o, and its q without a low rank
+    at::Tensor qBias, kBias, vBias, oBias;
+    LinearWeight qA, qB, kvA; // MLA
+    at::Tensor qABias, qANorm, kvABias, kvANorm, kvB;
+    LinearWeight gate, up, down; // dense MLP
     bool moe = false;
     at::Tensor router, selectionBias;
-    std::vector<at::Tensor> expertGate, expertUp, expertDown;
-    at::Tensor sharedGate, sharedUp, sharedDown;
+    std::vector<LinearWeight> expertGate, expertUp, expertDown;
+    LinearWeight sharedGate, sharedUp, sharedDown;
 };
 
 // What every layer of one forward call sees.
@@ -34,9 +38,10 @@ struct ForwardContext {
 // Hugging Face's RMSNorm: statistics in f32, the weight applied in the input dtype.
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
 
-at::Tensor dense(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b = {});
+// x W^T + b, in fixed row blocks under a BatchInvariantScope.
+at::Tensor dense(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b = {});
 
-at::Tensor swiglu(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up, const at::Tensor& down);
+at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWeight& up, const LinearWeight& down);
 
 // Softmax attention in torch's fused kernel: for bf16 and f16 it keeps scores and softmax in f32
 // and rounds once, as Hugging Face's default (sdpa) does. Scores rounded to bf16 before the softmax

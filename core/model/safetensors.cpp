@@ -159,11 +159,11 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
 }
 
 SafetensorsFile::SafetensorsFile(const std::string& path)
-    : file_(path)
+    : file_(std::make_shared<const MappedFile>(path))
 {
-    if (file_.size() < 8)
+    if (file_->size() < 8)
         throw Error(path, "header", "file too short for a safetensors header");
-    SafetensorsHeader header = parseSafetensorsHeader(file_.bytes(), path);
+    SafetensorsHeader header = parseSafetensorsHeader(file_->bytes(), path);
     dataStart_ = header.dataStart;
     entries_ = std::move(header.entries);
 }
@@ -174,8 +174,22 @@ at::Tensor SafetensorsFile::tensor(const std::string& name) const
     if (it == entries_.end())
         throw Error(path(), "tensor " + name, "not in the file");
     const TensorEntry& e = it->second;
-    auto* data = const_cast<char*>(file_.data()) + dataStart_ + e.begin; // cloned before anyone writes
+    auto* data = const_cast<char*>(file_->data()) + dataStart_ + e.begin; // cloned before anyone writes
     return at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
+}
+
+at::Tensor SafetensorsFile::view(const std::string& name) const
+{
+    auto it = entries_.find(name);
+    if (it == entries_.end())
+        throw Error(path(), "tensor " + name, "not in the file");
+    const TensorEntry& e = it->second;
+    const char* data = file_->data() + dataStart_ + e.begin;
+    if (reinterpret_cast<uintptr_t>(data) % dtypeSize(e.dtype) != 0)
+        return tensor(name);
+    // The deleter holds the mapping; nothing writes through the pointer (the tensor is read-only).
+    return at::from_blob(
+        const_cast<char*>(data), e.shape, [file = file_](void*) {}, at::TensorOptions().dtype(scalarType(e.dtype)));
 }
 
 CheckpointReader::CheckpointReader(const std::string& dir)
@@ -220,6 +234,11 @@ const TensorEntry& CheckpointReader::entry(const std::string& name) const
 at::Tensor CheckpointReader::tensor(const std::string& name) const
 {
     return files_[where_.at(name)]->tensor(name);
+}
+
+at::Tensor CheckpointReader::view(const std::string& name) const
+{
+    return files_[where_.at(name)]->view(name);
 }
 
 std::string CheckpointReader::fileOf(const std::string& name) const

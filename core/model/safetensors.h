@@ -37,14 +37,17 @@ class SafetensorsFile {
 public:
     explicit SafetensorsFile(const std::string& path); // throws core::Error naming the file
 
-    const std::string& path() const { return file_.path(); }
+    const std::string& path() const { return file_->path(); }
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
     bool contains(const std::string& name) const { return entries_.count(name) > 0; }
     // A copy of the tensor in its stored dtype (CPU).
     at::Tensor tensor(const std::string& name) const;
+    // The tensor over the mapped bytes, no copy: read-only (a write is a crash), and it keeps the file
+    // mapped while it lives. A copy where the bytes are not aligned to the dtype.
+    at::Tensor view(const std::string& name) const;
 
 private:
-    MappedFile file_;
+    std::shared_ptr<const MappedFile> file_;
     size_t dataStart_ = 0;
     std::map<std::string, TensorEntry> entries_;
 };
@@ -57,6 +60,7 @@ public:
     std::vector<std::string> names() const;
     const TensorEntry& entry(const std::string& name) const;
     at::Tensor tensor(const std::string& name) const;
+    at::Tensor view(const std::string& name) const; // see SafetensorsFile::view
     bool contains(const std::string& name) const { return where_.count(name) > 0; }
     std::string fileOf(const std::string& name) const;
 

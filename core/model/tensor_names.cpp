@@ -1,5 +1,7 @@
 #include "core/model/tensor_names.h"
 
+#include <variant>
+
 namespace thinkbench::core {
 
 namespace {
@@ -32,8 +34,9 @@ struct TensorName {
     const char* gguf; // llama.cpp's name, after "blk.N." (Layer; Expert: the tensor of all experts)
     When when;
     Shape (*shape)(const ModelConfig&);
-    at::Tensor Transformer::Layer::*handle = nullptr;               // Layer
-    std::vector<at::Tensor> Transformer::Layer::*experts = nullptr; // Expert
+    // Layer: the handle it binds to, a tensor or a projection's weight; Expert: the experts' weights.
+    std::variant<std::monostate, at::Tensor Transformer::Layer::*, LinearWeight Transformer::Layer::*> handle;
+    std::vector<LinearWeight> Transformer::Layer::*experts = nullptr;
 };
 
 using L = Transformer::Layer;
@@ -85,9 +88,9 @@ const TensorName kTensors[] = {
 
     {Scope::Layer, "mlp.gate.weight", "ffn_gate_inp.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts, c.hidden_size}; }, &L::router},
     {Scope::Layer, "mlp.gate.e_score_correction_bias", "exp_probs_b.bias", When::Moe, [](const ModelConfig& c) -> Shape { return {c.n_routed_experts}; }, &L::selectionBias},
-    {Scope::Expert, "gate_proj.weight", "ffn_gate_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertGate},
-    {Scope::Expert, "up_proj.weight", "ffn_up_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, nullptr, &L::expertUp},
-    {Scope::Expert, "down_proj.weight", "ffn_down_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.moe_intermediate_size}; }, nullptr, &L::expertDown},
+    {Scope::Expert, "gate_proj.weight", "ffn_gate_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, {}, &L::expertGate},
+    {Scope::Expert, "up_proj.weight", "ffn_up_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.moe_intermediate_size, c.hidden_size}; }, {}, &L::expertUp},
+    {Scope::Expert, "down_proj.weight", "ffn_down_exps.weight", When::Moe, [](const ModelConfig& c) -> Shape { return {c.hidden_size, c.moe_intermediate_size}; }, {}, &L::expertDown},
     {Scope::Layer, "mlp.shared_experts.gate_proj.weight", "ffn_gate_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedGate},
     {Scope::Layer, "mlp.shared_experts.up_proj.weight", "ffn_up_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {sharedIntermediate(c), c.hidden_size}; }, &L::sharedUp},
     {Scope::Layer, "mlp.shared_experts.down_proj.weight", "ffn_down_shexp.weight", When::SharedExperts, [](const ModelConfig& c) -> Shape { return {c.hidden_size, sharedIntermediate(c)}; }, &L::sharedDown},
@@ -179,22 +182,50 @@ std::map<std::string, GgufTensorRef> ggufTensorNames(const ModelConfig& c)
 }
 
 void bindLayerTensors(Transformer::Layer& layer, const ModelConfig& c, int l,
-                      const std::map<std::string, at::Tensor>& params)
+                      const std::map<std::string, at::Tensor>& params,
+                      const std::map<std::string, LinearWeight>& quantized)
 {
-    auto get = [&](const std::string& name) {
+    auto tensor = [&](const std::string& name) {
         auto it = params.find(name);
         return it == params.end() ? at::Tensor() : it->second;
     };
+    auto weight = [&](const std::string& name) {
+        auto it = quantized.find(name);
+        return it == quantized.end() ? LinearWeight(tensor(name)) : it->second;
+    };
     layer.moe = c.isMoeLayer(l);
-    for (const TensorName& n : kTensors)
-        if (n.scope == Scope::Layer && applies(n.when, c, l))
-            layer.*n.handle = get(layerPrefix(l) + n.name);
+    for (const TensorName& n : kTensors) {
+        if (n.scope != Scope::Layer || !applies(n.when, c, l))
+            continue;
+        const std::string name = layerPrefix(l) + n.name;
+        if (const auto* handle = std::get_if<at::Tensor Transformer::Layer::*>(&n.handle))
+            layer.** handle = tensor(name);
+        else if (const auto* linear = std::get_if<LinearWeight Transformer::Layer::*>(&n.handle))
+            layer.** linear = weight(name);
+    }
     if (!layer.moe)
         return;
     for (int e = 0; e < c.n_routed_experts; ++e)
         for (const TensorName& n : kTensors)
             if (n.scope == Scope::Expert)
-                (layer.*n.experts).push_back(get(expertPrefix(l, e) + n.name));
+                (layer.*n.experts).push_back(weight(expertPrefix(l, e) + n.name));
+}
+
+std::set<std::string> linearWeightNames(const ModelConfig& c)
+{
+    std::set<std::string> out = {"model.embed_tokens.weight"};
+    if (!c.tie_word_embeddings)
+        out.insert("lm_head.weight");
+    for (const TensorName& n : kTensors)
+        for (int l = 0; n.scope != Scope::Model && l < c.num_hidden_layers; ++l) {
+            if (!applies(n.when, c, l))
+                continue;
+            if (n.scope == Scope::Layer && std::holds_alternative<LinearWeight Transformer::Layer::*>(n.handle))
+                out.insert(layerPrefix(l) + n.name);
+            for (int e = 0; n.scope == Scope::Expert && e < c.n_routed_experts; ++e)
+                out.insert(expertPrefix(l, e) + n.name);
+        }
+    return out;
 }
 
 bool isBias(const std::string& name)

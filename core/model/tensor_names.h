@@ -5,14 +5,20 @@
 #include "core/model/layers.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace thinkbench::core {
 
-// Points the handles of layer `layer` at their tensors in `params` (by Hugging Face name).
+// Points the handles of layer `layer` at their tensors in `params` or, for projections kept
+// quantized, their weights in `quantized` (both by Hugging Face name).
 void bindLayerTensors(Transformer::Layer& L, const ModelConfig& config, int layer,
-                      const std::map<std::string, at::Tensor>& params);
+                      const std::map<std::string, at::Tensor>& params,
+                      const std::map<std::string, LinearWeight>& quantized);
+// The weights a model multiplies by as projections (LinearWeight handles, the embedding and the lm
+// head): the tensors that may stay quantized.
+std::set<std::string> linearWeightNames(const ModelConfig& config);
 
 // Where a Hugging Face tensor lives in a GGUF file, under llama.cpp's name: a tensor of its own, or
 // one expert's slice of the tensor that stacks a layer's routed experts.

@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/gguf/dequantize.h"
 #include "core/gguf/gguf_model.h"
 #include "core/model/attention_gqa.h"
 #include "core/model/attention_mla.h"
@@ -14,7 +15,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -36,6 +39,14 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
 {
     if (!at::isFloatingType(t.scalar_type()))
         return;
+    // In chunks, so checking a large tensor allocates nothing of its size.
+    constexpr int64_t kChunk = int64_t{1} << 20;
+    const at::Tensor flat = t.reshape({-1});
+    bool finite = true;
+    for (int64_t i = 0; finite && i < flat.numel(); i += kChunk)
+        finite = at::isfinite(flat.narrow(0, i, std::min(kChunk, flat.numel() - i))).all().item<bool>();
+    if (finite)
+        return;
     const at::Tensor bad = at::logical_not(at::isfinite(t));
     const int64_t count = bad.sum().item<int64_t>();
     if (count == 0)
@@ -47,6 +58,26 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
                 std::to_string(count) + " of " + std::to_string(t.numel()) +
                     " values are not finite (NaN or Inf), the first (" + std::to_string(value) + ") at " +
                     shapeText(where));
+}
+
+// The same for a quantized matrix, dequantized row by row (its scales are where a NaN would be).
+void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name)
+{
+    std::atomic<int64_t> firstBad{w.rows};
+    at::parallel_for(0, w.rows, 16, [&](int64_t begin, int64_t end) {
+        std::vector<float> row(static_cast<size_t>(w.cols));
+        for (int64_t r = begin; r < end && r < firstBad; ++r) {
+            dequantize(w.type, w.data + r * w.rowBytes(), w.cols, row.data());
+            if (!std::all_of(row.begin(), row.end(), [](float v) { return std::isfinite(v); })) {
+                int64_t seen = firstBad;
+                while (r < seen && !firstBad.compare_exchange_weak(seen, r)) {
+                }
+            }
+        }
+    });
+    if (firstBad < w.rows)
+        throw Error(file, "tensor " + name,
+                    "row " + std::to_string(firstBad.load()) + " holds values that are not finite (NaN or Inf)");
 }
 
 } // namespace
@@ -72,28 +103,30 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
     bindLayers();
 }
 
-Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device)
+Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device, WeightUse use)
 {
     namespace fs = std::filesystem;
     if (isGgufPath(path)) {
-        const GgufFile file(path);
-        const ModelConfig config = ggufModelConfig(file);
-        return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device);
+        auto file = std::make_shared<const GgufFile>(path);
+        const ModelConfig config = ggufModelConfig(*file);
+        return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device, use);
     }
     const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
         throw Error(path, "", "not a model folder: config.json is missing");
-    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path), path, dtype, device);
+    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path), path, dtype, device, use);
 }
 
 template <typename Reader>
 Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& reader, const std::string& dir,
-                                     at::ScalarType dtype, at::Device device)
+                                     at::ScalarType dtype, at::Device device, WeightUse use)
 {
     Transformer model;
     model.config_ = config;
     model.dtype_ = dtype;
     const auto expected = expectedTensors(model.config_);
+    const bool inPlace = use == WeightUse::Inference && device.is_cpu();
+    const std::set<std::string> linear = inPlace ? linearWeightNames(config) : std::set<std::string>{};
     for (const auto& [name, shape] : expected) {
         if (!reader.contains(name))
             throw Error(dir, "tensor " + name,
@@ -102,7 +135,17 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
         if (entry.shape != shape)
             throw Error(reader.fileOf(name), "tensor " + name,
                         "has shape " + shapeText(entry.shape) + ", the config implies " + shapeText(shape));
-        at::Tensor t = reader.tensor(name);
+        if constexpr (std::is_same_v<Reader, GgufCheckpoint>) {
+            std::optional<QuantizedMatrix> q = linear.count(name) ? reader.quantized(name, dtype) : std::nullopt;
+            if (q) {
+                requireFinite(*q, reader.fileOf(name), name);
+                model.quantized_.emplace(name, LinearWeight(std::move(*q), reader.fileOf(name)));
+                continue;
+            }
+        }
+        // In place, a tensor stored in the model's dtype is the mapped bytes; .to() below copies only
+        // what it converts.
+        at::Tensor t = inPlace ? reader.view(name) : reader.tensor(name);
         requireFinite(t, reader.fileOf(name), name);
         t = t.to(device);
         model.params_[name] = keptInFloat(name) ? t.to(at::kFloat) : t.to(dtype);
@@ -134,6 +177,9 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
 void Transformer::save(const std::string& dir) const
 {
     namespace fs = std::filesystem;
+    if (!quantized_.empty())
+        throw Error(dir, "tensor " + quantized_.begin()->first,
+                    "is quantized (the model was loaded for inference): only a model loaded for training can be saved");
     fs::create_directories(dir);
     nlohmann::json config = config_.toJson();
     config["torch_dtype"] = dtype_ == at::kBFloat16 ? "bfloat16" : dtype_ == at::kHalf ? "float16" : "float32";
@@ -143,14 +189,20 @@ void Transformer::save(const std::string& dir) const
 
 at::Device Transformer::device() const
 {
-    return params_.at("model.embed_tokens.weight").device();
+    return params_.at("model.norm.weight").device();
 }
 
 void Transformer::bindLayers()
 {
     layers_ = std::make_shared<std::vector<Layer>>(static_cast<size_t>(config_.num_hidden_layers));
     for (int l = 0; l < config_.num_hidden_layers; ++l)
-        bindLayerTensors((*layers_)[static_cast<size_t>(l)], config_, l, params_);
+        bindLayerTensors((*layers_)[static_cast<size_t>(l)], config_, l, params_, quantized_);
+    auto weight = [&](const std::string& name) {
+        auto it = quantized_.find(name);
+        return it == quantized_.end() ? LinearWeight(params_.at(name)) : it->second;
+    };
+    embedding_ = weight("model.embed_tokens.weight");
+    head_ = config_.tie_word_embeddings ? embedding_ : weight("lm_head.weight");
     const RopeTables rope = ropeTables(config_);
     invFreq_ = rope.invFreq.to(device());
     ropeAttentionScale_ = rope.attentionScale;
@@ -172,6 +224,8 @@ int64_t Transformer::numParameters() const
     for (const auto& [name, t] : params_)
         if (!isSelectionBias(name))
             n += t.numel();
+    for (const auto& [name, w] : quantized_)
+        n += w.rows() * w.cols();
     return n;
 }
 
@@ -179,11 +233,15 @@ double Transformer::flopsPerToken(int64_t context) const
 {
     const ModelConfig& c = config_;
     double matmulParams = 0;
-    for (const auto& [name, t] : params_) {
-        if (t.dim() != 2 || name == "model.embed_tokens.weight" || name.find(".experts.") != std::string::npos)
-            continue;
-        matmulParams += static_cast<double>(t.numel());
-    }
+    auto count = [&](const std::string& name, int64_t rows, int64_t cols) {
+        if (name != "model.embed_tokens.weight" && name.find(".experts.") == std::string::npos)
+            matmulParams += static_cast<double>(rows) * static_cast<double>(cols);
+    };
+    for (const auto& [name, t] : params_)
+        if (t.dim() == 2)
+            count(name, t.size(0), t.size(1));
+    for (const auto& [name, w] : quantized_)
+        count(name, w.rows(), w.cols());
     if (c.tie_word_embeddings)
         matmulParams += static_cast<double>(c.vocab_size) * c.hidden_size;
     // Activated routed experts per MoE layer.
@@ -202,6 +260,7 @@ Transformer Transformer::clone() const
     copy.dtype_ = dtype_;
     for (const auto& [name, t] : params_)
         copy.params_[name] = t.detach().clone();
+    copy.quantized_ = quantized_; // read-only: shared
     copy.bindLayers();
     return copy;
 }
@@ -260,7 +319,7 @@ ForwardOutput Transformer::forward(const at::Tensor& inputIds, const ForwardOpti
                         std::to_string(options.replay->experts.size()) + " recorded layers for a model with " +
                             std::to_string(moeLayers) + " MoE layers");
     }
-    at::Tensor h = at::embedding(params_.at("model.embed_tokens.weight"), inputIds.to(dev));
+    at::Tensor h = embedding_.lookup(inputIds.to(dev), dtype_);
     ForwardOutput out;
     std::vector<at::Tensor> loads;
     for (int l = 0; l < c.num_hidden_layers; ++l) {
@@ -286,9 +345,7 @@ ForwardOutput Transformer::forward(const at::Tensor& inputIds, const ForwardOpti
     if (options.lastTokenOnly)
         h = h.narrow(1, T - 1, 1);
     h = rmsNorm(h, params_.at("model.norm.weight"), c.rms_norm_eps);
-    const at::Tensor& head =
-        c.tie_word_embeddings ? params_.at("model.embed_tokens.weight") : params_.at("lm_head.weight");
-    out.logits = dense(h, head);
+    out.logits = dense(h, head_);
     out.expertLoad = loads.empty() ? at::zeros({0, c.n_routed_experts}) : at::stack(loads);
     return out;
 }

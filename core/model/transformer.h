@@ -4,6 +4,7 @@
 // by their Hugging Face names, so checkpoints load and save without a conversion step.
 
 #include "core/model/kv_cache.h"
+#include "core/model/linear_weight.h"
 #include "core/model/model_config.h"
 
 #include <ATen/core/Tensor.h>
@@ -40,16 +41,25 @@ struct ForwardOutput {
     std::vector<at::Tensor> routedExperts;
 };
 
+// What a loaded model is for. Training: every weight copied into a trainable tensor of the model's
+// dtype. Inference: on the CPU, weights stored in the model's dtype are read in place from the mapped
+// file (read-only, no copy) and a GGUF file's projections in the types keptQuantized() names stay
+// in their blocks; so a load takes the file's size in memory, not twice it. Such a model cannot be
+// trained or saved.
+enum class WeightUse { Training, Inference };
+
 class Transformer {
 public:
     // Random weights (normal, std = initializer_range; norms at 1), from torch's global RNG.
     Transformer(const ModelConfig& config, at::ScalarType dtype, at::Device device);
     // A model folder (config.json + safetensors, single or sharded) or a .gguf file (dequantized
-    // into `dtype`). Missing, unexpected and mis-shaped tensors are errors naming the tensor, the
-    // file and both shapes. MoE router weights and selection biases stay f32 in any dtype, as
-    // Hugging Face keeps them.
-    static Transformer load(const std::string& path, at::ScalarType dtype, at::Device device);
-    // config.json + model.safetensors with Hugging Face names and layout.
+    // into `dtype`, or kept quantized for inference). Missing, unexpected and mis-shaped tensors are
+    // errors naming the tensor, the file and both shapes. MoE router weights and selection biases
+    // stay f32 in any dtype, as Hugging Face keeps them.
+    static Transformer load(const std::string& path, at::ScalarType dtype, at::Device device,
+                            WeightUse use = WeightUse::Training);
+    // config.json + model.safetensors with Hugging Face names and layout. A model with quantized
+    // weights is an error naming them.
     void save(const std::string& dir) const;
 
     ForwardOutput forward(const at::Tensor& inputIds, const ForwardOptions& options = {}) const;
@@ -57,9 +67,11 @@ public:
     const ModelConfig& config() const { return config_; }
     at::ScalarType dtype() const { return dtype_; }
     at::Device device() const;
-    // Trainable parameters by Hugging Face name (tied models have no lm_head.weight).
+    // Trainable parameters by Hugging Face name (tied models have no lm_head.weight). A model loaded
+    // for inference from a quantized file has its quantized weights in quantizedWeights() instead.
     std::map<std::string, at::Tensor>& namedParameters() { return params_; }
     const std::map<std::string, at::Tensor>& namedParameters() const { return params_; }
+    const std::map<std::string, LinearWeight>& quantizedWeights() const { return quantized_; }
     // MoE selection biases (e_score_correction_bias), one per MoE layer: buffers, not trained by
     // gradients; the aux-loss-free balancing nudges them.
     std::vector<at::Tensor> selectionBiases() const;
@@ -77,14 +89,16 @@ private:
     // The checks and conversions of load() over CheckpointReader or GgufCheckpoint.
     template <typename Reader>
     static Transformer loadTensors(const ModelConfig& config, const Reader& reader, const std::string& dir,
-                                   at::ScalarType dtype, at::Device device);
+                                   at::ScalarType dtype, at::Device device, WeightUse use);
     void bindLayers();
 
     ModelConfig config_;
     at::ScalarType dtype_ = at::kFloat;
     std::map<std::string, at::Tensor> params_; // includes the selection-bias buffers
+    std::map<std::string, LinearWeight> quantized_;
     std::shared_ptr<std::vector<Layer>> layers_;
-    at::Tensor invFreq_; // rope inverse frequencies (f32)
+    LinearWeight embedding_, head_; // the head is the embedding in tied models
+    at::Tensor invFreq_;            // rope inverse frequencies (f32)
     double ropeAttentionScale_ = 1.0;
     double softmaxScale_ = 1.0;
 };

@@ -1,0 +1,43 @@
+#pragma once
+// The weight W of one linear projection (x W^T): a dense tensor, trainable and on any device, or a
+// QuantizedMatrix read in place from a GGUF file, for inference on the CPU. Every projection of a
+// layer, the embedding and the lm head hold one, so a model is dense or quantized tensor by tensor
+// and the forward pass does not care which.
+
+#include "core/quant/quantized_matrix.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+#include <string>
+
+namespace thinkbench::core {
+
+class LinearWeight {
+public:
+    LinearWeight() = default;
+    LinearWeight(at::Tensor dense); // implicit: a plain tensor is a dense weight
+    // where: the file and tensor it was read from, for errors ("m.gguf (blk.0.attn_q.weight)").
+    LinearWeight(QuantizedMatrix quantized, std::string where);
+
+    bool defined() const { return dense_.defined() || quantized_.has_value(); }
+    bool isQuantized() const { return quantized_.has_value(); }
+    const at::Tensor& dense() const { return dense_; } // undefined when quantized
+    const QuantizedMatrix& quantized() const { return *quantized_; }
+    int64_t rows() const;
+    int64_t cols() const;
+
+    // x W^T + b: a dense weight through at::linear, a quantized one through quantizedLinear. A
+    // quantized weight has no gradient, so an input that wants one is an error naming the tensor.
+    at::Tensor product(const at::Tensor& x, const at::Tensor& b = {}) const;
+    // The rows `ids` of W in `dtype`, shaped [ids..., cols]: the embedding lookup. Quantized rows are
+    // dequantized as they are looked up, so the embedding needs no dequantized copy.
+    at::Tensor lookup(const at::Tensor& ids, at::ScalarType dtype) const;
+
+private:
+    at::Tensor dense_;
+    std::optional<QuantizedMatrix> quantized_;
+    std::string where_;
+};
+
+} // namespace thinkbench::core

@@ -1,0 +1,261 @@
+// Models loaded for inference (issue 18): a GGUF file's projections kept quantized (Q8_0, Q4_0,
+// Q5_0, Q4_K, Q5_K, Q6_K, F16, BF16) give the logits of the same file loaded dequantized; F32 files and
+// safetensors are read in place from the mapping; generation runs through quantized weights; and a
+// quantized model refuses training and saving with the file and tensor named.
+
+#include "core/error.h"
+#include "core/gguf/gguf_types.h"
+#include "core/gguf/gguf_writer.h"
+#include "core/model/safetensors.h"
+#include "core/model/tensor_names.h"
+#include "core/model/transformer.h"
+#include "core/tokenizer/bpe_trainer.h"
+#include "inference/generator.h"
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <fstream>
+#include <random>
+
+using namespace thinkbench;
+using core::GgmlType;
+
+namespace {
+
+// Relative logit error allowed between quantized and dequantized weights: quantizedLinear rounds
+// activations to int8 per 32 for the block types, as llama.cpp does, and multiplies 16 rows or more
+// through bf16 tiles (core/quant, its own tests hold 2e-2 per product). Measured here 3.1e-3 to
+// 1.1e-2 over two layers and the head.
+constexpr double kTolerance = 2e-2;
+
+core::ModelConfig config(bool tied)
+{
+    return core::ModelConfig::fromJson({{"model_type", "qwen2"},
+                                        {"vocab_size", 300},
+                                        {"hidden_size", 256},
+                                        {"intermediate_size", 512},
+                                        {"num_hidden_layers", 2},
+                                        {"num_attention_heads", 4},
+                                        {"num_key_value_heads", 2},
+                                        {"tie_word_embeddings", tied},
+                                        {"max_position_embeddings", 256}},
+                                       "quantized-test");
+}
+
+// Random blocks of a quantized type with every f16 scale set to `scale`, so the weights are small
+// and finite: ggml's block layouts put d (and dmin) at these byte offsets.
+std::string randomBlocks(GgmlType type, int64_t elements, std::mt19937& rng)
+{
+    const core::GgmlTypeTraits& traits = *core::ggmlTypeTraits(static_cast<uint32_t>(type));
+    const int64_t blocks = elements / traits.blockElements;
+    std::string bytes(static_cast<size_t>(blocks * traits.blockBytes), '\0');
+    for (char& b : bytes)
+        b = static_cast<char>(rng() & 0xff);
+    std::vector<std::pair<size_t, float>> scales; // (offset, value)
+    if (type == GgmlType::Q4_0)
+        scales = {{0, 5e-3f}};
+    else if (type == GgmlType::Q5_0)
+        scales = {{0, 3e-3f}};
+    else if (type == GgmlType::Q4_K)
+        scales = {{0, 2e-4f}, {2, 2e-4f}};
+    else if (type == GgmlType::Q5_K)
+        scales = {{0, 1e-4f}, {2, 1e-4f}};
+    else if (type == GgmlType::Q6_K)
+        scales = {{208, 1e-5f}};
+    for (int64_t b = 0; b < blocks; ++b)
+        for (const auto& [offset, value] : scales) {
+            const uint16_t bits = c10::Half(value).x;
+            std::memcpy(bytes.data() + b * traits.blockBytes + offset, &bits, 2);
+        }
+    return bytes;
+}
+
+// A qwen2 GGUF file: 1-D tensors F32, every matrix `type` (Q8_0, F16, BF16 and F32 encoded from
+// normal weights, the K types as random blocks).
+void writeModel(const std::string& path, const core::ModelConfig& c, GgmlType type)
+{
+    core::GgufWriter w;
+    w.add("general.architecture", core::ggufString("qwen2"));
+    w.add("qwen2.embedding_length", core::ggufUint32(c.hidden_size));
+    w.add("qwen2.feed_forward_length", core::ggufUint32(c.intermediate_size));
+    w.add("qwen2.block_count", core::ggufUint32(c.num_hidden_layers));
+    w.add("qwen2.attention.head_count", core::ggufUint32(c.num_attention_heads));
+    w.add("qwen2.attention.head_count_kv", core::ggufUint32(c.num_key_value_heads));
+    w.add("qwen2.context_length", core::ggufUint32(c.max_position_embeddings));
+    w.add("qwen2.attention.layer_norm_rms_epsilon", core::ggufFloat32(1e-6));
+    w.add("qwen2.vocab_size", core::ggufUint32(c.vocab_size));
+    std::mt19937 rng(18);
+    torch::manual_seed(18);
+    const auto shapes = core::expectedTensors(c);
+    for (const auto& [name, ref] : core::ggufTensorNames(c)) {
+        const std::vector<int64_t>& shape = shapes.at(name);
+        const at::Tensor normal = at::randn(shape) * (shape.size() == 1 ? 0.1 : 0.05) + (shape.size() == 1 ? 1.0 : 0.0);
+        if (shape.size() == 1)
+            w.addTensor(ref.name, GgmlType::F32, shape, core::encodeTensor(normal, GgmlType::F32));
+        else if (type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16 && type != GgmlType::Q8_0)
+            w.addTensor(ref.name, type, shape, randomBlocks(type, shape[0] * shape[1], rng));
+        else
+            w.addTensor(ref.name, type, shape, core::encodeTensor(normal, type));
+    }
+    w.write(path);
+}
+
+at::Tensor logits(const core::Transformer& model, const at::Tensor& ids)
+{
+    torch::NoGradGuard noGrad;
+    return model.forward(ids).logits.to(at::kFloat);
+}
+
+double relError(const at::Tensor& a, const at::Tensor& b)
+{
+    return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
+}
+
+// Whether `p` lies in a mapping of `path` (/proc/self/maps): a tensor read in place, not copied.
+bool inMappingOf(const void* p, const std::string& path)
+{
+    std::ifstream maps("/proc/self/maps");
+    const auto at = reinterpret_cast<uintptr_t>(p);
+    std::string line;
+    while (std::getline(maps, line)) {
+        if (line.find(std::filesystem::canonical(path).string()) == std::string::npos)
+            continue;
+        uintptr_t begin = 0, end = 0;
+        std::sscanf(line.c_str(), "%lx-%lx", &begin, &end);
+        if (at >= begin && at < end)
+            return true;
+    }
+    return false;
+}
+
+template <typename F> void expectError(F f, const std::vector<std::string>& fragments)
+{
+    try {
+        f();
+    } catch (const core::Error& e) {
+        for (const std::string& fragment : fragments)
+            QVERIFY2(std::string(e.what()).find(fragment) != std::string::npos,
+                     qPrintable(QString::fromStdString("\"" + fragment + "\" not in: " + e.what())));
+        return;
+    }
+    QFAIL("no error");
+}
+
+} // namespace
+
+class TestQuantizedModel : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    const at::Tensor ids_ =
+        at::tensor(std::vector<int64_t>{1, 7, 42, 299, 5, 0, 128, 64, 3, 3, 200, 17, 90, 250, 11, 2}).view({2, 8});
+
+    std::string file(const QString& name) const { return dir_.filePath(name).toStdString(); }
+
+private slots:
+    void initTestCase()
+    {
+        at::set_num_threads(2);
+        QVERIFY(dir_.isValid());
+    }
+
+    void logitsEqualDequantized_data()
+    {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<bool>("tied");
+        QTest::addColumn<bool>("bf16");
+        for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q5_K,
+                              GgmlType::Q6_K, GgmlType::F16, GgmlType::BF16})
+            for (bool tied : {true, false})
+                for (bool bf16 : {false, true})
+                    QTest::addRow("%s %s %s", core::ggmlTypeName(static_cast<uint32_t>(type)).c_str(),
+                                  tied ? "tied" : "untied", bf16 ? "bf16" : "f32")
+                        << static_cast<int>(type) << tied << bf16;
+    }
+
+    // Every projection, the embedding and the head stay in their blocks; the logits are the
+    // dequantized model's, in f32 and in bf16.
+    void logitsEqualDequantized()
+    {
+        QFETCH(int, type);
+        QFETCH(bool, tied);
+        QFETCH(bool, bf16);
+        const core::ModelConfig c = config(tied);
+        const std::string path =
+            file(QString("m_%1_%2.gguf").arg(core::ggmlTypeName(type).c_str()).arg(tied ? "tied" : "untied"));
+        if (!QFile::exists(QString::fromStdString(path)))
+            writeModel(path, c, static_cast<GgmlType>(type));
+        const at::ScalarType dtype = bf16 ? at::kBFloat16 : at::kFloat;
+        const auto quantized = core::Transformer::load(path, dtype, at::kCPU, core::WeightUse::Inference);
+        const auto dequantized = core::Transformer::load(path, dtype, at::kCPU, core::WeightUse::Training);
+        QCOMPARE(quantized.quantizedWeights().size(), core::linearWeightNames(c).size());
+        QVERIFY(dequantized.quantizedWeights().empty());
+        QCOMPARE(quantized.numParameters(), dequantized.numParameters());
+        const double error = relError(logits(quantized, ids_), logits(dequantized, ids_));
+        qInfo("relative logit error %.2e", error);
+        QVERIFY2(error <= kTolerance, qPrintable(QString::number(error)));
+    }
+
+    // F32 files and f32 safetensors are read in place: the parameters are the mapped bytes.
+    void f32WeightsReadInPlace()
+    {
+        const core::ModelConfig c = config(false);
+        const std::string gguf = file("m_F32.gguf");
+        writeModel(gguf, c, GgmlType::F32);
+        const auto inPlace = core::Transformer::load(gguf, at::kFloat, at::kCPU, core::WeightUse::Inference);
+        const auto copied = core::Transformer::load(gguf, at::kFloat, at::kCPU, core::WeightUse::Training);
+        QVERIFY(inPlace.quantizedWeights().empty());
+        for (const auto& [name, t] : inPlace.namedParameters())
+            QVERIFY2(inMappingOf(t.data_ptr(), gguf), name.c_str());
+        for (const auto& [name, t] : copied.namedParameters())
+            QVERIFY2(!inMappingOf(t.data_ptr(), gguf), name.c_str());
+        QVERIFY(at::equal(logits(inPlace, ids_), logits(copied, ids_)));
+
+        const std::string folder = file("hf");
+        copied.save(folder);
+        const auto fromFolder = core::Transformer::load(folder, at::kFloat, at::kCPU, core::WeightUse::Inference);
+        for (const auto& [name, t] : fromFolder.namedParameters())
+            QVERIFY2(inMappingOf(t.data_ptr(), folder + "/model.safetensors"), name.c_str());
+        QVERIFY(at::equal(logits(fromFolder, ids_), logits(copied, ids_)));
+        // Another dtype is converted, tensor by tensor.
+        const auto bf16 = core::Transformer::load(folder, at::kBFloat16, at::kCPU, core::WeightUse::Inference);
+        QCOMPARE(bf16.namedParameters().at("lm_head.weight").scalar_type(), at::kBFloat16);
+    }
+
+    // Greedy generation through quantized weights gives the dequantized model's tokens.
+    void generates()
+    {
+        const std::string path = file("m_gen.gguf");
+        writeModel(path, config(true), GgmlType::Q8_0);
+        const auto tokenizer = core::trainByteLevelBpe({"a b c"}, {.vocabSize = 270});
+        std::vector<std::vector<int32_t>> tokens;
+        for (core::WeightUse use : {core::WeightUse::Inference, core::WeightUse::Training}) {
+            const auto model = core::Transformer::load(path, at::kFloat, at::kCPU, use);
+            inference::Generator generator(model, tokenizer);
+            const auto results =
+                generator.generate({{{5, 9, 100, 7}, {.maxNewTokens = 12, .eosIds = {-1}, .greedy = true}}});
+            QCOMPARE(results.at(0).ids.size(), size_t(12));
+            tokens.push_back(results[0].ids);
+        }
+        QCOMPARE(tokens[0], tokens[1]);
+    }
+
+    // A model with quantized weights is for inference: a forward that wants gradients and a save
+    // are errors naming the file and the tensor.
+    void refusesTraining()
+    {
+        const std::string path = file("m_train.gguf");
+        writeModel(path, config(false), GgmlType::Q4_K);
+        auto model = core::Transformer::load(path, at::kFloat, at::kCPU, core::WeightUse::Inference);
+        for (auto& [name, t] : model.namedParameters())
+            t.requires_grad_(true);
+        expectError([&] { model.forward(ids_); }, {path, "blk.0.attn_q.weight", "Q4_K weight", "inference only"});
+        expectError([&] { model.save(file("saved")); }, {"is quantized", "loaded for training"});
+        QVERIFY(!QFile::exists(QString::fromStdString(file("saved"))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQuantizedModel)
+#include "tst_quantized_model.moc"
