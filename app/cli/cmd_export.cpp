@@ -20,19 +20,18 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
                                                   "LM Studio, Ollama)");
     cmd->add_option("--model", o->model, "Hugging Face model folder, checkpoint or .gguf file")->required();
     cmd->add_option("--output", o->output, ".gguf file to write")->required();
-    cmd->add_option("--type", o->type, "f32, f16, bf16 or q8_0")->capture_default_str();
+    cmd->add_option("--type", o->type,
+                    "f32, f16, bf16, q8_0, or q4_k_m: Q4_K with Q6_K for the output head and for attn_v "
+                    "and ffn_down in the first and last eighth of the layers and every third between; "
+                    "rows not whole Q4_K/Q6_K blocks as Q5_0/Q8_0")
+        ->capture_default_str();
     cmd->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model's)");
     cmd->callback([o] {
-        const std::pair<const char*, core::GgmlType> types[] = {{"f32", core::GgmlType::F32},
-                                                                {"f16", core::GgmlType::F16},
-                                                                {"bf16", core::GgmlType::BF16},
-                                                                {"q8_0", core::GgmlType::Q8_0}};
-        const auto type =
-            std::find_if(std::begin(types), std::end(types), [&](const auto& t) { return o->type == t.first; });
-        if (type == std::end(types))
-            throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16 or q8_0");
+        const auto type = core::ggufExportTypeNamed(o->type);
+        if (!type)
+            throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16, q8_0 or q4_k_m");
         const inference::ModelFolder folder = inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer);
-        core::exportGguf(folder.model, &folder.tokenizer, o->output, type->second);
+        core::exportGguf(folder.model, &folder.tokenizer, o->output, *type);
         std::cout << o->output << "\n";
     });
 }

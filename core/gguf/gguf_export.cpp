@@ -8,27 +8,69 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <map>
 
 namespace thinkbench::core {
 
 namespace {
 
 // llama_ftype of a whole file (general.file_type).
-int fileType(GgmlType type)
+int fileType(GgufExportType type)
 {
     switch (type) {
-    case GgmlType::F32:
+    case GgufExportType::F32:
         return 0;
-    case GgmlType::F16:
+    case GgufExportType::F16:
         return 1;
-    case GgmlType::Q8_0:
+    case GgufExportType::Q8_0:
         return 7;
-    case GgmlType::BF16:
+    case GgufExportType::Q4_K_M:
+        return 15;
+    case GgufExportType::BF16:
         return 32;
-    default:
-        throw Error("", "",
-                    "cannot export as " + ggmlTypeName(static_cast<uint32_t>(type)) + " (F32, F16, BF16, Q8_0)");
     }
+    return 0;
+}
+
+// The layers llama.cpp's Q4_K_M gives more bits: the first and last eighth, every third between.
+bool moreBits(int layer, int layers)
+{
+    return layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
+}
+
+// `type`, or llama.cpp's fallback when rows of `row` elements are not whole blocks of it.
+GgmlType fitted(GgmlType type, int64_t row)
+{
+    if ((type == GgmlType::Q4_K || type == GgmlType::Q6_K) && row % 256 != 0)
+        type = type == GgmlType::Q4_K ? GgmlType::Q5_0 : GgmlType::Q8_0;
+    if ((type == GgmlType::Q8_0 || type == GgmlType::Q5_0) && row % 32 != 0)
+        type = GgmlType::F16;
+    return type;
+}
+
+// The type tensor `name` (llama.cpp's name) is written as in a file of `type`.
+GgmlType tensorType(const std::string& name, const at::Tensor& t, GgufExportType type, const ModelConfig& c)
+{
+    if (t.dim() <= 1 || name.ends_with("ffn_gate_inp.weight")) // the converter keeps routers F32
+        return GgmlType::F32;
+    switch (type) {
+    case GgufExportType::F32:
+        return GgmlType::F32;
+    case GgufExportType::F16:
+        return GgmlType::F16;
+    case GgufExportType::BF16:
+        return GgmlType::BF16;
+    case GgufExportType::Q8_0:
+        return fitted(GgmlType::Q8_0, t.size(-1));
+    case GgufExportType::Q4_K_M:
+        break;
+    }
+    bool more = name == "output.weight" || (name == "token_embd.weight" && c.tie_word_embeddings);
+    if (name.starts_with("blk.") &&
+        (name.find(".attn_v.") != std::string::npos || name.find(".attn_v_b.") != std::string::npos ||
+         name.find(".ffn_down") != std::string::npos))
+        more = moreBits(std::stoi(name.substr(4)), c.num_hidden_layers);
+    return fitted(more ? GgmlType::Q6_K : GgmlType::Q4_K, t.size(-1));
 }
 
 // Each head's rotary halves interleaved, as llama.cpp's converter stores llama's Q and K.
@@ -61,9 +103,58 @@ at::Tensor llama3Factors(const ModelConfig& c)
     return at::tensor(factors);
 }
 
-void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgmlType type)
+// DeepSeek's MLA and MoE keys. llama.cpp runs MLA absorbed, as one latent head of keys and values
+// (key_length and value_length are the latent's; the per-head sizes go under *_mla).
+void addMlaMetadata(GgufWriter& w, const ModelConfig& c, const std::string& a, const std::string& path)
 {
-    const std::string a = c.model_type;
+    if (!c.rope_interleave)
+        throw Error(path, "rope_interleave", "false has no GGUF key: llama.cpp rotates DeepSeek's rope pairwise");
+    w.add(a + ".leading_dense_block_count", ggufUint32(c.first_k_dense_replace));
+    if (c.q_lora_rank > 0)
+        w.add(a + ".attention.q_lora_rank", ggufUint32(c.q_lora_rank));
+    w.add(a + ".attention.kv_lora_rank", ggufUint32(c.kv_lora_rank));
+    w.add(a + ".attention.key_length", ggufUint32(c.kv_lora_rank + c.qk_rope_head_dim));
+    w.add(a + ".attention.value_length", ggufUint32(c.kv_lora_rank));
+    w.add(a + ".attention.key_length_mla", ggufUint32(c.qk_nope_head_dim + c.qk_rope_head_dim));
+    w.add(a + ".attention.value_length_mla", ggufUint32(c.v_head_dim));
+    w.add(a + ".rope.dimension_count", ggufUint32(c.qk_rope_head_dim));
+    w.add(a + ".expert_feed_forward_length", ggufUint32(c.moe_intermediate_size));
+    w.add(a + ".expert_count", ggufUint32(c.n_routed_experts));
+    w.add(a + ".expert_used_count", ggufUint32(c.num_experts_per_tok));
+    w.add(a + ".expert_shared_count", ggufUint32(c.n_shared_experts));
+    w.add(a + ".expert_weights_scale", ggufFloat32(c.routed_scaling_factor));
+    w.add(a + ".expert_weights_norm", ggufBool(c.norm_topk_prob));
+    // llama_expert_gating_func_type: 1 softmax, 2 sigmoid.
+    w.add(a + ".expert_gating_func", ggufUint32(c.scoring_func == ScoringFunction::Softmax ? 1 : 2));
+    w.add(a + ".expert_group_count", ggufUint32(c.n_group));
+    w.add(a + ".expert_group_used_count", ggufUint32(c.topk_group));
+}
+
+void addYarnMetadata(GgufWriter& w, const ModelConfig& c, const std::string& a, const std::string& path)
+{
+    const auto& p = c.rope_parameters;
+    if (p.contains("attention_factor"))
+        throw Error(path, "rope_parameters.attention_factor", "has no GGUF key llama.cpp reads");
+    w.add(a + ".rope.scaling.type", ggufString("yarn"));
+    w.add(a + ".rope.scaling.factor", ggufFloat32(p.value("factor", 1.0)));
+    w.add(a + ".rope.scaling.original_context_length",
+          ggufUint32(p.value("original_max_position_embeddings", c.max_position_embeddings)));
+    if (p.value("beta_fast", 32.0) != 32.0)
+        w.add(a + ".rope.scaling.yarn_beta_fast", ggufFloat32(p.value("beta_fast", 32.0)));
+    if (p.value("beta_slow", 1.0) != 1.0)
+        w.add(a + ".rope.scaling.yarn_beta_slow", ggufFloat32(p.value("beta_slow", 1.0)));
+    // DeepSeek's mscale: the converter stores 0.1 * mscale_all_dim, one value for both factors.
+    const double all = p.value("mscale_all_dim", 0.0);
+    if (p.value("mscale", all) != all)
+        throw Error(path, "rope_parameters.mscale",
+                    "differs from mscale_all_dim; GGUF holds one (yarn_log_multiplier)");
+    if (all != 0)
+        w.add(a + ".rope.scaling.yarn_log_multiplier", ggufFloat32(0.1 * all));
+}
+
+void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgufExportType type, const std::string& path)
+{
+    const std::string a = c.isMla() ? "deepseek2" : c.model_type;
     w.add("general.architecture", ggufString(a));
     w.add("general.file_type", ggufUint32(fileType(type)));
     w.add(a + ".context_length", ggufUint32(c.max_position_embeddings));
@@ -71,54 +162,85 @@ void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgmlType type)
     w.add(a + ".block_count", ggufUint32(c.num_hidden_layers));
     w.add(a + ".feed_forward_length", ggufUint32(c.intermediate_size));
     w.add(a + ".attention.head_count", ggufUint32(c.num_attention_heads));
-    w.add(a + ".attention.head_count_kv", ggufUint32(c.num_key_value_heads));
+    w.add(a + ".attention.head_count_kv", ggufUint32(c.isMla() ? 1 : c.num_key_value_heads));
     w.add(a + ".rope.freq_base", ggufFloat32(c.rope_theta));
     w.add(a + ".attention.layer_norm_rms_epsilon", ggufFloat32(c.rms_norm_eps));
     w.add(a + ".vocab_size", ggufUint32(c.vocab_size));
-    w.add(a + ".rope.dimension_count", ggufUint32(c.head_dim));
-    if (c.head_dim * c.num_attention_heads != c.hidden_size) {
-        w.add(a + ".attention.key_length", ggufUint32(c.head_dim));
-        w.add(a + ".attention.value_length", ggufUint32(c.head_dim));
+    if (c.isMla()) {
+        addMlaMetadata(w, c, a, path);
+    } else {
+        w.add(a + ".rope.dimension_count", ggufUint32(c.head_dim));
+        if (c.head_dim * c.num_attention_heads != c.hidden_size) {
+            w.add(a + ".attention.key_length", ggufUint32(c.head_dim));
+            w.add(a + ".attention.value_length", ggufUint32(c.head_dim));
+        }
     }
-    if (c.rope_type == "yarn") {
-        w.add(a + ".rope.scaling.type", ggufString("yarn"));
-        w.add(a + ".rope.scaling.factor", ggufFloat32(c.rope_parameters.value("factor", 1.0)));
-        w.add(a + ".rope.scaling.original_context_length",
-              ggufUint32(c.rope_parameters.value("original_max_position_embeddings", c.max_position_embeddings)));
-    }
+    if (c.rope_type == "yarn")
+        addYarnMetadata(w, c, a, path);
 }
 
 } // namespace
 
-void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgmlType type)
+std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name)
+{
+    const std::pair<const char*, GgufExportType> types[] = {{"f32", GgufExportType::F32},
+                                                            {"f16", GgufExportType::F16},
+                                                            {"bf16", GgufExportType::BF16},
+                                                            {"q8_0", GgufExportType::Q8_0},
+                                                            {"q4_k_m", GgufExportType::Q4_K_M}};
+    for (const auto& [n, type] : types)
+        if (name == n)
+            return type;
+    return std::nullopt;
+}
+
+void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type)
 {
     const ModelConfig& c = model.config();
-    if (c.model_type != "qwen2" && c.model_type != "llama")
-        throw Error(path, "", "GGUF export of " + c.model_type + " models is not supported (qwen2, llama)");
-    if (c.rope_type == "yarn" && c.rope_parameters.contains("attention_factor"))
-        throw Error(path, "rope_parameters.attention_factor", "has no GGUF key llama.cpp reads");
+    if (c.model_type != "qwen2" && c.model_type != "llama" && c.model_type != "deepseek_v3")
+        throw Error(path, "",
+                    "GGUF export of " + c.model_type + " models is not supported (qwen2, llama, deepseek_v3)");
     GgufWriter writer;
-    addModelMetadata(writer, c, type);
+    addModelMetadata(writer, c, type, path);
     if (tokenizer)
         addTokenizerMetadata(writer, *tokenizer);
     auto add = [&](const std::string& name, const at::Tensor& t) {
-        GgmlType as = t.dim() == 1 ? GgmlType::F32 : type;
-        if (as == GgmlType::Q8_0 && t.size(-1) % 32 != 0)
-            as = GgmlType::F16;
-        writer.addTensor(name, as, t.sizes().vec(), encodeTensor(t, as));
+        const GgmlType as = tensorType(name, t, type, c);
+        try {
+            writer.addTensor(name, as, t.sizes().vec(), encodeTensor(t, as));
+        } catch (const Error& e) {
+            throw Error(path, "tensor " + name, e.place() + ": " + e.message());
+        }
     };
     if (c.rope_parameters.contains("freq_factors"))
         add("rope_freqs.weight", at::tensor(c.rope_parameters["freq_factors"].get<std::vector<double>>(), at::kFloat));
     else if (c.rope_type == "llama3")
         add("rope_freqs.weight", llama3Factors(c));
     const auto names = ggufTensorNames(c);
+    std::map<std::string, std::vector<at::Tensor>> experts; // stacked tensor -> its experts in order
     for (const auto& [name, t] : model.namedParameters()) {
         at::Tensor data = t.detach().to(at::kCPU).to(at::kFloat);
-        const bool q = name.find("self_attn.q_proj.") != std::string::npos;
-        if (c.model_type == "llama" && (q || name.find("self_attn.k_proj.") != std::string::npos))
-            data = permute(data, q ? c.num_attention_heads : c.num_key_value_heads);
-        add(names.at(name).name, data);
+        const GgufTensorRef& ref = names.at(name);
+        if (ref.expert >= 0) {
+            auto& stack = experts[ref.name];
+            stack.resize(static_cast<size_t>(c.n_routed_experts));
+            stack[static_cast<size_t>(ref.expert)] = data;
+        } else if (name.ends_with("self_attn.kv_b_proj.weight")) {
+            // [heads * (nope + v), latent] as llama.cpp's attn_k_b [heads, latent, nope] and attn_v_b
+            // [heads, v, latent].
+            const at::Tensor kvB = data.view({c.num_attention_heads, c.qk_nope_head_dim + c.v_head_dim, -1});
+            const std::string block = ref.name.substr(0, ref.name.find("attn_kv_b"));
+            add(block + "attn_k_b.weight", kvB.narrow(1, 0, c.qk_nope_head_dim).transpose(1, 2).contiguous());
+            add(block + "attn_v_b.weight", kvB.narrow(1, c.qk_nope_head_dim, c.v_head_dim).contiguous());
+        } else {
+            const bool q = name.find("self_attn.q_proj.") != std::string::npos;
+            if (c.model_type == "llama" && (q || name.find("self_attn.k_proj.") != std::string::npos))
+                data = permute(data, q ? c.num_attention_heads : c.num_key_value_heads);
+            add(ref.name, data);
+        }
     }
+    for (const auto& [name, stack] : experts)
+        add(name, at::stack(stack));
     writer.write(path);
 }
 

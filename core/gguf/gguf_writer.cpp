@@ -2,11 +2,10 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/gguf/quantize.h"
 
 #include <torch/torch.h>
 
-#include <cmath>
-#include <cstring>
 #include <ostream>
 #include <sstream>
 
@@ -73,30 +72,6 @@ void putValue(std::ostream& out, const GgufValue& v)
     }
 }
 
-// Q8_0 as ggml's quantize_row_q8_0_ref: d = max |x| / 127, q = round(x / d) half away from zero
-// (x times 1/d in f32), d stored as f16.
-std::string quantizeQ8_0(const at::Tensor& t)
-{
-    const at::Tensor x = t.to(at::kFloat).contiguous();
-    const float* data = x.data_ptr<float>();
-    const int64_t blocks = x.numel() / 32;
-    std::string out(static_cast<size_t>(blocks) * 34, '\0');
-    for (int64_t b = 0; b < blocks; ++b) {
-        const float* v = data + 32 * b;
-        float amax = 0;
-        for (int j = 0; j < 32; ++j)
-            amax = std::max(amax, std::fabs(v[j]));
-        const float d = amax / 127.0f;
-        const float id = d != 0 ? 1.0f / d : 0.0f;
-        char* block = out.data() + 34 * b;
-        const uint16_t half = c10::Half(d).x;
-        std::memcpy(block, &half, 2);
-        for (int j = 0; j < 32; ++j)
-            block[2 + j] = static_cast<char>(static_cast<int8_t>(std::round(v[j] * id)));
-    }
-    return out;
-}
-
 } // namespace
 
 GgufValue ggufString(std::string text)
@@ -142,10 +117,14 @@ GgufValue ggufArray(GgufValueType elementType, std::vector<GgufValue> items)
 
 std::string encodeTensor(const at::Tensor& tensor, GgmlType type)
 {
-    if (type == GgmlType::Q8_0) {
-        if (tensor.dim() == 0 || tensor.size(-1) % 32 != 0)
-            throw Error("", "Q8_0", "rows of " + std::to_string(tensor.size(-1)) + " are not whole blocks of 32");
-        return quantizeQ8_0(tensor);
+    if (type == GgmlType::Q8_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K || type == GgmlType::Q6_K) {
+        const int64_t block = ggmlTypeTraits(static_cast<uint32_t>(type))->blockElements;
+        if (tensor.dim() == 0 || tensor.size(-1) % block != 0)
+            throw Error("", ggmlTypeName(static_cast<uint32_t>(type)),
+                        "rows of " + std::to_string(tensor.dim() ? tensor.size(-1) : 1) + " are not whole blocks of " +
+                            std::to_string(block));
+        const at::Tensor x = tensor.to(at::kCPU).to(at::kFloat).contiguous();
+        return quantize(type, x.data_ptr<float>(), x.numel());
     }
     const at::ScalarType dtype = type == GgmlType::F32   ? at::kFloat
                                  : type == GgmlType::F16 ? at::kHalf

@@ -1,7 +1,7 @@
 #pragma once
 // Writes GGUF v3 files llama.cpp reads: metadata in the order added, tensor infos, and the tensor
-// data aligned to 32 bytes, through core/atomic_file. Tensors are encoded as F32, F16, BF16 or
-// Q8_0 (quantized as llama.cpp's reference quantizer and gguf-py do, bit for bit).
+// data aligned to 32 bytes, through core/atomic_file. Tensors are encoded as F32, F16, BF16 or one
+// of the quantized types core/gguf/quantize writes (Q8_0, Q5_0, Q4_K, Q6_K).
 
 #include "core/gguf/gguf_file.h"
 
@@ -19,7 +19,8 @@ GgufValue ggufFloat32(double value);
 GgufValue ggufBool(bool value);
 GgufValue ggufArray(GgufValueType elementType, std::vector<GgufValue> items);
 
-// The bytes of a tensor in `type` (F32, F16, BF16 or Q8_0; Q8_0 rows must be whole blocks of 32).
+// The bytes of a tensor in `type` (F32, F16, BF16, Q8_0, Q5_0, Q4_K or Q6_K; rows of a quantized
+// type must be whole blocks of it).
 std::string encodeTensor(const at::Tensor& tensor, GgmlType type);
 
 class GgufWriter {
