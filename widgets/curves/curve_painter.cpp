@@ -83,8 +83,10 @@ bool CurvePainter::setLayout(const CurveLayout& layout)
 {
     const bool moved = layout.axis != layout_.axis ||
                        (layout.axis == CurvesPanel::XAxis::RelativeTime && layout.runStarts != layout_.runStarts);
-    const bool restyled = moved || layout.runs != layout_.runs || layout.metrics != layout_.metrics ||
-                          layout.runNames != layout_.runNames;
+    // std::ranges::equal, not QList's operator==: Qt 6.4's memcmps an empty list's null data
+    // (undefined behaviour, caught by UBSan in app.main_window).
+    const bool restyled = moved || !std::ranges::equal(layout.runs, layout_.runs) ||
+                          layout.metrics != layout_.metrics || layout.runNames != layout_.runNames;
     layout_ = layout;
     if (moved)
         for (auto& curve : curves_)
