@@ -4,6 +4,7 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/ops/empty.h>
+#include <ATen/ops/from_blob.h>
 #include <ATen/ops/linear.h>
 #include <c10/util/BFloat16.h>
 
@@ -24,8 +25,8 @@ void dequantizeRowsToBf16(const QuantizedMatrix& w, int64_t begin, int64_t end, 
     const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(w.type));
     const int64_t chunk = std::max<int64_t>(kChunk / traits.blockElements, 1) * traits.blockElements;
     const int64_t rowBytes = w.rowBytes();
-    float decoded[kChunk];
     at::parallel_for(begin, end, 1, [&](int64_t first, int64_t last) {
+        float decoded[kChunk];
         for (int64_t r = first; r < last; ++r)
             for (int64_t k = 0; k < w.cols; k += chunk) {
                 const int64_t count = std::min(chunk, w.cols - k);
@@ -42,13 +43,25 @@ void dequantizeRowsToBf16(const QuantizedMatrix& w, int64_t begin, int64_t end, 
 
 at::Tensor dequantizedGemm(const at::Tensor& x, const QuantizedMatrix& w)
 {
+    // Weights torch reads as they are: no tile, no copy.
+    if (w.type == GgmlType::BF16 || w.type == GgmlType::F32) {
+        const at::ScalarType dtype = w.type == GgmlType::BF16 ? at::kBFloat16 : at::kFloat;
+        const at::Tensor weights = at::from_blob(const_cast<uint8_t*>(w.data), {w.rows, w.cols}, at::dtype(dtype));
+        return at::linear(x.to(dtype), weights).to(x.scalar_type());
+    }
     const at::Tensor xb = x.to(at::kBFloat16);
     at::Tensor result = at::empty({x.size(0), w.rows}, x.options());
     const int64_t tileRows = std::clamp<int64_t>(kTileElements / std::max<int64_t>(w.cols, 1), 16, w.rows);
     at::Tensor tile = at::empty({tileRows, w.cols}, xb.options());
+    const at::Tensor halves = w.type == GgmlType::F16
+                                  ? at::from_blob(const_cast<uint8_t*>(w.data), {w.rows, w.cols}, at::dtype(at::kHalf))
+                                  : at::Tensor();
     for (int64_t r = 0; r < w.rows; r += tileRows) {
         const int64_t count = std::min(tileRows, w.rows - r);
-        dequantizeRowsToBf16(w, r, r + count, tile.data_ptr<c10::BFloat16>());
+        if (w.type == GgmlType::F16) // torch's vectorized conversion
+            tile.narrow(0, 0, count).copy_(halves.narrow(0, r, count));
+        else
+            dequantizeRowsToBf16(w, r, r + count, tile.data_ptr<c10::BFloat16>());
         result.narrow(1, r, count).copy_(at::linear(xb, tile.narrow(0, 0, count)));
     }
     return result;

@@ -7,8 +7,8 @@
 
 namespace thinkbench::core::quant {
 
-// x is [n, cols], contiguous, f32 or bf16; the result is [n, rows] in x's dtype, rounded through
-// bf16 (x and the weights are multiplied in bf16, summed in f32).
+// x is [n, cols], contiguous, f32 or bf16; the result is [n, rows] in x's dtype. F32 and BF16
+// weights are multiplied in place in their own dtype; the others, and x, in bf16 (summed in f32).
 at::Tensor dequantizedGemm(const at::Tensor& x, const QuantizedMatrix& w);
 
 } // namespace thinkbench::core::quant
