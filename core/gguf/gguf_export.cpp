@@ -203,7 +203,7 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     GgufWriter writer;
     addModelMetadata(writer, c, type, path);
     if (tokenizer)
-        addTokenizerMetadata(writer, *tokenizer);
+        addTokenizerMetadata(writer, *tokenizer, c.vocab_size);
     auto add = [&](const std::string& name, const at::Tensor& t) {
         const GgmlType as = tensorType(name, t, type, c);
         try {

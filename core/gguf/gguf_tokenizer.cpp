@@ -162,13 +162,13 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     }
 }
 
-void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer)
+void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer, int rows)
 {
     const nlohmann::json json = tokenizer.toJson();
     const std::string file = "tokenizer.json";
     std::vector<GgufValue> tokens, types, merges;
-    for (int32_t id = 0; id < tokenizer.vocabSize(); ++id) {
-        std::string text = tokenizer.idToToken(id);
+    for (int32_t id = 0; id < std::max(tokenizer.vocabSize(), rows); ++id) {
+        std::string text = id < tokenizer.vocabSize() ? tokenizer.idToToken(id) : std::string();
         const bool added = std::any_of(tokenizer.addedTokens().begin(), tokenizer.addedTokens().end(),
                                        [&](const AddedToken& t) { return t.id == id; });
         int64_t type = added ? (tokenizer.isSpecial(id) ? kControl : kUserDefined) : kNormal;

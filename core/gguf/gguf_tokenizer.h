@@ -15,8 +15,10 @@ namespace thinkbench::core {
 Tokenizer ggufTokenizer(const GgufFile& file);
 
 // The other way: a tokenizer's tokenizer.ggml.* keys and chat template, as llama.cpp's converter
-// writes them (added tokens CONTROL when special, USER_DEFINED otherwise; missing ids as unused
-// "[PADn]"). Throws core::Error naming the tokenizer's file when its pre-tokenizer has no GGUF name.
-void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer);
+// writes them (added tokens CONTROL when special, USER_DEFINED otherwise; missing ids, and ids up to
+// `rows` the embedding has beyond the tokenizer's, as unused "[PADn]": llama.cpp refuses a token
+// list shorter than token_embd). Throws core::Error naming the tokenizer's file when its
+// pre-tokenizer has no GGUF name.
+void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer, int rows = 0);
 
 } // namespace thinkbench::core

@@ -172,6 +172,31 @@ private slots:
         QVERIFY(cli.readAllStandardError().contains("--type: \"q4_k\" is not f32, f16, bf16, q8_0 or q4_k_m"));
     }
 
+    // An embedding with more rows than the tokenizer has ids (Qwen's 151,936 for 151,669 tokens)
+    // gets unused "[PADn]" tokens up to its rows, as the converter writes them: llama.cpp refuses
+    // a shorter token list. The tokenizer read back encodes as before.
+    void tokenListPaddedToRows()
+    {
+        const Tokenizer tokens = ggufTokenizer(GgufFile(THINKBENCH_SOURCE_DIR "/fuzz/corpus/gguf/qwen2_model"));
+        QCOMPARE(tokens.vocabSize(), 260);
+        const ModelConfig config = ModelConfig::fromJson({{"model_type", "qwen2"},
+                                                          {"hidden_size", 32},
+                                                          {"intermediate_size", 64},
+                                                          {"num_hidden_layers", 1},
+                                                          {"num_attention_heads", 2},
+                                                          {"num_key_value_heads", 1},
+                                                          {"vocab_size", 320}},
+                                                         "padded");
+        const std::string out = dir_.filePath("padded.gguf").toStdString();
+        exportGguf(Transformer(config, at::kFloat, at::kCPU), &tokens, out, GgufExportType::F32);
+        const GgufFile file(out);
+        const auto& list = file.array("tokenizer.ggml.tokens", GgufValueType::String);
+        QCOMPARE(list.size(), size_t(320));
+        QCOMPARE(list[319].text, std::string("[PAD319]"));
+        QCOMPARE(file.array("tokenizer.ggml.token_type", GgufValueType::Int32)[300].integer, int64_t(5)); // unused
+        QCOMPARE(ggufTokenizer(file).encode("abc ab <think>", true), tokens.encode("abc ab <think>", true));
+    }
+
     // What llama.cpp's keys cannot state, and weights that cannot be quantized, are errors naming
     // the file and the place.
     void refusals()
