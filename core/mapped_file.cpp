@@ -28,6 +28,15 @@ MappedFile::MappedFile(const std::string& path)
     data_ = static_cast<const char*>(map);
 }
 
+void MappedFile::release(const char* begin, size_t bytes) const
+{
+    const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t from = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+    const uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + bytes) / page * page;
+    if (to > from)
+        madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile()
 {
     if (data_)

@@ -21,6 +21,9 @@ public:
     const char* data() const { return data_; }
     size_t size() const { return size_; }
     std::string_view bytes() const { return {data_, size_}; }
+    // Drops the whole pages of [begin, begin + bytes) from this process's memory once they are copied
+    // out (a later read maps them in again), so reading a file into tensors holds one copy, not two.
+    void release(const char* begin, size_t bytes) const;
 
 private:
     std::string path_;

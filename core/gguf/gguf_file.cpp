@@ -378,28 +378,34 @@ at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
     const uint8_t* data = tensorData(*t);
     std::vector<int64_t> shape = t->shape;
     int64_t elements = t->elements();
+    uint64_t size = t->bytes;
     if (outer >= 0) {
         if (shape.size() < 2 || outer >= shape[0])
             throw Error(path(), "tensor " + name, "has no slice " + std::to_string(outer));
         // Rows never straddle slices, so a slice is a whole number of blocks.
         const uint64_t sliceBytes = t->bytes / static_cast<uint64_t>(shape[0]);
         data += sliceBytes * static_cast<uint64_t>(outer);
+        size = sliceBytes;
         elements /= shape[0];
         shape.erase(shape.begin());
     }
     auto* bytes = const_cast<uint8_t*>(data); // from_blob takes a mutable pointer; clone() copies out
+    at::Tensor out;
     switch (static_cast<GgmlType>(t->type)) {
     case GgmlType::F32:
-        return at::from_blob(bytes, shape, at::kFloat).clone();
-    case GgmlType::F16:
-        return at::from_blob(bytes, shape, at::kHalf).clone();
-    case GgmlType::BF16:
-        return at::from_blob(bytes, shape, at::kBFloat16).clone();
-    default:
+        out = at::from_blob(bytes, shape, at::kFloat).clone();
         break;
+    case GgmlType::F16:
+        out = at::from_blob(bytes, shape, at::kHalf).clone();
+        break;
+    case GgmlType::BF16:
+        out = at::from_blob(bytes, shape, at::kBFloat16).clone();
+        break;
+    default:
+        out = at::empty(shape, at::kFloat);
+        dequantize(static_cast<GgmlType>(t->type), data, elements, out.data_ptr<float>());
     }
-    at::Tensor out = at::empty(shape, at::kFloat);
-    dequantize(static_cast<GgmlType>(t->type), data, elements, out.data_ptr<float>());
+    file_.release(reinterpret_cast<const char*>(data), size);
     return out;
 }
 

@@ -175,7 +175,9 @@ at::Tensor SafetensorsFile::tensor(const std::string& name) const
         throw Error(path(), "tensor " + name, "not in the file");
     const TensorEntry& e = it->second;
     auto* data = const_cast<char*>(file_->data()) + dataStart_ + e.begin; // cloned before anyone writes
-    return at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
+    at::Tensor copy = at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
+    file_->release(data, e.end - e.begin);
+    return copy;
 }
 
 at::Tensor SafetensorsFile::view(const std::string& name) const
