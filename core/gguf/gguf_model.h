@@ -24,7 +24,8 @@ namespace thinkbench::core {
 ModelConfig ggufModelConfig(const GgufFile& file);
 
 // Whether a projection stored as `type` stays in its blocks for a model computing in `dtype`: the
-// types quantizedLinear has kernels for, with the inputs it takes (f32, bf16).
+// types quantizedLinear has kernels for, with the inputs it takes (f32, bf16); BF16 only where the
+// model is f32 (a bf16 model reads it in place as a plain tensor).
 bool keptQuantized(GgmlType type, at::ScalarType dtype);
 
 // The tensors of a GGUF model by Hugging Face name, with the interface of CheckpointReader, so
