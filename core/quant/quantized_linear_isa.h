@@ -7,9 +7,11 @@
 
 namespace thinkbench::core::quant {
 
-// Rows of x from which a bf16 GEMM over dequantized tiles (dequantized_gemm.h) beats the row kernels
-// (bench/quant_kernels); the portable path has no such switch.
-constexpr int64_t kGemmRows = 16;
+// Rows of x from which a bf16 GEMM over dequantized tiles (dequantized_gemm.h) takes over from the
+// row kernels. On the shared 2-core machine the row kernels ran 40-80 GFLOP/s at 8 rows and the
+// GEMM path 40-70 at 512 for quantized weights (bench/results/quant_kernels.md): the switch is set
+// well above 8 and below 512, not measured at the crossing. The portable path has no switch.
+constexpr int64_t kGemmRows = 64;
 
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa);
 

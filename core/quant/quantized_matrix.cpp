@@ -91,7 +91,11 @@ at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa is
     if (a.n == 0 || w.rows == 0)
         return result;
 
-    if (a.n >= kGemmRows && isa != Isa::Portable)
+    // F32 weights times f32 x and BF16 times bf16 x are torch's own linear (MKL's and oneDNN's),
+    // at any batch: at batch 1 they read as fast as our kernels or faster (bench/results/quant_kernels.md).
+    const bool torchLinear = (w.type == GgmlType::F32 && x.scalar_type() == at::kFloat) ||
+                             (w.type == GgmlType::BF16 && x.scalar_type() == at::kBFloat16);
+    if (isa != Isa::Portable && (a.n >= kGemmRows || torchLinear))
         return dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), w).view(shape);
 
     thread_local std::vector<float> xBuffer, outBuffer;
