@@ -43,9 +43,10 @@ StageContext::StageContext(const core::Recipe& r, core::RunStore& s, const Pipel
 
 void StageContext::prepare(bool fromCheckpoint)
 {
-    const fs::path saved = runDir / "tokenizer.json";
-    if (fs::exists(saved)) {
-        tokenizer = core::Tokenizer::fromFile(saved.string());
+    // The run folder keeps the tokenizer with its special tokens and chat template, so a resumed
+    // run stops at the same end-of-sequence token as the run it continues.
+    if (fs::exists(runDir / "tokenizer.json")) {
+        tokenizer = core::Tokenizer::fromDirectory(runDir.string());
     } else if (!recipe.tokenizer.path.empty() || !recipe.model.path.empty()) {
         // A .gguf file carries its tokenizer in its metadata (tokenizer.ggml.*).
         const std::string path = recipe.tokenizer.path.empty() ? recipe.model.path : recipe.tokenizer.path;
@@ -61,9 +62,9 @@ void StageContext::prepare(bool fromCheckpoint)
         o.vocabSize = recipe.tokenizer.vocab_size;
         tokenizer = core::trainByteLevelBpe(texts, o);
     }
-    if (writes() && !fs::exists(saved)) {
+    if (writes() && !fs::exists(runDir / "tokenizer.json")) {
         fs::create_directories(runDir);
-        tokenizer->save(saved.string());
+        tokenizer->saveDirectory(runDir.string());
     }
     chat = recipe.tokenizer.chat_template.empty() ? core::ChatTemplate::forTokenizer(*tokenizer)
                                                   : core::ChatTemplate::named(recipe.tokenizer.chat_template);
@@ -330,7 +331,7 @@ void StageContext::saveCheckpoint(int index, int64_t stageStep, bool done, const
     }
     fs::create_directories(dir);
     model->save(dir.string());
-    tokenizer->save((dir / "tokenizer.json").string());
+    tokenizer->saveDirectory(dir.string());
     if (optimizer && !done)
         optimizer->save((dir / "optimizer.safetensors").string());
     if (reference && !done)

@@ -64,6 +64,9 @@ public:
 
     nlohmann::json toJson() const;
     void save(const std::string& path) const;
+    // tokenizer.json and, when the tokenizer has special tokens or a chat template,
+    // tokenizer_config.json beside it — what fromDirectory reads back, as Hugging Face saves them.
+    void saveDirectory(const std::string& dir) const;
 
     struct Impl;
     explicit Tokenizer(std::shared_ptr<Impl> impl);

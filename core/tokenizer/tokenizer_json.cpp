@@ -324,4 +324,22 @@ void Tokenizer::save(const std::string& path) const
     });
 }
 
+void Tokenizer::saveDirectory(const std::string& dir) const
+{
+    namespace fs = std::filesystem;
+    save((fs::path(dir) / "tokenizer.json").string());
+    nlohmann::json config = nlohmann::json::object();
+    const std::pair<const char*, std::optional<int32_t>> specials[] = {
+        {"bos_token", impl_->bos}, {"eos_token", impl_->eos}, {"pad_token", impl_->pad}};
+    for (const auto& [key, id] : specials)
+        if (id)
+            config[key] = idToToken(*id);
+    if (!impl_->chatTemplate.empty())
+        config["chat_template"] = impl_->chatTemplate;
+    if (config.empty())
+        return;
+    writeFileAtomically((fs::path(dir) / "tokenizer_config.json").string(),
+                        [&](std::ostream& out) { out << config.dump(2, ' ', false) << "\n"; });
+}
+
 } // namespace thinkbench::core

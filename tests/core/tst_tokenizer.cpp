@@ -221,6 +221,30 @@ private slots:
         QCOMPARE(ids.front(), *deepseek.tokenToId("<｜begin▁of▁sentence｜>"));
     }
 
+    // A run folder and its checkpoints keep the tokenizer as a folder: Qwen3's end-of-sequence
+    // token (<|im_end|>, named only in tokenizer_config.json) and chat template survive the round
+    // trip, where tokenizer.json alone would fall back to <|endoftext|>.
+    void savedFolderKeepsSpecialTokensAndTemplate()
+    {
+        for (const char* name : {"qwen3", "deepseek_v3"}) {
+            const std::string folder = std::string(THINKBENCH_PEER_TOKENIZERS_DIR "/") + name;
+            const Tokenizer original = Tokenizer::fromDirectory(folder);
+            QTemporaryDir dir;
+            original.saveDirectory(dir.path().toStdString());
+            const Tokenizer copy = Tokenizer::fromDirectory(dir.path().toStdString());
+            QVERIFY(original.eosId().has_value());
+            QCOMPARE(copy.eosId(), original.eosId());
+            QCOMPARE(copy.bosId(), original.bosId());
+            QCOMPARE(copy.padId(), original.padId());
+            QVERIFY(!original.chatTemplateSource().empty());
+            QCOMPARE(copy.chatTemplateSource(), original.chatTemplateSource());
+            QCOMPARE(copy.encode("<think>\n2+2=4</think>", true), original.encode("<think>\n2+2=4</think>", true));
+        }
+        const Tokenizer qwen = Tokenizer::fromDirectory(std::string(THINKBENCH_PEER_TOKENIZERS_DIR "/qwen3"));
+        QCOMPARE(qwen.idToToken(*qwen.eosId()), std::string("<|im_end|>"));
+        QVERIFY(Tokenizer::fromFile(peerTokenizer("qwen3")).eosId() != qwen.eosId());
+    }
+
     // What the trainer writes is an ordinary tokenizer.json: Hugging Face loads it and encodes
     // every corpus text to our ids.
     void trainedTokenizerMatchesPeer()
