@@ -1,10 +1,10 @@
 #include "widgets/run_control.h"
 
+#include "core/process_tree.h"
+
 #include "core/recipe/recipe.h"
 #include "core/store/metric_names.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -24,21 +24,6 @@ namespace {
 constexpr int kBarSteps = 1000;
 constexpr qsizetype kStderrKeep = 4000;
 constexpr auto kProcessesKey = "training/processes";
-
-// The processes `pid` started (a launcher's ranks), from every thread's children list.
-QList<qint64> childrenOf(qint64 pid)
-{
-    QList<qint64> children;
-    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
-    for (const QString& task : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile file(tasks + '/' + task + QStringLiteral("/children"));
-        if (file.open(QIODevice::ReadOnly))
-            for (const QByteArray& child : file.readAll().split(' '))
-                if (const qint64 id = child.trimmed().toLongLong(); id > 0)
-                    children << id;
-    }
-    return children;
-}
 
 } // namespace
 
@@ -229,7 +214,7 @@ void RunControl::stop()
 
 void RunControl::killAll()
 {
-    for (qint64 rank : childrenOf(process_->processId()))
+    for (int64_t rank : core::childProcesses(process_->processId()))
         ::kill(pid_t(rank), SIGKILL);
     process_->kill();
 }

@@ -11,6 +11,7 @@
 // Kernels take up to kBatchTile rows of x per pass over a weight row, so a small batch reads each
 // weight once from memory and the others times from L1.
 
+#include "core/gguf/gguf_types.h"
 #include "core/quant/rows_kernel.h"
 
 #include <immintrin.h>
@@ -322,6 +323,33 @@ template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int
                 Tile::template run<kBatchTile>(w, a, r, b0, out);
             }
         }
+}
+
+// The kernel of each type, as this translation unit's flags compile it.
+RowsKernel simdKernel(GgmlType type)
+{
+    switch (type) {
+    case GgmlType::Q8_0:
+        return rowsOf<BlockTile<BlockQ8_0>>;
+    case GgmlType::Q4_0:
+        return rowsOf<BlockTile<BlockQ4_5_0<false>>>;
+    case GgmlType::Q5_0:
+        return rowsOf<BlockTile<BlockQ4_5_0<true>>>;
+    case GgmlType::Q4_K:
+        return rowsOf<BlockTile<BlockQ4_5_K<false>>>;
+    case GgmlType::Q5_K:
+        return rowsOf<BlockTile<BlockQ4_5_K<true>>>;
+    case GgmlType::Q6_K:
+        return rowsOf<BlockTile<BlockQ6_K>>;
+    case GgmlType::F32:
+        return rowsOf<WideTile<WideF32>>;
+    case GgmlType::F16:
+        return rowsOf<WideTile<WideF16>>;
+    case GgmlType::BF16:
+        return rowsOf<WideTile<WideBF16>>;
+    default:
+        return nullptr;
+    }
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // dense model: progress events, finish, stop and resume (on one process and on two), and a child
 // that fails or crashes.
 
+#include "core/process_tree.h"
 #include "core/store/run_store.h"
 #include "widgets/run_control.h"
 #include "widgets/stage_editor.h"
@@ -68,21 +69,6 @@ seq_len = 48
 corpus_size = 40
 )")
         .arg(steps);
-}
-
-// The processes this test started and theirs (a launcher's ranks), read from /proc.
-QList<qint64> descendants(qint64 pid)
-{
-    QList<qint64> found;
-    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
-    for (const QString& task : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile file(tasks + '/' + task + QStringLiteral("/children"));
-        if (file.open(QIODevice::ReadOnly))
-            for (const QByteArray& child : file.readAll().split(' '))
-                if (const qint64 id = child.trimmed().toLongLong(); id > 0)
-                    found << id << descendants(id);
-    }
-    return found;
 }
 
 QStringList stageKinds(const core::Recipe& recipe)
@@ -362,11 +348,11 @@ private slots:
                                         tinyRecipe(300) + QStringLiteral("optimizer.grad_accumulation = 2\n")));
         QSignalSpy finished(&control, &RunControl::finished);
         QSignalSpy steps(&control, &RunControl::progress);
-        QList<qint64> ranks;
+        std::vector<int64_t> ranks;
         connect(
             &control, &RunControl::progress, &control,
             [&] {
-                ranks = descendants(QCoreApplication::applicationPid());
+                ranks = core::descendantProcesses(QCoreApplication::applicationPid());
                 control.stop();
             },
             Qt::SingleShotConnection);
@@ -375,8 +361,8 @@ private slots:
         QVERIFY2(control.lastStatus() == QStringLiteral("stopped"),
                  qPrintable(control.statusText() + "\n" + control.stderrTail()));
         QVERIFY(steps.count() < 300);
-        QCOMPARE(ranks.size(), 3); // the launcher and its two ranks
-        for (qint64 pid : ranks)
+        QCOMPARE(ranks.size(), size_t(3)); // the launcher and its two ranks
+        for (int64_t pid : ranks)
             QVERIFY2(::kill(pid_t(pid), 0) != 0, qPrintable(QStringLiteral("pid %1 still runs").arg(pid)));
         const qint64 run = control.currentRun();
         {
@@ -400,7 +386,7 @@ private slots:
         connect(
             &control, &RunControl::progress, &control,
             [&] {
-                ranks = descendants(QCoreApplication::applicationPid());
+                ranks = core::descendantProcesses(QCoreApplication::applicationPid());
                 control.stop();
                 control.stop();
             },
@@ -409,7 +395,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 120000);
         QCOMPARE(control.lastStatus(), QStringLiteral("stopped"));
         QVERIFY2(control.statusText().contains(QStringLiteral("killed")), qPrintable(control.statusText()));
-        QCOMPARE(ranks.size(), 3);
+        QCOMPARE(ranks.size(), size_t(3));
         QTRY_VERIFY_WITH_TIMEOUT(
             std::none_of(ranks.begin(), ranks.end(), [](qint64 pid) { return ::kill(pid_t(pid), 0) == 0; }), 5000);
         // Rank 0 did not get to mark the run stopped, as it would after a SIGTERM.
