@@ -118,7 +118,8 @@ int modelMode(int argc, char** argv)
                     {"prompt_tokens", options.promptTokens},
                     {"decode_tokens", options.decodeTokens},
                     {"decode_tok_s", t.decodeTokensPerSecond},
-                    {"peak_rss_bytes", t.peakResidentBytes}});
+                    {"peak_rss_bytes", t.peakResidentBytes},
+                    {"start_rss_bytes", t.startResidentBytes}});
     }
     std::printf("%s\n", out.dump().c_str());
     return 0;

@@ -4,6 +4,8 @@
 #include "inference/model_folder.h"
 #include "inference/threads.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 
 namespace thinkbench::bench {
@@ -19,7 +21,9 @@ inference::GenerationRequest request(int promptTokens, int newTokens)
 inference::ModelFolder load(const std::string& path, const TimingOptions& options)
 {
     inference::configureCpuThreads(at::kCPU, options.threads);
-    return inference::loadModelFolder(path, inference::parseDtype(options.dtype, "--dtype"), at::kCPU);
+    // As generate, chat and serve load: weights read in place, a GGUF file's kept quantized.
+    return inference::loadModelFolder(path, inference::parseDtype(options.dtype, "--dtype"), at::kCPU, {}, {},
+                                      core::WeightUse::Inference);
 }
 
 } // namespace
@@ -35,6 +39,9 @@ std::vector<int32_t> benchPrompt(int n, int variant)
 Timing timeModel(const std::string& path, const TimingOptions& options)
 {
     Timing timing;
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    timing.startResidentBytes = static_cast<size_t>(usage.ru_maxrss) * 1024;
     const auto start = std::chrono::steady_clock::now();
     const inference::ModelFolder folder = load(path, options);
     timing.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -22,6 +22,7 @@ struct Timing {
     double prefillTokensPerSecond = 0;
     double decodeTokensPerSecond = 0; // forward passes of one token per second
     size_t peakResidentBytes = 0;     // VmHWM after both runs
+    size_t startResidentBytes = 0;    // VmHWM before the load: the program and its libraries
 };
 
 // The fixed prompts both engines are given: n ids spread over the vocabulary, a different spread
