@@ -10,11 +10,6 @@ export-gguf`; Q4_K_M by llama.cpp's own quantizer (llama_model_quantize of llama
 our F32 file, so both engines read the very same bytes. The weights are rounded to bf16 before
 they are stored (the folder is bf16), so the F32 and BF16 files hold one model exactly.
 An existing file is kept (delete it to remake it).
-
---pad-tokenizer appends "[PAD<id>]" added tokens to the folder's tokenizer.json up to the model's
-151,936 rows, as llama.cpp's converter pads its token list: llama.cpp refuses a file whose token
-list is shorter than token_embd (the Qwen tokenizer has 151,669 tokens), and our exporter writes
-the tokenizer's own tokens only.
 """
 
 import argparse
@@ -43,18 +38,7 @@ def gguf_path(out_dir, shape, dtype):
     return os.path.join(out_dir, shape, f"{shape}-{dtype}.gguf")
 
 
-def padded_tokenizer(tokenizer_dir, vocab_size):
-    with open(os.path.join(tokenizer_dir, "tokenizer.json")) as f:
-        tokenizer = json.load(f)
-    used = set(tokenizer["model"]["vocab"].values()) | {t["id"] for t in tokenizer["added_tokens"]}
-    for i in range(vocab_size):
-        if i not in used:
-            tokenizer["added_tokens"].append(dict(id=i, content=f"[PAD{i}]", single_word=False, lstrip=False,
-                                                  rstrip=False, normalized=False, special=True))
-    return tokenizer
-
-
-def write_hf_folder(folder, shape, tokenizer_dir, pad_tokenizer, seed=0):
+def write_hf_folder(folder, shape, tokenizer_dir, seed=0):
     import torch
     from safetensors.torch import save_file
 
@@ -89,12 +73,8 @@ def write_hf_folder(folder, shape, tokenizer_dir, pad_tokenizer, seed=0):
         tensors[name] = t.to(torch.bfloat16)
     os.makedirs(folder, exist_ok=True)
     save_file(tensors, os.path.join(folder, "model.safetensors"), metadata={"format": "pt"})
-    shutil.copy(os.path.join(tokenizer_dir, "tokenizer_config.json"), folder)
-    if pad_tokenizer:
-        with open(os.path.join(folder, "tokenizer.json"), "w") as f:
-            json.dump(padded_tokenizer(tokenizer_dir, config["vocab_size"]), f, ensure_ascii=False)
-    else:
-        shutil.copy(os.path.join(tokenizer_dir, "tokenizer.json"), folder)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(tokenizer_dir, name), folder)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
 
@@ -109,11 +89,11 @@ def quantize_q4_k_m(source, target):
         sys.exit(f"{target}: llama_model_quantize failed")
 
 
-def make(out_dir, shape, cli, tokenizer_dir, types, pad_tokenizer):
+def make(out_dir, shape, cli, tokenizer_dir, types):
     folder = os.path.join(out_dir, shape, "hf")
     if not os.path.exists(os.path.join(folder, "config.json")):
         print(f"{folder}: writing", flush=True)
-        write_hf_folder(folder, shape, tokenizer_dir, pad_tokenizer)
+        write_hf_folder(folder, shape, tokenizer_dir)
     for dtype in types:
         target = gguf_path(out_dir, shape, dtype)
         if os.path.exists(target):
@@ -122,7 +102,7 @@ def make(out_dir, shape, cli, tokenizer_dir, types, pad_tokenizer):
         if dtype == "q4_k_m":
             source = gguf_path(out_dir, shape, "f32")
             if not os.path.exists(source):
-                make(out_dir, shape, cli, tokenizer_dir, ["f32"], pad_tokenizer)
+                make(out_dir, shape, cli, tokenizer_dir, ["f32"])
             quantize_q4_k_m(source, target + ".part")
         else:
             subprocess.run([cli, "export-gguf", "--model", folder, "--output", target + ".part",
@@ -138,10 +118,9 @@ def main():
     parser.add_argument("--cli", default=os.path.join(ROOT, "build/app/thinkbench-cli"))
     parser.add_argument("--tokenizer", default=os.path.join(ROOT, "build/peers/tokenizers/qwen3"),
                         help="folder with the Qwen tokenizer.json and tokenizer_config.json")
-    parser.add_argument("--pad-tokenizer", action="store_true")
     args = parser.parse_args()
     for shape in args.shape or list(SHAPES):
-        make(args.out_dir, shape, args.cli, args.tokenizer, args.types.split(","), args.pad_tokenizer)
+        make(args.out_dir, shape, args.cli, args.tokenizer, args.types.split(","))
 
 
 if __name__ == "__main__":
