@@ -112,14 +112,9 @@ inline Outcome train(const QStringList& args, const std::function<void(const nlo
 // Base and cold start, then GRPO (two prompts a step, one a rank), then rejection sampling (each
 // rank samples half the prompts), SFT on what it kept, and an evaluation (half the problems each). The length and
 // repetition rewards spread the rewards within a group, which accuracy alone would not on a base this small.
-inline std::string grpoRecipeText()
-{
-    return tinyRecipe(R"(
-name = "data-parallel-grpo"
-seed = 9
-threads = 1
-)",
-                      kTinyMoeModel, R"(
+// The GRPO tests' start: a short pretraining and a cold start on the tiny MoE, so GRPO samples
+// from a model that has seen the task.
+inline constexpr const char* kGrpoWarmUpStages = R"(
 [[stages]]
 kind = "pretrain"
 name = "base"
@@ -137,6 +132,16 @@ steps = 20
 batch_size = 2
 max_seq_len = 400
 optimizer = { grad_accumulation = 2 }
+)";
+
+inline std::string grpoRecipeText()
+{
+    return tinyRecipe(R"(
+name = "data-parallel-grpo"
+seed = 9
+threads = 1
+)",
+                      kTinyMoeModel, std::string(kGrpoWarmUpStages) + R"(
 
 [[stages]]
 kind = "grpo"

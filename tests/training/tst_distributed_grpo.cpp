@@ -68,6 +68,28 @@ at::Tensor doubles(std::vector<double> v)
     return torch::tensor(v, torch::kDouble);
 }
 
+// One GRPO stage of four prompts a step, the reward scale and top-entropy tokens of the whole batch.
+std::string grpoStage(const char* name, const char* extra = "")
+{
+    return std::string(R"(
+[[stages]]
+kind = "grpo"
+name = ")") +
+           name + R"("
+steps = 5
+prompts_per_step = 4
+group_size = 4
+max_new_tokens = 12
+temperature = 1.0
+beta = 0.01
+mu = 2
+scale_rewards = "batch"
+top_entropy_quantile = 0.5
+stored_groups = 4
+rewards = { length = 0.5, repetition = 0.5, overlong_buffer = 10, repetition_ngram = 2 }
+)" + extra;
+}
+
 // GRPO with the whole batch's reward scale and the whole batch's top-entropy tokens: four prompts a
 // step, two a rank, on the tiny MoE after a short pretraining and cold start; then again with
 // dynamic sampling, which drops the flat groups: at some step both of one rank's groups, so that
@@ -79,56 +101,8 @@ name = "data-parallel-grpo-batch"
 seed = 9
 threads = 1
 )",
-                      kTinyMoeModel, R"(
-[[stages]]
-kind = "pretrain"
-name = "base"
-steps = 30
-batch_size = 4
-seq_len = 48
-corpus_size = 40
-optimizer = { grad_accumulation = 2 }
-
-[[stages]]
-kind = "sft"
-name = "cold-start"
-examples = 16
-steps = 20
-batch_size = 2
-max_seq_len = 400
-optimizer = { grad_accumulation = 2 }
-
-[[stages]]
-kind = "grpo"
-name = "rl"
-steps = 5
-prompts_per_step = 4
-group_size = 4
-max_new_tokens = 12
-temperature = 1.0
-beta = 0.01
-mu = 2
-scale_rewards = "batch"
-top_entropy_quantile = 0.5
-stored_groups = 4
-rewards = { length = 0.5, repetition = 0.5, overlong_buffer = 10, repetition_ngram = 2 }
-
-[[stages]]
-kind = "grpo"
-name = "rl-dynamic"
-steps = 5
-prompts_per_step = 4
-group_size = 4
-max_new_tokens = 12
-temperature = 1.0
-beta = 0.01
-mu = 2
-scale_rewards = "batch"
-top_entropy_quantile = 0.5
-stored_groups = 4
-dynamic_sampling = true
-rewards = { length = 0.5, repetition = 0.5, overlong_buffer = 10, repetition_ngram = 2 }
-)");
+                      kTinyMoeModel,
+                      kGrpoWarmUpStages + grpoStage("rl") + grpoStage("rl-dynamic", "dynamic_sampling = true\n"));
 }
 
 } // namespace
