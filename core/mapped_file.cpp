@@ -2,6 +2,9 @@
 
 #include "core/error.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -9,8 +12,15 @@
 
 namespace thinkbench::core {
 
-MappedFile::MappedFile(const std::string& path)
+namespace {
+
+constexpr size_t kHugePage = size_t{2} << 20;
+
+} // namespace
+
+MappedFile::MappedFile(const std::string& path, Residency residency)
     : path_(path)
+    , residency_(residency)
 {
     const int fd = ::open(path.c_str(), O_RDONLY);
     if (fd < 0)
@@ -21,15 +31,63 @@ MappedFile::MappedFile(const std::string& path)
         throw Error(path, "", "not a regular file");
     }
     size_ = static_cast<size_t>(st.st_size);
-    void* map = size_ > 0 ? mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+    if (size_ == 0) {
+        ::close(fd);
+        return;
+    }
+    if (residency == Residency::HugePages) {
+        try {
+            readIntoHugePages(fd);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        ::close(fd);
+        return;
+    }
+    mapping_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
-    if (map == MAP_FAILED)
+    if (mapping_ == MAP_FAILED) {
+        mapping_ = nullptr;
         throw Error(path, "", "cannot map the file");
-    data_ = static_cast<const char*>(map);
+    }
+    mappingSize_ = size_;
+    data_ = static_cast<const char*>(mapping_);
+}
+
+void MappedFile::readIntoHugePages(int fd)
+{
+    // A huge page must start on a 2 MiB boundary: map one more and start there.
+    mappingSize_ = (size_ + kHugePage - 1) / kHugePage * kHugePage + kHugePage;
+    mapping_ = mmap(nullptr, mappingSize_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping_ == MAP_FAILED) {
+        mapping_ = nullptr;
+        throw Error(path_, "", "cannot allocate " + std::to_string(size_) + " bytes to read the file into");
+    }
+    const auto start = (reinterpret_cast<uintptr_t>(mapping_) + kHugePage - 1) / kHugePage * kHugePage;
+    char* target = reinterpret_cast<char*>(start);
+    madvise(target, size_, MADV_HUGEPAGE); // a hint: without it (or without THP) 4 KiB pages serve
+    data_ = target;
+    for (size_t done = 0; done < size_;) {
+        const ssize_t n = pread(fd, target + done, size_ - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const std::string why = n < 0 ? std::strerror(errno) : "the file ended early";
+            munmap(mapping_, mappingSize_);
+            mapping_ = nullptr;
+            data_ = nullptr;
+            throw Error(path_, "byte " + std::to_string(done), "cannot read the file: " + why);
+        }
+        done += static_cast<size_t>(n);
+    }
+    mprotect(mapping_, mappingSize_, PROT_READ); // read-only, like the mapped file
 }
 
 void MappedFile::release(const char* begin, size_t bytes) const
 {
+    if (residency_ == Residency::HugePages)
+        return;
     const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     const uintptr_t from = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
     const uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + bytes) / page * page;
@@ -39,8 +97,8 @@ void MappedFile::release(const char* begin, size_t bytes) const
 
 MappedFile::~MappedFile()
 {
-    if (data_)
-        munmap(const_cast<char*>(data_), size_);
+    if (mapping_)
+        munmap(mapping_, mappingSize_);
 }
 
 } // namespace thinkbench::core

@@ -298,8 +298,8 @@ bool isGgufPath(const std::string& path)
     return path.size() > 5 && path.compare(path.size() - 5, 5, ".gguf") == 0 && std::filesystem::is_regular_file(path);
 }
 
-GgufFile::GgufFile(const std::string& path)
-    : file_(path)
+GgufFile::GgufFile(const std::string& path, Residency residency)
+    : file_(path, residency)
 {
     if (file_.size() == 0)
         throw Error(path, "header", "empty file");

@@ -75,7 +75,8 @@ bool isGgufPath(const std::string& path);
 
 class GgufFile {
 public:
-    explicit GgufFile(const std::string& path); // throws core::Error naming the file
+    // Throws core::Error naming the file. Residency: see MappedFile.
+    explicit GgufFile(const std::string& path, Residency residency = Residency::Mapped);
 
     const std::string& path() const { return file_.path(); }
     const GgufHeader& header() const { return header_; }

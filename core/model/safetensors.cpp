@@ -158,8 +158,8 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
     return shards;
 }
 
-SafetensorsFile::SafetensorsFile(const std::string& path)
-    : file_(std::make_shared<const MappedFile>(path))
+SafetensorsFile::SafetensorsFile(const std::string& path, Residency residency)
+    : file_(std::make_shared<const MappedFile>(path, residency))
 {
     if (file_->size() < 8)
         throw Error(path, "header", "file too short for a safetensors header");
@@ -194,7 +194,7 @@ at::Tensor SafetensorsFile::view(const std::string& name) const
         const_cast<char*>(data), e.shape, [file = file_](void*) {}, at::TensorOptions().dtype(scalarType(e.dtype)));
 }
 
-CheckpointReader::CheckpointReader(const std::string& dir)
+CheckpointReader::CheckpointReader(const std::string& dir, Residency residency)
 {
     namespace fs = std::filesystem;
     const fs::path single = fs::path(dir) / "model.safetensors";
@@ -214,7 +214,7 @@ CheckpointReader::CheckpointReader(const std::string& dir)
         const fs::path file = fs::path(dir) / shard;
         if (!fs::exists(file))
             throw Error(file.string(), "", "missing: model.safetensors.index.json names it as a shard");
-        files_.push_back(std::make_unique<SafetensorsFile>(file.string()));
+        files_.push_back(std::make_unique<SafetensorsFile>(file.string(), residency));
         for (const auto& [name, entry] : files_.back()->entries())
             where_[name] = files_.size() - 1;
     }

@@ -35,7 +35,8 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
 
 class SafetensorsFile {
 public:
-    explicit SafetensorsFile(const std::string& path); // throws core::Error naming the file
+    // Throws core::Error naming the file. Residency: see MappedFile.
+    explicit SafetensorsFile(const std::string& path, Residency residency = Residency::Mapped);
 
     const std::string& path() const { return file_->path(); }
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
@@ -56,7 +57,7 @@ private:
 // names. Tensors are read on demand.
 class CheckpointReader {
 public:
-    explicit CheckpointReader(const std::string& dir);
+    explicit CheckpointReader(const std::string& dir, Residency residency = Residency::Mapped);
     std::vector<std::string> names() const;
     const TensorEntry& entry(const std::string& name) const;
     at::Tensor tensor(const std::string& name) const;

@@ -106,15 +106,19 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
 Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device, WeightUse use)
 {
     namespace fs = std::filesystem;
+    // A model for inference on the CPU is read where it lies, so onto huge pages (MappedFile).
+    const Residency residency =
+        use == WeightUse::Inference && device.is_cpu() ? Residency::HugePages : Residency::Mapped;
     if (isGgufPath(path)) {
-        auto file = std::make_shared<const GgufFile>(path);
+        auto file = std::make_shared<const GgufFile>(path, residency);
         const ModelConfig config = ggufModelConfig(*file);
         return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device, use);
     }
     const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
         throw Error(path, "", "not a model folder: config.json is missing");
-    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path), path, dtype, device, use);
+    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path, residency), path, dtype, device,
+                       use);
 }
 
 template <typename Reader>

@@ -236,6 +236,31 @@ private slots:
         QVERIFY2(error <= 1e-6, qPrintable(QString::number(error)));
     }
 
+    // A model loaded for inference on the CPU is read into anonymous memory on huge pages
+    // (MappedFile): the file's bytes at a 2 MiB boundary, kept through release(), and the logits of
+    // the same model loaded for training, from safetensors and from GGUF.
+    void inferenceLoadsReadOntoHugePages()
+    {
+        std::string bytes((5 << 20) + 123, '\0');
+        for (size_t i = 0; i < bytes.size(); ++i)
+            bytes[i] = static_cast<char>((i * 2654435761u) >> 24);
+        const std::string file = path("bytes.bin");
+        std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        const MappedFile read(file, Residency::HugePages);
+        QCOMPARE(read.size(), bytes.size());
+        QCOMPARE(reinterpret_cast<uintptr_t>(read.data()) % (uintptr_t{2} << 20), uintptr_t{0});
+        read.release(read.data(), read.size());
+        QVERIFY(std::memcmp(read.data(), bytes.data(), bytes.size()) == 0);
+
+        const std::string dir = kPeers + "qwen2";
+        const at::Tensor ids = SafetensorsFile(dir + "/reference.safetensors").tensor("input_ids");
+        for (const std::string& model : {dir, convert(dir, "qwen2", "F32")}) {
+            const Transformer training = Transformer::load(model, at::kFloat, at::kCPU);
+            const Transformer inference = Transformer::load(model, at::kFloat, at::kCPU, WeightUse::Inference);
+            QVERIFY2(at::equal(logits(inference, ids), logits(training, ids)), model.c_str());
+        }
+    }
+
     void tensorsEqualCheckpoint_data()
     {
         QTest::addColumn<QString>("hfDir");

@@ -1,10 +1,12 @@
 // Models loaded for inference (issue 18): a GGUF file's projections kept quantized (Q8_0, Q4_0,
 // Q5_0, Q4_K, Q5_K, Q6_K, F16; BF16 in an f32 model) give the logits of the same file loaded
-// dequantized; F32 files and safetensors are read in place from the mapping; generation runs
+// dequantized; F32 files and safetensors are read in place, onto huge pages; generation runs
 // through quantized weights; and a quantized model refuses training and saving with the file and
 // tensor named.
 
 #include "core/error.h"
+#include "core/gguf/gguf_file.h"
+#include "core/gguf/gguf_model.h"
 #include "core/gguf/gguf_types.h"
 #include "core/gguf/gguf_writer.h"
 #include "core/model/safetensors.h"
@@ -18,6 +20,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <set>
 #include <random>
 
 using namespace thinkbench;
@@ -114,21 +117,35 @@ double relError(const at::Tensor& a, const at::Tensor& b)
     return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
 }
 
-// Whether `p` lies in a mapping of `path` (/proc/self/maps): a tensor read in place, not copied.
-bool inMappingOf(const void* p, const std::string& path)
+// Where byte 0 of the file lies in memory if the parameter `name` was read in place: its data less
+// its offset in the file (a GGUF file or one safetensors file).
+uintptr_t fileStartIfInPlace(const core::Transformer& model, const std::string& name, const std::string& path)
 {
-    std::ifstream maps("/proc/self/maps");
-    const auto at = reinterpret_cast<uintptr_t>(p);
-    std::string line;
-    while (std::getline(maps, line)) {
-        if (line.find(std::filesystem::canonical(path).string()) == std::string::npos)
-            continue;
-        uintptr_t begin = 0, end = 0;
-        std::sscanf(line.c_str(), "%lx-%lx", &begin, &end);
-        if (at >= begin && at < end)
-            return true;
+    uint64_t offset = 0;
+    if (core::isGgufPath(path)) {
+        const core::GgufFile file(path);
+        const std::string where = core::GgufCheckpoint(file, model.config()).fileOf(name); // "path (gguf name)"
+        const std::string ggufName = where.substr(path.size() + 2, where.size() - path.size() - 3);
+        offset = file.header().dataStart + file.findTensor(ggufName)->offset;
+    } else {
+        const core::SafetensorsFile file(path);
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        offset = core::parseSafetensorsHeader(bytes, path).dataStart + file.entries().at(name).begin;
     }
-    return false;
+    return reinterpret_cast<uintptr_t>(model.namedParameters().at(name).data_ptr()) - offset;
+}
+
+// Whether every parameter of `model` (every matrix: a BF16 file's norms are F32, converted for a
+// bf16 model) lies at its offset in one copy of the file, and that copy starts on a 2 MiB huge page
+// (core::MappedFile's Residency::HugePages): the weights read in place.
+bool readInPlace(const core::Transformer& model, const std::string& path, bool matricesOnly = false)
+{
+    std::set<uintptr_t> starts;
+    for (const auto& [name, t] : model.namedParameters())
+        if (!matricesOnly || t.dim() == 2)
+            starts.insert(fileStartIfInPlace(model, name, path));
+    return starts.size() == 1 && *starts.begin() % (uintptr_t{2} << 20) == 0;
 }
 
 template <typename F> void expectError(F f, const std::vector<std::string>& fragments)
@@ -195,7 +212,7 @@ private slots:
         const bool inPlace = type == static_cast<int>(GgmlType::BF16) && bf16;
         QCOMPARE(quantized.quantizedWeights().size(), inPlace ? 0 : core::linearWeightNames(c).size());
         if (inPlace)
-            QVERIFY(inMappingOf(quantized.namedParameters().at("model.embed_tokens.weight").data_ptr(), path));
+            QVERIFY(readInPlace(quantized, path, true));
         QVERIFY(dequantized.quantizedWeights().empty());
         QCOMPARE(quantized.numParameters(), dequantized.numParameters());
         const double error = relError(logits(quantized, ids_), logits(dequantized, ids_));
@@ -203,7 +220,7 @@ private slots:
         QVERIFY2(error <= kTolerance, qPrintable(QString::number(error)));
     }
 
-    // F32 files and f32 safetensors are read in place: the parameters are the mapped bytes.
+    // F32 files and f32 safetensors are read in place: the parameters are the file's bytes.
     void f32WeightsReadInPlace()
     {
         const core::ModelConfig c = config(false);
@@ -212,17 +229,14 @@ private slots:
         const auto inPlace = core::Transformer::load(gguf, at::kFloat, at::kCPU, core::WeightUse::Inference);
         const auto copied = core::Transformer::load(gguf, at::kFloat, at::kCPU, core::WeightUse::Training);
         QVERIFY(inPlace.quantizedWeights().empty());
-        for (const auto& [name, t] : inPlace.namedParameters())
-            QVERIFY2(inMappingOf(t.data_ptr(), gguf), name.c_str());
-        for (const auto& [name, t] : copied.namedParameters())
-            QVERIFY2(!inMappingOf(t.data_ptr(), gguf), name.c_str());
+        QVERIFY(readInPlace(inPlace, gguf));
+        QVERIFY(!readInPlace(copied, gguf));
         QVERIFY(at::equal(logits(inPlace, ids_), logits(copied, ids_)));
 
         const std::string folder = file("hf");
         copied.save(folder);
         const auto fromFolder = core::Transformer::load(folder, at::kFloat, at::kCPU, core::WeightUse::Inference);
-        for (const auto& [name, t] : fromFolder.namedParameters())
-            QVERIFY2(inMappingOf(t.data_ptr(), folder + "/model.safetensors"), name.c_str());
+        QVERIFY(readInPlace(fromFolder, folder + "/model.safetensors"));
         QVERIFY(at::equal(logits(fromFolder, ids_), logits(copied, ids_)));
         // Another dtype is converted, tensor by tensor.
         const auto bf16 = core::Transformer::load(folder, at::kBFloat16, at::kCPU, core::WeightUse::Inference);
