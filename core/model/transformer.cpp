@@ -117,8 +117,8 @@ Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at:
     const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
         throw Error(path, "", "not a model folder: config.json is missing");
-    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path, residency), path, dtype, device,
-                       use);
+    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path, residency), path, dtype,
+                       device, use);
 }
 
 template <typename Reader>

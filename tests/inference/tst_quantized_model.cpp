@@ -20,8 +20,8 @@
 #include <QtTest>
 
 #include <fstream>
-#include <set>
 #include <random>
+#include <set>
 
 using namespace thinkbench;
 using core::GgmlType;
