@@ -70,9 +70,8 @@ inline float horizontalSum(__m256 v)
 // The 32 elements of a Q4_0/Q5_0 block's 16 nibble bytes in order: low nibbles, then high ones.
 inline __m256i nibbles32(const uint8_t* qs)
 {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
-    const __m128i mask = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask), _mm_and_si128(bytes, mask));
+    const __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qs)));
+    return _mm256_and_si256(_mm256_srlv_epi64(both, _mm256_set_epi64x(4, 4, 0, 0)), _mm256_set1_epi8(0x0F));
 }
 
 // 0x10 in byte j where bit j of bits is set.
@@ -133,9 +132,12 @@ struct BlockQ8_0 {
     }
 };
 
-// Q4_0 and Q5_0: y = d (u - bias) for u of 4 or 5 bits, taken as signed bytes.
+// Q4_0 and Q5_0: y = d (u - bias) for u of 4 or 5 bits. The unsigned u meet x directly, and the
+// bias meets x's block sum: sum (u - bias) x = sum u x - bias sum x, the second term the integer
+// sum's starting value.
 template <bool kFifthBit> struct BlockQ4_5_0 {
     static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
+    static constexpr int kBias = kFifthBit ? 16 : 8;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const float d = halfAt(w);
@@ -143,11 +145,15 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
         if constexpr (kFifthBit) {
             uint32_t bits;
             std::memcpy(&bits, w + 2, 4);
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+            u = _mm256_mask_add_epi8(u, bits, u, _mm256_set1_epi8(0x10));
+#else
             u = _mm256_or_si256(u, fifthBits(bits));
+#endif
         }
-        const __m256i q = _mm256_sub_epi8(u, _mm256_set1_epi8(kFifthBit ? 16 : 8));
         for (int i = 0; i < NB; ++i) {
-            const __m256i p = dotS8S8(_mm256_setzero_si256(), q, load256(x[i].q + 32 * k));
+            const __m256i biasTimesSum = _mm256_zextsi128_si256(_mm_cvtsi32_si128(-kBias * x[i].sum32[k]));
+            const __m256i p = dotU8S8(biasTimesSum, u, load256(x[i].q + 32 * k));
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
