@@ -52,11 +52,11 @@ void configureCpuThreads(c10::Device device, int threads)
     at::set_num_threads(threads > 0 ? threads : cores);
 }
 
-void restartWithPassiveOpenMpWaits(char** argv)
+void restartWithShortOpenMpSpin(char** argv)
 {
-    if (std::getenv("OMP_WAIT_POLICY"))
+    if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT"))
         return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    setenv("GOMP_SPINCOUNT", kOpenMpSpinCount, 1);
     execv("/proc/self/exe", argv);
 }
 

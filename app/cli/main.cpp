@@ -10,7 +10,7 @@
 int main(int argc, char** argv)
 {
     using namespace thinkbench;
-    inference::restartWithPassiveOpenMpWaits(argv);
+    inference::restartWithShortOpenMpSpin(argv);
     CLI::App app{"ThinkBench: train, run and evaluate reasoning models", "thinkbench-cli"};
     app.require_subcommand(1);
     cli::GlobalOptions global;

@@ -19,7 +19,7 @@
 
 int main(int argc, char** argv)
 {
-    thinkbench::inference::restartWithPassiveOpenMpWaits(argv);
+    thinkbench::inference::restartWithShortOpenMpSpin(argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName("ThinkBench");
     QApplication::setApplicationName("ThinkBench");

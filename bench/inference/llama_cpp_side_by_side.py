@@ -144,6 +144,8 @@ def engine_env(args):
     env = dict(os.environ)
     if args.omp_wait_policy:
         env["OMP_WAIT_POLICY"] = args.omp_wait_policy
+    if args.spin_count is not None:
+        env["GOMP_SPINCOUNT"] = str(args.spin_count)
     return env
 
 
@@ -189,7 +191,8 @@ def run(args):
                                     "inference", "bench/inference").splitlines(),
                     cpu=cpu_model(), cores=os.cpu_count(), loadavg=os.getloadavg(),
                     llama_cpp=llama_version(), amx_refused=not args.amx, nice=args.nice,
-                    omp_wait_policy=args.omp_wait_policy or "default"))
+                    omp_wait_policy=args.omp_wait_policy or "default",
+                    spin_count=args.spin_count))
         for _ in range(args.repeats):
             record(dict(kind="bandwidth", **run_json([args.bench, "--read-bandwidth", str(args.threads)],
                                                      engine_env(args), args.nice)))
@@ -274,7 +277,7 @@ def table(args):
           f"{machine['commit']}; load average at start {', '.join(f'{x:.2f}' for x in machine['loadavg'])}; "
           f"read bandwidth (2 threads, median of {len(probes)}) {bandwidth / 1e9:.1f} GB/s with huge pages, "
           f"{bandwidth_4k / 1e9:.1f} GB/s with 4 KiB pages; nice {machine.get('nice', 0)}, OMP_WAIT_POLICY "
-          f"{machine.get('omp_wait_policy', 'default')}, llama.cpp AMX {'refused' if machine['amx_refused'] else 'on'}.\n")
+          f"{machine.get('omp_wait_policy', 'default')}, GOMP_SPINCOUNT {machine.get('spin_count') or 'default'}, llama.cpp AMX {'refused' if machine['amx_refused'] else 'on'}.\n")
     cells = {}
     for e in entries:
         if e["kind"] == "timing" and "error" not in e:
@@ -333,6 +336,9 @@ def main():
         p.add_argument("--omp-wait-policy", choices=["ACTIVE", "PASSIVE"],
                        help="OMP_WAIT_POLICY for both engines (PASSIVE: idle threads sleep, which a "
                             "machine shared with other work needs)")
+        p.add_argument("--spin-count", type=int,
+                       help="GOMP_SPINCOUNT for both engines: how long an idle OpenMP thread spins before it "
+                            "sleeps (our CLI and GUI set 5000 unless a policy or count is given)")
         p.add_argument("--out", default=None if name == "greedy" else "inference_side_by_side.jsonl")
     run_parser = sub.choices["run"]
     run_parser.add_argument("--shapes", default=",".join(SHAPES))
