@@ -53,7 +53,11 @@ at::Tensor dequantizedGemm(const at::Tensor& x, const QuantizedMatrix& w)
     const at::Tensor xb = x.to(at::kBFloat16);
     at::Tensor result = at::empty({x.size(0), w.rows}, x.options());
     const int64_t tileRows = std::clamp<int64_t>(kTileElements / std::max<int64_t>(w.cols, 1), 16, w.rows);
-    at::Tensor tile = at::empty({tileRows, w.cols}, xb.options());
+    // One tile per thread, kept: a fresh 16 MiB each call is fresh pages the kernel must zero.
+    thread_local at::Tensor tileMemory;
+    if (!tileMemory.defined() || tileMemory.numel() < tileRows * w.cols)
+        tileMemory = at::empty({tileRows * w.cols}, xb.options());
+    const at::Tensor tile = tileMemory.narrow(0, 0, tileRows * w.cols).view({tileRows, w.cols});
     const at::Tensor halves = w.type == GgmlType::F16
                                   ? at::from_blob(const_cast<uint8_t*>(w.data), {w.rows, w.cols}, at::dtype(at::kHalf))
                                   : at::Tensor();
