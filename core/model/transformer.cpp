@@ -106,7 +106,8 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
 Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device, WeightUse use)
 {
     namespace fs = std::filesystem;
-    // A model for inference on the CPU is read where it lies, so onto huge pages (MappedFile).
+    // A model for inference on the CPU computes with the file's bytes where they lie in memory, so
+    // they are read onto huge pages (MappedFile).
     const Residency residency =
         use == WeightUse::Inference && device.is_cpu() ? Residency::HugePages : Residency::Mapped;
     if (isGgufPath(path)) {

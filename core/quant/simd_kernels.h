@@ -24,9 +24,10 @@ namespace {
 
 constexpr int kBatchTile = 4;
 
-// Weights read in place sit on the mapped file's 4 KiB pages, and the hardware's stream prefetcher
-// stops at every page boundary: the kernels ask for the bytes kPrefetchBytes ahead of those they
-// read (0.5B Q4_K_M decode 11.6 -> 19 tok/s; 1024 and 4096 were slower; bench/results/inference.md).
+// On 4 KiB pages (a mapped file, or memory the kernel gave no huge pages) the hardware's stream
+// prefetcher stops at every page boundary: the kernels ask for the bytes kPrefetchBytes ahead of
+// those they read (on the mapped file's pages 0.5B Q4_K_M decode went 11.6 -> 19 tok/s; 1024 and
+// 4096 were slower; bench/results/inference.md).
 constexpr int64_t kPrefetchBytes = 2048;
 
 inline void prefetchAhead(const uint8_t* bytesBeingRead, int count)
