@@ -49,7 +49,11 @@ void configureCpuThreads(c10::Device device, int threads)
     if (!device.is_cpu())
         return;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(threads > 0 ? threads : cores);
+    // The processes a launcher starts on this machine (LOCAL_WORLD_SIZE: thinkbench-cli --nproc,
+    // torchrun) share its cores, or each would take them all and oversubscribe them N times.
+    const char* local = std::getenv("LOCAL_WORLD_SIZE");
+    const int sharing = local ? std::max(1, std::atoi(local)) : 1;
+    at::set_num_threads(threads > 0 ? threads : std::max(1, cores / sharing));
 }
 
 void restartWithShortOpenMpSpin(char** argv)

@@ -20,7 +20,8 @@ c10::Device resolveDevice(core::DeviceKind kind, const std::string& where);
 c10::ScalarType parseDtype(const std::string& name, const std::string& where);
 c10::Device parseDevice(const std::string& name, const std::string& where);
 
-// threads > 0 caps torch's intra-op threads on the CPU; 0 gives it every core.
+// threads > 0 caps torch's intra-op threads on the CPU; 0 gives it every core, or its share of
+// them when LOCAL_WORLD_SIZE says how many processes of a launcher run on this machine.
 void configureCpuThreads(c10::Device device, int threads = 0);
 
 // How long an idle OpenMP thread spins before it sleeps (GOMP_SPINCOUNT, pause instructions).

@@ -321,15 +321,26 @@ private slots:
         }
     }
 
-    // A recipe's `threads` caps torch's threads for every dtype; 0 gives it every core.
+    // A recipe's `threads` caps torch's threads for every dtype; 0 gives it every core, or, in one
+    // of a launcher's processes on this machine (LOCAL_WORLD_SIZE), its share of them.
     void threadsFollowTheSetting()
     {
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
         inference::configureCpuThreads(at::kCPU, 3);
         QCOMPARE(at::get_num_threads(), 3);
         inference::configureCpuThreads(at::kCPU, 1);
         QCOMPARE(at::get_num_threads(), 1);
         inference::configureCpuThreads(at::kCPU, 0);
-        QCOMPARE(at::get_num_threads(), int(std::max(1u, std::thread::hardware_concurrency())));
+        QCOMPARE(at::get_num_threads(), cores);
+        setenv("LOCAL_WORLD_SIZE", "2", 1);
+        inference::configureCpuThreads(at::kCPU, 0);
+        QCOMPARE(at::get_num_threads(), std::max(1, cores / 2));
+        inference::configureCpuThreads(at::kCPU, 3); // a setting is kept as it is
+        QCOMPARE(at::get_num_threads(), 3);
+        setenv("LOCAL_WORLD_SIZE", std::to_string(4 * cores).c_str(), 1);
+        inference::configureCpuThreads(at::kCPU, 0);
+        QCOMPARE(at::get_num_threads(), 1);
+        unsetenv("LOCAL_WORLD_SIZE");
     }
 };
 
