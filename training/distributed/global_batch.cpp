@@ -62,7 +62,8 @@ at::Tensor gatherValues(ProcessGroup* group, const at::Tensor& local)
     std::vector<at::Tensor> parts;
     for (const std::string& theirs : group->allGather(bytes)) {
         at::Tensor part = torch::empty({int64_t(theirs.size() / sizeof(double))}, torch::kDouble);
-        std::memcpy(part.data_ptr<double>(), theirs.data(), theirs.size());
+        if (!theirs.empty()) // a rank with no values has an empty tensor, whose data is null
+            std::memcpy(part.data_ptr<double>(), theirs.data(), theirs.size());
         parts.push_back(part);
     }
     return torch::cat(parts);
