@@ -1,7 +1,7 @@
 // quantizedLinear() against core::dequantize + at::matmul on random blocks of every type, for x in f32
-// and bf16 at batch 1, 3 and 17; every ISA path the CPU runs (row kernels, batch tiles of 4 with
-// their remainders, the GEMM of many rows) against the portable one; and the errors for a type
-// without a kernel and for shapes that do not fit.
+// and bf16 at batch 1, 3 and 17; that the kernels run on the configured threads; every ISA path the
+// CPU runs (row kernels, batch tiles of 4 with their remainders, the GEMM of many rows) against the
+// portable one; and the errors for a type without a kernel and for shapes that do not fit.
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
@@ -11,6 +11,8 @@
 #include <torch/torch.h>
 
 #include <QtTest>
+
+#include <filesystem>
 
 using namespace thinkbench::core;
 using thinkbench::tests::randomQuantizedMatrix;
@@ -40,6 +42,11 @@ at::Tensor dequantized(const QuantizedMatrix& w)
     return out;
 }
 
+int64_t threadsOfThisProcess()
+{
+    return std::distance(std::filesystem::directory_iterator("/proc/self/task"), std::filesystem::directory_iterator());
+}
+
 double relError(const at::Tensor& ours, const at::Tensor& reference)
 {
     return (ours.to(at::kFloat) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
@@ -51,6 +58,7 @@ class TestQuantizedLinear : public QObject {
     Q_OBJECT
 
 private slots:
+    void runsOnTheConfiguredThreads(); // first: it needs a process whose OpenMP pool has not started
     void portableEqualsDequantizedMatmul_data();
     void portableEqualsDequantizedMatmul();
     void everyIsaEqualsPortable_data();
@@ -58,6 +66,20 @@ private slots:
     void leadingDimensionsKept();
     void errors();
 };
+
+// The kernels' at::parallel_for splits the rows only in code compiled with OpenMP (a build without
+// it ran every quantized matrix on one thread): the first parallel region of the process starts
+// the pool's worker threads, so a multiply of many rows on two threads adds one.
+void TestQuantizedLinear::runsOnTheConfiguredThreads()
+{
+    at::set_num_threads(2);
+    const QuantizedMatrix w = randomQuantizedMatrix(GgmlType::Q8_0, 4096, 256, 11);
+    const at::Tensor x = at::randn({1, 256});
+    const int64_t before = threadsOfThisProcess();
+    const at::Tensor ours = quantizedLinear(x, w);
+    QCOMPARE(threadsOfThisProcess(), before + 1);
+    QVERIFY(relError(ours, at::matmul(x, dequantized(w).t())) < kInt8Tolerance);
+}
 
 static void addShapes()
 {
