@@ -299,11 +299,11 @@ bool isGgufPath(const std::string& path)
 }
 
 GgufFile::GgufFile(const std::string& path, Residency residency)
-    : file_(path, residency)
+    : file_(std::make_shared<const MappedFile>(path, residency))
 {
-    if (file_.size() == 0)
+    if (file_->size() == 0)
         throw Error(path, "header", "empty file");
-    header_ = parseGguf(file_.bytes(), path);
+    header_ = parseGguf(file_->bytes(), path);
     for (size_t i = 0; i < header_.tensors.size(); ++i)
         index_.emplace(header_.tensors[i].name, i);
 }
@@ -367,7 +367,7 @@ const std::vector<GgufValue>& GgufFile::array(const std::string& key, GgufValueT
 
 const uint8_t* GgufFile::tensorData(const GgufTensorInfo& t) const
 {
-    return reinterpret_cast<const uint8_t*>(file_.data()) + header_.dataStart + t.offset;
+    return reinterpret_cast<const uint8_t*>(file_->data()) + header_.dataStart + t.offset;
 }
 
 at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
@@ -405,7 +405,7 @@ at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
         out = at::empty(shape, at::kFloat);
         dequantize(static_cast<GgmlType>(t->type), data, elements, out.data_ptr<float>());
     }
-    file_.release(reinterpret_cast<const char*>(data), size);
+    file_->release(reinterpret_cast<const char*>(data), size);
     return out;
 }
 

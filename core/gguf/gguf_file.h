@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,7 +79,7 @@ public:
     // Throws core::Error naming the file. Residency: see MappedFile.
     explicit GgufFile(const std::string& path, Residency residency = Residency::Mapped);
 
-    const std::string& path() const { return file_.path(); }
+    const std::string& path() const { return file_->path(); }
     const GgufHeader& header() const { return header_; }
     const std::vector<GgufTensorInfo>& tensors() const { return header_.tensors; }
     const GgufTensorInfo* findTensor(const std::string& name) const;
@@ -91,14 +92,18 @@ public:
     const std::string& string(const std::string& key) const;
     const std::vector<GgufValue>& array(const std::string& key, GgufValueType elementType) const;
 
-    // A tensor's stored bytes in the mapping (t.bytes of them), valid while this object lives.
+    // A tensor's stored bytes in the mapping (t.bytes of them), valid while this object or
+    // bytesOwner() lives.
     const uint8_t* tensorData(const GgufTensorInfo& t) const;
+    // Keeps the file's bytes, and only them: what reads tensors in place holds this, so the parsed
+    // metadata (a vocabulary's tokens and merges, tens of MB) goes once the load is done.
+    std::shared_ptr<const void> bytesOwner() const { return file_; }
     // The tensor on the CPU: F32, F16 and BF16 as stored, the quantized types dequantized to f32.
     // outer >= 0: only that slice of the outermost dimension (one expert of a stacked tensor).
     at::Tensor tensor(const std::string& name, int64_t outer = -1) const;
 
 private:
-    MappedFile file_;
+    std::shared_ptr<const MappedFile> file_;
     GgufHeader header_;
     std::map<std::string, size_t, std::less<>> index_; // tensor name -> header_.tensors
 };

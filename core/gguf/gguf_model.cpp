@@ -192,7 +192,7 @@ bool keptQuantized(GgmlType type, at::ScalarType dtype)
     case GgmlType::Q6_K:
     case GgmlType::F16:
         return true;
-    case GgmlType::BF16: // in a bf16 model, read in place as a tensor: oneDNN's bf16 GEMV is 12% faster
+    case GgmlType::BF16: // a bf16 model reads it in place as a plain tensor; LinearWeight runs the same kernel on it
         return dtype == at::kFloat;
     default:
         return false;
@@ -202,7 +202,7 @@ bool keptQuantized(GgmlType type, at::ScalarType dtype)
 GgufCheckpoint::GgufCheckpoint(std::shared_ptr<const GgufFile> file, const ModelConfig& config)
     : GgufCheckpoint(*file, config)
 {
-    owner_ = std::move(file);
+    owner_ = file->bytesOwner();
 }
 
 GgufCheckpoint::GgufCheckpoint(const GgufFile& file, const ModelConfig& config)

@@ -57,7 +57,7 @@ private:
     const uint8_t* bytesOf(const std::string& name, std::vector<int64_t>& shape, GgmlType& type) const;
     // The heads whose Q or K rows llama.cpp permuted in this tensor; 0 for every other tensor.
     int64_t permutedHeads(const std::string& name) const;
-    std::shared_ptr<const GgufFile> owner_;
+    std::shared_ptr<const void> owner_; // the file's bytes (GgufFile::bytesOwner), for what reads in place
     const GgufFile& file_;
     ModelConfig config_;
     bool permutedQk_ = false;

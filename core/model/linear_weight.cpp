@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
+#include "core/quant/kernel_isa.h"
 
 #include <ATen/ATen.h>
 
@@ -28,8 +29,29 @@ int64_t LinearWeight::cols() const
     return quantized_ ? quantized_->cols : dense_.size(1);
 }
 
+namespace {
+
+// A bf16 weight on the CPU with no gradient wanted (decode, rollouts), where the CPU runs the SIMD
+// kernels: quantizedLinear's BF16 row kernel reads it in place, 1.2x oneDNN's bf16 GEMV at one row
+// of x (bench/results/inference.md). From quant::kGemmRows rows on it hands back to at::linear.
+bool bf16RowKernelServes(const at::Tensor& w, const at::Tensor& x)
+{
+    return w.scalar_type() == at::kBFloat16 && w.dim() == 2 && w.device().is_cpu() && w.is_contiguous() &&
+           x.device().is_cpu() && (x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kFloat) &&
+           !(at::GradMode::is_enabled() && (x.requires_grad() || w.requires_grad())) &&
+           quant::bestIsa() != quant::Isa::Portable;
+}
+
+} // namespace
+
 at::Tensor LinearWeight::product(const at::Tensor& x, const at::Tensor& b) const
 {
+    if (!quantized_ && bf16RowKernelServes(dense_, x)) {
+        const QuantizedMatrix view{GgmlType::BF16, dense_.size(0), dense_.size(1),
+                                   static_cast<const uint8_t*>(dense_.const_data_ptr()), nullptr};
+        at::Tensor y = quantizedLinear(x, view);
+        return b.defined() ? y.add_(b) : y;
+    }
     if (!quantized_)
         return at::linear(x, dense_, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
     if (at::GradMode::is_enabled() && x.requires_grad())

@@ -91,10 +91,10 @@ at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa is
     if (a.n == 0 || w.rows == 0)
         return result;
 
-    // F32 weights times f32 x and BF16 times bf16 x are torch's own linear (MKL's and oneDNN's),
-    // at any batch: at batch 1 they read as fast as our kernels or faster (bench/results/quant_kernels.md).
-    const bool torchLinear = (w.type == GgmlType::F32 && x.scalar_type() == at::kFloat) ||
-                             (w.type == GgmlType::BF16 && x.scalar_type() == at::kBFloat16);
+    // F32 weights times f32 x are torch's own linear (MKL's), at any batch: at batch 1 it reads as
+    // fast as our kernel (bench/results/quant_kernels.md). BF16 weights run ours, on both threads
+    // 1.2x oneDNN's bf16 GEMV (bench/results/inference.md).
+    const bool torchLinear = w.type == GgmlType::F32 && x.scalar_type() == at::kFloat;
     if (isa != Isa::Portable && (a.n >= kGemmRows || torchLinear))
         return dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), w).view(shape);
 

@@ -1,10 +1,12 @@
 // quantizedLinear() against core::dequantize + at::matmul on random blocks of every type, for x in f32
 // and bf16 at batch 1, 3 and 17; that the kernels run on the configured threads; every ISA path the
 // CPU runs (row kernels, batch tiles of 4 with their remainders, the GEMM of many rows) against the
-// portable one; and the errors for a type without a kernel and for shapes that do not fit.
+// portable one; a dense bf16 weight without gradient through the same kernel; and the errors for a
+// type without a kernel and for shapes that do not fit.
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
+#include "core/model/linear_weight.h"
 #include "core/quant/quantized_linear_isa.h"
 #include "tests/random_blocks.h"
 
@@ -64,6 +66,7 @@ private slots:
     void everyIsaEqualsPortable_data();
     void everyIsaEqualsPortable();
     void leadingDimensionsKept();
+    void bf16DenseWeightRunsTheRowKernel();
     void errors();
 };
 
@@ -172,6 +175,28 @@ void TestQuantizedLinear::leadingDimensionsKept()
     const at::Tensor ours = quantizedLinear(x, w);
     QCOMPARE(ours.sizes(), (at::IntArrayRef{2, 3, 40}));
     QVERIFY(relError(ours, at::matmul(x, dequantized(w).t())) < 2e-2);
+}
+
+// A model's bf16 weights (a bf16 safetensors or GGUF file read in place, a GRPO rollout's policy)
+// multiply a few rows of x through the BF16 row kernel when no gradient is wanted, and through
+// at::linear, gradient and all, when one is.
+void TestQuantizedLinear::bf16DenseWeightRunsTheRowKernel()
+{
+    const at::Tensor w = at::randn({300, 256}).to(at::kBFloat16);
+    const at::Tensor x = at::randn({2, 256}).to(at::kBFloat16);
+    const at::Tensor reference = at::matmul(x.to(at::kFloat), w.to(at::kFloat).t());
+    {
+        at::NoGradGuard noGrad;
+        const at::Tensor ours = LinearWeight(w).product(x);
+        const QuantizedMatrix view{GgmlType::BF16, 300, 256, static_cast<const uint8_t*>(w.const_data_ptr()), nullptr};
+        QVERIFY(at::equal(ours, quantizedLinear(x, view)));
+        QVERIFY(relError(ours, reference) < kBf16Tolerance);
+    }
+    const at::Tensor trainable = w.clone().requires_grad_();
+    const at::Tensor y = LinearWeight(trainable).product(x);
+    QVERIFY(at::equal(y.detach(), at::linear(x, w)));
+    y.sum().backward();
+    QVERIFY(trainable.grad().defined());
 }
 
 void TestQuantizedLinear::errors()
