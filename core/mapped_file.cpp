@@ -16,37 +16,42 @@ namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
 
+// The descriptor is only needed while the constructor maps or reads the file: closed on every way out.
+struct OpenFile {
+    explicit OpenFile(const std::string& path)
+        : fd(::open(path.c_str(), O_RDONLY))
+    {
+    }
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    ~OpenFile()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    const int fd;
+};
+
 } // namespace
 
 MappedFile::MappedFile(const std::string& path, Residency residency)
     : path_(path)
     , residency_(residency)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0)
+    const OpenFile file(path);
+    if (file.fd < 0)
         throw Error(path, "", "cannot open");
     struct stat st {};
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
+    if (fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode))
         throw Error(path, "", "not a regular file");
-    }
     size_ = static_cast<size_t>(st.st_size);
-    if (size_ == 0) {
-        ::close(fd);
+    if (size_ == 0)
         return;
-    }
     if (residency == Residency::HugePages) {
-        try {
-            readIntoHugePages(fd);
-        } catch (...) {
-            ::close(fd);
-            throw;
-        }
-        ::close(fd);
+        readIntoHugePages(file.fd);
         return;
     }
-    mapping_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
+    mapping_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (mapping_ == MAP_FAILED) {
         mapping_ = nullptr;
         throw Error(path, "", "cannot map the file");

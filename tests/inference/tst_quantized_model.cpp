@@ -20,6 +20,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -117,23 +118,27 @@ double relError(const at::Tensor& a, const at::Tensor& b)
     return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
 }
 
-// Where byte 0 of the file lies in memory if the parameter `name` was read in place: its data less
-// its offset in the file (a GGUF file or one safetensors file).
-uintptr_t fileStartIfInPlace(const core::Transformer& model, const std::string& name, const std::string& path)
+// Each parameter's offset in the file it was read from (a GGUF file or one safetensors file).
+std::map<std::string, uint64_t> offsetsInFile(const core::Transformer& model, const std::string& path)
 {
-    uint64_t offset = 0;
+    std::map<std::string, uint64_t> offsets;
     if (core::isGgufPath(path)) {
         const core::GgufFile file(path);
-        const std::string where = core::GgufCheckpoint(file, model.config()).fileOf(name); // "path (gguf name)"
-        const std::string ggufName = where.substr(path.size() + 2, where.size() - path.size() - 3);
-        offset = file.header().dataStart + file.findTensor(ggufName)->offset;
+        const core::GgufCheckpoint checkpoint(file, model.config());
+        for (const auto& [name, t] : model.namedParameters()) {
+            const std::string where = checkpoint.fileOf(name); // "path (gguf name)"
+            const std::string ggufName = where.substr(path.size() + 2, where.size() - path.size() - 3);
+            offsets[name] = file.header().dataStart + file.findTensor(ggufName)->offset;
+        }
     } else {
         const core::SafetensorsFile file(path);
         std::ifstream in(path, std::ios::binary);
         const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        offset = core::parseSafetensorsHeader(bytes, path).dataStart + file.entries().at(name).begin;
+        const uint64_t dataStart = core::parseSafetensorsHeader(bytes, path).dataStart;
+        for (const auto& [name, t] : model.namedParameters())
+            offsets[name] = dataStart + file.entries().at(name).begin;
     }
-    return reinterpret_cast<uintptr_t>(model.namedParameters().at(name).data_ptr()) - offset;
+    return offsets;
 }
 
 // Whether every parameter of `model` (every matrix: a BF16 file's norms are F32, converted for a
@@ -141,11 +146,12 @@ uintptr_t fileStartIfInPlace(const core::Transformer& model, const std::string& 
 // (core::MappedFile's Residency::HugePages): the weights read in place.
 bool readInPlace(const core::Transformer& model, const std::string& path, bool matricesOnly = false)
 {
-    std::set<uintptr_t> starts;
+    const std::map<std::string, uint64_t> offsets = offsetsInFile(model, path);
+    std::set<uintptr_t> fileStarts; // where byte 0 of the file lies in memory, by each parameter
     for (const auto& [name, t] : model.namedParameters())
         if (!matricesOnly || t.dim() == 2)
-            starts.insert(fileStartIfInPlace(model, name, path));
-    return starts.size() == 1 && *starts.begin() % (uintptr_t{2} << 20) == 0;
+            fileStarts.insert(reinterpret_cast<uintptr_t>(t.data_ptr()) - offsets.at(name));
+    return fileStarts.size() == 1 && *fileStarts.begin() % (uintptr_t{2} << 20) == 0;
 }
 
 template <typename F> void expectError(F f, const std::vector<std::string>& fragments)
