@@ -1,14 +1,13 @@
 #include "inference/peak_flops.h"
 
+#include "core/cuda/cuda_plugin.h"
+#include "core/cuda/cuda_support.h"
+
 #include <ATen/Parallel.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#ifdef THINKBENCH_CUDA_KERNELS
-#include <cuda_runtime_api.h>
-#endif
 
 namespace thinkbench::inference {
 
@@ -45,18 +44,15 @@ double cpuPeak()
     return double(at::get_num_threads()) * info.hertz * flopsPerCycle;
 }
 
+// A CUDA device means the CUDA plugin is loaded.
 double cudaPeak(c10::Device device, c10::ScalarType dtype)
 {
-#ifdef THINKBENCH_CUDA_KERNELS
-    cudaDeviceProp props{};
-    if (cudaGetDeviceProperties(&props, device.has_index() ? device.index() : 0) != cudaSuccess)
-        return 0;
+    const int capability = core::cudaPlugin().computeCapability(device.has_index() ? device.index() : 0);
     const bool halfPrecision = dtype == c10::kBFloat16 || dtype == c10::kHalf;
-    if (props.major == 9 && props.minor == 0) // H100 / H200 SXM, dense
+    if (capability == 90) // H100 / H200 SXM, dense
         return halfPrecision ? 989.4e12 : 494.7e12;
-    if (props.major == 8 && props.minor == 0) // A100
+    if (capability == 80) // A100
         return halfPrecision ? 312e12 : 156e12;
-#endif
     return 0;
 }
 

@@ -1,9 +1,9 @@
 #include "inference/threads.h"
 
+#include "core/cuda/cuda_support.h"
 #include "core/error.h"
 
 #include <ATen/Parallel.h>
-#include <torch/cuda.h>
 
 #include <cstdlib>
 #include <thread>
@@ -27,10 +27,10 @@ c10::ScalarType scalarType(core::DType dtype)
 
 c10::Device resolveDevice(core::DeviceKind kind, const std::string& where)
 {
-    if (kind == core::DeviceKind::Cpu || (kind == core::DeviceKind::Auto && !torch::cuda::is_available()))
+    if (kind == core::DeviceKind::Cpu || (kind == core::DeviceKind::Auto && !core::cudaAvailable()))
         return c10::kCPU;
-    if (!torch::cuda::is_available())
-        throw core::Error("", where, "CUDA is not available on this machine");
+    if (!core::cudaAvailable())
+        throw core::Error("", where, "CUDA is not available: " + core::cudaStatus().reason);
     return c10::Device(c10::kCUDA, 0);
 }
 

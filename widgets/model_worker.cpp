@@ -1,8 +1,7 @@
 #include "widgets/model_worker.h"
 
+#include "core/cuda/cuda_support.h"
 #include "inference/chat_model.h"
-
-#include <torch/cuda.h>
 
 #include <QThread>
 
@@ -104,7 +103,7 @@ bool ModelWorker::load(const QString& folder, const QString& apiKey)
         return false;
     runJob([this, folder, apiKey] {
         inference::ModelOptions options;
-        options.device = torch::cuda::is_available() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+        options.device = core::cudaAvailable() ? at::Device(at::kCUDA) : at::Device(at::kCPU);
         options.apiKey = apiKey.toStdString();
         auto next = inference::openChatModel(folder.toStdString(), options, &cancel_); // cancel_: the worker closing
         const QString templateName = QString::fromStdString(next->templateName());

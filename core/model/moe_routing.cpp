@@ -1,14 +1,12 @@
 #include "core/model/moe_routing.h"
 
+#include "core/cuda/cuda_plugin.h"
+#include "core/cuda/cuda_support.h"
 #include "core/error.h"
 
 #include <ATen/ATen.h>
 
 #include <cstdlib>
-
-#if THINKBENCH_CUDA_KERNELS
-#include "core/model/cuda/routing_kernels.h"
-#endif
 
 namespace thinkbench::core {
 
@@ -31,22 +29,19 @@ cuda::RouterParams routerParams(const ModelConfig& c)
 
 bool fusedRoutingKernelsEnabled()
 {
-#if THINKBENCH_CUDA_KERNELS
     static const bool enabled = [] {
         const char* flag = std::getenv("THINKBENCH_CUDA_KERNELS");
         return flag && std::string(flag) == "1";
     }();
     return enabled;
-#else
-    return false;
-#endif
 }
 
 namespace {
 
+// A CUDA tensor means the plugin is loaded: LibTorch's CUDA half comes with it.
 bool useFusedKernels(const at::Tensor& t)
 {
-    return t.is_cuda() && fusedRoutingKernelsEnabled();
+    return t.is_cuda() && fusedRoutingKernelsEnabled() && cudaPlugin().routeTokens;
 }
 
 // Weights from the unbiased scores of the chosen experts, renormalised and scaled.
@@ -64,15 +59,13 @@ Routing routeTokens(const at::Tensor& logits, const at::Tensor& selectionBias, c
 {
     Routing r;
     r.scores = p.softmax ? at::softmax(logits, -1) : at::sigmoid(logits);
-#if THINKBENCH_CUDA_KERNELS
     if (useFusedKernels(logits)) {
-        cuda::FusedRouting fused = cuda::routeTokensFused(logits.detach(), selectionBias, p);
+        cuda::FusedRouting fused = cudaPlugin().routeTokens(logits.detach(), selectionBias, p);
         r.experts = fused.experts;
         // The kernel's weights carry no gradient; training takes them from the scores again.
         r.weights = r.scores.requires_grad() ? expertWeights(r.scores, r.experts, p) : fused.weights;
         return r;
     }
-#endif
     const int64_t N = logits.size(0);
     at::Tensor choice = r.scores.detach() + selectionBias; // the bias steers selection only
     if (p.groups > 1) {
@@ -107,12 +100,10 @@ Routing replayRouting(const Routing& own, const at::Tensor& experts, const at::T
 
 TokenPermutation permuteTokens(const at::Tensor& experts, int64_t numExperts)
 {
-#if THINKBENCH_CUDA_KERNELS
     if (useFusedKernels(experts)) {
-        cuda::FusedPermutation fused = cuda::permuteTokensFused(experts, numExperts);
+        cuda::FusedPermutation fused = cudaPlugin().permuteTokens(experts, numExperts);
         return {fused.order, fused.counts.to(at::kCPU)};
     }
-#endif
     const at::Tensor flat = experts.reshape({-1});
     return {flat.argsort(/*stable=*/true), at::bincount(flat, {}, numExperts).to(at::kCPU)};
 }

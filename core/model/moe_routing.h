@@ -36,7 +36,8 @@ struct TokenPermutation {
 TokenPermutation permuteTokens(const at::Tensor& experts, int64_t numExperts);
 
 // The fused CUDA kernels are used on CUDA tensors only when THINKBENCH_CUDA_KERNELS=1: they have
-// not yet been checked against the reference on a GPU (README). False in a build without CUDA.
+// not yet been checked against the reference on a GPU (README). Where the CUDA plugin was built
+// without nvcc, the ATen reference runs even then.
 bool fusedRoutingKernelsEnabled();
 
 } // namespace thinkbench::core

@@ -2,6 +2,8 @@
 // thread runs them, against the ATen reference the model uses (moe_routing.cpp); on a machine
 // with a GPU, the kernels themselves against the same reference.
 
+#include "core/cuda/cuda_plugin.h"
+#include "core/cuda/cuda_support.h"
 #include "core/model/cuda/routing_steps.h"
 #include "core/model/moe_routing.h"
 
@@ -13,10 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
-
-#ifndef THINKBENCH_CUDA_KERNELS
-#define THINKBENCH_CUDA_KERNELS 0
-#endif
 
 using namespace thinkbench::core;
 using cuda::RouterParams;
@@ -241,24 +239,22 @@ private slots:
         }
     }
 
-    // Where nvcc is (every project machine and CI), the build must have compiled the kernels in.
+    // Where nvcc is (every project machine and CI), the CUDA plugin must load, GPU or not, and
+    // hold the kernels.
     void kernelsBuiltWhereNvccIs()
     {
         if (QStandardPaths::findExecutable("nvcc").isEmpty())
             QSKIP("no nvcc on this machine");
-        QVERIFY2(THINKBENCH_CUDA_KERNELS,
-                 "nvcc is here but the build has no CUDA kernels: is the torch wheel CPU-only?");
+        const cuda::CudaPlugin& plugin = cudaPlugin(); // throws, naming the library, where it does not load
+        QVERIFY2(plugin.routeTokens && plugin.permuteTokens, "nvcc is here but the CUDA plugin has no routing kernels");
     }
 
     void kernelsMatchReferenceOnGpu_data() { addRouterRows(); }
 
     void kernelsMatchReferenceOnGpu()
     {
-#if !THINKBENCH_CUDA_KERNELS
-        QSKIP("built without CUDA kernels");
-#else
-        if (!torch::cuda::is_available())
-            QSKIP("no GPU on this machine");
+        if (!cudaAvailable())
+            QSKIP(("no GPU: " + cudaStatus().reason).c_str());
         const RouterParams p = fetchRouterParams();
         const RandomRouting r = randomRouting(p, 3000, 20261201 + p.experts * 31 + p.topK);
         const Routing reference = routeTokens(r.logits, r.bias, p);
@@ -273,7 +269,6 @@ private slots:
         const TokenPermutation cpuPermutation = permuteTokens(reference.experts, p.experts);
         QVERIFY(at::equal(permutation.order.cpu(), cpuPermutation.order));
         QVERIFY(at::equal(permutation.counts, cpuPermutation.counts));
-#endif
     }
 };
 

@@ -1,14 +1,13 @@
 #include "training/distributed/process_group.h"
 
+#include "core/cuda/cuda_plugin.h"
+#include "core/cuda/cuda_support.h"
 #include "core/error.h"
 
 #include <torch/csrc/distributed/c10d/Backend.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#ifdef THINKBENCH_NCCL
-#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
-#endif
 
 #include <torch/torch.h>
 
@@ -173,15 +172,13 @@ void ProcessGroup::connect(const core::DistributedSettings& settings, c10::Devic
     auto store = c10::make_intrusive<c10d::PrefixStore>(nccl ? "nccl" : "gloo", m.store);
     try {
         if (nccl) {
-#ifdef THINKBENCH_NCCL
-            auto opts = c10d::ProcessGroupNCCL::Options::create();
-            opts->timeout = timeout;
-            m.backend = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, m.world.rank, m.world.size, opts);
+            // The ranks are on CUDA, so the CUDA plugin, which holds NCCL, is loaded.
+            const auto ncclBackend = core::cudaPlugin().ncclBackend;
+            if (!ncclBackend)
+                throw core::Error("recipe", "distributed.backend", "this build has no NCCL; use gloo");
+            m.backend = ncclBackend(store, m.world.rank, m.world.size, timeout);
             m.backendName = "nccl";
             m.device = device;
-#else
-            throw core::Error("recipe", "distributed.backend", "this build has no NCCL; use gloo");
-#endif
         } else {
             auto opts = c10d::ProcessGroupGloo::Options::create();
             opts->timeout = timeout;
