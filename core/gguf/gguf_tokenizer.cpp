@@ -131,16 +131,18 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     // rather than tokenized differently from the model's training.
     const std::string& pre = file.string("tokenizer.ggml.pre");
     PreTokenizerSpec spec = preTokenizer(pre, path);
-    const nlohmann::json json = {
+    nlohmann::json json = {
         {"version", "1.0"},
         {"added_tokens", added},
         {"normalizer", spec.normalizer},
         {"pre_tokenizer", spec.preTokenizer},
         {"decoder",
          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}}},
-        {"model",
-         {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}, {"byte_fallback", false}, {"ignore_merges", false}}},
+        {"model", {{"type", "BPE"}, {"byte_fallback", false}, {"ignore_merges", false}}},
     };
+    // Moved in, not listed above: an initializer list copies, and these are tens of MB.
+    json["model"]["vocab"] = std::move(vocab);
+    json["model"]["merges"] = std::move(merges);
     // Special tokens by id, as tokenizer_config.json names them by content.
     nlohmann::json config = nlohmann::json::object();
     for (const auto& [key, name] :

@@ -22,7 +22,14 @@ at::Tensor dense(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b
 
 at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWeight& up, const LinearWeight& down)
 {
-    return dense(at::silu(dense(x, gate)) * dense(x, up), down);
+    if (at::GradMode::is_enabled())
+        return dense(at::silu(dense(x, gate)) * dense(x, up), down);
+    // Without autograd, in place: two [tokens, intermediate] activations live instead of four
+    // (a 512-token prefill of the 1.5B shape: 37 MB less at the peak).
+    at::Tensor hidden = dense(x, gate);
+    at::silu_(hidden);
+    hidden.mul_(dense(x, up));
+    return dense(hidden, down);
 }
 
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,

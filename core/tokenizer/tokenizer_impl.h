@@ -18,7 +18,9 @@ namespace thinkbench::core {
 
 struct Tokenizer::Impl {
     std::string file;
-    nlohmann::json original; // the tokenizer.json as read (written back by toJson)
+    // The tokenizer.json as read, serialised compactly (written back by toJson): for a 150k
+    // vocabulary the parsed document would hold ~25 MB for as long as the tokenizer lives.
+    std::string original;
 
     Normalizer normalizer;
     std::vector<PreTokenizer> preTokenizers;

@@ -250,7 +250,7 @@ Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file, 
 {
     auto t = std::make_shared<Impl>();
     t->file = file;
-    t->original = j;
+    t->original = j.dump(); // throws on text that is not UTF-8
     std::vector<AddedToken> added;
     try {
         loadNormalizer(*t, j.value("normalizer", nlohmann::json()), "normalizer");
@@ -314,13 +314,13 @@ Tokenizer Tokenizer::fromDirectory(const std::string& dir)
 
 nlohmann::json Tokenizer::toJson() const
 {
-    return impl_->original;
+    return nlohmann::json::parse(impl_->original);
 }
 
 void Tokenizer::save(const std::string& path) const
 {
     writeFileAtomically(path, [&](std::ostream& out) {
-        out << impl_->original.dump(2, ' ', false, nlohmann::json::error_handler_t::strict) << "\n";
+        out << toJson().dump(2, ' ', false, nlohmann::json::error_handler_t::strict) << "\n";
     });
 }
 
