@@ -2,6 +2,7 @@
 // Exit codes: 0 ok, 1 user error (bad input, message on stderr), 2 internal error.
 
 #include "app/cli/commands.h"
+#include "core/cuda/cuda_support.h"
 #include "core/error.h"
 #include "inference/threads.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv)
 {
     using namespace thinkbench;
     inference::restartWithShortOpenMpSpin(argv);
+    core::cudaStatus(); // before anything asks LibTorch about CUDA (cuda_support.h)
     CLI::App app{"ThinkBench: train, run and evaluate reasoning models", "thinkbench-cli"};
     app.require_subcommand(1);
     cli::GlobalOptions global;

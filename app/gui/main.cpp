@@ -4,6 +4,7 @@
 //   thinkbench RUN_DATABASE --screenshot out.png                       the main window
 
 #include "app/gui/main_window.h"
+#include "core/cuda/cuda_support.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
 #include "inference/threads.h"
@@ -20,6 +21,7 @@
 int main(int argc, char** argv)
 {
     thinkbench::inference::restartWithShortOpenMpSpin(argv);
+    thinkbench::core::cudaStatus(); // before anything asks LibTorch about CUDA (cuda_support.h)
     QApplication app(argc, argv);
     QApplication::setOrganizationName("ThinkBench");
     QApplication::setApplicationName("ThinkBench");

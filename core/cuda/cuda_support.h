@@ -18,6 +18,9 @@ struct CudaStatus {
 
 // Whether this process can run on a GPU. Where no NVIDIA driver is installed the answer is known
 // without loading anything; elsewhere the plugin is loaded and LibTorch asked. Decided once.
+// Call it before anything else asks LibTorch about CUDA (torch::manual_seed does): ATen decides
+// at the first such question whether CUDA exists, for good, so a question asked before the plugin
+// is loaded would leave a GPU machine without its GPU. Both main()s call it first.
 const CudaStatus& cudaStatus();
 inline bool cudaAvailable()
 {
