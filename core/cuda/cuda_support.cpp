@@ -66,8 +66,9 @@ const CudaStatus& cudaStatus()
         if (!driver)
             return {false, "no NVIDIA driver (libcuda.so.1) on this machine"};
         dlclose(driver);
-        if (!loadedPlugin().plugin)
-            return {false, std::string("CUDA support did not load: ") + kPluginPath + ": " + loadedPlugin().error};
+        const LoadedPlugin& loaded = loadedPlugin();
+        if (!loaded.plugin)
+            return {false, std::string("CUDA support did not load: ") + kPluginPath + ": " + loaded.error};
         if (!torch::cuda::is_available())
             return {false, "the NVIDIA driver finds no GPU"};
         return {true, {}};
