@@ -1,6 +1,7 @@
 #include "core/model/layers.h"
 
 #include "core/model/batch_invariance.h"
+#include "core/model/decode_attention.h"
 
 #include <ATen/ATen.h>
 
@@ -35,6 +36,9 @@ at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWei
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
                   bool enableGqa)
 {
+    // Row by row by construction, so it serves under a BatchInvariantScope too.
+    if ((enableGqa || q.size(1) == k.size(1)) && attendsOneQuery(q, k, v, mask))
+        return attendOneQuery(q, k, v, mask, scale);
     if (BatchInvariantScope::active())
         return attendRowByRow(q, k, v, mask, scale, enableGqa);
     return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale, enableGqa);

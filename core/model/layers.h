@@ -43,8 +43,9 @@ at::Tensor dense(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b
 
 at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWeight& up, const LinearWeight& down);
 
-// Softmax attention in torch's fused kernel: for bf16 and f16 it keeps scores and softmax in f32
-// and rounds once, as Hugging Face's default (sdpa) does. Scores rounded to bf16 before the softmax
+// Softmax attention in torch's fused kernel, or for one query row on the CPU (decode) in
+// decode_attention's: both keep scores and softmax in f32 for bf16 and f16 and round once, as
+// Hugging Face's default (sdpa) does. Scores rounded to bf16 before the softmax
 // double the error, more as attention sharpens, and tip near-tied MoE routing away from HF's.
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double scale,
                   bool enableGqa = false);

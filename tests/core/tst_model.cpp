@@ -3,6 +3,7 @@
 // padding, save/load round trips and bad checkpoints.
 
 #include "core/error.h"
+#include "core/model/decode_attention.h"
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
 
@@ -258,6 +259,54 @@ private slots:
             model.forward(ids.narrow(0, 0, 1).narrow(1, 10, 1).expand({3, 1}).contiguous(), {.cache = &shared}).logits;
         for (int r = 0; r < 3; ++r)
             QVERIFY(at::allclose(next[r], full[0].narrow(0, 10, 1), 1e-4, 1e-4));
+    }
+
+    void oneQueryAttentionEqualsTorchs_data()
+    {
+        QTest::addColumn<bool>("bf16");
+        QTest::newRow("f32") << false;
+        QTest::newRow("bf16") << true;
+    }
+
+    // A decode step's attention (one query row, 14 query heads on 2 kv heads, the cache a view of a
+    // longer buffer, the second row left-padded) against torch's math kernel on the same inputs;
+    // each row equals that row attended alone, bit for bit.
+    void oneQueryAttentionEqualsTorchs()
+    {
+        QFETCH(bool, bf16);
+        torch::NoGradGuard noGrad;
+        torch::manual_seed(7);
+        const auto type = bf16 ? at::kBFloat16 : at::kFloat;
+        const int64_t B = 2, heads = 14, kvHeads = 2, S = 37, d = 64;
+        const at::Tensor q = at::randn({B, 1, heads, d}).to(type).transpose(1, 2); // as attendGqa makes it
+        const at::Tensor k = (3 * at::randn({B, kvHeads, 48, d})).to(type).narrow(2, 0, S);
+        const at::Tensor v = at::randn({B, kvHeads, 48, d}).to(type).narrow(2, 0, S);
+        at::Tensor mask = at::zeros({B, 1, 1, S});
+        mask.narrow(0, 1, 1).narrow(3, 0, 5).fill_(-1e30);
+        mask = mask.to(type);
+        QVERIFY(attendsOneQuery(q, k, v, mask));
+        const double scale = 1.0 / 8;
+        const at::Tensor ours = attendOneQuery(q, k, v, mask, scale);
+        QCOMPARE(ours.scalar_type(), type);
+        QCOMPARE(ours.sizes(), at::IntArrayRef({B, heads, 1, d}));
+
+        const at::Tensor reference = std::get<0>(
+            at::_scaled_dot_product_attention_math(q.to(at::kDouble), k.to(at::kDouble), v.to(at::kDouble),
+                                                   mask.to(at::kDouble), 0.0, false, c10::nullopt, scale, true));
+        const double error = (ours.to(at::kDouble) - reference).abs().max().item<double>();
+        // f32 sums of 37 terms; bf16 rounds the output once (2^-8 of values below 4).
+        QVERIFY2(error < (bf16 ? 2e-2 : 1e-5), qPrintable(QString("max error %1").arg(error)));
+
+        const at::Tensor alone =
+            attendOneQuery(q.narrow(0, 1, 1), k.narrow(0, 1, 1).narrow(2, 5, S - 5),
+                           v.narrow(0, 1, 1).narrow(2, 5, S - 5), mask.narrow(0, 1, 1).narrow(3, 5, S - 5), scale);
+        QVERIFY(at::equal(ours.narrow(0, 1, 1), alone));
+
+        // What it does not take goes to torch's kernel: several query rows, f16, a gradient.
+        QVERIFY(!attendsOneQuery(at::cat({q, q}, 2), k, v, mask));
+        QVERIFY(!attendsOneQuery(q.to(at::kHalf), k.to(at::kHalf), v.to(at::kHalf), mask));
+        torch::AutoGradMode grad(true);
+        QVERIFY(!attendsOneQuery(q.clone().requires_grad_(), k, v, mask));
     }
 
     void expertLoadIsReported()
