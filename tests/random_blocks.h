@@ -1,7 +1,7 @@
 #pragma once
 // A QuantizedMatrix of random GGUF blocks, for the quantized kernels' test and benchmark: random
 // quants and 6-bit scales, f16 block scales drawn from 1e-3..1e-2 (random bytes there would be NaN or
-// 65504), and for F16/BF16 normal values.
+// 65504), and for F32/F16/BF16 normal values.
 
 #include "core/quant/quantized_matrix.h"
 
@@ -37,9 +37,12 @@ inline core::QuantizedMatrix randomQuantizedMatrix(core::GgmlType type, int64_t 
     w.rows = rows;
     w.cols = cols;
     auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(rows * w.rowBytes()));
-    if (type == core::GgmlType::F16 || type == core::GgmlType::BF16) {
+    if (type == core::GgmlType::F32 || type == core::GgmlType::F16 || type == core::GgmlType::BF16) {
         at::manual_seed(seed);
-        const at::Tensor values = at::randn({rows, cols}).to(type == core::GgmlType::F16 ? at::kHalf : at::kBFloat16);
+        const at::Tensor values = at::randn({rows, cols})
+                                      .to(type == core::GgmlType::F32   ? at::kFloat
+                                          : type == core::GgmlType::F16 ? at::kHalf
+                                                                        : at::kBFloat16);
         std::memcpy(bytes->data(), values.data_ptr(), bytes->size());
     } else {
         std::mt19937 random(seed);

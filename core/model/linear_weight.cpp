@@ -31,13 +31,16 @@ int64_t LinearWeight::cols() const
 
 namespace {
 
-// A bf16 weight on the CPU with no gradient wanted (decode, rollouts), where the CPU runs the SIMD
-// kernels: quantizedLinear's BF16 row kernel reads it in place, 1.2x oneDNN's bf16 GEMV at one row
-// of x (bench/results/inference.md). From quant::kGemmRows rows on it hands back to at::linear.
-bool bf16RowKernelServes(const at::Tensor& w, const at::Tensor& x)
+// A bf16 or f32 weight on the CPU with no gradient wanted (decode, rollouts), where the CPU runs
+// the SIMD kernels: quantizedLinear reads it in place with our row kernels, which stream it on
+// every thread on any vendor's CPU (torch's one-row products are MKL's, which on AMD runs generic
+// code on one thread; bench/results/inference.md). From quant::kGemmRows rows on it hands back to
+// a GEMM.
+bool rowKernelServes(const at::Tensor& w, const at::Tensor& x)
 {
-    return w.scalar_type() == at::kBFloat16 && w.dim() == 2 && w.device().is_cpu() && w.is_contiguous() &&
-           x.device().is_cpu() && (x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kFloat) &&
+    return (w.scalar_type() == at::kBFloat16 || w.scalar_type() == at::kFloat) && w.dim() == 2 && w.device().is_cpu() &&
+           w.is_contiguous() && x.device().is_cpu() &&
+           (x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kFloat) &&
            !(at::GradMode::is_enabled() && (x.requires_grad() || w.requires_grad())) &&
            quant::bestIsa() != quant::Isa::Portable;
 }
@@ -46,9 +49,9 @@ bool bf16RowKernelServes(const at::Tensor& w, const at::Tensor& x)
 
 at::Tensor LinearWeight::product(const at::Tensor& x, const at::Tensor& b) const
 {
-    if (!quantized_ && bf16RowKernelServes(dense_, x)) {
-        const QuantizedMatrix view{GgmlType::BF16, dense_.size(0), dense_.size(1),
-                                   static_cast<const uint8_t*>(dense_.const_data_ptr()), nullptr};
+    if (!quantized_ && rowKernelServes(dense_, x)) {
+        const QuantizedMatrix view{dense_.scalar_type() == at::kFloat ? GgmlType::F32 : GgmlType::BF16, dense_.size(0),
+                                   dense_.size(1), static_cast<const uint8_t*>(dense_.const_data_ptr()), nullptr};
         at::Tensor y = quantizedLinear(x, view);
         return b.defined() ? y.add_(b) : y;
     }

@@ -27,7 +27,8 @@ public:
     int64_t rows() const;
     int64_t cols() const;
 
-    // x W^T + b: a dense weight through at::linear, a quantized one through quantizedLinear. A
+    // x W^T + b: a dense weight through at::linear (a bf16 or f32 one through quantizedLinear where
+    // no gradient is wanted on the CPU), a quantized one through quantizedLinear. A
     // quantized weight has no gradient, so an input that wants one is an error naming the tensor.
     at::Tensor product(const at::Tensor& x, const at::Tensor& b = {}) const;
     // The rows `ids` of W in `dtype`, shaped [ids..., cols]: the embedding lookup. Quantized rows are

@@ -91,11 +91,10 @@ at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa is
     if (a.n == 0 || w.rows == 0)
         return result;
 
-    // F32 weights times f32 x are torch's own linear (MKL's), at any batch: at batch 1 it reads as
-    // fast as our kernel (bench/results/quant_kernels.md). BF16 weights run ours, on both threads
-    // 1.2x oneDNN's bf16 GEMV (bench/results/inference.md).
-    const bool torchLinear = w.type == GgmlType::F32 && x.scalar_type() == at::kFloat;
-    if (isa != Isa::Portable && (a.n >= kGemmRows || torchLinear))
+    // Every type runs our row kernels below kGemmRows rows of x. For F32 and BF16 too: torch's
+    // one-row products are MKL's, which on AMD CPUs runs its generic code on one thread (0.5B F32
+    // decode at 7 tok/s where the weights allow 16; bench/results/inference.md).
+    if (isa != Isa::Portable && a.n >= kGemmRows)
         return dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), w).view(shape);
 
     thread_local std::vector<float> xBuffer, outBuffer;

@@ -34,8 +34,8 @@ constexpr double kInt8Tolerance = 2e-2;
 // 256 columns, 65 rows of x).
 constexpr double kGemmTolerance = 3e-2;
 
-const GgmlType kTypes[] = {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K,
-                           GgmlType::Q5_K, GgmlType::Q6_K, GgmlType::F16,  GgmlType::BF16};
+const GgmlType kTypes[] = {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q5_K,
+                           GgmlType::Q6_K, GgmlType::F32,  GgmlType::F16,  GgmlType::BF16};
 
 at::Tensor dequantized(const QuantizedMatrix& w)
 {
@@ -66,7 +66,8 @@ private slots:
     void everyIsaEqualsPortable_data();
     void everyIsaEqualsPortable();
     void leadingDimensionsKept();
-    void bf16DenseWeightRunsTheRowKernel();
+    void denseWeightRunsTheRowKernel_data();
+    void denseWeightRunsTheRowKernel();
     void errors();
 };
 
@@ -177,20 +178,32 @@ void TestQuantizedLinear::leadingDimensionsKept()
     QVERIFY(relError(ours, at::matmul(x, dequantized(w).t())) < 2e-2);
 }
 
-// A model's bf16 weights (a bf16 safetensors or GGUF file read in place, a GRPO rollout's policy)
-// multiply a few rows of x through the BF16 row kernel when no gradient is wanted, and through
+// A model's bf16 and f32 weights (a safetensors or GGUF file read in place, a GRPO rollout's
+// policy) multiply a few rows of x through the row kernels when no gradient is wanted, and through
 // at::linear, gradient and all, when one is.
-void TestQuantizedLinear::bf16DenseWeightRunsTheRowKernel()
+void TestQuantizedLinear::denseWeightRunsTheRowKernel_data()
 {
-    const at::Tensor w = at::randn({300, 256}).to(at::kBFloat16);
-    const at::Tensor x = at::randn({2, 256}).to(at::kBFloat16);
+    QTest::addColumn<bool>("bf16");
+    QTest::newRow("bf16") << true;
+    QTest::newRow("f32") << false;
+}
+
+void TestQuantizedLinear::denseWeightRunsTheRowKernel()
+{
+    QFETCH(bool, bf16);
+    const at::ScalarType dtype = bf16 ? at::kBFloat16 : at::kFloat;
+    const at::Tensor w = at::randn({300, 256}).to(dtype);
+    const at::Tensor x = at::randn({2, 256}).to(dtype);
     const at::Tensor reference = at::matmul(x.to(at::kFloat), w.to(at::kFloat).t());
     {
         at::NoGradGuard noGrad;
         const at::Tensor ours = LinearWeight(w).product(x);
-        const QuantizedMatrix view{GgmlType::BF16, 300, 256, static_cast<const uint8_t*>(w.const_data_ptr()), nullptr};
+        const QuantizedMatrix view{bf16 ? GgmlType::BF16 : GgmlType::F32, 300, 256,
+                                   static_cast<const uint8_t*>(w.const_data_ptr()), nullptr};
         QVERIFY(at::equal(ours, quantizedLinear(x, view)));
-        QVERIFY(relError(ours, reference) < kBf16Tolerance);
+        QVERIFY(relError(ours, reference) < (bf16 ? kBf16Tolerance : kF32Tolerance));
+        if (!bf16 && quant::bestIsa() != quant::Isa::Portable) // not torch's linear: ours sums in its own order
+            QVERIFY(!at::equal(ours, at::linear(x, w)));
     }
     const at::Tensor trainable = w.clone().requires_grad_();
     const at::Tensor y = LinearWeight(trainable).product(x);
