@@ -11,9 +11,10 @@ at::Tensor attendGqa(const Transformer::Layer& L, const ModelConfig& c, const at
 {
     const int64_t B = x.size(0), T = x.size(1), nh = c.num_attention_heads, kvh = c.num_key_value_heads,
                   hd = c.head_dim;
-    at::Tensor q = dense(x, L.q, L.qBias).view({B, T, nh, hd}).transpose(1, 2);
-    at::Tensor k = dense(x, L.k, L.kBias).view({B, T, kvh, hd}).transpose(1, 2);
-    at::Tensor v = dense(x, L.v, L.vBias).view({B, T, kvh, hd}).transpose(1, 2);
+    const std::vector<at::Tensor> qkv = denseOfOneInput(x, {&L.q, &L.k, &L.v}, {L.qBias, L.kBias, L.vBias});
+    at::Tensor q = qkv[0].view({B, T, nh, hd}).transpose(1, 2);
+    at::Tensor k = qkv[1].view({B, T, kvh, hd}).transpose(1, 2);
+    at::Tensor v = qkv[2].view({B, T, kvh, hd}).transpose(1, 2);
     q = applyRope(q, ctx.cos, ctx.sin, false);
     k = applyRope(k, ctx.cos, ctx.sin, false);
     if (cache) {

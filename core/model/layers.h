@@ -40,6 +40,10 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
 
 // x W^T + b, in fixed row blocks under a BatchInvariantScope.
 at::Tensor dense(const at::Tensor& x, const LinearWeight& w, const at::Tensor& b = {});
+// dense(x, weights[i], biases[i]) for each i: one bias, undefined or not, per weight. Projections of one
+// input go together, so a decode step forks its threads once for all of them.
+std::vector<at::Tensor> denseOfOneInput(const at::Tensor& x, std::initializer_list<const LinearWeight*> weights,
+                                        std::initializer_list<at::Tensor> biases);
 
 at::Tensor swiglu(const at::Tensor& x, const LinearWeight& gate, const LinearWeight& up, const LinearWeight& down);
 

@@ -47,22 +47,48 @@ bool rowKernelServes(const at::Tensor& w, const at::Tensor& x)
 
 } // namespace
 
+std::optional<QuantizedMatrix> LinearWeight::rowKernelMatrix(const at::Tensor& x) const
+{
+    if (quantized_) {
+        if (at::GradMode::is_enabled() && x.requires_grad())
+            throw Error(where_, ggmlTypeName(static_cast<uint32_t>(quantized_->type)) + " weight",
+                        "the model was loaded with quantized weights, for inference only: training needs it loaded "
+                        "for training (dequantized)");
+        return quantized_;
+    }
+    if (!rowKernelServes(dense_, x))
+        return std::nullopt;
+    return QuantizedMatrix{dense_.scalar_type() == at::kFloat ? GgmlType::F32 : GgmlType::BF16, dense_.size(0),
+                           dense_.size(1), static_cast<const uint8_t*>(dense_.const_data_ptr()), nullptr};
+}
+
 at::Tensor LinearWeight::product(const at::Tensor& x, const at::Tensor& b) const
 {
-    if (!quantized_ && rowKernelServes(dense_, x)) {
-        const QuantizedMatrix view{dense_.scalar_type() == at::kFloat ? GgmlType::F32 : GgmlType::BF16, dense_.size(0),
-                                   dense_.size(1), static_cast<const uint8_t*>(dense_.const_data_ptr()), nullptr};
-        at::Tensor y = quantizedLinear(x, view);
-        return b.defined() ? y.add_(b) : y;
-    }
-    if (!quantized_)
+    const std::optional<QuantizedMatrix> matrix = rowKernelMatrix(x);
+    if (!matrix)
         return at::linear(x, dense_, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
-    if (at::GradMode::is_enabled() && x.requires_grad())
-        throw Error(where_, ggmlTypeName(static_cast<uint32_t>(quantized_->type)) + " weight",
-                    "the model was loaded with quantized weights, for inference only: training needs it loaded "
-                    "for training (dequantized)");
-    at::Tensor y = quantizedLinear(x, *quantized_);
+    at::Tensor y = quantizedLinear(x, *matrix);
     return b.defined() ? y.add_(b) : y;
+}
+
+std::vector<at::Tensor> LinearWeight::products(const at::Tensor& x, std::span<const LinearWeight* const> weights,
+                                               std::span<const at::Tensor> biases)
+{
+    std::vector<QuantizedMatrix> matrices;
+    for (const LinearWeight* w : weights)
+        if (std::optional<QuantizedMatrix> matrix = w->rowKernelMatrix(x))
+            matrices.push_back(std::move(*matrix));
+    std::vector<at::Tensor> out;
+    if (matrices.size() != weights.size()) {
+        for (size_t i = 0; i < weights.size(); ++i)
+            out.push_back(weights[i]->product(x, biases[i]));
+        return out;
+    }
+    out = quantizedLinears(x, matrices);
+    for (size_t i = 0; i < weights.size(); ++i)
+        if (biases[i].defined())
+            out[i].add_(biases[i]);
+    return out;
 }
 
 at::Tensor LinearWeight::lookup(const at::Tensor& ids, at::ScalarType dtype) const

@@ -9,7 +9,9 @@
 #include <ATen/core/Tensor.h>
 
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace thinkbench::core {
 
@@ -31,11 +33,18 @@ public:
     // no gradient is wanted on the CPU), a quantized one through quantizedLinear. A
     // quantized weight has no gradient, so an input that wants one is an error naming the tensor.
     at::Tensor product(const at::Tensor& x, const at::Tensor& b = {}) const;
+    // product(x, biases[i]) of each weight (an undefined bias adds nothing); where every one runs
+    // the row kernels, in one pass of the threads over all their rows (quantizedLinears).
+    static std::vector<at::Tensor> products(const at::Tensor& x, std::span<const LinearWeight* const> weights,
+                                            std::span<const at::Tensor> biases);
     // The rows `ids` of W in `dtype`, shaped [ids..., cols]: the embedding lookup. Quantized rows are
     // dequantized as they are looked up, so the embedding needs no dequantized copy.
     at::Tensor lookup(const at::Tensor& ids, at::ScalarType dtype) const;
 
 private:
+    // The matrix the row kernels read for x W^T, or none where at::linear computes it.
+    std::optional<QuantizedMatrix> rowKernelMatrix(const at::Tensor& x) const;
+
     at::Tensor dense_;
     std::optional<QuantizedMatrix> quantized_;
     std::string where_;

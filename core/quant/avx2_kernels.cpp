@@ -18,4 +18,13 @@ RowsKernel avx2Kernel(GgmlType type)
 #endif
 }
 
+ActivationQuantizer avx2ActivationQuantizer()
+{
+#if defined(__AVX2__)
+    return simdQuantizeActivations;
+#else
+    return nullptr;
+#endif
+}
+
 } // namespace thinkbench::core::quant

@@ -18,4 +18,13 @@ RowsKernel avx512Kernel(GgmlType type)
 #endif
 }
 
+ActivationQuantizer avx512ActivationQuantizer()
+{
+#if defined(__AVX512VNNI__)
+    return simdQuantizeActivations;
+#else
+    return nullptr;
+#endif
+}
+
 } // namespace thinkbench::core::quant

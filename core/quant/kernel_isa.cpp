@@ -1,6 +1,7 @@
 #include "core/quant/kernel_isa.h"
 
 #include "core/error.h"
+#include "core/quant/activation_quant.h"
 
 #include <cstdlib>
 
@@ -75,6 +76,16 @@ bool usesInt8Activations(Isa isa, GgmlType type)
 {
     const bool wide = type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
     return isa != Isa::Portable && !wide && rowsKernel(isa, type) != nullptr;
+}
+
+ActivationQuantizer activationQuantizer(Isa isa)
+{
+    ActivationQuantizer simd = nullptr;
+    if (cpuHas(isa) && isa == Isa::Avx2)
+        simd = avx2ActivationQuantizer();
+    if (cpuHas(isa) && isa == Isa::Avx512)
+        simd = avx512ActivationQuantizer();
+    return simd != nullptr ? simd : quantizeActivations;
 }
 
 } // namespace thinkbench::core::quant

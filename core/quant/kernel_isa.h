@@ -25,11 +25,15 @@ std::string isaName(Isa isa);
 RowsKernel rowsKernel(Isa isa, GgmlType type);
 // Whether rowsKernel(isa, type) reads Activations::q (x rounded to int8) rather than x.
 bool usesInt8Activations(Isa isa, GgmlType type);
+// What rounds x to int8 under `isa` (the portable quantizeActivations where the ISA has none).
+ActivationQuantizer activationQuantizer(Isa isa);
 
 // Kernels of each ISA (portable_kernels.cpp, avx2_kernels.cpp, avx512_kernels.cpp); call the x86
 // ones only where cpuHas() says so.
 RowsKernel portableKernel(GgmlType type);
 RowsKernel avx2Kernel(GgmlType type);
 RowsKernel avx512Kernel(GgmlType type);
+ActivationQuantizer avx2ActivationQuantizer();
+ActivationQuantizer avx512ActivationQuantizer();
 
 } // namespace thinkbench::core::quant

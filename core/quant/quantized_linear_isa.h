@@ -14,5 +14,6 @@ namespace thinkbench::core::quant {
 constexpr int64_t kGemmRows = 64;
 
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa);
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa);
 
 } // namespace thinkbench::core::quant

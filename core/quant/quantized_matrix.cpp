@@ -1,7 +1,6 @@
 #include "core/quant/quantized_matrix.h"
 
 #include "core/error.h"
-#include "core/quant/activation_quant.h"
 #include "core/quant/dequantized_gemm.h"
 #include "core/quant/quantized_linear_isa.h"
 
@@ -9,6 +8,7 @@
 #include <ATen/ops/empty.h>
 #include <c10/util/BFloat16.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace thinkbench::core {
@@ -66,36 +66,62 @@ int64_t QuantizedMatrix::rowBytes() const
 
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w)
 {
-    return quant::quantizedLinear(x, w, quant::bestIsa());
+    return quant::quantizedLinears(x, {&w, 1}, quant::bestIsa())[0];
+}
+
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws)
+{
+    return quant::quantizedLinears(x, ws, quant::bestIsa());
 }
 
 namespace quant {
 
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa)
 {
-    check(x, w);
-    RowsKernel kernel = rowsKernel(isa, w.type);
-    if (kernel == nullptr) {
-        isa = Isa::Portable;
-        kernel = rowsKernel(isa, w.type);
+    return quantizedLinears(x, {&w, 1}, isa)[0];
+}
+
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa)
+{
+    // Each matrix's kernel: the ISA's, or the portable one where it has none for the type.
+    std::vector<Isa> isas;
+    std::vector<RowsKernel> kernels;
+    for (const QuantizedMatrix& w : ws) {
+        check(x, w);
+        Isa own = isa;
+        RowsKernel kernel = rowsKernel(own, w.type);
+        if (kernel == nullptr) {
+            own = Isa::Portable;
+            kernel = rowsKernel(own, w.type);
+        }
+        if (kernel == nullptr)
+            throw Error("", "quantizedLinear",
+                        "no kernel for " + ggmlTypeName(static_cast<uint32_t>(w.type)) + " weights");
+        isas.push_back(own);
+        kernels.push_back(kernel);
     }
-    if (kernel == nullptr)
-        throw Error("", "quantizedLinear", "no kernel for " + ggmlTypeName(static_cast<uint32_t>(w.type)) + " weights");
 
-    std::vector<int64_t> shape = x.sizes().vec();
-    shape.back() = w.rows;
-    at::Tensor result = at::empty(shape, x.options().memory_format(c10::MemoryFormat::Contiguous));
     Activations a;
-    a.cols = w.cols;
-    a.n = w.cols == 0 ? x.numel() : x.numel() / w.cols;
-    if (a.n == 0 || w.rows == 0)
-        return result;
-
+    a.cols = x.size(-1);
+    a.n = a.cols == 0 ? x.numel() : x.numel() / a.cols;
     // Every type runs our row kernels below kGemmRows rows of x. For F32 and BF16 too: torch's
     // one-row products are MKL's, which on AMD CPUs runs its generic code on one thread (0.5B F32
     // decode at 7 tok/s where the weights allow 16; bench/results/inference.md).
-    if (isa != Isa::Portable && a.n >= kGemmRows)
-        return dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), w).view(shape);
+    std::vector<at::Tensor> results;
+    std::vector<size_t> byRows; // the matrices the row kernels multiply
+    for (size_t i = 0; i < ws.size(); ++i) {
+        std::vector<int64_t> shape = x.sizes().vec();
+        shape.back() = ws[i].rows;
+        if (isas[i] != Isa::Portable && a.n >= kGemmRows) {
+            results.push_back(dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), ws[i]).view(shape));
+            continue;
+        }
+        results.push_back(at::empty(shape, x.options().memory_format(c10::MemoryFormat::Contiguous)));
+        if (a.n > 0 && ws[i].rows > 0)
+            byRows.push_back(i);
+    }
+    if (byRows.empty())
+        return results;
 
     thread_local std::vector<float> xBuffer, outBuffer;
     const at::Tensor xc = x.contiguous();
@@ -109,27 +135,46 @@ at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa is
             converted[i] = static_cast<float>(source[i]);
         a.x = converted;
     }
-    if (usesInt8Activations(isa, w.type)) {
+    if (std::any_of(byRows.begin(), byRows.end(), [&](size_t i) { return usesInt8Activations(isas[i], ws[i].type); })) {
         thread_local std::vector<int8_t> q;
         thread_local std::vector<float> scale;
         thread_local std::vector<int32_t> sum32;
         a.q = scratch(q, a.n * a.cols);
         a.scale = scratch(scale, a.n * a.cols / 32);
         a.sum32 = scratch(sum32, a.n * a.cols / 32);
-        quantizeActivations(a.x, a.n, a.cols, q.data(), scale.data(), sum32.data());
+        activationQuantizer(isa)(a.x, a.n, a.cols, q.data(), scale.data(), sum32.data());
     }
-    float* out = isFloat ? result.data_ptr<float>() : scratch(outBuffer, a.n * w.rows);
 
-    const WeightRows rows{w.data, w.rowBytes(), w.rows};
+    // The matrices' rows end to end, so one pass of the threads covers them all (q, k and v of a
+    // layer; gate and up): one fork and join, and one rounding of x, for all of them.
+    std::vector<int64_t> firstRow{0};
+    std::vector<float*> outs;
+    int64_t totalRows = 0;
+    for (size_t i : byRows)
+        totalRows += ws[i].rows;
+    float* buffer = isFloat ? nullptr : scratch(outBuffer, a.n * totalRows);
+    for (size_t i : byRows) {
+        outs.push_back(isFloat ? results[i].data_ptr<float>() : buffer + a.n * firstRow.back());
+        firstRow.push_back(firstRow.back() + ws[i].rows);
+    }
     const int64_t grain = std::max<int64_t>(1, kGrainWork / std::max<int64_t>(1, a.n * a.cols));
-    at::parallel_for(0, w.rows, grain, [&](int64_t begin, int64_t end) { kernel(rows, a, begin, end, out); });
+    at::parallel_for(0, totalRows, grain, [&](int64_t begin, int64_t end) {
+        for (size_t j = 0; j < byRows.size(); ++j) {
+            const int64_t from = std::max(begin, firstRow[j]), to = std::min(end, firstRow[j + 1]);
+            if (from < to) {
+                const QuantizedMatrix& w = ws[byRows[j]];
+                kernels[byRows[j]]({w.data, w.rowBytes(), w.rows}, a, from - firstRow[j], to - firstRow[j], outs[j]);
+            }
+        }
+    });
 
-    if (!isFloat) {
-        c10::BFloat16* target = result.data_ptr<c10::BFloat16>();
-        for (int64_t i = 0; i < a.n * w.rows; ++i)
-            target[i] = c10::BFloat16(out[i]);
-    }
-    return result;
+    if (!isFloat)
+        for (size_t j = 0; j < byRows.size(); ++j) {
+            c10::BFloat16* target = results[byRows[j]].data_ptr<c10::BFloat16>();
+            for (int64_t i = 0; i < a.n * ws[byRows[j]].rows; ++i)
+                target[i] = c10::BFloat16(outs[j][i]);
+        }
+    return results;
 }
 
 } // namespace quant

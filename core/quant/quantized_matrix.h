@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <vector>
 
 namespace thinkbench::core {
 
@@ -27,5 +29,9 @@ struct QuantizedMatrix {
 // x W^T for x of shape [..., cols] in f32 or bf16; the result is [..., rows] in x's dtype. Runs on
 // torch's intra-op threads. Throws core::Error for a type without a kernel or a shape mismatch.
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w);
+// x W^T for each matrix of ws (all with x's columns): one rounding of x and one pass of the threads
+// over all their rows, where a decode step would otherwise fork and join once a matrix (a layer's
+// q, k and v; its gate and up). Each result is what quantizedLinear(x, w) gives.
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws);
 
 } // namespace thinkbench::core

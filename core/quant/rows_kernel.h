@@ -30,4 +30,7 @@ struct WeightRows {
 // out is [n, rows]; the kernel writes rows [begin, end) of it.
 using RowsKernel = void (*)(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out);
 
+// Fills Activations::q, scale and sum32 from x [n, cols]; every ISA's writes the same bytes.
+using ActivationQuantizer = void (*)(const float* x, int64_t n, int64_t cols, int8_t* q, float* scale, int32_t* sum32);
+
 } // namespace thinkbench::core::quant

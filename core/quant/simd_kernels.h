@@ -351,6 +351,43 @@ template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int
         }
 }
 
+// activation_quant.cpp's rounding, eight lanes at a time, to the same bytes: the same max of |x|, the
+// same scale and product with its inverse, and the conversion's round-to-nearest-even, which is
+// nearbyint's in the default rounding mode. (The scalar loop calls libm per element: 1.5% of a 1.5B
+// Q4_K_M decode, on the main thread while the others wait.)
+void simdQuantizeActivations(const float* x, int64_t n, int64_t cols, int8_t* q, float* scale, int32_t* sum32)
+{
+    const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256i inOrder = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (int64_t block = 0; block < n * cols / 32; ++block) {
+        __m256 v[4];
+        __m256 amax = _mm256_setzero_ps();
+        for (int i = 0; i < 4; ++i) {
+            v[i] = _mm256_loadu_ps(x + 32 * block + 8 * i);
+            amax = _mm256_max_ps(_mm256_and_ps(v[i], magnitude), amax); // a NaN keeps amax, as std::max does
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float d = _mm_cvtss_f32(m) / 127.0f;
+        const __m256 inverse = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+        scale[block] = d;
+        __m256i rounded[4];
+        for (int i = 0; i < 4; ++i)
+            rounded[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], inverse));
+        const __m256i sums =
+            _mm256_add_epi32(_mm256_add_epi32(rounded[0], rounded[1]), _mm256_add_epi32(rounded[2], rounded[3]));
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(sums), _mm256_extracti128_si256(sums, 1));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+        sum32[block] = _mm_cvtsi128_si32(s);
+        // The packs work within 128-bit lanes: they leave 4-element groups in the order 0, 2, 4, 6, 1, 3, 5, 7.
+        const __m256i bytes =
+            _mm256_packs_epi16(_mm256_packs_epi32(rounded[0], rounded[1]), _mm256_packs_epi32(rounded[2], rounded[3]));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + 32 * block), _mm256_permutevar8x32_epi32(bytes, inOrder));
+    }
+}
+
 // The kernel of each type, as this translation unit's flags compile it.
 RowsKernel simdKernel(GgmlType type)
 {

@@ -1,12 +1,14 @@
 // quantizedLinear() against core::dequantize + at::matmul on random blocks of every type, for x in f32
 // and bf16 at batch 1, 3 and 17; that the kernels run on the configured threads; every ISA path the
 // CPU runs (row kernels, batch tiles of 4 with their remainders, the GEMM of many rows) against the
-// portable one; a dense bf16 weight without gradient through the same kernel; and the errors for a
-// type without a kernel and for shapes that do not fit.
+// portable one, x's rounding to int8 included; several matrices of one input in one pass equal each
+// alone; a dense bf16 weight without gradient through the same kernel; and the errors for a type
+// without a kernel and for shapes that do not fit.
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
 #include "core/model/linear_weight.h"
+#include "core/quant/activation_quant.h"
 #include "core/quant/quantized_linear_isa.h"
 #include "tests/random_blocks.h"
 
@@ -65,6 +67,8 @@ private slots:
     void portableEqualsDequantizedMatmul();
     void everyIsaEqualsPortable_data();
     void everyIsaEqualsPortable();
+    void everyIsaRoundsXAsPortable();
+    void matricesOfOneInputEqualEachAlone();
     void leadingDimensionsKept();
     void denseWeightRunsTheRowKernel_data();
     void denseWeightRunsTheRowKernel();
@@ -167,6 +171,72 @@ void TestQuantizedLinear::everyIsaEqualsPortable()
     }
     if (tested == 0)
         QSKIP("this CPU runs no ISA kernels");
+}
+
+// The integer kernels of every ISA must see the same int8 x as the portable rounding, byte for byte:
+// blocks of normal values, of zeros, of one value and of a value exactly halfway between two steps.
+void TestQuantizedLinear::everyIsaRoundsXAsPortable()
+{
+    const int64_t n = 3, cols = 4096;
+    at::manual_seed(5);
+    at::Tensor x = at::randn({n, cols}) * at::rand({n, cols / 32, 1}).expand({n, cols / 32, 32}).reshape({n, cols});
+    x[0].narrow(0, 0, 32).zero_();
+    x[0].narrow(0, 32, 32).fill_(-3.5f);
+    x[1].narrow(0, 0, 32).zero_();
+    x[1][0] = 127.0f; // scale 1: the next one, 2.5, rounds to even
+    x[1][1] = 2.5f;
+    x[1][2] = -0.5f;
+    const float* data = x.const_data_ptr<float>();
+    std::vector<int8_t> q(n * cols), qIsa(n * cols);
+    std::vector<float> scale(n * cols / 32), scaleIsa(n * cols / 32);
+    std::vector<int32_t> sums(n * cols / 32), sumsIsa(n * cols / 32);
+    quant::quantizeActivations(data, n, cols, q.data(), scale.data(), sums.data());
+    QCOMPARE(q[cols + 1], int8_t{2});
+    QCOMPARE(q[cols + 2], int8_t{0});
+    int tested = 0;
+    for (quant::Isa isa : {quant::Isa::Avx2, quant::Isa::Avx512}) {
+        if (!quant::cpuHas(isa))
+            continue;
+        ++tested;
+        QVERIFY(quant::activationQuantizer(isa) != quant::quantizeActivations);
+        quant::activationQuantizer(isa)(data, n, cols, qIsa.data(), scaleIsa.data(), sumsIsa.data());
+        QVERIFY2(q == qIsa, quant::isaName(isa).c_str());
+        QVERIFY2(scale == scaleIsa, quant::isaName(isa).c_str());
+        QVERIFY2(sums == sumsIsa, quant::isaName(isa).c_str());
+    }
+    if (tested == 0)
+        QSKIP("this CPU runs no ISA kernels");
+}
+
+// A layer's q, k and v (and gate and up) run as one pass over their rows: each result must be the
+// one the matrix gives alone, bit for bit, whatever mix of types, under every ISA, for a few rows of
+// x (the row kernels) and for many (each through the GEMM), in f32 and bf16.
+void TestQuantizedLinear::matricesOfOneInputEqualEachAlone()
+{
+    const int64_t cols = 512;
+    const std::vector<QuantizedMatrix> ws = {
+        randomQuantizedMatrix(GgmlType::Q4_K, 300, cols, 1), randomQuantizedMatrix(GgmlType::Q6_K, 64, cols, 2),
+        randomQuantizedMatrix(GgmlType::F32, 5, cols, 3), randomQuantizedMatrix(GgmlType::Q8_0, 77, cols, 4)};
+    for (quant::Isa isa : {quant::Isa::Portable, quant::Isa::Avx2, quant::Isa::Avx512}) {
+        if (!quant::cpuHas(isa))
+            continue;
+        for (int64_t batch : {int64_t{1}, int64_t{3}, quant::kGemmRows}) {
+            for (at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
+                at::manual_seed(batch);
+                const at::Tensor x = at::randn({batch, 1, cols}).to(dtype);
+                const std::vector<at::Tensor> together = quant::quantizedLinears(x, ws, isa);
+                QCOMPARE(together.size(), ws.size());
+                for (size_t i = 0; i < ws.size(); ++i) {
+                    const at::Tensor alone = quant::quantizedLinear(x, ws[i], isa);
+                    QCOMPARE(together[i].sizes(), (at::IntArrayRef{batch, 1, ws[i].rows}));
+                    QVERIFY2(at::equal(together[i], alone),
+                             (quant::isaName(isa) + " matrix " + std::to_string(i) + " batch " + std::to_string(batch))
+                                 .c_str());
+                }
+            }
+        }
+    }
+    QVERIFY(quantizedLinears(at::randn({2, cols}), {}).empty());
 }
 
 void TestQuantizedLinear::leadingDimensionsKept()
