@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace thinkbench::core {
@@ -91,8 +92,59 @@ RopeAngles ropeAngles(const at::Tensor& invFreq, const at::Tensor& positions, do
     return {(emb.cos() * scale).to(dtype), (emb.sin() * scale).to(dtype)};
 }
 
+namespace {
+
+// Whether ropeRows serves: the halves layout on the CPU in f32 or bf16, x [B, H, T, D] with rows of
+// unit stride, the angles [B, 1, T, D] as ropeAngles makes them, no gradient wanted.
+bool rowLoopServes(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved)
+{
+    const bool sameDtype = x.scalar_type() == cos.scalar_type() && x.scalar_type() == sin.scalar_type();
+    return !interleaved && x.device().is_cpu() && (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16) &&
+           sameDtype && x.dim() == 4 && x.stride(3) == 1 && x.size(3) % 2 == 0 && cos.is_contiguous() &&
+           sin.is_contiguous() && cos.sizes() == sin.sizes() &&
+           cos.sizes() == at::IntArrayRef{x.size(0), 1, x.size(2), x.size(3)} &&
+           !(at::GradMode::is_enabled() && (x.requires_grad() || cos.requires_grad() || sin.requires_grad()));
+}
+
+// x cos + rotate(x) sin for every row, rounded to Scalar where the tensor ops round: each product, then
+// their sum.
+template <class Scalar>
+void ropeRows(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, at::Tensor& out)
+{
+    const int64_t H = x.size(1), T = x.size(2), D = x.size(3), half = D / 2;
+    auto term = [](float a, float b) { return static_cast<float>(static_cast<Scalar>(a * b)); };
+    const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, D));
+    at::parallel_for(0, x.size(0) * H * T, grain, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+            const int64_t b = row / (H * T), h = row / T % H, t = row % T;
+            const Scalar* in = x.const_data_ptr<Scalar>() + b * x.stride(0) + h * x.stride(1) + t * x.stride(2);
+            Scalar* o = out.data_ptr<Scalar>() + b * out.stride(0) + h * out.stride(1) + t * out.stride(2);
+            const Scalar* c = cos.const_data_ptr<Scalar>() + (b * T + t) * D;
+            const Scalar* s = sin.const_data_ptr<Scalar>() + (b * T + t) * D;
+            for (int64_t i = 0; i < half; ++i) {
+                const float x1 = static_cast<float>(in[i]), x2 = static_cast<float>(in[i + half]);
+                o[i] = static_cast<Scalar>(term(x1, static_cast<float>(c[i])) + term(-x2, static_cast<float>(s[i])));
+                o[i + half] = static_cast<Scalar>(term(x2, static_cast<float>(c[i + half])) +
+                                                  term(x1, static_cast<float>(s[i + half])));
+            }
+        }
+    });
+}
+
+} // namespace
+
 at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved)
 {
+    // A decode step rotates one row per head: the tensor ops below, five for q and five for k, cost
+    // more in dispatch than in arithmetic, on the thread the others wait for.
+    if (rowLoopServes(x, cos, sin, interleaved)) {
+        at::Tensor out = at::empty_like(x);
+        if (x.scalar_type() == at::kFloat)
+            ropeRows<float>(x, cos, sin, out);
+        else
+            ropeRows<c10::BFloat16>(x, cos, sin, out);
+        return out;
+    }
     at::Tensor v = x;
     const int64_t d = x.size(-1);
     if (interleaved) // (x0, x1, x2, x3, ...) -> (x0, x2, ..., x1, x3, ...), then rotate halves

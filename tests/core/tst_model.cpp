@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "core/model/decode_attention.h"
+#include "core/model/layers.h"
+#include "core/model/rope.h"
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
 
@@ -307,6 +309,52 @@ private slots:
         QVERIFY(!attendsOneQuery(q.to(at::kHalf), k.to(at::kHalf), v.to(at::kHalf), mask));
         torch::AutoGradMode grad(true);
         QVERIFY(!attendsOneQuery(q.clone().requires_grad_(), k, v, mask));
+    }
+
+    void rowLoopsEqualTensorOps_data()
+    {
+        QTest::addColumn<bool>("bf16");
+        QTest::newRow("f32") << false;
+        QTest::newRow("bf16") << true;
+    }
+
+    // Without autograd on the CPU, rmsNorm and rope run as one loop over rows (a decode step's
+    // tensor ops cost more in dispatch than in arithmetic). They must give what the tensor ops give,
+    // which run where a gradient is wanted: rope bit for bit, rmsNorm within its sum's order (one
+    // rounding of the output at most).
+    void rowLoopsEqualTensorOps()
+    {
+        QFETCH(bool, bf16);
+        const auto type = bf16 ? at::kBFloat16 : at::kFloat;
+        torch::manual_seed(11);
+        const at::Tensor x = (4 * at::randn({3, 5, 896})).to(type);
+        const at::Tensor weight = at::rand({896}).to(type);
+        const at::Tensor q = at::randn({3, 5, 14, 64}).to(type).transpose(1, 2); // [B, heads, T, d] as attendGqa's
+        const at::Tensor angles = at::rand({3, 1, 5, 32}) * 6;
+        const at::Tensor cos = at::cat({angles, angles}, -1).cos().to(type),
+                         sin = at::cat({angles, angles}, -1).sin().to(type);
+
+        at::Tensor normed, rotated;
+        {
+            torch::NoGradGuard noGrad;
+            normed = rmsNorm(x, weight, 1e-6);
+            rotated = applyRope(q, cos, sin, false);
+        }
+        const at::Tensor trainable = weight.clone().requires_grad_();
+        const at::Tensor normedByOps = rmsNorm(x, trainable, 1e-6).detach();
+        const at::Tensor qTrainable = q.clone().requires_grad_();
+        const at::Tensor rotatedByOps = applyRope(qTrainable, cos, sin, false).detach();
+
+        QCOMPARE(normed.scalar_type(), type);
+        QCOMPARE(normed.sizes(), x.sizes());
+        const double tolerance = bf16 ? 1.0 / 128 : 1e-6; // one rounding of the output, relative
+        const double error = ((normed.to(at::kFloat) - normedByOps.to(at::kFloat)).abs() /
+                              normedByOps.to(at::kFloat).abs().clamp_min(1e-3))
+                                 .max()
+                                 .item<double>();
+        QVERIFY2(error <= tolerance, qPrintable(QString("rmsNorm relative error %1").arg(error)));
+        QCOMPARE(rotated.sizes(), q.sizes());
+        QVERIFY(at::equal(rotated, rotatedByOps));
     }
 
     void expertLoadIsReported()
