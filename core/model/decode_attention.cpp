@@ -1,5 +1,7 @@
 #include "core/model/decode_attention.h"
 
+#include "core/parallel_grain.h"
+
 #include <ATen/ATen.h>
 #include <ATen/ExpandUtils.h>
 #include <ATen/Parallel.h>
@@ -51,8 +53,7 @@ void attendGroups(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     T* oData = out.mutable_data_ptr<T>();
     // One work item is a kv head of one sequence with the query heads that read it, so each cached
     // row is loaded once per step. Small contexts stay on the calling thread.
-    const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 15) / std::max<int64_t>(1, group * S * (dk + dv)));
-    at::parallel_for(0, B * kvHeads, grain, [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, B * kvHeads, parallelGrain(group * S * (dk + dv)), [&](int64_t begin, int64_t end) {
         std::vector<float> scores(static_cast<size_t>(group * S)), query(static_cast<size_t>(group * dk)),
             sum(static_cast<size_t>(group * dv));
         for (int64_t item = begin; item < end; ++item) {

@@ -2,11 +2,11 @@
 
 #include "core/model/batch_invariance.h"
 #include "core/model/decode_attention.h"
+#include "core/parallel_grain.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include <algorithm>
 #include <cmath>
 
 namespace thinkbench::core {
@@ -58,8 +58,7 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
         const at::Tensor xc = x.contiguous();
         at::Tensor y = at::empty_like(xc);
         const int64_t n = x.size(-1), rows = n == 0 ? 0 : x.numel() / n;
-        const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, n));
-        at::parallel_for(0, rows, grain, [&](int64_t begin, int64_t end) {
+        at::parallel_for(0, rows, parallelGrain(n), [&](int64_t begin, int64_t end) {
             if (x.scalar_type() == at::kFloat)
                 rmsNormRows(xc.const_data_ptr<float>(), weight.const_data_ptr<float>(), y.data_ptr<float>(), begin, end,
                             n, static_cast<float>(eps));

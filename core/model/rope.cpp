@@ -1,10 +1,10 @@
 #include "core/model/rope.h"
 
 #include "core/model/model_config.h"
+#include "core/parallel_grain.h"
 
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <cmath>
 
 namespace thinkbench::core {
@@ -113,8 +113,7 @@ void ropeRows(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
 {
     const int64_t H = x.size(1), T = x.size(2), D = x.size(3), half = D / 2;
     auto term = [](float a, float b) { return static_cast<float>(static_cast<Scalar>(a * b)); };
-    const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, D));
-    at::parallel_for(0, x.size(0) * H * T, grain, [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, x.size(0) * H * T, parallelGrain(D), [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             const int64_t b = row / (H * T), h = row / T % H, t = row % T;
             const Scalar* in = x.const_data_ptr<Scalar>() + b * x.stride(0) + h * x.stride(1) + t * x.stride(2);

@@ -81,10 +81,10 @@ bool usesInt8Activations(Isa isa, GgmlType type)
 ActivationQuantizer activationQuantizer(Isa isa)
 {
     ActivationQuantizer simd = nullptr;
-    if (cpuHas(isa) && isa == Isa::Avx2)
-        simd = avx2ActivationQuantizer();
-    if (cpuHas(isa) && isa == Isa::Avx512)
-        simd = avx512ActivationQuantizer();
+    if (cpuHas(isa))
+        simd = isa == Isa::Avx2     ? avx2ActivationQuantizer()
+               : isa == Isa::Avx512 ? avx512ActivationQuantizer()
+                                    : nullptr;
     return simd != nullptr ? simd : quantizeActivations;
 }
 

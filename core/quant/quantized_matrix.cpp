@@ -1,6 +1,7 @@
 #include "core/quant/quantized_matrix.h"
 
 #include "core/error.h"
+#include "core/parallel_grain.h"
 #include "core/quant/dequantized_gemm.h"
 #include "core/quant/quantized_linear_isa.h"
 
@@ -14,9 +15,6 @@
 namespace thinkbench::core {
 
 namespace {
-
-// Multiply-adds a parallel_for chunk is worth at least: below it a thread costs more than it saves.
-constexpr int64_t kGrainWork = 1 << 15;
 
 const GgmlTypeTraits& checkedTraits(const QuantizedMatrix& w)
 {
@@ -101,6 +99,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         kernels.push_back(kernel);
     }
 
+    const at::Tensor xc = x.contiguous();
     Activations a;
     a.cols = x.size(-1);
     a.n = a.cols == 0 ? x.numel() : x.numel() / a.cols;
@@ -113,7 +112,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         std::vector<int64_t> shape = x.sizes().vec();
         shape.back() = ws[i].rows;
         if (isas[i] != Isa::Portable && a.n >= kGemmRows) {
-            results.push_back(dequantizedGemm(x.reshape({a.n, a.cols}).contiguous(), ws[i]).view(shape));
+            results.push_back(dequantizedGemm(xc.view({a.n, a.cols}), ws[i]).view(shape));
             continue;
         }
         results.push_back(at::empty(shape, x.options().memory_format(c10::MemoryFormat::Contiguous)));
@@ -124,7 +123,6 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         return results;
 
     thread_local std::vector<float> xBuffer, outBuffer;
-    const at::Tensor xc = x.contiguous();
     const bool isFloat = x.scalar_type() == at::kFloat;
     if (isFloat) {
         a.x = xc.data_ptr<float>();
@@ -157,8 +155,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         outs.push_back(isFloat ? results[i].data_ptr<float>() : buffer + a.n * firstRow.back());
         firstRow.push_back(firstRow.back() + ws[i].rows);
     }
-    const int64_t grain = std::max<int64_t>(1, kGrainWork / std::max<int64_t>(1, a.n * a.cols));
-    at::parallel_for(0, totalRows, grain, [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, totalRows, parallelGrain(a.n * a.cols), [&](int64_t begin, int64_t end) {
         for (size_t j = 0; j < byRows.size(); ++j) {
             const int64_t from = std::max(begin, firstRow[j]), to = std::min(end, firstRow[j + 1]);
             if (from < to) {
