@@ -72,10 +72,22 @@ RowsKernel rowsKernel(Isa isa, GgmlType type)
     return nullptr;
 }
 
-bool usesInt8Activations(Isa isa, GgmlType type)
+ActivationForm activationForm(Isa isa, GgmlType type)
 {
-    const bool wide = type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
-    return isa != Isa::Portable && !wide && rowsKernel(isa, type) != nullptr;
+    if (isa == Isa::Portable || rowsKernel(isa, type) == nullptr)
+        return ActivationForm::Float;
+    switch (type) {
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_0:
+    case GgmlType::Q5_0:
+        return ActivationForm::Int8By32;
+    case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
+    case GgmlType::Q6_K:
+        return ActivationForm::Int8By256;
+    default:
+        return ActivationForm::Float;
+    }
 }
 
 ActivationQuantizer activationQuantizer(Isa isa)

@@ -23,8 +23,8 @@ std::string isaName(Isa isa);
 
 // The kernel for `type` under `isa`, or nullptr where that ISA has none (the caller falls back).
 RowsKernel rowsKernel(Isa isa, GgmlType type);
-// Whether rowsKernel(isa, type) reads Activations::q (x rounded to int8) rather than x.
-bool usesInt8Activations(Isa isa, GgmlType type);
+// Which form of x rowsKernel(isa, type) reads: x itself, or x rounded to int8 by 32 or by 256.
+ActivationForm activationForm(Isa isa, GgmlType type);
 // What rounds x to int8 under `isa` (the portable quantizeActivations where the ISA has none).
 ActivationQuantizer activationQuantizer(Isa isa);
 

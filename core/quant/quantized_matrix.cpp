@@ -54,6 +54,22 @@ template <class T> T* scratch(std::vector<T>& buffer, int64_t size)
     return buffer.data();
 }
 
+// One int8 form of x (rows_kernel.h), in buffers kept between calls.
+struct RoundedX {
+    std::vector<int8_t> q;
+    std::vector<float> scale;
+    std::vector<int16_t> sum16;
+
+    quant::Int8Blocks round(const quant::Activations& a, int64_t block, quant::ActivationQuantizer quantize)
+    {
+        int8_t* qs = scratch(q, a.n * a.cols);
+        float* scales = scratch(scale, a.n * a.cols / block);
+        int16_t* sums = scratch(sum16, a.n * a.cols / 16);
+        quantize(a.x, a.n, a.cols, block, qs, scales, sums);
+        return {qs, scales, sums};
+    }
+};
+
 } // namespace
 
 int64_t QuantizedMatrix::rowBytes() const
@@ -133,15 +149,16 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
             converted[i] = static_cast<float>(source[i]);
         a.x = converted;
     }
-    if (std::any_of(byRows.begin(), byRows.end(), [&](size_t i) { return usesInt8Activations(isas[i], ws[i].type); })) {
-        thread_local std::vector<int8_t> q;
-        thread_local std::vector<float> scale;
-        thread_local std::vector<int32_t> sum32;
-        a.q = scratch(q, a.n * a.cols);
-        a.scale = scratch(scale, a.n * a.cols / 32);
-        a.sum32 = scratch(sum32, a.n * a.cols / 32);
-        activationQuantizer(isa)(a.x, a.n, a.cols, q.data(), scale.data(), sum32.data());
-    }
+    // x rounded once to each int8 form some kernel reads (a Q4_K_M layer's q, k and v read the one by 256).
+    auto anyReads = [&](ActivationForm form) {
+        return std::any_of(byRows.begin(), byRows.end(),
+                           [&](size_t i) { return activationForm(isas[i], ws[i].type) == form; });
+    };
+    thread_local RoundedX by32, by256;
+    if (anyReads(ActivationForm::Int8By32))
+        a.by32 = by32.round(a, 32, activationQuantizer(isa));
+    if (anyReads(ActivationForm::Int8By256))
+        a.by256 = by256.round(a, 256, activationQuantizer(isa));
 
     // The matrices' rows end to end, so one pass of the threads covers them all (q, k and v of a
     // layer; gate and up): one fork and join, and one rounding of x, for all of them.

@@ -8,17 +8,25 @@
 
 namespace thinkbench::core::quant {
 
-// Elements of x sharing one int8 scale: a Q8_0 block and a K-quant sub-block alike.
-constexpr int64_t kActivationBlock = 32;
+// x rounded to int8 for the integer kernels, in blocks of `block` elements sharing one scale
+// (max|x| / 127), as llama.cpp rounds it: blocks of 32 for Q8_0, Q4_0 and Q5_0 weights (its Q8_0),
+// blocks of 256 for the K-quants (its Q8_K). A K-quant's sub-block scales are small integers, so with
+// one x scale per weight block they multiply x's integer products before anything turns to float.
+struct Int8Blocks {
+    const int8_t* q = nullptr;      // [n, cols]
+    const float* scale = nullptr;   // [n, cols / block]
+    const int16_t* sum16 = nullptr; // [n, cols / 16]: sums of q per 16 elements
+};
+
+// Which form of x a kernel reads.
+enum class ActivationForm { Float, Int8By32, Int8By256 };
 
 struct Activations {
     int64_t n = 0;            // rows of x
     int64_t cols = 0;         // elements per row
     const float* x = nullptr; // [n, cols] f32, for the F16/BF16 kernels and the portable path
-    // x rounded to int8 per block of 32 (scale = max|x| / 127), for the integer kernels:
-    const int8_t* q = nullptr;      // [n, cols]
-    const float* scale = nullptr;   // [n, cols / 32]
-    const int32_t* sum32 = nullptr; // [n, cols / 32]: sums of q per block
+    Int8Blocks by32;          // for Q8_0, Q4_0 and Q5_0 weights
+    Int8Blocks by256;         // for Q4_K, Q5_K and Q6_K weights
 };
 
 struct WeightRows {
@@ -30,7 +38,9 @@ struct WeightRows {
 // out is [n, rows]; the kernel writes rows [begin, end) of it.
 using RowsKernel = void (*)(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out);
 
-// Fills Activations::q, scale and sum32 from x [n, cols]; every ISA's writes the same bytes.
-using ActivationQuantizer = void (*)(const float* x, int64_t n, int64_t cols, int8_t* q, float* scale, int32_t* sum32);
+// Rounds x [n, cols] to int8 in blocks of `block` (32 or 256, dividing cols): q [n, cols], scale
+// [n, cols / block], sum16 [n, cols / 16]. Every ISA's writes the same bytes.
+using ActivationQuantizer = void (*)(const float* x, int64_t n, int64_t cols, int64_t block, int8_t* q, float* scale,
+                                     int16_t* sum16);
 
 } // namespace thinkbench::core::quant

@@ -4,14 +4,17 @@
 // is one vpdpbusd instead of vpmaddubsw + vpmaddwd). Everything here has internal linkage, so each
 // translation unit keeps its own copy, compiled with its own flags; include nothing but intrinsics.
 //
-// The quantized types multiply weight quants with x rounded to int8 per block of 32 (Activations::q),
-// as llama.cpp does: integer dot products per block (signed weights through |w| and sign(x, w)),
-// scaled in f32 by the weight's and x's block scales; the K-quants' mins meet x's block sums.
+// The quantized types multiply weight quants with x rounded to int8 (rows_kernel.h's Int8Blocks), as
+// llama.cpp does: Q8_0, Q4_0 and Q5_0 with x by 32, an integer dot product per block scaled in f32
+// by the weight's and x's block scales; the K-quants with x by 256, their integer sub-block scales
+// multiplying the integer products (vpmaddubsw, then vpdpwssd or vpmaddwd) so that a block turns to
+// float once; their mins and biases meet x's sums per 16.
 // F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
 // Kernels take up to kBatchTile rows of x per pass over a weight row, so a small batch reads each
 // weight once from memory and the others times from L1.
 
 #include "core/gguf/gguf_types.h"
+#include "core/quant/activation_quant.h"
 #include "core/quant/rows_kernel.h"
 
 #include <immintrin.h>
@@ -60,6 +63,22 @@ inline __m256i dotU8S8(__m256i acc, __m256i u, __m256i s)
 #endif
 }
 
+// acc + the products of a's and b's int16 lanes, summed in pairs per 32-bit lane.
+inline __m256i dotS16(__m256i acc, __m256i a, __m256i b)
+{
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+    return _mm256_dpwssd_epi32(acc, a, b);
+#else
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+#endif
+}
+
+// The vpshufb control that copies int16 lane `lane` of each 128-bit half to all eight of its lanes.
+inline __m128i int16LaneEverywhere(int lane)
+{
+    return _mm_set1_epi16(static_cast<short>(0x0100 + 0x0202 * lane));
+}
+
 inline float horizontalSum(__m256 v)
 {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -99,11 +118,6 @@ inline void scalesMins(const uint8_t* s, uint64_t& scales, uint64_t& mins)
     mins = (u[1] & six) | (uint64_t{highMins} << 32);
 }
 
-inline __m256 bytesToFloats(uint64_t bytes)
-{
-    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(bytes))));
-}
-
 // acc + the signed bytes w times x per 32-bit lane, through |w| and x with w's sign (vpdpbusd and
 // vpmaddubsw take one unsigned operand).
 inline __m256i dotS8S8(__m256i acc, __m256i w, __m256i x)
@@ -111,17 +125,18 @@ inline __m256i dotS8S8(__m256i acc, __m256i w, __m256i x)
     return dotU8S8(acc, _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
 }
 
-// One row of x in its int8 form (Activations), by 32-element block.
+// One row of x in its int8 form: Int8Blocks from the row's start.
 struct XRow {
     const int8_t* q;
     const float* scale;
-    const int32_t* sum32;
+    const int16_t* sum16;
 };
 
-// Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc, minAcc) adding weight block k
-// of a row times NB rows of x into per-lane partial sums: acc, and minAcc for the K-quants' mins.
+// Each block type: kElements, kBytes, kXBlock (the int8 form of x it reads: by 32 or by 256), and
+// dot<NB>(block, x, k, acc, minAcc) adding weight block k of a row times NB rows of x into per-lane
+// partial sums: acc, and minAcc for the K-quants' mins.
 struct BlockQ8_0 {
-    static constexpr int kElements = 32, kBytes = 34;
+    static constexpr int kElements = 32, kBytes = 34, kXBlock = 32;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const float d = halfAt(w);
@@ -137,7 +152,7 @@ struct BlockQ8_0 {
 // bias meets x's block sum: sum (u - bias) x = sum u x - bias sum x, the second term the integer
 // sum's starting value.
 template <bool kFifthBit> struct BlockQ4_5_0 {
-    static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
+    static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18, kXBlock = 32;
     static constexpr int kBias = kFifthBit ? 16 : 8;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
@@ -153,23 +168,28 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
 #endif
         }
         for (int i = 0; i < NB; ++i) {
-            const __m256i biasTimesSum = _mm256_zextsi128_si256(_mm_cvtsi32_si128(-kBias * x[i].sum32[k]));
+            const __m256i biasTimesSum =
+                _mm256_zextsi128_si256(_mm_cvtsi32_si128(-kBias * (x[i].sum16[2 * k] + x[i].sum16[2 * k + 1])));
             const __m256i p = dotU8S8(biasTimesSum, u, load256(x[i].q + 32 * k));
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
 };
 
-// Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min. The mins meet x through its block
-// sums, 8 sub-blocks at once.
+// Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min, scale and min of 6 bits. Sub-block
+// j's pairs of u·x (vpmaddubsw: u <= 31, |x| <= 127) times scale j sum to int32; the mins meet x's
+// sums per 16 the same way, each min beside its sub-block's two sums.
 template <bool kFifthBit> struct BlockQ4_5_K {
-    static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
+    static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144, kXBlock = 256;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         uint64_t scaleBytes, minBytes;
         scalesMins(w + 4, scaleBytes, minBytes);
-        const __m256 scales = _mm256_mul_ps(bytesToFloats(scaleBytes), _mm256_set1_ps(halfAt(w)));
-        const __m256 mins = _mm256_mul_ps(bytesToFloats(minBytes), _mm256_set1_ps(halfAt(w + 2)));
+        const __m256i scales =
+            _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(scaleBytes))));
+        const __m128i minBytes128 = _mm_cvtsi64_si128(static_cast<long long>(minBytes));
+        const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(minBytes128, minBytes128));
+        const float d = halfAt(w), dmin = halfAt(w + 2);
         const uint8_t* qs = w + (kFifthBit ? 48 : 16);
         const __m256i mask = _mm256_set1_epi8(0x0F);
         __m256i u[8];
@@ -183,36 +203,38 @@ template <bool kFifthBit> struct BlockQ4_5_K {
             }
         }
         for (int i = 0; i < NB; ++i) {
-            const __m256 xScales = _mm256_loadu_ps(x[i].scale + 8 * k);
-            alignas(32) float subScales[8];
-            _mm256_store_ps(subScales, _mm256_mul_ps(scales, xScales));
             const int8_t* xq = x[i].q + 256 * k;
-            // Two partial sums, started afresh in each block, and one add into acc: eight multiply-adds
-            // chained on acc made a one-row product wait on their latency (4.5 bytes a cycle).
-            __m256 part[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+            // Two partial sums: eight vpdpwssd chained on one would wait on their latency.
+            __m256i sum[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
             for (int j = 0; j < 8; ++j) {
-                const __m256i p = dotU8S8(_mm256_setzero_si256(), u[j], load256(xq + 32 * j));
-                part[j % 2] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(subScales + j), part[j % 2]);
+                const __m256i scale = _mm256_shuffle_epi8(scales, _mm256_broadcastsi128_si256(int16LaneEverywhere(j)));
+                sum[j % 2] = dotS16(sum[j % 2], _mm256_maddubs_epi16(u[j], load256(xq + 32 * j)), scale);
             }
-            acc[i] = _mm256_add_ps(acc[i], _mm256_add_ps(part[0], part[1]));
-            const __m256 sums = _mm256_cvtepi32_ps(load256(x[i].sum32 + 8 * k));
-            minAcc[i] = _mm256_fmadd_ps(_mm256_mul_ps(mins, xScales), sums, minAcc[i]);
+            const __m256 xScale = _mm256_set1_ps(x[i].scale[k]);
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(sum[0], sum[1])),
+                                     _mm256_mul_ps(_mm256_set1_ps(d), xScale), acc[i]);
+            const __m256i minSums = _mm256_madd_epi16(mins, load256(x[i].sum16 + 16 * k));
+            minAcc[i] =
+                _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_mul_ps(_mm256_set1_ps(dmin), xScale), minAcc[i]);
         }
     }
 };
 
-// Q6_K: 16 sub-blocks of 16 with signed 8-bit scales, y = d·scale·(u − 32) for u of 6 bits.
+// Q6_K: 16 sub-blocks of 16 with signed 8-bit scales, y = d·scale·(u − 32) for u of 6 bits. Each
+// 32 elements' pairs of u·x (u <= 63) times their two scales sum to int32; the bias 32 meets x's sums
+// per 16 once a block: 32 Σ scale_s sum_s.
 struct BlockQ6_K {
-    static constexpr int kElements = 256, kBytes = 210;
+    static constexpr int kElements = 256, kBytes = 210, kXBlock = 256;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
-        alignas(32) float scales[16];
-        const __m128i scaleBytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 192));
-        const __m256 d = _mm256_set1_ps(halfAt(w + 208));
-        _mm256_store_ps(scales, _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(scaleBytes))));
-        _mm256_store_ps(scales + 8,
-                        _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(scaleBytes, 8)))));
-        const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03), bias = _mm256_set1_epi8(32);
+        const __m256i scales = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 192)));
+        // vpshufb picks within a 128-bit half: scales 0-7 in both halves for the block's first 128
+        // elements, 8-15 for the rest.
+        const __m256i halfScales[2] = {_mm256_permute2x128_si256(scales, scales, 0x00),
+                                       _mm256_permute2x128_si256(scales, scales, 0x11)};
+        const float d = halfAt(w + 208);
+        const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03);
+        __m256i u[8]; // 32 elements each, in order
         for (int half = 0; half < 2; ++half) {
             const uint8_t* ql = w + 64 * half;
             const __m256i qh = load256(w + 128 + 32 * half);
@@ -220,17 +242,21 @@ struct BlockQ6_K {
                 const __m256i low = load256(ql + 32 * (quarter % 2));
                 const __m256i nibble = _mm256_and_si256(quarter < 2 ? low : _mm256_srli_epi16(low, 4), mask);
                 const __m256i top = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * quarter), two);
-                const __m256i q = _mm256_sub_epi8(_mm256_or_si256(nibble, _mm256_slli_epi16(top, 4)), bias);
-                const int sub = 8 * half + 2 * quarter; // this quarter's two 16-element scales
-                const __m256 laneScale =
-                    _mm256_set_m128(_mm_broadcast_ss(scales + sub + 1), _mm_broadcast_ss(scales + sub));
-                const int64_t block = 8 * k + 4 * half + quarter; // x's 32-element block
-                for (int i = 0; i < NB; ++i) {
-                    const __m256i p = dotS8S8(_mm256_setzero_si256(), q, load256(x[i].q + 32 * block));
-                    const __m256 scale = _mm256_mul_ps(laneScale, _mm256_set1_ps(x[i].scale[block]));
-                    acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale, acc[i]);
-                }
+                u[4 * half + quarter] = _mm256_or_si256(nibble, _mm256_slli_epi16(top, 4));
             }
+        }
+        for (int i = 0; i < NB; ++i) {
+            const int8_t* xq = x[i].q + 256 * k;
+            __m256i sum[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+            for (int v = 0; v < 8; ++v) {
+                const int sub = 2 * (v % 4); // this vector's two 16-element scales in its half of the block
+                const __m256i scale = _mm256_shuffle_epi8(
+                    halfScales[v / 4], _mm256_set_m128i(int16LaneEverywhere(sub + 1), int16LaneEverywhere(sub)));
+                sum[v % 2] = dotS16(sum[v % 2], _mm256_maddubs_epi16(u[v], load256(xq + 32 * v)), scale);
+            }
+            const __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(scales, load256(x[i].sum16 + 16 * k)), 5);
+            const __m256i total = _mm256_sub_epi32(_mm256_add_epi32(sum[0], sum[1]), bias);
+            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
 };
@@ -246,9 +272,10 @@ void BlockTile<Block>::run(const WeightRows& w, const Activations& a, int64_t r,
     const uint8_t* row = w.data + r * w.rowBytes;
     XRow x[NB];
     __m256 acc[NB], minAcc[NB];
+    const Int8Blocks& form = Block::kXBlock == 256 ? a.by256 : a.by32;
     for (int i = 0; i < NB; ++i) {
         const int64_t start = (b0 + i) * a.cols;
-        x[i] = {a.q + start, a.scale + start / 32, a.sum32 + start / 32};
+        x[i] = {form.q + start, form.scale + start / Block::kXBlock, form.sum16 + start / 16};
         acc[i] = _mm256_setzero_ps();
         minAcc[i] = _mm256_setzero_ps();
     }
@@ -355,37 +382,42 @@ template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int
 // same scale and product with its inverse, and the conversion's round-to-nearest-even, which is
 // nearbyint's in the default rounding mode. (The scalar loop calls libm per element: 1.5% of a 1.5B
 // Q4_K_M decode, on the main thread while the others wait.)
-void simdQuantizeActivations(const float* x, int64_t n, int64_t cols, int8_t* q, float* scale, int32_t* sum32)
+template <int kBlock> void roundBlocks(const float* x, int64_t count, int8_t* q, float* scale)
 {
     const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256i inOrder = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    for (int64_t block = 0; block < n * cols / 32; ++block) {
-        __m256 v[4];
+    for (int64_t block = 0; block < count / kBlock; ++block) {
+        const float* in = x + kBlock * block;
         __m256 amax = _mm256_setzero_ps();
-        for (int i = 0; i < 4; ++i) {
-            v[i] = _mm256_loadu_ps(x + 32 * block + 8 * i);
-            amax = _mm256_max_ps(_mm256_and_ps(v[i], magnitude), amax); // a NaN keeps amax, as std::max does
-        }
+        for (int i = 0; i < kBlock / 8; ++i) // a NaN keeps amax, as std::max does
+            amax = _mm256_max_ps(_mm256_and_ps(_mm256_loadu_ps(in + 8 * i), magnitude), amax);
         __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
         m = _mm_max_ps(m, _mm_movehl_ps(m, m));
         m = _mm_max_ss(m, _mm_movehdup_ps(m));
         const float d = _mm_cvtss_f32(m) / 127.0f;
         const __m256 inverse = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
         scale[block] = d;
-        __m256i rounded[4];
-        for (int i = 0; i < 4; ++i)
-            rounded[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], inverse));
-        const __m256i sums =
-            _mm256_add_epi32(_mm256_add_epi32(rounded[0], rounded[1]), _mm256_add_epi32(rounded[2], rounded[3]));
-        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(sums), _mm256_extracti128_si256(sums, 1));
-        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
-        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
-        sum32[block] = _mm_cvtsi128_si32(s);
-        // The packs work within 128-bit lanes: they leave 4-element groups in the order 0, 2, 4, 6, 1, 3, 5, 7.
-        const __m256i bytes =
-            _mm256_packs_epi16(_mm256_packs_epi32(rounded[0], rounded[1]), _mm256_packs_epi32(rounded[2], rounded[3]));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + 32 * block), _mm256_permutevar8x32_epi32(bytes, inOrder));
+        for (int group = 0; group < kBlock / 32; ++group) {
+            __m256i rounded[4];
+            for (int i = 0; i < 4; ++i)
+                rounded[i] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(in + 32 * group + 8 * i), inverse));
+            // The packs work within 128-bit lanes: they leave 4-element groups in the order 0, 2, 4, 6, 1, 3, 5, 7.
+            const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(rounded[0], rounded[1]),
+                                                     _mm256_packs_epi32(rounded[2], rounded[3]));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + kBlock * block + 32 * group),
+                                _mm256_permutevar8x32_epi32(bytes, inOrder));
+        }
     }
+}
+
+void simdQuantizeActivations(const float* x, int64_t n, int64_t cols, int64_t block, int8_t* q, float* scale,
+                             int16_t* sum16)
+{
+    if (block == 256)
+        roundBlocks<256>(x, n * cols, q, scale);
+    else
+        roundBlocks<32>(x, n * cols, q, scale);
+    sumsOf16(q, n * cols, sum16);
 }
 
 // The kernel of each type, as this translation unit's flags compile it.

@@ -1,9 +1,9 @@
 // quantizedLinear() against core::dequantize + at::matmul on random blocks of every type, for x in f32
 // and bf16 at batch 1, 3 and 17; that the kernels run on the configured threads; every ISA path the
 // CPU runs (row kernels, batch tiles of 4 with their remainders, the GEMM of many rows) against the
-// portable one, x's rounding to int8 included; several matrices of one input in one pass equal each
-// alone; a dense bf16 weight without gradient through the same kernel; and the errors for a type
-// without a kernel and for shapes that do not fit.
+// portable one, x's rounding to int8 included, and the K-quants' integer sums at their largest; several matrices of one
+// input in one pass equal each alone; a dense bf16 weight without gradient through the same kernel; and the errors for
+// a type without a kernel and for shapes that do not fit.
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
@@ -28,9 +28,9 @@ namespace {
 // value at most).
 constexpr double kF32Tolerance = 1e-5;
 constexpr double kBf16Tolerance = 8e-3;
-// The ISA kernels multiply the quantized types with x rounded to int8 per 32 elements, as llama.cpp
-// does: 0.50% to 0.62% of the largest output measured on these random blocks. F32/F16/BF16 weights
-// meet x in f32 (4.5e-7).
+// The ISA kernels multiply the quantized types with x rounded to int8, as llama.cpp does: by 32
+// elements for Q8_0, Q4_0 and Q5_0 (0.50% to 0.62% of the largest output measured on these random
+// blocks), by 256 for the K-quants (MEASURE). F32/F16/BF16 weights meet x in f32 (4.5e-7).
 constexpr double kInt8Tolerance = 2e-2;
 // From kGemmRows rows of x on, x and the weights are multiplied in bf16: up to 1.15% measured (Q4_0,
 // 256 columns, 65 rows of x).
@@ -68,6 +68,7 @@ private slots:
     void everyIsaEqualsPortable_data();
     void everyIsaEqualsPortable();
     void everyIsaRoundsXAsPortable();
+    void largestKQuantBlocksFitTheirSums();
     void matricesOfOneInputEqualEachAlone();
     void leadingDimensionsKept();
     void denseWeightRunsTheRowKernel_data();
@@ -153,9 +154,10 @@ void TestQuantizedLinear::everyIsaEqualsPortable()
         QVERIFY(quant::rowsKernel(isa, w.type) != nullptr);
         ++tested;
         for (int64_t batch : {int64_t{1}, int64_t{3}, int64_t{5}, quant::kGemmRows - 1, quant::kGemmRows + 1}) {
-            const double tolerance = batch >= quant::kGemmRows                 ? kGemmTolerance
-                                     : quant::usesInt8Activations(isa, w.type) ? kInt8Tolerance
-                                                                               : kF32Tolerance;
+            const double tolerance = batch >= quant::kGemmRows ? kGemmTolerance
+                                     : quant::activationForm(isa, w.type) != quant::ActivationForm::Float
+                                         ? kInt8Tolerance
+                                         : kF32Tolerance;
             at::manual_seed(batch);
             const at::Tensor x = at::randn({batch, cols});
             const at::Tensor portable = quant::quantizedLinear(x, w, quant::Isa::Portable);
@@ -173,39 +175,84 @@ void TestQuantizedLinear::everyIsaEqualsPortable()
         QSKIP("this CPU runs no ISA kernels");
 }
 
-// The integer kernels of every ISA must see the same int8 x as the portable rounding, byte for byte:
-// blocks of normal values, of zeros, of one value and of a value exactly halfway between two steps.
+// The integer kernels of every ISA must see the same int8 x as the portable rounding, byte for byte,
+// by 32 and by 256: blocks of normal values, of zeros, of one value and of a value exactly halfway
+// between two steps.
 void TestQuantizedLinear::everyIsaRoundsXAsPortable()
 {
     const int64_t n = 3, cols = 4096;
     at::manual_seed(5);
     at::Tensor x = at::randn({n, cols}) * at::rand({n, cols / 32, 1}).expand({n, cols / 32, 32}).reshape({n, cols});
-    x[0].narrow(0, 0, 32).zero_();
-    x[0].narrow(0, 32, 32).fill_(-3.5f);
-    x[1].narrow(0, 0, 32).zero_();
+    x[0].narrow(0, 0, 256).zero_();
+    x[0].narrow(0, 256, 256).fill_(-3.5f);
+    x[1].narrow(0, 0, 256).zero_();
     x[1][0] = 127.0f; // scale 1: the next one, 2.5, rounds to even
     x[1][1] = 2.5f;
     x[1][2] = -0.5f;
     const float* data = x.const_data_ptr<float>();
-    std::vector<int8_t> q(n * cols), qIsa(n * cols);
-    std::vector<float> scale(n * cols / 32), scaleIsa(n * cols / 32);
-    std::vector<int32_t> sums(n * cols / 32), sumsIsa(n * cols / 32);
-    quant::quantizeActivations(data, n, cols, q.data(), scale.data(), sums.data());
-    QCOMPARE(q[cols + 1], int8_t{2});
-    QCOMPARE(q[cols + 2], int8_t{0});
-    int tested = 0;
-    for (quant::Isa isa : {quant::Isa::Avx2, quant::Isa::Avx512}) {
-        if (!quant::cpuHas(isa))
-            continue;
-        ++tested;
-        QVERIFY(quant::activationQuantizer(isa) != quant::quantizeActivations);
-        quant::activationQuantizer(isa)(data, n, cols, qIsa.data(), scaleIsa.data(), sumsIsa.data());
-        QVERIFY2(q == qIsa, quant::isaName(isa).c_str());
-        QVERIFY2(scale == scaleIsa, quant::isaName(isa).c_str());
-        QVERIFY2(sums == sumsIsa, quant::isaName(isa).c_str());
+    for (int64_t block : {32, 256}) {
+        std::vector<int8_t> q(n * cols), qIsa(n * cols);
+        std::vector<float> scale(n * cols / block), scaleIsa(n * cols / block);
+        std::vector<int16_t> sums(n * cols / 16), sumsIsa(n * cols / 16);
+        quant::quantizeActivations(data, n, cols, block, q.data(), scale.data(), sums.data());
+        QCOMPARE(q[cols + 1], int8_t{2});
+        QCOMPARE(q[cols + 2], int8_t{0});
+        QCOMPARE(sums[cols / 16], int16_t{127 + 2});
+        QCOMPARE(sums[256 / 16], int16_t{-16 * 127});
+        int tested = 0;
+        for (quant::Isa isa : {quant::Isa::Avx2, quant::Isa::Avx512}) {
+            if (!quant::cpuHas(isa))
+                continue;
+            ++tested;
+            const std::string what = quant::isaName(isa) + " by " + std::to_string(block);
+            QVERIFY(quant::activationQuantizer(isa) != quant::quantizeActivations);
+            quant::activationQuantizer(isa)(data, n, cols, block, qIsa.data(), scaleIsa.data(), sumsIsa.data());
+            QVERIFY2(q == qIsa, what.c_str());
+            QVERIFY2(scale == scaleIsa, what.c_str());
+            QVERIFY2(sums == sumsIsa, what.c_str());
+        }
+        if (tested == 0)
+            QSKIP("this CPU runs no ISA kernels");
     }
-    if (tested == 0)
-        QSKIP("this CPU runs no ISA kernels");
+}
+
+// The K-quant kernels sum a whole block in integers before it turns to float. With every quant,
+// scale and min at its largest (Q6_K's scales at -128) and x at +1 or -1 everywhere (every int8 at
+// +-127), those sums must still fit: a lane that overflowed would be far from the portable result.
+void TestQuantizedLinear::largestKQuantBlocksFitTheirSums()
+{
+    const int64_t cols = 512;
+    for (GgmlType type : {GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+        const QuantizedMatrix w = randomQuantizedMatrix(type, 4, cols, 8);
+        auto* bytes = const_cast<uint8_t*>(w.data);
+        const int64_t blockBytes = ggmlTypeTraits(static_cast<uint32_t>(type))->blockBytes;
+        for (int64_t block = 0; block < w.rows * w.rowBytes(); block += blockBytes) {
+            uint8_t* start = bytes + block;
+            std::vector<uint8_t> scales;
+            for (int offset : thinkbench::tests::blockScaleOffsets(type))
+                scales.insert(scales.end(), start + offset, start + offset + 2);
+            std::memset(start, 0xFF, blockBytes);
+            if (type == GgmlType::Q6_K)
+                std::memset(start + 192, 0x80, 16);
+            size_t next = 0;
+            for (int offset : thinkbench::tests::blockScaleOffsets(type)) {
+                std::memcpy(start + offset, scales.data() + next, 2);
+                next += 2;
+            }
+        }
+        for (quant::Isa isa : {quant::Isa::Avx2, quant::Isa::Avx512}) {
+            if (!quant::cpuHas(isa))
+                continue;
+            for (float sign : {1.0f, -1.0f}) {
+                const at::Tensor x = at::full({2, cols}, sign);
+                const double error =
+                    relError(quant::quantizedLinear(x, w, isa), quant::quantizedLinear(x, w, quant::Isa::Portable));
+                QVERIFY2(error < 1e-5, (ggmlTypeName(static_cast<uint32_t>(type)) + " " + quant::isaName(isa) + " " +
+                                        std::to_string(error))
+                                           .c_str());
+            }
+        }
+    }
 }
 
 // A layer's q, k and v (and gate and up) run as one pass over their rows: each result must be the
