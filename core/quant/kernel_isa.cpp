@@ -24,6 +24,15 @@ bool cpuHas(Isa isa)
     }
 }
 
+bool cpuMultipliesBf16()
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+#else
+    return false;
+#endif
+}
+
 std::string isaName(Isa isa)
 {
     switch (isa) {
