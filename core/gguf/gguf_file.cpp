@@ -50,14 +50,15 @@ public:
         std::memcpy(&value, p, sizeof value); // GGUF is little-endian, as every supported host
         return value;
     }
-    std::string string(const std::string& place, const char* what)
+    // A length-prefixed string, viewed in the file's bytes.
+    std::string_view string(const std::string& place, const char* what)
     {
         const auto length = read<uint64_t>(place, what);
         if (length > remaining())
             throw Error(path_, place,
                         std::string(what) + " of " + std::to_string(length) + " bytes runs past the end of the file");
         const uint8_t* p = take(length, place, what);
-        return std::string(reinterpret_cast<const char*>(p), length);
+        return std::string_view(reinterpret_cast<const char*>(p), length);
     }
 
 private:
@@ -91,79 +92,93 @@ uint64_t minValueBytes(GgufValueType type)
     return 0;
 }
 
-GgufValue readValue(Cursor& in, GgufValueType type, const std::string& path, const std::string& place, int depth)
+int64_t readInteger(Cursor& in, GgufValueType type, const std::string& path, const std::string& place)
 {
-    GgufValue v;
-    v.type = type;
     switch (type) {
     case GgufValueType::Uint8:
-        v.integer = in.read<uint8_t>(place, "a uint8");
-        break;
+        return in.read<uint8_t>(place, "a uint8");
     case GgufValueType::Int8:
-        v.integer = in.read<int8_t>(place, "an int8");
-        break;
+        return in.read<int8_t>(place, "an int8");
     case GgufValueType::Uint16:
-        v.integer = in.read<uint16_t>(place, "a uint16");
-        break;
+        return in.read<uint16_t>(place, "a uint16");
     case GgufValueType::Int16:
-        v.integer = in.read<int16_t>(place, "an int16");
-        break;
+        return in.read<int16_t>(place, "an int16");
     case GgufValueType::Uint32:
-        v.integer = in.read<uint32_t>(place, "a uint32");
-        break;
+        return in.read<uint32_t>(place, "a uint32");
     case GgufValueType::Int32:
-        v.integer = in.read<int32_t>(place, "an int32");
-        break;
+        return in.read<int32_t>(place, "an int32");
     case GgufValueType::Uint64: {
         const auto u = in.read<uint64_t>(place, "a uint64");
         if (u > static_cast<uint64_t>(INT64_MAX))
             throw Error(path, place, "uint64 value " + std::to_string(u) + " is out of range");
-        v.integer = static_cast<int64_t>(u);
-        break;
+        return static_cast<int64_t>(u);
     }
     case GgufValueType::Int64:
-        v.integer = in.read<int64_t>(place, "an int64");
-        break;
-    case GgufValueType::Float32:
-        v.real = in.read<float>(place, "a float32");
-        break;
-    case GgufValueType::Float64:
-        v.real = in.read<double>(place, "a float64");
-        break;
+        return in.read<int64_t>(place, "an int64");
     case GgufValueType::Bool: {
         const auto b = in.read<uint8_t>(place, "a bool");
         if (b > 1)
             throw Error(path, place, "bool value " + std::to_string(b) + " is neither 0 nor 1");
-        v.integer = b;
-        break;
+        return b;
     }
-    case GgufValueType::String:
+    default:
+        throw Error(path, place, "not an integer type"); // callers pass integer types only
+    }
+}
+
+double readReal(Cursor& in, GgufValueType type, const std::string& place)
+{
+    return type == GgufValueType::Float32 ? in.read<float>(place, "a float32") : in.read<double>(place, "a float64");
+}
+
+GgufArray readArray(Cursor& in, const std::string& path, const std::string& place, int depth)
+{
+    if (depth >= kMaxArrayDepth)
+        throw Error(path, place, "arrays nested deeper than " + std::to_string(kMaxArrayDepth));
+    const auto element = in.read<uint32_t>(place, "an array's element type");
+    if (element > static_cast<uint32_t>(GgufValueType::Float64))
+        throw Error(path, place, "unknown array element type " + std::to_string(element));
+    const auto type = static_cast<GgufValueType>(element);
+    const auto count = in.read<uint64_t>(place, "an array's length");
+    if (count > in.remaining() / minValueBytes(type))
+        throw Error(path, place, "array of " + std::to_string(count) + " elements is longer than the rest of the file");
+    GgufArray array(type);
+    array.reserve(count);
+    std::string elementPlace = place; // "place[i]", rewritten for each element
+    for (uint64_t i = 0; i < count; ++i) {
+        elementPlace.resize(place.size());
+        elementPlace.append("[").append(std::to_string(i)).append("]");
+        if (type == GgufValueType::String)
+            array.addString(in.string(elementPlace, "a string"));
+        else if (type == GgufValueType::Array)
+            array.addArray(readArray(in, path, elementPlace, depth + 1));
+        else if (isRealType(type))
+            array.addReal(readReal(in, type, elementPlace));
+        else
+            array.addInteger(readInteger(in, type, path, elementPlace));
+    }
+    return array;
+}
+
+GgufValue readValue(Cursor& in, GgufValueType type, const std::string& path, const std::string& place)
+{
+    GgufValue v;
+    v.type = type;
+    if (type == GgufValueType::String)
         v.text = in.string(place, "a string");
-        break;
-    case GgufValueType::Array: {
-        if (depth >= kMaxArrayDepth)
-            throw Error(path, place, "arrays nested deeper than " + std::to_string(kMaxArrayDepth));
-        const auto element = in.read<uint32_t>(place, "an array's element type");
-        if (element > static_cast<uint32_t>(GgufValueType::Float64))
-            throw Error(path, place, "unknown array element type " + std::to_string(element));
-        v.elementType = static_cast<GgufValueType>(element);
-        const auto count = in.read<uint64_t>(place, "an array's length");
-        if (count > in.remaining() / minValueBytes(v.elementType))
-            throw Error(path, place,
-                        "array of " + std::to_string(count) + " elements is longer than the rest of the file");
-        v.items.reserve(count);
-        for (uint64_t i = 0; i < count; ++i)
-            v.items.push_back(readValue(in, v.elementType, path, place + "[" + std::to_string(i) + "]", depth + 1));
-        break;
-    }
-    }
+    else if (type == GgufValueType::Array)
+        v.array = readArray(in, path, place, 0);
+    else if (isRealType(type))
+        v.real = readReal(in, type, place);
+    else
+        v.integer = readInteger(in, type, path, place);
     return v;
 }
 
 GgufTensorInfo readTensorInfo(Cursor& in, const std::string& path, uint64_t index)
 {
     GgufTensorInfo t;
-    t.name = in.string("tensor " + std::to_string(index), "a tensor name");
+    t.name = std::string(in.string("tensor " + std::to_string(index), "a tensor name"));
     const std::string place = "tensor " + t.name;
     const auto dims = in.read<uint32_t>(place, "the number of dimensions");
     if (dims > kMaxDims)
@@ -214,19 +229,6 @@ uint64_t alignment(const std::map<std::string, GgufValue>& metadata, const std::
 
 } // namespace
 
-bool isIntegerType(GgufValueType type)
-{
-    switch (type) {
-    case GgufValueType::Float32:
-    case GgufValueType::Float64:
-    case GgufValueType::String:
-    case GgufValueType::Array:
-        return false;
-    default:
-        return true;
-    }
-}
-
 int64_t GgufTensorInfo::elements() const
 {
     int64_t n = 1;
@@ -250,11 +252,11 @@ GgufHeader parseGguf(std::string_view file, const std::string& path)
     if (entryCount > in.remaining() / kMinEntryBytes)
         throw Error(path, "header", std::to_string(entryCount) + " metadata entries cannot fit in the file");
     for (uint64_t i = 0; i < entryCount; ++i) {
-        std::string key = in.string("metadata entry " + std::to_string(i), "a metadata key");
+        std::string key(in.string("metadata entry " + std::to_string(i), "a metadata key"));
         const auto type = in.read<uint32_t>(key, "the value type");
         if (type > static_cast<uint32_t>(GgufValueType::Float64))
             throw Error(path, key, "unknown value type " + std::to_string(type));
-        GgufValue value = readValue(in, static_cast<GgufValueType>(type), path, key, 0);
+        GgufValue value = readValue(in, static_cast<GgufValueType>(type), path, key);
         if (!h.metadata.emplace(key, std::move(value)).second)
             throw Error(path, key, "appears twice");
     }
@@ -350,19 +352,17 @@ const std::string& GgufFile::string(const std::string& key) const
     return v->text;
 }
 
-const std::vector<GgufValue>& GgufFile::array(const std::string& key, GgufValueType elementType) const
+const GgufArray& GgufFile::array(const std::string& key, GgufValueType elementType) const
 {
     const GgufValue* v = find(key);
     if (!v)
         throw Error(path(), key, "missing");
-    const bool integers = elementType != GgufValueType::String && elementType != GgufValueType::Array &&
-                          elementType != GgufValueType::Float32 && elementType != GgufValueType::Float64;
-    // Integer arrays are read whatever their width: writers differ (token types as int32 or uint8).
-    const bool ok = v->type == GgufValueType::Array &&
-                    (v->elementType == elementType || (integers && isIntegerType(v->elementType)));
+    const bool ok =
+        v->type == GgufValueType::Array && (v->array.elementType() == elementType ||
+                                            (isIntegerType(elementType) && isIntegerType(v->array.elementType())));
     if (!ok)
         throw Error(path(), key, "must be an array of the expected type");
-    return v->items;
+    return v->array;
 }
 
 const uint8_t* GgufFile::tensorData(const GgufTensorInfo& t) const

@@ -5,6 +5,7 @@
 // read, so a damaged or hostile file is a core::Error naming the file and the key or tensor.
 
 #include "core/gguf/gguf_types.h"
+#include "core/gguf/gguf_value.h"
 #include "core/mapped_file.h"
 
 #include <ATen/core/Tensor.h>
@@ -17,39 +18,6 @@
 #include <vector>
 
 namespace thinkbench::core {
-
-enum class GgufValueType : uint32_t {
-    Uint8 = 0,
-    Int8 = 1,
-    Uint16 = 2,
-    Int16 = 3,
-    Uint32 = 4,
-    Int32 = 5,
-    Float32 = 6,
-    Bool = 7,
-    String = 8,
-    Array = 9,
-    Uint64 = 10,
-    Int64 = 11,
-    Float64 = 12,
-};
-
-// Whether values of this type are integers (Bool included).
-bool isIntegerType(GgufValueType type);
-
-// One metadata value: a number, a bool, a string, or an array of values of one type.
-struct GgufValue {
-    GgufValueType type = GgufValueType::Uint8;
-    int64_t integer = 0;                              // the integer types and Bool (a Uint64 above 2^63 - 1 is refused)
-    double real = 0;                                  // Float32, Float64
-    std::string text;                                 // String
-    GgufValueType elementType = GgufValueType::Uint8; // Array
-    std::vector<GgufValue> items;                     // Array
-
-    bool isInteger() const { return isIntegerType(type); }
-    bool isNumber() const { return isInteger() || type == GgufValueType::Float32 || type == GgufValueType::Float64; }
-    double number() const { return isInteger() ? static_cast<double>(integer) : real; }
-};
 
 struct GgufTensorInfo {
     std::string name;
@@ -90,13 +58,15 @@ public:
     int64_t integer(const std::string& key) const;
     double number(const std::string& key) const;
     const std::string& string(const std::string& key) const;
-    const std::vector<GgufValue>& array(const std::string& key, GgufValueType elementType) const;
+    // elementType: of integers, an array of any integer type will do (writers differ: token types
+    // as int32 or uint8).
+    const GgufArray& array(const std::string& key, GgufValueType elementType) const;
 
     // A tensor's stored bytes in the mapping (t.bytes of them), valid while this object or
     // bytesOwner() lives.
     const uint8_t* tensorData(const GgufTensorInfo& t) const;
     // Keeps the file's bytes, and only them: what reads tensors in place holds this, so the parsed
-    // metadata (a vocabulary's tokens and merges, tens of MB) goes once the load is done.
+    // metadata (a vocabulary's tokens and merges, several MB) goes once the load is done.
     std::shared_ptr<const void> bytesOwner() const { return file_; }
     // The tensor on the CPU: F32, F16 and BF16 as stored, the quantized types dequantized to f32.
     // outer >= 0: only that slice of the outermost dimension (one expert of a stacked tensor).

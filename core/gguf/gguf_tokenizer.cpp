@@ -97,10 +97,10 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     const std::string& model = file.string("tokenizer.ggml.model");
     if (model != "gpt2")
         throw Error(path, "tokenizer.ggml.model", "unsupported \"" + model + "\" (only gpt2: byte-level BPE)");
-    const auto& tokens = file.array("tokenizer.ggml.tokens", GgufValueType::String);
-    const std::vector<GgufValue>* types = file.find("tokenizer.ggml.token_type")
-                                              ? &file.array("tokenizer.ggml.token_type", GgufValueType::Int32)
-                                              : nullptr;
+    const GgufArray& tokens = file.array("tokenizer.ggml.tokens", GgufValueType::String);
+    const GgufArray* types = file.find("tokenizer.ggml.token_type")
+                                 ? &file.array("tokenizer.ggml.token_type", GgufValueType::Int32)
+                                 : nullptr;
     if (types && types->size() != tokens.size())
         throw Error(path, "tokenizer.ggml.token_type",
                     std::to_string(types->size()) + " types for " + std::to_string(tokens.size()) + " tokens");
@@ -108,10 +108,10 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     nlohmann::json vocab = nlohmann::json::object();
     nlohmann::json added = nlohmann::json::array();
     for (size_t id = 0; id < tokens.size(); ++id) {
-        const int64_t type = types ? (*types)[id].integer : 1;
+        const int64_t type = types ? types->integer(id) : kNormal;
         if (type == kUnused) // padding rows of the embedding, no text
             continue;
-        const std::string& text = tokens[id].text;
+        const std::string text(tokens.string(id));
         vocab.emplace(text, id); // a text listed twice keeps its first id, as a tokenizer.json map does
         if (type == kControl || type == kUserDefined)
             added.push_back({{"id", id},
@@ -123,9 +123,11 @@ Tokenizer ggufTokenizer(const GgufFile& file)
                              {"normalized", false}});
     }
     nlohmann::json merges = nlohmann::json::array();
-    if (file.find("tokenizer.ggml.merges"))
-        for (const GgufValue& merge : file.array("tokenizer.ggml.merges", GgufValueType::String))
-            merges.push_back(merge.text);
+    if (file.find("tokenizer.ggml.merges")) {
+        const GgufArray& pairs = file.array("tokenizer.ggml.merges", GgufValueType::String);
+        for (size_t i = 0; i < pairs.size(); ++i)
+            merges.push_back(std::string(pairs.string(i)));
+    }
 
     // Files from before the key split as llama.cpp's "default", which no tokenizer.json states: refused
     // rather than tokenized differently from the model's training.
@@ -153,7 +155,7 @@ Tokenizer ggufTokenizer(const GgufFile& file)
         const int64_t id = file.integer(key);
         if (id < 0 || static_cast<size_t>(id) >= tokens.size())
             throw Error(path, key, "id " + std::to_string(id) + " is not a token");
-        config[name] = tokens[static_cast<size_t>(id)].text;
+        config[name] = std::string(tokens.string(static_cast<size_t>(id)));
     }
     if (file.find("tokenizer.chat_template"))
         config["chat_template"] = file.string("tokenizer.chat_template");
@@ -168,7 +170,7 @@ void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer, int ro
 {
     const nlohmann::json json = tokenizer.toJson();
     const std::string file = "tokenizer.json";
-    std::vector<GgufValue> tokens, types, merges;
+    GgufArray tokens(GgufValueType::String), types(GgufValueType::Int32), merges(GgufValueType::String);
     for (int32_t id = 0; id < std::max(tokenizer.vocabSize(), rows); ++id) {
         std::string text = id < tokenizer.vocabSize() ? tokenizer.idToToken(id) : std::string();
         const bool added = std::any_of(tokenizer.addedTokens().begin(), tokenizer.addedTokens().end(),
@@ -178,21 +180,17 @@ void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer, int ro
             text = "[PAD" + std::to_string(id) + "]";
             type = kUnused;
         }
-        tokens.push_back(ggufString(std::move(text)));
-        GgufValue t;
-        t.type = GgufValueType::Int32;
-        t.integer = type;
-        types.push_back(t);
+        tokens.addString(text);
+        types.addInteger(type);
     }
     for (const auto& merge : json.at("model").at("merges"))
-        merges.push_back(ggufString(merge.is_string()
-                                        ? merge.get<std::string>()
-                                        : merge[0].get<std::string>() + " " + merge[1].get<std::string>()));
+        merges.addString(merge.is_string() ? merge.get<std::string>()
+                                           : merge[0].get<std::string>() + " " + merge[1].get<std::string>());
     writer.add("tokenizer.ggml.model", ggufString("gpt2"));
     writer.add("tokenizer.ggml.pre", ggufString(preTokenizerName(json, file)));
-    writer.add("tokenizer.ggml.tokens", ggufArray(GgufValueType::String, std::move(tokens)));
-    writer.add("tokenizer.ggml.token_type", ggufArray(GgufValueType::Int32, std::move(types)));
-    writer.add("tokenizer.ggml.merges", ggufArray(GgufValueType::String, std::move(merges)));
+    writer.add("tokenizer.ggml.tokens", ggufArray(std::move(tokens)));
+    writer.add("tokenizer.ggml.token_type", ggufArray(std::move(types)));
+    writer.add("tokenizer.ggml.merges", ggufArray(std::move(merges)));
     for (const auto& [key, id] : {std::pair{"tokenizer.ggml.bos_token_id", tokenizer.bosId()},
                                   std::pair{"tokenizer.ggml.eos_token_id", tokenizer.eosId()},
                                   std::pair{"tokenizer.ggml.padding_token_id", tokenizer.padId()}})

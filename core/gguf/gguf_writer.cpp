@@ -8,6 +8,7 @@
 
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 namespace thinkbench::core {
 
@@ -20,56 +21,78 @@ template <typename T> void put(std::ostream& out, T value)
     out.write(reinterpret_cast<const char*>(&value), sizeof value); // little-endian hosts only
 }
 
-void putString(std::ostream& out, const std::string& s)
+void putString(std::ostream& out, std::string_view s)
 {
     put<uint64_t>(out, s.size());
     out.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
 
-void putValue(std::ostream& out, const GgufValue& v)
+void putInteger(std::ostream& out, GgufValueType type, int64_t value)
 {
-    switch (v.type) {
+    switch (type) {
     case GgufValueType::Uint8:
     case GgufValueType::Bool:
-        put<uint8_t>(out, static_cast<uint8_t>(v.integer));
+        put<uint8_t>(out, static_cast<uint8_t>(value));
         break;
     case GgufValueType::Int8:
-        put<int8_t>(out, static_cast<int8_t>(v.integer));
+        put<int8_t>(out, static_cast<int8_t>(value));
         break;
     case GgufValueType::Uint16:
-        put<uint16_t>(out, static_cast<uint16_t>(v.integer));
+        put<uint16_t>(out, static_cast<uint16_t>(value));
         break;
     case GgufValueType::Int16:
-        put<int16_t>(out, static_cast<int16_t>(v.integer));
+        put<int16_t>(out, static_cast<int16_t>(value));
         break;
     case GgufValueType::Uint32:
-        put<uint32_t>(out, static_cast<uint32_t>(v.integer));
+        put<uint32_t>(out, static_cast<uint32_t>(value));
         break;
     case GgufValueType::Int32:
-        put<int32_t>(out, static_cast<int32_t>(v.integer));
+        put<int32_t>(out, static_cast<int32_t>(value));
         break;
     case GgufValueType::Uint64:
-        put<uint64_t>(out, static_cast<uint64_t>(v.integer));
+        put<uint64_t>(out, static_cast<uint64_t>(value));
         break;
-    case GgufValueType::Int64:
-        put<int64_t>(out, v.integer);
-        break;
-    case GgufValueType::Float32:
-        put<float>(out, static_cast<float>(v.real));
-        break;
-    case GgufValueType::Float64:
-        put<double>(out, v.real);
-        break;
-    case GgufValueType::String:
-        putString(out, v.text);
-        break;
-    case GgufValueType::Array:
-        put<uint32_t>(out, static_cast<uint32_t>(v.elementType));
-        put<uint64_t>(out, v.items.size());
-        for (const GgufValue& item : v.items)
-            putValue(out, item);
+    default: // Int64; callers pass integer types only
+        put<int64_t>(out, value);
         break;
     }
+}
+
+void putReal(std::ostream& out, GgufValueType type, double value)
+{
+    if (type == GgufValueType::Float32)
+        put<float>(out, static_cast<float>(value));
+    else
+        put<double>(out, value);
+}
+
+void putArray(std::ostream& out, const GgufArray& array)
+{
+    const GgufValueType type = array.elementType();
+    put<uint32_t>(out, static_cast<uint32_t>(type));
+    put<uint64_t>(out, array.size());
+    for (size_t i = 0; i < array.size(); ++i) {
+        if (type == GgufValueType::String)
+            putString(out, array.string(i));
+        else if (type == GgufValueType::Array)
+            putArray(out, array.array(i));
+        else if (isRealType(type))
+            putReal(out, type, array.real(i));
+        else
+            putInteger(out, type, array.integer(i));
+    }
+}
+
+void putValue(std::ostream& out, const GgufValue& v)
+{
+    if (v.type == GgufValueType::String)
+        putString(out, v.text);
+    else if (v.type == GgufValueType::Array)
+        putArray(out, v.array);
+    else if (isRealType(v.type))
+        putReal(out, v.type, v.real);
+    else
+        putInteger(out, v.type, v.integer);
 }
 
 } // namespace
@@ -106,12 +129,11 @@ GgufValue ggufBool(bool value)
     return v;
 }
 
-GgufValue ggufArray(GgufValueType elementType, std::vector<GgufValue> items)
+GgufValue ggufArray(GgufArray items)
 {
     GgufValue v;
     v.type = GgufValueType::Array;
-    v.elementType = elementType;
-    v.items = std::move(items);
+    v.array = std::move(items);
     return v;
 }
 

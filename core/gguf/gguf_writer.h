@@ -17,7 +17,7 @@ GgufValue ggufString(std::string text);
 GgufValue ggufUint32(int64_t value);
 GgufValue ggufFloat32(double value);
 GgufValue ggufBool(bool value);
-GgufValue ggufArray(GgufValueType elementType, std::vector<GgufValue> items);
+GgufValue ggufArray(GgufArray items);
 
 // The bytes of a tensor in `type` (F32, F16, BF16, Q8_0, Q5_0, Q4_K or Q6_K; rows of a quantized
 // type must be whole blocks of it).

@@ -7,6 +7,7 @@
 #include "core/gguf/gguf_file.h"
 #include "core/gguf/gguf_model.h"
 #include "core/gguf/gguf_tokenizer.h"
+#include "core/gguf/gguf_writer.h"
 #include "core/model/safetensors.h"
 #include "core/model/tensor_names.h"
 #include "core/model/transformer.h"
@@ -126,6 +127,22 @@ std::string build(const FileSpec& spec)
     }
     b.pad(32);
     b.bytes += std::string(spec.dataBytes, '\0');
+    return b.bytes;
+}
+
+// A file of one metadata key, "test.array": an array of elementType whose elements are `elements`, as stored.
+std::string arrayFile(uint32_t elementType, uint64_t count, const std::string& elements)
+{
+    GgufBytes b;
+    b.u32(0x46554747);
+    b.u32(3);
+    b.u64(0); // tensors
+    b.u64(1); // metadata
+    b.str("test.array");
+    b.u32(9);
+    b.u32(elementType);
+    b.u64(count);
+    b.bytes += elements;
     return b.bytes;
 }
 
@@ -410,6 +427,101 @@ private slots:
         const std::string bytes = build(spec);
         std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         expectError([&] { GgufFile{file}; }, {file, fragment.toStdString()});
+    }
+
+    // Arrays of every element type (nested, empty, empty strings) read back as GgufWriter wrote them,
+    // and outlive the bytes they were parsed from.
+    void metadataArrays()
+    {
+        GgufArray strings(GgufValueType::String);
+        for (const char* text : {"a", "", "\xc4\xa0the", "[PAD3]"})
+            strings.addString(text);
+        GgufArray int8s(GgufValueType::Int8), uint64s(GgufValueType::Uint64), bools(GgufValueType::Bool);
+        int8s.addInteger(-128);
+        int8s.addInteger(127);
+        uint64s.addInteger(INT64_MAX);
+        bools.addInteger(0);
+        bools.addInteger(1);
+        GgufArray float32s(GgufValueType::Float32), float64s(GgufValueType::Float64);
+        float32s.addReal(-2.25);
+        float64s.addReal(1e300);
+        GgufArray nested(GgufValueType::Array);
+        nested.addArray(strings);
+        nested.addArray(GgufArray(GgufValueType::Int32));
+        GgufWriter writer;
+        writer.add("test.strings", ggufArray(strings));
+        writer.add("test.int8s", ggufArray(int8s));
+        writer.add("test.uint64s", ggufArray(uint64s));
+        writer.add("test.bools", ggufArray(bools));
+        writer.add("test.float32s", ggufArray(float32s));
+        writer.add("test.float64s", ggufArray(float64s));
+        writer.add("test.nested", ggufArray(nested));
+        const std::string file = path("arrays.gguf");
+        writer.write(file);
+
+        std::ifstream in(file, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const GgufHeader header = parseGguf(bytes, file);
+        bytes.assign(bytes.size(), '\xff'); // what still pointed into the bytes would read these
+        bytes = std::string();
+        const GgufArray& readStrings = header.metadata.at("test.strings").array;
+        QVERIFY(readStrings.elementType() == GgufValueType::String);
+        QCOMPARE(readStrings.size(), strings.size());
+        for (size_t i = 0; i < strings.size(); ++i)
+            QCOMPARE(readStrings.string(i), strings.string(i));
+        const GgufArray& readInt8s = header.metadata.at("test.int8s").array;
+        QCOMPARE(readInt8s.size(), size_t(2));
+        QCOMPARE(readInt8s.integer(0), int64_t(-128));
+        QCOMPARE(readInt8s.integer(1), int64_t(127));
+        QCOMPARE(header.metadata.at("test.uint64s").array.integer(0), int64_t(INT64_MAX));
+        QCOMPARE(header.metadata.at("test.bools").array.integer(1), int64_t(1));
+        QCOMPARE(header.metadata.at("test.float32s").array.real(0), -2.25);
+        QCOMPARE(header.metadata.at("test.float64s").array.real(0), 1e300);
+        const GgufArray& readNested = header.metadata.at("test.nested").array;
+        QCOMPARE(readNested.size(), size_t(2));
+        QCOMPARE(readNested.array(0).string(2), strings.string(2));
+        QVERIFY(readNested.array(1).elementType() == GgufValueType::Int32);
+        QCOMPARE(readNested.array(1).size(), size_t(0));
+
+        // Integer arrays are read whatever their width; another kind is an error naming the key.
+        const GgufFile gguf(file);
+        QCOMPARE(gguf.array("test.int8s", GgufValueType::Int32).integer(0), int64_t(-128));
+        expectError([&] { gguf.array("test.strings", GgufValueType::Int32); },
+                    {file, "test.strings: must be an array of the expected type"});
+        expectError([&] { gguf.array("test.float32s", GgufValueType::Float64); },
+                    {file, "test.float32s: must be an array of the expected type"});
+    }
+
+    // An array element that cannot be read names the key and the element's index.
+    void damagedArrayElements_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("fragment");
+        auto u64 = [](uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); };
+        auto u32 = [](uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); };
+        auto row = [](const char* name, const std::string& bytes, const char* fragment) {
+            QTest::newRow(name) << QByteArray(bytes.data(), static_cast<int>(bytes.size())) << QString(fragment);
+        };
+        row("string", arrayFile(8, 2, u64(2) + "ab" + u64(1000) + std::string(8, 'x')),
+            "test.array[1]: a string of 1000 bytes runs past the end of the file");
+        row("bool", arrayFile(7, 3, std::string("\0\1\2", 3)), "test.array[2]: bool value 2 is neither 0 nor 1");
+        row("uint64", arrayFile(10, 2, u64(1) + u64(uint64_t{1} << 63)),
+            "test.array[1]: uint64 value 9223372036854775808 is out of range");
+        row("element type", arrayFile(9, 1, u32(13) + u64(0)), "test.array[0]: unknown array element type 13");
+        std::string deep;
+        for (int level = 0; level < 8; ++level)
+            deep += u32(9) + u64(1);
+        row("depth", arrayFile(9, 1, deep), "test.array[0][0][0][0][0][0][0][0]: arrays nested deeper than 8");
+        row("length", arrayFile(5, 3, u32(1) + u32(2)),
+            "test.array: array of 3 elements is longer than the rest of the file");
+    }
+
+    void damagedArrayElements()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, fragment);
+        const std::string_view file(bytes.constData(), static_cast<size_t>(bytes.size()));
+        expectError([&] { parseGguf(file, "array.gguf"); }, {"array.gguf", fragment.toStdString()});
     }
 
     // A model file that lacks a key or names another architecture says which.
