@@ -85,14 +85,12 @@ ActivationForm activationForm(Isa isa, GgmlType type)
 {
     if (isa == Isa::Portable || rowsKernel(isa, type) == nullptr)
         return ActivationForm::Float;
-    switch (type) {
-    case GgmlType::Q8_0:
-    case GgmlType::Q4_0:
-    case GgmlType::Q5_0:
+    // The integer kernels read x rounded in blocks of their weight's block: 32 (Q8_0, Q4_0, Q5_0) or
+    // 256 (the K-quants). F32, F16 and BF16, stored element by element, read x itself.
+    switch (ggmlTypeTraits(static_cast<uint32_t>(type))->blockElements) {
+    case 32:
         return ActivationForm::Int8By32;
-    case GgmlType::Q4_K:
-    case GgmlType::Q5_K:
-    case GgmlType::Q6_K:
+    case 256:
         return ActivationForm::Int8By256;
     default:
         return ActivationForm::Float;

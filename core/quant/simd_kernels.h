@@ -132,11 +132,11 @@ struct XRow {
     const int16_t* sum16;
 };
 
-// Each block type: kElements, kBytes, kXBlock (the int8 form of x it reads: by 32 or by 256), and
-// dot<NB>(block, x, k, acc, minAcc) adding weight block k of a row times NB rows of x into per-lane
-// partial sums: acc, and minAcc for the K-quants' mins.
+// Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc, minAcc) adding weight block k
+// of a row times NB rows of x into per-lane partial sums: acc, and minAcc for the K-quants' mins.
+// Each reads x rounded in blocks of its own kElements (kernel_isa's activationForm).
 struct BlockQ8_0 {
-    static constexpr int kElements = 32, kBytes = 34, kXBlock = 32;
+    static constexpr int kElements = 32, kBytes = 34;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const float d = halfAt(w);
@@ -152,7 +152,7 @@ struct BlockQ8_0 {
 // bias meets x's block sum: sum (u - bias) x = sum u x - bias sum x, the second term the integer
 // sum's starting value.
 template <bool kFifthBit> struct BlockQ4_5_0 {
-    static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18, kXBlock = 32;
+    static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
     static constexpr int kBias = kFifthBit ? 16 : 8;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
@@ -180,7 +180,7 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
 // j's pairs of u·x (vpmaddubsw: u <= 31, |x| <= 127) times scale j sum to int32; the mins meet x's
 // sums per 16 the same way, each min beside its sub-block's two sums.
 template <bool kFifthBit> struct BlockQ4_5_K {
-    static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144, kXBlock = 256;
+    static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         uint64_t scaleBytes, minBytes;
@@ -224,7 +224,7 @@ template <bool kFifthBit> struct BlockQ4_5_K {
 // 32 elements' pairs of u·x (u <= 63) times their two scales sum to int32; the bias 32 meets x's sums
 // per 16 once a block: 32 Σ scale_s sum_s.
 struct BlockQ6_K {
-    static constexpr int kElements = 256, kBytes = 210, kXBlock = 256;
+    static constexpr int kElements = 256, kBytes = 210;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
     {
         const __m256i scales = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 192)));
@@ -272,10 +272,10 @@ void BlockTile<Block>::run(const WeightRows& w, const Activations& a, int64_t r,
     const uint8_t* row = w.data + r * w.rowBytes;
     XRow x[NB];
     __m256 acc[NB], minAcc[NB];
-    const Int8Blocks& form = Block::kXBlock == 256 ? a.by256 : a.by32;
+    const Int8Blocks& form = Block::kElements == 256 ? a.by256 : a.by32;
     for (int i = 0; i < NB; ++i) {
         const int64_t start = (b0 + i) * a.cols;
-        x[i] = {form.q + start, form.scale + start / Block::kXBlock, form.sum16 + start / 16};
+        x[i] = {form.q + start, form.scale + start / Block::kElements, form.sum16 + start / 16};
         acc[i] = _mm256_setzero_ps();
         minAcc[i] = _mm256_setzero_ps();
     }
