@@ -90,6 +90,13 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
 
 namespace quant {
 
+bool viaGemm(Isa isa, GgmlType type, int64_t rowsOfX)
+{
+    if (isa == Isa::Portable || rowsOfX < kGemmRows)
+        return false;
+    return cpuMultipliesBf16() || activationForm(isa, type) != ActivationForm::Int8By256;
+}
+
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa)
 {
     return quantizedLinears(x, {&w, 1}, isa)[0];
@@ -119,7 +126,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
     Activations a;
     a.cols = x.size(-1);
     a.n = a.cols == 0 ? x.numel() : x.numel() / a.cols;
-    // Every type runs our row kernels below kGemmRows rows of x. For F32 and BF16 too: torch's
+    // Every type runs our row kernels up to viaGemm's switch. For F32 and BF16 too: torch's
     // one-row products are MKL's, which on AMD CPUs runs its generic code on one thread (0.5B F32
     // decode at 7 tok/s where the weights allow 16; bench/results/inference.md).
     std::vector<at::Tensor> results;
@@ -127,7 +134,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
     for (size_t i = 0; i < ws.size(); ++i) {
         std::vector<int64_t> shape = x.sizes().vec();
         shape.back() = ws[i].rows;
-        if (isas[i] != Isa::Portable && a.n >= kGemmRows) {
+        if (viaGemm(isas[i], ws[i].type, a.n)) {
             results.push_back(dequantizedGemm(xc.view({a.n, a.cols}), ws[i]).view(shape));
             continue;
         }

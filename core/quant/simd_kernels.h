@@ -10,8 +10,9 @@
 // multiplying the integer products (vpmaddubsw, then vpdpwssd or vpmaddwd) so that a block turns to
 // float once; their mins and biases meet x's sums per 16.
 // F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
-// Kernels take up to kBatchTile rows of x per pass over a weight row, so a small batch reads each
-// weight once from memory and the others times from L1.
+// A kernel passes over a weight row once for a tile of up to kRowsOfX rows of x (8 for the quantized
+// types, 4 for the wide ones, whose f32 sums take more registers), unpacking each block once for the
+// whole tile; rowsOf walks a group of weight rows tile by tile (kRowGroup).
 
 #include "core/gguf/gguf_types.h"
 #include "core/quant/activation_quant.h"
@@ -19,13 +20,12 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace thinkbench::core::quant {
 
 namespace {
-
-constexpr int kBatchTile = 4;
 
 // On 4 KiB pages (a mapped file, or memory the kernel gave no huge pages) the hardware's stream
 // prefetcher stops at every page boundary: the kernels ask for the bytes kPrefetchBytes ahead of
@@ -132,6 +132,31 @@ struct XRow {
     const int16_t* sum16;
 };
 
+// A block's integer sums for NB rows of x: one chain each, two for a lone row (a chain of eight
+// vpdpwssd would wait on their latency).
+template <int NB> struct IntSums {
+    static constexpr int kChains = NB == 1 ? 2 : 1;
+    __m256i sum[NB][kChains];
+    IntSums()
+    {
+        for (int i = 0; i < NB; ++i)
+            for (int c = 0; c < kChains; ++c)
+                sum[i][c] = _mm256_setzero_si256();
+    }
+    // Row i's step-th pairs of products (vpmaddubsw) times their int16 scales.
+    void add(int i, int step, __m256i pairs, __m256i scale)
+    {
+        sum[i][step % kChains] = dotS16(sum[i][step % kChains], pairs, scale);
+    }
+    __m256i total(int i) const
+    {
+        if constexpr (kChains == 1)
+            return sum[i][0];
+        else
+            return _mm256_add_epi32(sum[i][0], sum[i][1]);
+    }
+};
+
 // Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc, minAcc) adding weight block k
 // of a row times NB rows of x into per-lane partial sums: acc, and minAcc for the K-quants' mins.
 // Each reads x rounded in blocks of its own kElements (kernel_isa's activationForm).
@@ -178,7 +203,8 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
 
 // Q4_K and Q5_K: 8 sub-blocks of 32, y = d·scale·u − dmin·min, scale and min of 6 bits. Sub-block
 // j's pairs of u·x (vpmaddubsw: u <= 31, |x| <= 127) times scale j sum to int32; the mins meet x's
-// sums per 16 the same way, each min beside its sub-block's two sums.
+// sums per 16 the same way, each min beside its sub-block's two sums. Each sub-block's u and scale are
+// made once and meet every row of x in turn.
 template <bool kFifthBit> struct BlockQ4_5_K {
     static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
     template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
@@ -187,32 +213,28 @@ template <bool kFifthBit> struct BlockQ4_5_K {
         scalesMins(w + 4, scaleBytes, minBytes);
         const __m256i scales =
             _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(scaleBytes))));
+        const uint8_t* qs = w + (kFifthBit ? 48 : 16);
+        const __m256i mask = _mm256_set1_epi8(0x0F);
+        __m256i high = kFifthBit ? load256(w + 16) : _mm256_setzero_si256();
+        IntSums<NB> sums;
+        for (int j = 0; j < 8; ++j) {
+            const __m256i bytes = load256(qs + 32 * (j / 2));
+            __m256i u = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
+            if constexpr (kFifthBit) {
+                u = _mm256_or_si256(u, _mm256_and_si256(_mm256_slli_epi16(high, 4), _mm256_set1_epi8(0x10)));
+                high = _mm256_srli_epi16(high, 1);
+            }
+            const __m256i scale = _mm256_shuffle_epi8(scales, _mm256_broadcastsi128_si256(int16LaneEverywhere(j)));
+            for (int i = 0; i < NB; ++i)
+                sums.add(i, j, _mm256_maddubs_epi16(u, load256(x[i].q + 256 * k + 32 * j)), scale);
+        }
         const __m128i minBytes128 = _mm_cvtsi64_si128(static_cast<long long>(minBytes));
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(minBytes128, minBytes128));
         const float d = halfAt(w), dmin = halfAt(w + 2);
-        const uint8_t* qs = w + (kFifthBit ? 48 : 16);
-        const __m256i mask = _mm256_set1_epi8(0x0F);
-        __m256i u[8];
-        __m256i high = kFifthBit ? load256(w + 16) : _mm256_setzero_si256();
-        for (int j = 0; j < 8; ++j) {
-            const __m256i bytes = load256(qs + 32 * (j / 2));
-            u[j] = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
-            if constexpr (kFifthBit) {
-                u[j] = _mm256_or_si256(u[j], _mm256_and_si256(_mm256_slli_epi16(high, 4), _mm256_set1_epi8(0x10)));
-                high = _mm256_srli_epi16(high, 1);
-            }
-        }
         for (int i = 0; i < NB; ++i) {
-            const int8_t* xq = x[i].q + 256 * k;
-            // Two partial sums: eight vpdpwssd chained on one would wait on their latency.
-            __m256i sum[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
-            for (int j = 0; j < 8; ++j) {
-                const __m256i scale = _mm256_shuffle_epi8(scales, _mm256_broadcastsi128_si256(int16LaneEverywhere(j)));
-                sum[j % 2] = dotS16(sum[j % 2], _mm256_maddubs_epi16(u[j], load256(xq + 32 * j)), scale);
-            }
             const __m256 xScale = _mm256_set1_ps(x[i].scale[k]);
-            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(sum[0], sum[1])),
-                                     _mm256_mul_ps(_mm256_set1_ps(d), xScale), acc[i]);
+            acc[i] =
+                _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums.total(i)), _mm256_mul_ps(_mm256_set1_ps(d), xScale), acc[i]);
             const __m256i minSums = _mm256_madd_epi16(mins, load256(x[i].sum16 + 16 * k));
             minAcc[i] =
                 _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_mul_ps(_mm256_set1_ps(dmin), xScale), minAcc[i]);
@@ -234,34 +256,32 @@ struct BlockQ6_K {
                                        _mm256_permute2x128_si256(scales, scales, 0x11)};
         const float d = halfAt(w + 208);
         const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03);
-        __m256i u[8]; // 32 elements each, in order
+        IntSums<NB> sums;
         for (int half = 0; half < 2; ++half) {
             const uint8_t* ql = w + 64 * half;
             const __m256i qh = load256(w + 128 + 32 * half);
-            for (int quarter = 0; quarter < 4; ++quarter) {
+            for (int quarter = 0; quarter < 4; ++quarter) { // 32 elements each, in order
                 const __m256i low = load256(ql + 32 * (quarter % 2));
                 const __m256i nibble = _mm256_and_si256(quarter < 2 ? low : _mm256_srli_epi16(low, 4), mask);
                 const __m256i top = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * quarter), two);
-                u[4 * half + quarter] = _mm256_or_si256(nibble, _mm256_slli_epi16(top, 4));
+                const __m256i u = _mm256_or_si256(nibble, _mm256_slli_epi16(top, 4));
+                const int v = 4 * half + quarter, sub = 2 * quarter; // sub: this vector's two scales in its half
+                const __m256i scale = _mm256_shuffle_epi8(
+                    halfScales[half], _mm256_set_m128i(int16LaneEverywhere(sub + 1), int16LaneEverywhere(sub)));
+                for (int i = 0; i < NB; ++i)
+                    sums.add(i, v, _mm256_maddubs_epi16(u, load256(x[i].q + 256 * k + 32 * v)), scale);
             }
         }
         for (int i = 0; i < NB; ++i) {
-            const int8_t* xq = x[i].q + 256 * k;
-            __m256i sum[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
-            for (int v = 0; v < 8; ++v) {
-                const int sub = 2 * (v % 4); // this vector's two 16-element scales in its half of the block
-                const __m256i scale = _mm256_shuffle_epi8(
-                    halfScales[v / 4], _mm256_set_m128i(int16LaneEverywhere(sub + 1), int16LaneEverywhere(sub)));
-                sum[v % 2] = dotS16(sum[v % 2], _mm256_maddubs_epi16(u[v], load256(xq + 32 * v)), scale);
-            }
             const __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(scales, load256(x[i].sum16 + 16 * k)), 5);
-            const __m256i total = _mm256_sub_epi32(_mm256_add_epi32(sum[0], sum[1]), bias);
+            const __m256i total = _mm256_sub_epi32(sums.total(i), bias);
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_set1_ps(d * x[i].scale[k]), acc[i]);
         }
     }
 };
 
 template <class Block> struct BlockTile {
+    static constexpr int64_t kRowsOfX = 8;
     template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
 };
 
@@ -324,6 +344,7 @@ struct WideBF16 {
 };
 
 template <class Wide> struct WideTile {
+    static constexpr int64_t kRowsOfX = 4;
     template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
 };
 
@@ -358,24 +379,27 @@ void WideTile<Wide>::run(const WeightRows& w, const Activations& a, int64_t r, i
     }
 }
 
+// Weight rows go in groups of kRowGroup, every tile of x passing over a group before the next: the
+// group's rows stay in cache for the whole batch, a tile of x is read once per group rather than once
+// per row, and the results land as runs of kRowGroup floats rather than one per cache line.
+constexpr int64_t kRowGroup = 16;
+
+// Tile's kernel on `count` (1 to NB) rows of x from b0.
+template <class Tile, int NB>
+void tileOf(int64_t count, const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out)
+{
+    if constexpr (NB > 1)
+        if (count < NB)
+            return tileOf<Tile, NB - 1>(count, w, a, r, b0, out);
+    Tile::template run<NB>(w, a, r, b0, out);
+}
+
 template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out)
 {
-    for (int64_t r = begin; r < end; ++r)
-        for (int64_t b0 = 0; b0 < a.n; b0 += kBatchTile) {
-            switch (a.n - b0) {
-            case 1:
-                Tile::template run<1>(w, a, r, b0, out);
-                break;
-            case 2:
-                Tile::template run<2>(w, a, r, b0, out);
-                break;
-            case 3:
-                Tile::template run<3>(w, a, r, b0, out);
-                break;
-            default:
-                Tile::template run<kBatchTile>(w, a, r, b0, out);
-            }
-        }
+    for (int64_t group = begin; group < end; group += kRowGroup)
+        for (int64_t b0 = 0; b0 < a.n; b0 += Tile::kRowsOfX)
+            for (int64_t r = group; r < std::min(end, group + kRowGroup); ++r)
+                tileOf<Tile, Tile::kRowsOfX>(std::min(a.n - b0, Tile::kRowsOfX), w, a, r, b0, out);
 }
 
 // activation_quant.cpp's rounding, eight lanes at a time, to the same bytes: the same max of |x|, the
