@@ -10,9 +10,8 @@
 // multiplying the integer products (vpmaddubsw, then vpdpwssd or vpmaddwd) so that a block turns to
 // float once; their mins and biases meet x's sums per 16.
 // F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
-// A kernel passes over a weight row once for a tile of up to kRowsOfX rows of x (8 for the quantized
-// types, 4 for the wide ones, whose f32 sums take more registers), unpacking each block once for the
-// whole tile; rowsOf walks a group of weight rows tile by tile (kRowGroup).
+// A kernel passes over a weight row once for a tile of up to kRowsOfX rows of x, unpacking each block
+// once for the whole tile; rowsOf walks a group of weight rows tile by tile (kRowGroup).
 
 #include "core/gguf/gguf_types.h"
 #include "core/quant/activation_quant.h"
@@ -157,12 +156,12 @@ template <int NB> struct IntSums {
     }
 };
 
-// Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc, minAcc) adding weight block k
-// of a row times NB rows of x into per-lane partial sums: acc, and minAcc for the K-quants' mins.
+// Each block type: kElements, kBytes, and dot<NB>(block, x, k, acc) adding weight block k of a row
+// times NB rows of x into per-lane partial sums acc.
 // Each reads x rounded in blocks of its own kElements (kernel_isa's activationForm).
 struct BlockQ8_0 {
     static constexpr int kElements = 32, kBytes = 34;
-    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc)
     {
         const float d = halfAt(w);
         const __m256i q = load256(w + 2);
@@ -179,7 +178,7 @@ struct BlockQ8_0 {
 template <bool kFifthBit> struct BlockQ4_5_0 {
     static constexpr int kElements = 32, kBytes = kFifthBit ? 22 : 18;
     static constexpr int kBias = kFifthBit ? 16 : 8;
-    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc)
     {
         const float d = halfAt(w);
         __m256i u = nibbles32(w + kBytes - 16);
@@ -207,7 +206,7 @@ template <bool kFifthBit> struct BlockQ4_5_0 {
 // made once and meet every row of x in turn.
 template <bool kFifthBit> struct BlockQ4_5_K {
     static constexpr int kElements = 256, kBytes = kFifthBit ? 176 : 144;
-    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc)
     {
         uint64_t scaleBytes, minBytes;
         scalesMins(w + 4, scaleBytes, minBytes);
@@ -217,6 +216,7 @@ template <bool kFifthBit> struct BlockQ4_5_K {
         const __m256i mask = _mm256_set1_epi8(0x0F);
         __m256i high = kFifthBit ? load256(w + 16) : _mm256_setzero_si256();
         IntSums<NB> sums;
+#pragma GCC unroll 8 // j's lane and parity as constants
         for (int j = 0; j < 8; ++j) {
             const __m256i bytes = load256(qs + 32 * (j / 2));
             __m256i u = _mm256_and_si256(j % 2 ? _mm256_srli_epi16(bytes, 4) : bytes, mask);
@@ -236,8 +236,7 @@ template <bool kFifthBit> struct BlockQ4_5_K {
             acc[i] =
                 _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums.total(i)), _mm256_mul_ps(_mm256_set1_ps(d), xScale), acc[i]);
             const __m256i minSums = _mm256_madd_epi16(mins, load256(x[i].sum16 + 16 * k));
-            minAcc[i] =
-                _mm256_fmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_mul_ps(_mm256_set1_ps(dmin), xScale), minAcc[i]);
+            acc[i] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(minSums), _mm256_mul_ps(_mm256_set1_ps(dmin), xScale), acc[i]);
         }
     }
 };
@@ -247,7 +246,7 @@ template <bool kFifthBit> struct BlockQ4_5_K {
 // per 16 once a block: 32 Σ scale_s sum_s.
 struct BlockQ6_K {
     static constexpr int kElements = 256, kBytes = 210;
-    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc, __m256* minAcc)
+    template <int NB> static void dot(const uint8_t* w, const XRow* x, int64_t k, __m256* acc)
     {
         const __m256i scales = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 192)));
         // vpshufb picks within a 128-bit half: scales 0-7 in both halves for the block's first 128
@@ -257,9 +256,11 @@ struct BlockQ6_K {
         const float d = halfAt(w + 208);
         const __m256i mask = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(0x03);
         IntSums<NB> sums;
+#pragma GCC unroll 2 // each vector's scale lanes as constants
         for (int half = 0; half < 2; ++half) {
             const uint8_t* ql = w + 64 * half;
             const __m256i qh = load256(w + 128 + 32 * half);
+#pragma GCC unroll 4
             for (int quarter = 0; quarter < 4; ++quarter) { // 32 elements each, in order
                 const __m256i low = load256(ql + 32 * (quarter % 2));
                 const __m256i nibble = _mm256_and_si256(quarter < 2 ? low : _mm256_srli_epi16(low, 4), mask);
@@ -281,7 +282,6 @@ struct BlockQ6_K {
 };
 
 template <class Block> struct BlockTile {
-    static constexpr int64_t kRowsOfX = 8;
     template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
 };
 
@@ -291,20 +291,19 @@ void BlockTile<Block>::run(const WeightRows& w, const Activations& a, int64_t r,
 {
     const uint8_t* row = w.data + r * w.rowBytes;
     XRow x[NB];
-    __m256 acc[NB], minAcc[NB];
+    __m256 acc[NB];
     const Int8Blocks& form = Block::kElements == 256 ? a.by256 : a.by32;
     for (int i = 0; i < NB; ++i) {
         const int64_t start = (b0 + i) * a.cols;
         x[i] = {form.q + start, form.scale + start / Block::kElements, form.sum16 + start / 16};
         acc[i] = _mm256_setzero_ps();
-        minAcc[i] = _mm256_setzero_ps();
     }
     for (int64_t k = 0; k < a.cols / Block::kElements; ++k) {
         prefetchAhead(row + k * Block::kBytes, Block::kBytes);
-        Block::template dot<NB>(row + k * Block::kBytes, x, k, acc, minAcc);
+        Block::template dot<NB>(row + k * Block::kBytes, x, k, acc);
     }
     for (int i = 0; i < NB; ++i)
-        out[(b0 + i) * w.rows + r] = horizontalSum(_mm256_sub_ps(acc[i], minAcc[i]));
+        out[(b0 + i) * w.rows + r] = horizontalSum(acc[i]);
 }
 
 // F32, F16 and BF16 rows widened to f32, 8 elements at a time.
@@ -344,7 +343,6 @@ struct WideBF16 {
 };
 
 template <class Wide> struct WideTile {
-    static constexpr int64_t kRowsOfX = 4;
     template <int NB> static void run(const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out);
 };
 
@@ -379,6 +377,10 @@ void WideTile<Wide>::run(const WeightRows& w, const Activations& a, int64_t r, i
     }
 }
 
+// Rows of x per pass over a weight row: the tile's sums and the block's unpacked quants fill the 16
+// vector registers of AVX2 (8 rows ran no faster: their sums spilled).
+constexpr int64_t kRowsOfX = 4;
+
 // Weight rows go in groups of kRowGroup, every tile of x passing over a group before the next: the
 // group's rows stay in cache for the whole batch, a tile of x is read once per group rather than once
 // per row, and the results land as runs of kRowGroup floats rather than one per cache line.
@@ -397,9 +399,9 @@ void tileOf(int64_t count, const WeightRows& w, const Activations& a, int64_t r,
 template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out)
 {
     for (int64_t group = begin; group < end; group += kRowGroup)
-        for (int64_t b0 = 0; b0 < a.n; b0 += Tile::kRowsOfX)
+        for (int64_t b0 = 0; b0 < a.n; b0 += kRowsOfX)
             for (int64_t r = group; r < std::min(end, group + kRowGroup); ++r)
-                tileOf<Tile, Tile::kRowsOfX>(std::min(a.n - b0, Tile::kRowsOfX), w, a, r, b0, out);
+                tileOf<Tile, kRowsOfX>(std::min(a.n - b0, kRowsOfX), w, a, r, b0, out);
 }
 
 // activation_quant.cpp's rounding, eight lanes at a time, to the same bytes: the same max of |x|, the
