@@ -1,5 +1,7 @@
 #include "inference/batch_engine.h"
 
+#include "inference/chunked_prefill.h"
+
 #include "core/error.h"
 #include "core/model/batch_invariance.h"
 #include "core/model/transformer.h"
@@ -82,7 +84,7 @@ void BatchEngine::admit()
         const at::Tensor ids =
             at::tensor(std::vector<int64_t>(request.promptIds.begin(), request.promptIds.end()), at::kLong)
                 .view({1, P});
-        at::Tensor logits = model_.forward(ids.to(device), {.cache = &cache, .lastTokenOnly = true}).logits.squeeze(1);
+        at::Tensor logits = prefillInChunks(model_, ids.to(device), at::Tensor(), cache).logits.squeeze(1);
         // n samples share the prefill: its row repeated.
         if (request.n > 1) {
             const at::Tensor repeat = at::zeros({request.n}, at::kLong);

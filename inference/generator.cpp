@@ -1,5 +1,6 @@
 #include "inference/generator.h"
 
+#include "inference/chunked_prefill.h"
 #include "inference/sequence.h"
 
 #include "core/error.h"
@@ -118,8 +119,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     }
     auto start = Clock::now();
     core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew, model_.dtype(), device);
-    core::ForwardOutput prefill =
-        model_.forward(ids.to(device), {.cache = &cache, .attentionMask = mask.to(device), .lastTokenOnly = true});
+    const PrefillOutput prefill = prefillInChunks(model_, ids.to(device), mask.to(device), cache);
     at::Tensor logits = prefill.logits.squeeze(1);
     stats_.prefillSeconds = since(start);
     std::vector<std::vector<int16_t>> promptExperts(static_cast<size_t>(R));

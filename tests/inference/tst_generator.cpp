@@ -6,6 +6,7 @@
 #include "core/text/think_tags.h"
 #include "core/tokenizer/bpe_trainer.h"
 #include "core/tokenizer/tokenizer.h"
+#include "inference/chunked_prefill.h"
 #include "inference/generator.h"
 #include "inference/sampling.h"
 #include "inference/threads.h"
@@ -159,6 +160,49 @@ private slots:
         // The KV-cached forward's numerics may tip a near tie; a layout error would agree on few.
         QVERIFY(agree >= 0.97 * decisions);
         QVERIFY(generator.generate({{{5, 17}, params}})[0].routedExperts.empty()); // only when asked
+    }
+
+    // A prompt longer than a chunk (kCpuPrefillRows positions, shared by the batch's rows) prefills
+    // in several forwards through the cache: the last logits and the routed experts are what one
+    // forward over the whole prompt gives, for left-padded rows too.
+    void chunkedPrefillEqualsOnePass()
+    {
+        const auto model = core::Transformer::load(kPeers + "deepseek_v3", at::kFloat, at::kCPU);
+        torch::NoGradGuard noGrad;
+        torch::manual_seed(5);
+        const int64_t T = 2 * inference::kCpuPrefillRows + 37;
+        for (int64_t B : {1, 2}) {
+            const at::Tensor ids = torch::randint(0, model.config().vocab_size, {B, T}, torch::kLong);
+            at::Tensor mask = torch::ones({B, T}, torch::kLong);
+            if (B == 2)
+                mask[1].narrow(0, 0, 100).fill_(0); // left padding across the first chunk and into the second
+            core::KvCache cache = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
+            const inference::PrefillOutput chunked = inference::prefillInChunks(model, ids, mask, cache);
+            QCOMPARE(cache.length, T);
+            core::KvCache whole = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
+            const core::ForwardOutput once =
+                model.forward(ids, {.cache = &whole, .attentionMask = mask, .lastTokenOnly = true});
+            QCOMPARE(chunked.logits.sizes(), once.logits.sizes());
+            const double error =
+                (chunked.logits - once.logits).abs().max().item<double>() / once.logits.abs().max().item<double>();
+            QVERIFY2(error < 1e-5, std::to_string(error).c_str());
+            // MLA caches hold [B, positions, rank]. Padding's own entries differ (a fully padded chunk
+            // attends to nothing), and nothing attends to them.
+            const at::Tensor real = mask.to(at::kBool);
+            for (size_t l = 0; l < cache.first.size(); ++l)
+                QVERIFY(torch::allclose(cache.first[l].index({real}), whole.first[l].index({real}), 1e-4, 1e-5));
+            QCOMPARE(chunked.routedExperts.size(), once.routedExperts.size());
+            QVERIFY(!chunked.routedExperts.empty());
+            double agree = 0, decisions = 0;
+            for (size_t l = 0; l < once.routedExperts.size(); ++l) {
+                QCOMPARE(chunked.routedExperts[l].sizes(), once.routedExperts[l].sizes());
+                const at::Tensor a = std::get<0>(chunked.routedExperts[l].index({real.view(-1)}).sort(1));
+                const at::Tensor b = std::get<0>(once.routedExperts[l].index({real.view(-1)}).sort(1));
+                agree += (a == b).all(1).sum().item<double>();
+                decisions += static_cast<double>(a.size(0));
+            }
+            QVERIFY2(agree >= 0.99 * decisions, (std::to_string(agree) + " of " + std::to_string(decisions)).c_str());
+        }
     }
 
     void seedsAndSharedPrefill()
