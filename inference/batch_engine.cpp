@@ -84,7 +84,8 @@ void BatchEngine::admit()
         const at::Tensor ids =
             at::tensor(std::vector<int64_t>(request.promptIds.begin(), request.promptIds.end()), at::kLong)
                 .view({1, P});
-        at::Tensor logits = prefillInChunks(model_, ids.to(device), at::Tensor(), cache).logits.squeeze(1);
+        at::Tensor logits =
+            prefillInChunks(model_, ids.to(device), at::Tensor(), cache, prefillRows(model_)).logits.squeeze(1);
         // n samples share the prefill: its row repeated.
         if (request.n > 1) {
             const at::Tensor repeat = at::zeros({request.n}, at::kLong);

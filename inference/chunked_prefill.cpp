@@ -5,14 +5,24 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace thinkbench::inference {
 
+int64_t prefillRows(const core::Transformer& model)
+{
+    if (!model.device().is_cpu())
+        return std::numeric_limits<int64_t>::max();
+    const core::ModelConfig& c = model.config();
+    const int64_t widest = std::max<int64_t>(1, std::max(c.intermediate_size, c.moe_intermediate_size));
+    return kCpuPrefillBytes / (widest * static_cast<int64_t>(sizeof(float)));
+}
+
 PrefillOutput prefillInChunks(const core::Transformer& model, const at::Tensor& ids, const at::Tensor& mask,
-                              core::KvCache& cache)
+                              core::KvCache& cache, int64_t rows)
 {
     const int64_t B = ids.size(0), T = ids.size(1);
-    const int64_t chunk = model.device().is_cpu() ? std::max<int64_t>(1, kCpuPrefillRows / B) : T;
+    const int64_t chunk = std::max<int64_t>(1, rows / std::max<int64_t>(1, B));
     PrefillOutput out;
     std::vector<std::vector<at::Tensor>> experts; // [MoE layer] of [B, chunk, K] per chunk
     for (int64_t start = 0; start < T; start += chunk) {

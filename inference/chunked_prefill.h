@@ -5,6 +5,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace thinkbench::core {
@@ -20,13 +21,19 @@ struct PrefillOutput {
     std::vector<at::Tensor> routedExperts;
 };
 
-// Rows of x (batch x positions) per forward of a CPU prefill. The 1.5B Q4_K_M model's 512-token
-// prefill peaked 73 MB above its 8-token one in one pass and 31 MB in chunks of 128, and ran 62.4 and
-// 62.6 tok/s in chunks against 61.2 and 60.3 in one (AVX2 EPYC, 2 threads). A GPU prefills in one pass.
-constexpr int64_t kCpuPrefillRows = 128;
+// On the CPU a prefill's forwards take as many rows of x (batch x positions) as keep the MLP's f32
+// [rows, intermediate] product within kCpuPrefillBytes: 117 rows for the 1.5B shape, whose 512-token
+// prefill then peaked 31 MB above its 8-token one where one pass peaked 73 MB, at the same speed
+// (62.5 against 61 tok/s, AVX2 EPYC, 2 threads); the whole prompt for a micro model, whose forwards
+// cost more than their rows. A GPU prefills in one pass.
+constexpr int64_t kCpuPrefillBytes = int64_t{4} << 20;
 
-// ids [B, T] into an empty `cache`; mask [B, T] (1 real, 0 left padding) or undefined.
+// Rows of x per forward of `model`'s prefill: kCpuPrefillBytes' worth on the CPU, unlimited on a GPU.
+int64_t prefillRows(const core::Transformer& model);
+
+// ids [B, T] into an empty `cache`, max(1, rows / B) positions a forward; mask [B, T] (1 real, 0 left
+// padding) or undefined.
 PrefillOutput prefillInChunks(const core::Transformer& model, const at::Tensor& ids, const at::Tensor& mask,
-                              core::KvCache& cache);
+                              core::KvCache& cache, int64_t rows);
 
 } // namespace thinkbench::inference

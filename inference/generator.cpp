@@ -119,7 +119,7 @@ std::vector<GenerationResult> Generator::generate(const std::vector<GenerationRe
     }
     auto start = Clock::now();
     core::KvCache cache = core::KvCache::create(model_.config(), R, maxPrompt + maxNew, model_.dtype(), device);
-    const PrefillOutput prefill = prefillInChunks(model_, ids.to(device), mask.to(device), cache);
+    const PrefillOutput prefill = prefillInChunks(model_, ids.to(device), mask.to(device), cache, prefillRows(model_));
     at::Tensor logits = prefill.logits.squeeze(1);
     stats_.prefillSeconds = since(start);
     std::vector<std::vector<int16_t>> promptExperts(static_cast<size_t>(R));

@@ -162,7 +162,7 @@ private slots:
         QVERIFY(generator.generate({{{5, 17}, params}})[0].routedExperts.empty()); // only when asked
     }
 
-    // A prompt longer than a chunk (kCpuPrefillRows positions, shared by the batch's rows) prefills
+    // A prompt longer than a chunk (128 rows of x here, shared by the batch's rows) prefills
     // in several forwards through the cache: the last logits and the routed experts are what one
     // forward over the whole prompt gives, for left-padded rows too.
     void chunkedPrefillEqualsOnePass()
@@ -170,14 +170,14 @@ private slots:
         const auto model = core::Transformer::load(kPeers + "deepseek_v3", at::kFloat, at::kCPU);
         torch::NoGradGuard noGrad;
         torch::manual_seed(5);
-        const int64_t T = 2 * inference::kCpuPrefillRows + 37;
+        const int64_t rows = 128, T = 2 * rows + 37;
         for (int64_t B : {1, 2}) {
             const at::Tensor ids = torch::randint(0, model.config().vocab_size, {B, T}, torch::kLong);
             at::Tensor mask = torch::ones({B, T}, torch::kLong);
             if (B == 2)
                 mask[1].narrow(0, 0, 100).fill_(0); // left padding across the first chunk and into the second
             core::KvCache cache = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
-            const inference::PrefillOutput chunked = inference::prefillInChunks(model, ids, mask, cache);
+            const inference::PrefillOutput chunked = inference::prefillInChunks(model, ids, mask, cache, rows);
             QCOMPARE(cache.length, T);
             core::KvCache whole = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
             const core::ForwardOutput once =
