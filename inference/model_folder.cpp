@@ -22,9 +22,7 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
         throw core::Error(folder, "", "not a model folder or .gguf file");
     if (!gguf && tokenizer.empty() && !fs::exists(fs::path(folder) / "tokenizer.json"))
         throw core::Error(folder, "", "no tokenizer.json in the model folder; name a tokenizer");
-    core::Tokenizer loadedTokenizer = !tokenizer.empty() ? core::Tokenizer::fromPath(tokenizer)
-                                      : gguf             ? core::ggufTokenizer(core::GgufFile(folder))
-                                                         : core::Tokenizer::fromPath(folder);
+    core::Tokenizer loadedTokenizer = core::openTokenizer(tokenizer.empty() ? folder : tokenizer);
     core::ChatTemplate chat = chatTemplate.empty() ? core::ChatTemplate::forTokenizer(loadedTokenizer)
                                                    : core::ChatTemplate::named(chatTemplate);
     core::Transformer model = core::Transformer::load(folder, dtype, device, use);

@@ -1,7 +1,6 @@
 #include "training/stage_context.h"
 
 #include "core/error.h"
-#include "core/gguf/gguf_file.h"
 #include "core/gguf/gguf_tokenizer.h"
 #include "core/model/safetensors.h"
 #include "core/store/metric_names.h"
@@ -50,8 +49,7 @@ void StageContext::prepare(bool fromCheckpoint)
     } else if (!recipe.tokenizer.path.empty() || !recipe.model.path.empty()) {
         // A .gguf file carries its tokenizer in its metadata (tokenizer.ggml.*).
         const std::string path = recipe.tokenizer.path.empty() ? recipe.model.path : recipe.tokenizer.path;
-        tokenizer =
-            core::isGgufPath(path) ? core::ggufTokenizer(core::GgufFile(path)) : core::Tokenizer::fromPath(path);
+        tokenizer = core::openTokenizer(path);
     } else {
         // A byte-level BPE learned on the task mix's worked solutions and the prompt template.
         const auto problems = mix.problems(core::Split::Train, 1500, seedAt(7));

@@ -87,7 +87,8 @@ void addEvalCommand(CLI::App& app, GlobalOptions& global)
     auto* cmd = app.add_subcommand("eval", "Evaluate a model: k samples per problem, pass@1, cons@k");
     cmd->add_option("--model", o->model, kModelHelp)->required();
     addRemoteOptions(cmd, o->modelOptions);
-    cmd->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model folder's)");
+    cmd->add_option("--tokenizer", o->tokenizer,
+                    "tokenizer.json, a model folder or a .gguf file (default: the model's)");
     cmd->add_option("--task", o->task, "Built-in task, e.g. arithmetic:digits=2 (held-out split)");
     cmd->add_option("--dataset", o->dataset, "JSONL or JSON problems");
     cmd->add_option("-k", o->options.k, "Samples per problem")->capture_default_str();

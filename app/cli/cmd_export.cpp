@@ -25,7 +25,8 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
                     "and ffn_down in the first and last eighth of the layers and every third between; "
                     "rows not whole Q4_K/Q6_K blocks as Q5_0/Q8_0")
         ->capture_default_str();
-    cmd->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model's)");
+    cmd->add_option("--tokenizer", o->tokenizer,
+                    "tokenizer.json, a model folder or a .gguf file (default: the model's)");
     cmd->callback([o] {
         const auto type = core::ggufExportTypeNamed(o->type);
         if (!type)

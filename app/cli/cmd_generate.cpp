@@ -30,7 +30,8 @@ void addModelOptions(CLI::App* cmd, GenerateOptions& o)
 {
     cmd->add_option("--model", o.model, kModelHelp)->required();
     addRemoteOptions(cmd, o.remote);
-    cmd->add_option("--tokenizer", o.tokenizer, "tokenizer.json (default: the model folder's)");
+    cmd->add_option("--tokenizer", o.tokenizer,
+                    "tokenizer.json, a model folder or a .gguf file (default: the model's)");
     cmd->add_option("--dtype", o.dtype, "f32, bf16 or f16")->capture_default_str();
     cmd->add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
     cmd->add_option("--temperature", o.params.temperature)->capture_default_str();

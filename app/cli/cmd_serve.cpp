@@ -65,7 +65,8 @@ void addServeCommand(CLI::App& app, GlobalOptions&)
     auto o = std::make_shared<ServeOptions>();
     auto* serve = app.add_subcommand("serve", "Serve a model over an OpenAI-compatible HTTP API");
     serve->add_option("--model", o->model, "Hugging Face model folder or .gguf file")->required();
-    serve->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: the model folder's)");
+    serve->add_option("--tokenizer", o->tokenizer,
+                      "tokenizer.json, a model folder or a .gguf file (default: the model's)");
     serve->add_option("--dtype", o->dtype, "f32, bf16 or f16")->capture_default_str();
     serve->add_option("--device", o->device, "cpu, cuda or auto")->capture_default_str();
     serve->add_option("--host", o->server.host, "Address to listen on")->capture_default_str();

@@ -1,5 +1,6 @@
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "core/gguf/gguf_tokenizer.h"
 #include "core/tokenizer/bpe_trainer.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -55,13 +56,12 @@ void addTokenizeCommands(CLI::App& app, GlobalOptions& global)
     auto decode = std::make_shared<bool>(false);
     auto* tokenize =
         app.add_subcommand("tokenize", "Encode JSON lines {\"text\"} to {\"ids\"} (or decode with --decode)");
-    tokenize->add_option("--tokenizer", *path, "tokenizer.json or a model folder")->required();
+    tokenize->add_option("--tokenizer", *path, "tokenizer.json, a model folder or a .gguf file")->required();
     tokenize->add_flag("--special,!--no-special", *special,
                        "Parse special tokens in the text / keep them when decoding "
                        "(default: --no-special)");
     tokenize->add_flag("--decode", *decode, "Read {\"ids\"} and write {\"text\"}");
-    tokenize->callback(
-        [path, special, decode] { tokenizeStream(core::Tokenizer::fromPath(*path), *special, *decode); });
+    tokenize->callback([path, special, decode] { tokenizeStream(core::openTokenizer(*path), *special, *decode); });
 
     auto inputs = std::make_shared<std::vector<std::string>>();
     auto output = std::make_shared<std::string>();

@@ -166,6 +166,11 @@ Tokenizer ggufTokenizer(const GgufFile& file)
     }
 }
 
+Tokenizer openTokenizer(const std::string& path)
+{
+    return isGgufPath(path) ? ggufTokenizer(GgufFile(path)) : Tokenizer::fromPath(path);
+}
+
 void addTokenizerMetadata(GgufWriter& writer, const Tokenizer& tokenizer, int rows)
 {
     const nlohmann::json json = tokenizer.toJson();

@@ -14,6 +14,10 @@ namespace thinkbench::core {
 // (a tokenizer model other than gpt2, a pre-tokenizer not in the table).
 Tokenizer ggufTokenizer(const GgufFile& file);
 
+// What every option naming a tokenizer accepts: a tokenizer.json, a model folder holding one (with
+// its tokenizer_config.json), or a .gguf file.
+Tokenizer openTokenizer(const std::string& path);
+
 // The other way: a tokenizer's tokenizer.ggml.* keys and chat template, as llama.cpp's converter
 // writes them (added tokens CONTROL when special, USER_DEFINED otherwise; missing ids, and ids up to
 // `rows` the embedding has beyond the tokenizer's, as unused "[PADn]": llama.cpp refuses a token

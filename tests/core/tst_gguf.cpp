@@ -339,6 +339,24 @@ private slots:
         }
         QCOMPARE(texts, 3200);
         QVERIFY2(mismatches == 0, qPrintable(QString("%1 texts differ:").arg(mismatches) + report));
+
+        // The CLI takes the .gguf wherever it takes a tokenizer.json (openTokenizer). With special tokens
+        // parsed: the converter marks DeepSeek's <｜User｜> CONTROL where tokenizer.json has it not special.
+        QProcess cli;
+        cli.start(THINKBENCH_CLI, {"tokenize", "--special", "--tokenizer", QString::fromStdString(out)});
+        const QByteArray input = readAll(kCorpus).left(4000);
+        cli.write(input.left(input.lastIndexOf('\n') + 1));
+        cli.closeWriteChannel();
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const QList<QByteArray> sent = input.left(input.lastIndexOf('\n')).split('\n');
+        const QList<QByteArray> lines = cli.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), sent.size());
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const std::string text = nlohmann::json::parse(sent[i].toStdString())["text"].get<std::string>();
+            QCOMPARE(nlohmann::json::parse(lines[i].toStdString())["ids"].get<std::vector<int32_t>>(),
+                     json.encode(text, true));
+        }
     }
 
     // Every prefix of a valid file is an error naming the file, never a crash or a huge allocation.
