@@ -22,7 +22,10 @@ PrefillOutput prefillInChunks(const core::Transformer& model, const at::Tensor& 
                               core::KvCache& cache, int64_t rows)
 {
     const int64_t B = ids.size(0), T = ids.size(1);
-    const int64_t chunk = std::max<int64_t>(1, rows / std::max<int64_t>(1, B));
+    // Chunks of even length: a short last one would fall below the GEMM's rows (quant::kGemmRows).
+    const int64_t most = std::max<int64_t>(1, rows / std::max<int64_t>(1, B));
+    const int64_t chunks = (T + most - 1) / most;
+    const int64_t chunk = std::max<int64_t>(1, (T + chunks - 1) / chunks);
     PrefillOutput out;
     std::vector<std::vector<at::Tensor>> experts; // [MoE layer] of [B, chunk, K] per chunk
     for (int64_t start = 0; start < T; start += chunk) {

@@ -16,8 +16,8 @@ constexpr int64_t kGemmRows = 64;
 // Whether `rowsOfX` rows of x times `type` weights under `isa` go through the dequantized GEMM. The
 // K-quants stay on the row kernels at any batch where the CPU has no native bf16: there the GEMM's
 // tiles are f32, and the kernels, which read x by 256 and share each sub-block's unpacked quants and
-// scale among 8 rows of x, ran 155-192 GFLOP/s at 512 rows against its 110-147 (AVX2 EPYC, 2 threads;
-// bench/results/quant_kernels.md).
+// scale among a tile's rows of x, ran 155-192 GFLOP/s at 512 rows against its 110-147 (AVX2 EPYC,
+// 2 threads; bench/results/quant_kernels.md).
 bool viaGemm(Isa isa, GgmlType type, int64_t rowsOfX);
 
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa);
