@@ -33,8 +33,8 @@ constexpr int64_t kCpuPrefillBytes = int64_t{16} << 20;
 // Rows of x per forward of `model`'s prefill: kCpuPrefillBytes' worth on the CPU, unlimited on a GPU.
 int64_t prefillRows(const core::Transformer& model);
 
-// ids [B, T] into an empty `cache`, max(1, rows / B) positions a forward; mask [B, T] (1 real, 0 left
-// padding) or undefined.
+// ids [B, T], T >= 1 (the callers refuse an empty prompt), into an empty `cache`, in chunks of even
+// length of at most max(1, rows / B) positions; mask [B, T] (1 real, 0 left padding) or undefined.
 PrefillOutput prefillInChunks(const core::Transformer& model, const at::Tensor& ids, const at::Tensor& mask,
                               core::KvCache& cache, int64_t rows);
 
