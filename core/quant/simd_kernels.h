@@ -27,9 +27,11 @@ namespace thinkbench::core::quant {
 namespace {
 
 // On 4 KiB pages (a mapped file, or memory the kernel gave no huge pages) the hardware's stream
-// prefetcher stops at every page boundary: the kernels ask for the bytes kPrefetchBytes ahead of
-// those they read (on the mapped file's pages 0.5B Q4_K_M decode went 11.6 -> 19 tok/s; 1024 and
-// 4096 were slower; bench/results/inference.md).
+// prefetcher stops at every page boundary: the block kernels ask for the bytes kPrefetchBytes ahead
+// of those they read (on the mapped file's pages 0.5B Q4_K_M decode went 11.6 -> 19 tok/s; 1024 and
+// 4096 were slower; bench/results/inference.md). The wide kernels (F32, F16, BF16) do not: a prefetch
+// per 64 bytes there cost more than it saved (AVX2 EPYC, decode in alternation: 0.5B F32 17.3-17.5
+// -> 21.0 tok/s, 1.5B F32 5.1-5.7 -> 6.6-7.0, 1.5B BF16 9.5-9.6 -> 10.4-10.6).
 constexpr int64_t kPrefetchBytes = 2048;
 
 inline void prefetchAhead(const uint8_t* bytesBeingRead, int count)
@@ -359,7 +361,6 @@ void WideTile<Wide>::run(const WeightRows& w, const Activations& a, int64_t r, i
             acc[i][c] = _mm256_setzero_ps();
     int64_t k = 0;
     for (; k + 8 * kChains <= a.cols; k += 8 * kChains) {
-        prefetchAhead(row + k * Wide::kBytes, 8 * kChains * Wide::kBytes);
         for (int c = 0; c < kChains; ++c) {
             const __m256 wv = Wide::load8(row + (k + 8 * c) * Wide::kBytes);
             for (int i = 0; i < NB; ++i)
