@@ -7,7 +7,7 @@
 // alike), and the median reported: ms per call, GB/s of weight bytes read, and that over the read
 // bandwidth the same threads measure (bench/inference/read_bandwidth, on huge pages). Batch 512 (prefill) reports
 // GFLOP/s instead; the vocabulary matrix is left out there (prefill needs the last row's logits).
-// Where the row kernels serve a batch above 1 (quant::viaGemm), the GEMM path is timed beside them.
+// At a batch above 1, the path quant::viaGemm did not choose (row kernels or GEMM) is timed beside it.
 // Prints markdown table rows.
 
 #include "core/quant/dequantized_gemm.h"
@@ -79,7 +79,15 @@ std::vector<Method> methods(const Shape& shape, int64_t batch, quant::Isa isa, b
                         static_cast<double>(w.rows * w.rowBytes()),
                         [w, input, isa] { return quant::quantizedLinear(input, w, isa); },
                         {}});
-        if (batch > 1 && !quant::viaGemm(isa, type, batch)) // where the row kernels run: the GEMM they beat
+        if (batch == 1)
+            continue;
+        // Beside the path viaGemm chose, the one it did not.
+        if (quant::viaGemm(isa, type, batch))
+            list.push_back({"ours " + core::ggmlTypeName(static_cast<uint32_t>(type)) + " row kernels",
+                            static_cast<double>(w.rows * w.rowBytes()),
+                            [w, input, isa] { return quant::quantizedLinear(input, w, isa, quant::Path::RowKernels); },
+                            {}});
+        else
             list.push_back({"ours " + core::ggmlTypeName(static_cast<uint32_t>(type)) + " via GEMM",
                             static_cast<double>(w.rows * w.rowBytes()),
                             [w, input] { return quant::dequantizedGemm(input, w); },

@@ -20,7 +20,12 @@ constexpr int64_t kGemmRows = 64;
 // 2 threads; bench/results/quant_kernels.md).
 bool viaGemm(Isa isa, GgmlType type, int64_t rowsOfX);
 
-at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa);
-std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa);
+// The path a product takes: viaGemm's choice, or the row kernels at any batch (so a benchmark can time
+// them where the GEMM serves).
+enum class Path { Chosen, RowKernels };
+
+at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa, Path path = Path::Chosen);
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa,
+                                         Path path = Path::Chosen);
 
 } // namespace thinkbench::core::quant

@@ -97,12 +97,12 @@ bool viaGemm(Isa isa, GgmlType type, int64_t rowsOfX)
     return cpuMultipliesBf16() || activationForm(isa, type) != ActivationForm::Int8By256;
 }
 
-at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa)
+at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w, Isa isa, Path path)
 {
-    return quantizedLinears(x, {&w, 1}, isa)[0];
+    return quantizedLinears(x, {&w, 1}, isa, path)[0];
 }
 
-std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa)
+std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const QuantizedMatrix> ws, Isa isa, Path path)
 {
     // Each matrix's kernel: the ISA's, or the portable one where it has none for the type.
     std::vector<Isa> isas;
@@ -134,7 +134,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
     for (size_t i = 0; i < ws.size(); ++i) {
         std::vector<int64_t> shape = x.sizes().vec();
         shape.back() = ws[i].rows;
-        if (viaGemm(isas[i], ws[i].type, a.n)) {
+        if (path == Path::Chosen && viaGemm(isas[i], ws[i].type, a.n)) {
             results.push_back(dequantizedGemm(xc.view({a.n, a.cols}), ws[i]).view(shape));
             continue;
         }

@@ -30,8 +30,9 @@ namespace {
 // prefetcher stops at every page boundary: the block kernels ask for the bytes kPrefetchBytes ahead
 // of those they read (on the mapped file's pages 0.5B Q4_K_M decode went 11.6 -> 19 tok/s; 1024 and
 // 4096 were slower; bench/results/inference.md). The wide kernels (F32, F16, BF16) do not: a prefetch
-// per 64 bytes there cost more than it saved (AVX2 EPYC, decode in alternation: 0.5B F32 17.3-17.5
-// -> 21.0 tok/s, 1.5B F32 5.1-5.7 -> 6.6-7.0, 1.5B BF16 9.5-9.6 -> 10.4-10.6).
+// per 64 bytes there cost more than it saved (Zen 4, 2 threads: the 151936x896 head at one row of x,
+// BF16 26.3 -> 30.2-31.9 GB/s, F16 23.7-26.9 -> 28.6-30.1; 0.5B F32 decode, median of 8 runs in
+// alternation, 11.6 -> 12.8 tok/s).
 constexpr int64_t kPrefetchBytes = 2048;
 
 inline void prefetchAhead(const uint8_t* bytesBeingRead, int count)

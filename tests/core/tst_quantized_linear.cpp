@@ -155,16 +155,18 @@ void TestQuantizedLinear::everyIsaEqualsPortable()
         QVERIFY(quant::rowsKernel(isa, w.type) != nullptr);
         ++tested;
         for (int64_t batch : {int64_t{1}, int64_t{3}, int64_t{5}, quant::kGemmRows - 1, quant::kGemmRows + 1}) {
-            const double tolerance = quant::viaGemm(isa, w.type, batch) ? kGemmTolerance
-                                     : quant::activationForm(isa, w.type) != quant::ActivationForm::Float
-                                         ? kInt8Tolerance
-                                         : kF32Tolerance;
+            const double rowsTolerance =
+                quant::activationForm(isa, w.type) != quant::ActivationForm::Float ? kInt8Tolerance : kF32Tolerance;
+            const double tolerance = quant::viaGemm(isa, w.type, batch) ? kGemmTolerance : rowsTolerance;
             at::manual_seed(batch);
             const at::Tensor x = at::randn({batch, cols});
             const at::Tensor portable = quant::quantizedLinear(x, w, quant::Isa::Portable);
             const at::Tensor ours = quant::quantizedLinear(x, w, isa);
             const double error = relError(ours, portable);
             QVERIFY2(error < tolerance, (quant::isaName(isa) + " " + std::to_string(error)).c_str());
+            // The row kernels past the switch too, where the GEMM serves (every type on a bf16 CPU).
+            const double rowsError = relError(quant::quantizedLinear(x, w, isa, quant::Path::RowKernels), portable);
+            QVERIFY2(rowsError < rowsTolerance, (quant::isaName(isa) + " rows " + std::to_string(rowsError)).c_str());
             const at::Tensor xb = x.to(at::kBFloat16);
             const double errorB = relError(quant::quantizedLinear(xb, w, isa),
                                            quant::quantizedLinear(xb, w, quant::Isa::Portable).to(at::kFloat));
