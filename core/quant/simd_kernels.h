@@ -32,7 +32,7 @@ namespace {
 // 4096 were slower; bench/results/inference.md). The wide kernels (F32, F16, BF16) do not: a prefetch
 // per 64 bytes there cost more than it saved (Zen 4, 2 threads: the 151936x896 head at one row of x,
 // BF16 26.3 -> 30.2-31.9 GB/s, F16 23.7-26.9 -> 28.6-30.1; 0.5B F32 decode, median of 8 runs in
-// alternation, 11.6 -> 12.8 tok/s).
+// alternation, 11.6 -> 13.0 tok/s).
 constexpr int64_t kPrefetchBytes = 2048;
 
 inline void prefetchAhead(const uint8_t* bytesBeingRead, int count)
