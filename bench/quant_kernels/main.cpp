@@ -1,8 +1,8 @@
 // The quantized CPU kernels against what LibTorch has on the CPU, one matrix at a time:
-//   bench_quant_kernels [--threads 1,2] [--batch 1,512] [--reps 15] [--isa avx512|avx2|portable]
+//   bench_quant_kernels [--threads 1,2] [--batch 1,512] [--reps 15] [--isa avx512bf16|avx512|avx2|portable]
 // Matrices of the Qwen2.5-0.5B shape (896x896, 128x896, 4864x896, 896x4864, 151936x896) and, for the
-// K-quants, whose rows must be whole 256-element blocks, of R1-Distill-Qwen-1.5B (1536x1536,
-// 256x1536, 8960x1536, 1536x8960, 151936x1536). Each method is timed once per round, the methods
+// K-quants (whose rows must be whole 256-element blocks) and the float types, of R1-Distill-Qwen-1.5B
+// (1536x1536, 256x1536, 8960x1536, 1536x8960, 151936x1536). Each method is timed once per round, the methods
 // interleaved round after round (the machine is shared: a burst of someone's build hits every method
 // alike), and the median reported: ms per call, GB/s of weight bytes read, and that over the read
 // bandwidth the same threads measure (bench/inference/read_bandwidth, on huge pages). Batch 512 (prefill) reports
@@ -122,14 +122,16 @@ void run(int threads, int64_t batch, int reps, quant::Isa isa, double bandwidth)
 {
     const std::vector<Shape> small = {{896, 896}, {128, 896}, {4864, 896}, {896, 4864}, {151936, 896}};
     const std::vector<Shape> large = {{1536, 1536}, {256, 1536}, {8960, 1536}, {1536, 8960}, {151936, 1536}};
-    const std::vector<GgmlType> smallTypes = {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::F16,
-                                              GgmlType::BF16, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K};
-    const std::vector<GgmlType> kQuants = {GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K};
+    const std::vector<GgmlType> smallTypes = {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0,
+                                              GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
+                                              GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K};
+    const std::vector<GgmlType> largeTypes = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
+                                              GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K};
     for (int set = 0; set < 2; ++set)
         for (const Shape& shape : set == 0 ? small : large) {
             if (batch > 1 && shape.rows == 151936)
                 continue;
-            std::vector<Method> list = methods(shape, batch, isa, set == 0, set == 0 ? smallTypes : kQuants);
+            std::vector<Method> list = methods(shape, batch, isa, set == 0, set == 0 ? smallTypes : largeTypes);
             for (Method& m : list) // warm: first-touch of the weights, oneDNN's kernel generation
                 m.call();
             for (int rep = 0; rep < reps; ++rep)
@@ -169,7 +171,7 @@ int main(int argc, char** argv)
         else if (flag == "--reps")
             reps = std::stoi(value);
         else if (flag == "--isa")
-            isa = value == "avx2" ? quant::Isa::Avx2 : value == "portable" ? quant::Isa::Portable : quant::Isa::Avx512;
+            isa = quant::parseIsa(value, "--isa");
         else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;

@@ -18,6 +18,8 @@ bool cpuHas(Isa isa)
     case Isa::Avx512:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+    case Isa::Avx512Bf16:
+        return cpuHas(Isa::Avx512) && __builtin_cpu_supports("avx512bf16");
 #endif
     default:
         return false;
@@ -42,24 +44,36 @@ std::string isaName(Isa isa)
         return "avx2";
     case Isa::Avx512:
         return "avx512";
+    case Isa::Avx512Bf16:
+        return "avx512bf16";
     }
     return "?";
+}
+
+Isa parseIsa(const std::string& name, const std::string& where)
+{
+    std::string names;
+    for (Isa isa : kIsas) {
+        if (isaName(isa) == name)
+            return isa;
+        names += (names.empty() ? "" : ", ") + isaName(isa);
+    }
+    throw Error("", where, "'" + name + "' is not an ISA (" + names + ")");
 }
 
 Isa bestIsa()
 {
     static const Isa best = [] {
         Isa isa = Isa::Portable;
-        for (Isa candidate : {Isa::Avx2, Isa::Avx512})
+        for (Isa candidate : kIsas)
             if (cpuHas(candidate))
                 isa = candidate;
         if (const char* forced = std::getenv("THINKBENCH_QUANT_ISA")) {
-            for (Isa candidate : {Isa::Portable, Isa::Avx2, Isa::Avx512})
-                if (isaName(candidate) == forced && static_cast<int>(candidate) <= static_cast<int>(isa))
-                    return candidate;
-            throw Error("", "THINKBENCH_QUANT_ISA",
-                        std::string("'") + forced + "' is not an ISA this CPU runs (" +
-                            "portable, avx2, avx512 up to " + isaName(isa) + ")");
+            const Isa wanted = parseIsa(forced, "THINKBENCH_QUANT_ISA");
+            if (!cpuHas(wanted))
+                throw Error("", "THINKBENCH_QUANT_ISA",
+                            std::string("this CPU does not run '") + forced + "' (it runs up to " + isaName(isa) + ")");
+            return wanted;
         }
         return isa;
     }();
@@ -77,6 +91,10 @@ RowsKernel rowsKernel(Isa isa, GgmlType type)
         return avx2Kernel(type);
     case Isa::Avx512:
         return avx512Kernel(type);
+    case Isa::Avx512Bf16:
+        if (RowsKernel own = avx512Bf16Kernel(type))
+            return own;
+        return avx512Kernel(type);
     }
     return nullptr;
 }
@@ -86,7 +104,10 @@ ActivationForm activationForm(Isa isa, GgmlType type)
     if (isa == Isa::Portable || rowsKernel(isa, type) == nullptr)
         return ActivationForm::Float;
     // The integer kernels read x rounded in blocks of their weight's block: 32 (Q8_0, Q4_0, Q5_0) or
-    // 256 (the K-quants). F32, F16 and BF16, stored element by element, read x itself.
+    // 256 (the K-quants). F32, F16 and BF16, stored element by element, read x itself, in bf16 for
+    // BF16 where the CPU multiplies bf16 pairs.
+    if (isa == Isa::Avx512Bf16 && type == GgmlType::BF16)
+        return ActivationForm::Bf16;
     switch (ggmlTypeTraits(static_cast<uint32_t>(type))->blockElements) {
     case 32:
         return ActivationForm::Int8By32;
@@ -101,9 +122,9 @@ ActivationQuantizer activationQuantizer(Isa isa)
 {
     ActivationQuantizer simd = nullptr;
     if (cpuHas(isa))
-        simd = isa == Isa::Avx2     ? avx2ActivationQuantizer()
-               : isa == Isa::Avx512 ? avx512ActivationQuantizer()
-                                    : nullptr;
+        simd = isa == Isa::Avx2       ? avx2ActivationQuantizer()
+               : isa == Isa::Portable ? nullptr
+                                      : avx512ActivationQuantizer();
     return simd != nullptr ? simd : quantizeActivations;
 }
 

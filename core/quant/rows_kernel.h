@@ -19,14 +19,17 @@ struct Int8Blocks {
 };
 
 // Which form of x a kernel reads.
-enum class ActivationForm { Float, Int8By32, Int8By256 };
+enum class ActivationForm { Float, Bf16, Int8By32, Int8By256 };
 
 struct Activations {
     int64_t n = 0;            // rows of x
     int64_t cols = 0;         // elements per row
     const float* x = nullptr; // [n, cols] f32, for the F16/BF16 kernels and the portable path
-    Int8Blocks by32;          // for Q8_0, Q4_0 and Q5_0 weights
-    Int8Blocks by256;         // for Q4_K, Q5_K and Q6_K weights
+    // [n, cols] x in bf16 (its bits), for BF16 weights where the CPU multiplies bf16 pairs (Isa::Avx512Bf16):
+    // x itself when it is bf16, else rounded to nearest even
+    const uint16_t* xBf16 = nullptr;
+    Int8Blocks by32;  // for Q8_0, Q4_0 and Q5_0 weights
+    Int8Blocks by256; // for Q4_K, Q5_K and Q6_K weights
 };
 
 struct WeightRows {

@@ -9,13 +9,14 @@
 // by the weight's and x's block scales; the K-quants with x by 256, their integer sub-block scales
 // multiplying the integer products (vpmaddubsw, then vpdpwssd or vpmaddwd) so that a block turns to
 // float once; their mins and biases meet x's sums per 16.
-// F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32.
+// F32, F16 and BF16 widen the weights to f32 and multiply-add with x in f32 (a CPU with AVX-512 BF16
+// runs avx512_bf16_kernels.cpp's for BF16 instead).
 // A kernel passes over a weight row once for a tile of up to kRowsOfX rows of x, unpacking each block
-// once for the whole tile; rowsOf walks a group of weight rows tile by tile (kRowGroup).
+// once for the whole tile (row_tiles.h walks the rows).
 
 #include "core/gguf/gguf_types.h"
 #include "core/quant/activation_quant.h"
-#include "core/quant/rows_kernel.h"
+#include "core/quant/row_tiles.h"
 
 #include <immintrin.h>
 
@@ -377,33 +378,6 @@ void WideTile<Wide>::run(const WeightRows& w, const Activations& a, int64_t r, i
             total += Wide::load1(row + t * Wide::kBytes) * a.x[(b0 + i) * a.cols + t];
         out[(b0 + i) * w.rows + r] = total;
     }
-}
-
-// Rows of x per pass over a weight row: the tile's sums and the block's unpacked quants fill the 16
-// vector registers of AVX2 (8 rows ran no faster: their sums spilled).
-constexpr int64_t kRowsOfX = 4;
-
-// Weight rows go in groups of kRowGroup, every tile of x passing over a group before the next: the
-// group's rows stay in cache for the whole batch, a tile of x is read once per group rather than once
-// per row, and the results land as runs of kRowGroup floats rather than one per cache line.
-constexpr int64_t kRowGroup = 16;
-
-// Tile's kernel on `count` (1 to NB) rows of x from b0.
-template <class Tile, int NB>
-void tileOf(int64_t count, const WeightRows& w, const Activations& a, int64_t r, int64_t b0, float* out)
-{
-    if constexpr (NB > 1)
-        if (count < NB)
-            return tileOf<Tile, NB - 1>(count, w, a, r, b0, out);
-    Tile::template run<NB>(w, a, r, b0, out);
-}
-
-template <class Tile> void rowsOf(const WeightRows& w, const Activations& a, int64_t begin, int64_t end, float* out)
-{
-    for (int64_t group = begin; group < end; group += kRowGroup)
-        for (int64_t b0 = 0; b0 < a.n; b0 += kRowsOfX)
-            for (int64_t r = group; r < std::min(end, group + kRowGroup); ++r)
-                tileOf<Tile, kRowsOfX>(std::min(a.n - b0, kRowsOfX), w, a, r, b0, out);
 }
 
 // activation_quant.cpp's rounding, eight lanes at a time, to the same bytes: the same max of |x|, the
