@@ -2,6 +2,9 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 
 namespace thinkbench::core {
@@ -129,6 +132,19 @@ void q6_K(const uint8_t* b, float* y)
     }
 }
 
+// Whether any of `count` little-endian words has all of `exponent`'s bits set: an Inf or a NaN. No
+// early exit, so the loop vectorises.
+template <typename Word> bool anyExponentAllOnes(const uint8_t* data, int64_t count, Word exponent)
+{
+    bool any = false;
+    for (int64_t i = 0; i < count; ++i) {
+        Word bits;
+        std::memcpy(&bits, data + i * static_cast<int64_t>(sizeof(Word)), sizeof(Word));
+        any |= (bits & exponent) == exponent;
+    }
+    return any;
+}
+
 } // namespace
 
 float halfToFloat(uint16_t h)
@@ -209,6 +225,30 @@ void dequantize(GgmlType type, const uint8_t* data, int64_t count, float* out)
     const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
     for (int64_t i = 0; i < count / traits.blockElements; ++i)
         block(data + i * traits.blockBytes, out + i * traits.blockElements);
+}
+
+bool allFinite(GgmlType type, const uint8_t* data, int64_t count)
+{
+    switch (type) {
+    case GgmlType::F32:
+        return !anyExponentAllOnes<uint32_t>(data, count, 0x7F800000u);
+    case GgmlType::F16:
+        return !anyExponentAllOnes<uint16_t>(data, count, 0x7C00u);
+    case GgmlType::BF16:
+        return !anyExponentAllOnes<uint16_t>(data, count, 0x7F80u);
+    default:
+        break;
+    }
+    const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
+    constexpr int64_t kPiece = 4096; // elements: whole blocks of every type
+    std::array<float, kPiece> values;
+    for (int64_t begin = 0; begin < count; begin += kPiece) {
+        const int64_t n = std::min(kPiece, count - begin);
+        dequantize(type, data + begin / traits.blockElements * traits.blockBytes, n, values.data());
+        if (!std::all_of(values.begin(), values.begin() + n, [](float v) { return std::isfinite(v); }))
+            return false;
+    }
+    return true;
 }
 
 } // namespace thinkbench::core

@@ -14,6 +14,11 @@ namespace thinkbench::core {
 // blockElements * blockBytes bytes, little-endian) into `out`.
 void dequantize(GgmlType type, const uint8_t* data, int64_t count, float* out);
 
+// Whether dequantize() would give only finite values: F32, F16 and BF16 are checked on their bits
+// (no exponent all ones), which is what lets a model load check gigabytes of weights quickly; the
+// block types are decoded piece by piece, since a NaN there hides in a scale.
+bool allFinite(GgmlType type, const uint8_t* data, int64_t count);
+
 // IEEE half and bfloat16 bits to f32 (exact).
 float halfToFloat(uint16_t bits);
 float bfloat16ToFloat(uint16_t bits);

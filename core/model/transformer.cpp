@@ -51,7 +51,8 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
     const int64_t count = bad.sum().item<int64_t>();
     if (count == 0)
         return;
-    const at::Tensor first = bad.nonzero()[0];
+    // nonzero() may lay its rows out by column: the first row, made contiguous, is the position.
+    const at::Tensor first = bad.nonzero()[0].contiguous();
     std::vector<int64_t> where(first.data_ptr<int64_t>(), first.data_ptr<int64_t>() + first.numel());
     const double value = t.masked_select(bad)[0].item<double>();
     throw Error(file, "tensor " + name,
@@ -60,15 +61,13 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
                     shapeText(where));
 }
 
-// The same for a quantized matrix, dequantized row by row (its scales are where a NaN would be).
+// The same for a quantized matrix, row by row.
 void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name)
 {
     std::atomic<int64_t> firstBad{w.rows};
     at::parallel_for(0, w.rows, 16, [&](int64_t begin, int64_t end) {
-        std::vector<float> row(static_cast<size_t>(w.cols));
         for (int64_t r = begin; r < end && r < firstBad; ++r) {
-            dequantize(w.type, w.data + r * w.rowBytes(), w.cols, row.data());
-            if (!std::all_of(row.begin(), row.end(), [](float v) { return std::isfinite(v); })) {
+            if (!allFinite(w.type, w.data + r * w.rowBytes(), w.cols)) {
                 int64_t seen = firstBad;
                 while (r < seen && !firstBad.compare_exchange_weak(seen, r)) {
                 }

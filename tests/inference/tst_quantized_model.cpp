@@ -267,6 +267,60 @@ private slots:
         QCOMPARE(tokens[0], tokens[1]);
     }
 
+    void nonFiniteRowNamed_data()
+    {
+        QTest::addColumn<int>("type");
+        for (GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0, GgmlType::Q4_0,
+                              GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K})
+            QTest::addRow("%s", core::ggmlTypeName(static_cast<uint32_t>(type)).c_str()) << static_cast<int>(type);
+    }
+
+    // An Inf or a NaN in a weight (for the block types, in a block's scale) is an error naming the
+    // file, the tensor and the first row that holds one.
+    void nonFiniteRowNamed()
+    {
+        QFETCH(int, type);
+        const core::GgmlTypeTraits& traits = *core::ggmlTypeTraits(static_cast<uint32_t>(type));
+        const std::string path = file(QString("m_bad_%1.gguf").arg(traits.name));
+        writeModel(path, config(true), static_cast<GgmlType>(type));
+        const std::string tensor = "blk.1.ffn_down.weight"; // [256, 512]
+        const int64_t rowBytes = 512 / traits.blockElements * traits.blockBytes;
+        // Where the bad bits go in a row: element 5 of the float types, the first block's f16 scale
+        // (at offset 208 in Q6_K, 0 in the others) of the block types.
+        int64_t at = 0;
+        std::string bits;
+        if (type == static_cast<int>(GgmlType::F32)) {
+            at = 5 * 4;
+            bits = std::string("\x00\x00\xc0\x7f", 4); // NaN
+        } else if (type == static_cast<int>(GgmlType::F16)) {
+            at = 5 * 2;
+            bits = std::string("\x00\x7c", 2); // +Inf
+        } else if (type == static_cast<int>(GgmlType::BF16)) {
+            at = 5 * 2;
+            bits = std::string("\x80\xff", 2); // -Inf
+        } else {
+            at = type == static_cast<int>(GgmlType::Q6_K) ? 208 : 0;
+            bits = std::string("\x00\x7e", 2); // f16 NaN
+        }
+        uint64_t tensorStart = 0;
+        {
+            const core::GgufFile gguf(path);
+            tensorStart = gguf.header().dataStart + gguf.findTensor(tensor)->offset;
+        }
+        std::fstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+        for (int64_t row : {200, 37}) {
+            out.seekp(static_cast<std::streamoff>(tensorStart + row * rowBytes + at));
+            out.write(bits.data(), static_cast<std::streamsize>(bits.size()));
+        }
+        out.close();
+        const std::vector<std::string> where =
+            type == static_cast<int>(GgmlType::F32)
+                ? std::vector<std::string>{"2 of 131072 values are not finite", "at [37, 5]"}
+                : std::vector<std::string>{"row 37 holds values that are not finite"};
+        expectError([&] { core::Transformer::load(path, at::kFloat, at::kCPU, core::WeightUse::Inference); },
+                    {path, tensor, where[0], where.back()});
+    }
+
     // A model with quantized weights is for inference: a forward that wants gradients and a save
     // are errors naming the file and the tensor.
     void refusesTraining()
