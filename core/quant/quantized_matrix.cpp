@@ -163,11 +163,14 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
     };
     thread_local std::vector<c10::BFloat16> xBf16Buffer;
     if (anyReads(ActivationForm::Bf16)) {
-        const c10::BFloat16* bf16 = isFloat ? scratch(xBf16Buffer, a.n * a.cols) : xc.const_data_ptr<c10::BFloat16>();
-        if (isFloat)
+        if (isFloat) {
+            c10::BFloat16* rounded = scratch(xBf16Buffer, a.n * a.cols);
             for (int64_t i = 0; i < a.n * a.cols; ++i)
-                xBf16Buffer[i] = c10::BFloat16(a.x[i]); // to nearest even
-        a.xBf16 = reinterpret_cast<const uint16_t*>(bf16);
+                rounded[i] = c10::BFloat16(a.x[i]); // to nearest even
+            a.xBf16 = reinterpret_cast<const uint16_t*>(rounded);
+        } else {
+            a.xBf16 = reinterpret_cast<const uint16_t*>(xc.const_data_ptr<c10::BFloat16>());
+        }
     }
     thread_local RoundedX by32, by256;
     if (anyReads(ActivationForm::Int8By32))
