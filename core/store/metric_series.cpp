@@ -50,8 +50,10 @@ MetricSeries::MetricSeries(int64_t run, std::string key, double smoothing)
 
 void MetricSeries::load(const RunStore& store, size_t maxPoints)
 {
-    readStages(store);
     coarse_ = store.series(run_, key_, maxPoints);
+    // The stages after the points, each read on its own: a stage between two points read was
+    // written before the later one, so it is there; read first, it could be missing, its gap unbroken.
+    readStages(store);
     complete_ = coarse_.empty() || uint64_t(coarse_.back().step - coarse_.front().step + 1) <= maxPoints;
     lastStep_ = coarse_.empty() ? -1 : coarse_.back().step;
     detail_.clear();
@@ -61,10 +63,10 @@ void MetricSeries::load(const RunStore& store, size_t maxPoints)
 
 size_t MetricSeries::appendNew(const RunStore& store, size_t maxPoints)
 {
-    readStages(store); // before the points: a stage opened since may be a gap before them
     const auto fresh = store.series(run_, key_, maxPoints, lastStep_ + 1);
     if (fresh.empty())
         return 0;
+    readStages(store); // after the points, as load() reads them: a stage opened since may be a gap before them
     complete_ = complete_ && uint64_t(fresh.back().step - fresh.front().step + 1) <= maxPoints;
     lastStep_ = fresh.back().step;
     coarse_.insert(coarse_.end(), fresh.begin(), fresh.end());
