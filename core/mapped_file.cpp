@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -34,9 +35,8 @@ struct OpenFile {
 
 } // namespace
 
-MappedFile::MappedFile(const std::string& path, Residency residency)
+MappedFile::MappedFile(const std::string& path, Residency residency, const std::vector<ByteRange>& leftMapped)
     : path_(path)
-    , residency_(residency)
 {
     const OpenFile file(path);
     if (file.fd < 0)
@@ -48,7 +48,7 @@ MappedFile::MappedFile(const std::string& path, Residency residency)
     if (size_ == 0)
         return;
     if (residency == Residency::HugePages) {
-        readIntoHugePages(file.fd);
+        readIntoHugePages(file.fd, leftMapped);
         return;
     }
     mapping_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.fd, 0);
@@ -58,9 +58,10 @@ MappedFile::MappedFile(const std::string& path, Residency residency)
     }
     mappingSize_ = size_;
     data_ = static_cast<const char*>(mapping_);
+    pageCacheRanges_ = {{0, size_}};
 }
 
-void MappedFile::readIntoHugePages(int fd)
+void MappedFile::readIntoHugePages(int fd, const std::vector<ByteRange>& leftMapped)
 {
     // A huge page must start on a 2 MiB boundary: map one more and start there.
     mappingSize_ = (size_ + kHugePage - 1) / kHugePage * kHugePage + kHugePage;
@@ -73,31 +74,59 @@ void MappedFile::readIntoHugePages(int fd)
     char* target = reinterpret_cast<char*>(start);
     madvise(target, size_, MADV_HUGEPAGE); // a hint: without it (or without THP) 4 KiB pages serve
     data_ = target;
-    for (size_t done = 0; done < size_;) {
-        const ssize_t n = pread(fd, target + done, size_ - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const std::string why = n < 0 ? std::strerror(errno) : "the file ended early";
-            munmap(mapping_, mappingSize_);
-            mapping_ = nullptr;
-            data_ = nullptr;
-            throw Error(path_, "byte " + std::to_string(done), "cannot read the file: " + why);
+    try {
+        // The file's pages over the copy: target is page-aligned, so file offset o maps at target + o.
+        const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        for (const ByteRange& r : leftMapped) {
+            const size_t from = (r.begin + page - 1) / page * page, to = std::min(r.end, size_) / page * page;
+            if (to <= from)
+                continue;
+            if (mmap(target + from, to - from, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, static_cast<off_t>(from)) ==
+                MAP_FAILED)
+                throw Error(path_, "byte " + std::to_string(from), "cannot map the file");
+            madvise(target + from, to - from, MADV_RANDOM); // lookups land anywhere: no readahead
+            pageCacheRanges_.push_back({from, to});
         }
-        done += static_cast<size_t>(n);
+        std::sort(pageCacheRanges_.begin(), pageCacheRanges_.end(),
+                  [](const ByteRange& a, const ByteRange& b) { return a.begin < b.begin; });
+        size_t done = 0;
+        for (const ByteRange& mapped : pageCacheRanges_) {
+            read(fd, target, done, std::max(done, mapped.begin));
+            done = std::max(done, mapped.end);
+        }
+        read(fd, target, done, size_);
+    } catch (...) {
+        munmap(mapping_, mappingSize_);
+        mapping_ = nullptr;
+        data_ = nullptr;
+        throw;
     }
     mprotect(mapping_, mappingSize_, PROT_READ); // read-only, like the mapped file
 }
 
+void MappedFile::read(int fd, char* target, size_t from, size_t to)
+{
+    for (size_t done = from; done < to;) {
+        const ssize_t n = pread(fd, target + done, to - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw Error(path_, "byte " + std::to_string(done),
+                        "cannot read the file: " + std::string(n < 0 ? std::strerror(errno) : "the file ended early"));
+        done += static_cast<size_t>(n);
+    }
+}
+
 void MappedFile::release(const char* begin, size_t bytes) const
 {
-    if (residency_ == Residency::HugePages)
-        return;
     const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    const uintptr_t from = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
-    const uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + bytes) / page * page;
-    if (to > from)
-        madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    const auto base = reinterpret_cast<uintptr_t>(data_), first = reinterpret_cast<uintptr_t>(begin);
+    for (const ByteRange& r : pageCacheRanges_) {
+        const uintptr_t from = std::max((first + page - 1) / page * page, base + r.begin);
+        const uintptr_t to = std::min((first + bytes) / page * page, base + r.end);
+        if (to > from)
+            madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    }
 }
 
 MappedFile::~MappedFile()

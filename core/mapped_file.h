@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace thinkbench::core {
 
@@ -19,11 +20,19 @@ enum class Residency {
     HugePages, // read into anonymous memory at once, on huge pages where the kernel has them
 };
 
+struct ByteRange {
+    size_t begin = 0, end = 0; // [begin, end) in the file
+};
+
 class MappedFile {
 public:
     // Throws core::Error naming the file when it cannot be opened, is not a regular file or
-    // cannot be mapped or read. An empty file maps to an empty view.
-    explicit MappedFile(const std::string& path, Residency residency = Residency::Mapped);
+    // cannot be mapped or read. An empty file maps to an empty view. With Residency::HugePages the
+    // whole pages of the `leftMapped` ranges are not read but mapped from the page cache in their
+    // place: a table of which a run reads a few rows (an untied model's token embedding) then holds
+    // only those rows' pages in this process's memory, not the whole table.
+    explicit MappedFile(const std::string& path, Residency residency = Residency::Mapped,
+                        const std::vector<ByteRange>& leftMapped = {});
     ~MappedFile();
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
@@ -32,20 +41,22 @@ public:
     const char* data() const { return data_; }
     size_t size() const { return size_; }
     std::string_view bytes() const { return {data_, size_}; }
-    // Drops the whole pages of [begin, begin + bytes) from this process's memory once they are copied
-    // out (a later read maps them in again), so reading a file into tensors holds one copy, not two.
-    // Does nothing for Residency::HugePages, whose pages hold the only copy.
+    // Drops the whole pages of [begin, begin + bytes) that are the page cache's (all of a Mapped file,
+    // the leftMapped ranges of a HugePages one) from this process's memory once they are copied out
+    // or checked (a later read maps them in again): reading a file into tensors holds one copy, not
+    // two. Anything else, such as the copy of a HugePages file that holds the only one, is untouched.
     void release(const char* begin, size_t bytes) const;
 
 private:
-    void readIntoHugePages(int fd);
+    void readIntoHugePages(int fd, const std::vector<ByteRange>& leftMapped);
+    void read(int fd, char* target, size_t from, size_t to);
 
     std::string path_;
-    Residency residency_;
     const char* data_ = nullptr;
     size_t size_ = 0;
     void* mapping_ = nullptr; // what munmap takes: data_ may sit above it, aligned to a huge page
     size_t mappingSize_ = 0;
+    std::vector<ByteRange> pageCacheRanges_; // page-aligned: what release() may drop
 };
 
 } // namespace thinkbench::core

@@ -300,14 +300,31 @@ bool isGgufPath(const std::string& path)
     return path.size() > 5 && path.compare(path.size() - 5, 5, ".gguf") == 0 && std::filesystem::is_regular_file(path);
 }
 
-GgufFile::GgufFile(const std::string& path, Residency residency)
-    : file_(std::make_shared<const MappedFile>(path, residency))
+GgufFile::GgufFile(const std::string& path)
+    : file_(std::make_shared<const MappedFile>(path))
 {
     if (file_->size() == 0)
         throw Error(path, "header", "empty file");
     header_ = parseGguf(file_->bytes(), path);
     for (size_t i = 0; i < header_.tensors.size(); ++i)
         index_.emplace(header_.tensors[i].name, i);
+}
+
+void GgufFile::readIntoHugePages(const std::set<std::string>& leftMapped)
+{
+    std::vector<ByteRange> ranges;
+    for (const std::string& name : leftMapped)
+        if (const GgufTensorInfo* t = findTensor(name))
+            ranges.push_back({header_.dataStart + t->offset, header_.dataStart + t->offset + t->bytes});
+    auto read = std::make_shared<const MappedFile>(path(), Residency::HugePages, ranges);
+    if (read->size() != file_->size() || std::memcmp(read->data(), file_->data(), header_.dataStart) != 0)
+        throw Error(path(), "header", "the file changed while it was being read");
+    file_ = std::move(read);
+}
+
+void GgufFile::release(const void* begin, size_t bytes) const
+{
+    file_->release(static_cast<const char*>(begin), bytes);
 }
 
 const GgufTensorInfo* GgufFile::findTensor(const std::string& name) const

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,15 @@ bool isGgufPath(const std::string& path);
 
 class GgufFile {
 public:
-    // Throws core::Error naming the file. Residency: see MappedFile.
-    explicit GgufFile(const std::string& path, Residency residency = Residency::Mapped);
+    // Maps the file (MappedFile's Residency::Mapped). Throws core::Error naming the file.
+    explicit GgufFile(const std::string& path);
+    // Reads the file again into memory on huge pages (Residency::HugePages), but for the tensors
+    // named in `leftMapped` (by their GGUF names), which stay the page cache's pages; see MappedFile.
+    // For a model that computes with the bytes in place; call it before anything reads in place, as
+    // what was read before keeps the first mapping. An error if the header changed in between.
+    void readIntoHugePages(const std::set<std::string>& leftMapped);
+    // Gives back the page cache's pages of [begin, begin + bytes) once checked: MappedFile::release.
+    void release(const void* begin, size_t bytes) const;
 
     const std::string& path() const { return file_->path(); }
     const GgufHeader& header() const { return header_; }

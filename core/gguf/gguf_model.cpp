@@ -179,26 +179,6 @@ ModelConfig ggufModelConfig(const GgufFile& file)
     return ModelConfig::fromJson(c, file.path());
 }
 
-bool keptQuantized(GgmlType type, at::ScalarType dtype)
-{
-    if (dtype != at::kFloat && dtype != at::kBFloat16)
-        return false;
-    switch (type) {
-    case GgmlType::Q8_0:
-    case GgmlType::Q4_0:
-    case GgmlType::Q5_0:
-    case GgmlType::Q4_K:
-    case GgmlType::Q5_K:
-    case GgmlType::Q6_K:
-    case GgmlType::F16:
-        return true;
-    case GgmlType::BF16: // a bf16 model reads it in place as a plain tensor; LinearWeight runs the same kernel on it
-        return dtype == at::kFloat;
-    default:
-        return false;
-    }
-}
-
 GgufCheckpoint::GgufCheckpoint(std::shared_ptr<const GgufFile> file, const ModelConfig& config)
     : GgufCheckpoint(*file, config)
 {

@@ -23,11 +23,6 @@ namespace thinkbench::core {
 // Throws core::Error naming the file and the key that is missing, mistyped or unsupported.
 ModelConfig ggufModelConfig(const GgufFile& file);
 
-// Whether a projection stored as `type` stays in its blocks for a model computing in `dtype`: the
-// types quantizedLinear has kernels for, with the inputs it takes (f32, bf16); BF16 only where the
-// model is f32 (a bf16 model reads it in place as a plain tensor).
-bool keptQuantized(GgmlType type, at::ScalarType dtype);
-
 // The tensors of a GGUF model by Hugging Face name, with the interface of CheckpointReader, so
 // Transformer::load checks them alike. llama files have their Q and K rows permuted by llama.cpp's
 // converter (for its rope); tensor() undoes that.
@@ -50,6 +45,7 @@ public:
     std::optional<QuantizedMatrix> quantized(const std::string& name, at::ScalarType dtype) const;
     bool contains(const std::string& name) const { return entries_.count(name) > 0; }
     std::string fileOf(const std::string& name) const;
+    void release(const void* begin, size_t bytes) const { file_.release(begin, bytes); } // GgufFile::release
 
 private:
     // The tensor's bytes (one expert's slice of a stacked tensor) and its shape; nullptr for tensors

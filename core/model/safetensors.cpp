@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -158,8 +159,8 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
     return shards;
 }
 
-SafetensorsFile::SafetensorsFile(const std::string& path, Residency residency)
-    : file_(std::make_shared<const MappedFile>(path, residency))
+SafetensorsFile::SafetensorsFile(const std::string& path)
+    : file_(std::make_shared<const MappedFile>(path))
 {
     if (file_->size() < 8)
         throw Error(path, "header", "file too short for a safetensors header");
@@ -168,12 +169,34 @@ SafetensorsFile::SafetensorsFile(const std::string& path, Residency residency)
     entries_ = std::move(header.entries);
 }
 
-at::Tensor SafetensorsFile::tensor(const std::string& name) const
+void SafetensorsFile::readIntoHugePages(const std::set<std::string>& leftMapped)
+{
+    std::vector<ByteRange> ranges;
+    for (const std::string& name : leftMapped)
+        if (auto it = entries_.find(name); it != entries_.end())
+            ranges.push_back({dataStart_ + it->second.begin, dataStart_ + it->second.end});
+    auto read = std::make_shared<const MappedFile>(path(), Residency::HugePages, ranges);
+    if (read->size() != file_->size() || std::memcmp(read->data(), file_->data(), dataStart_) != 0)
+        throw Error(path(), "header", "the file changed while it was being read");
+    file_ = std::move(read);
+}
+
+void SafetensorsFile::release(const void* begin, size_t bytes) const
+{
+    file_->release(static_cast<const char*>(begin), bytes);
+}
+
+const TensorEntry& SafetensorsFile::checkedEntry(const std::string& name) const
 {
     auto it = entries_.find(name);
     if (it == entries_.end())
         throw Error(path(), "tensor " + name, "not in the file");
-    const TensorEntry& e = it->second;
+    return it->second;
+}
+
+at::Tensor SafetensorsFile::tensor(const std::string& name) const
+{
+    const TensorEntry& e = checkedEntry(name);
     auto* data = const_cast<char*>(file_->data()) + dataStart_ + e.begin; // cloned before anyone writes
     at::Tensor copy = at::from_blob(data, e.shape, at::TensorOptions().dtype(scalarType(e.dtype))).clone();
     file_->release(data, e.end - e.begin);
@@ -182,10 +205,7 @@ at::Tensor SafetensorsFile::tensor(const std::string& name) const
 
 at::Tensor SafetensorsFile::view(const std::string& name) const
 {
-    auto it = entries_.find(name);
-    if (it == entries_.end())
-        throw Error(path(), "tensor " + name, "not in the file");
-    const TensorEntry& e = it->second;
+    const TensorEntry& e = checkedEntry(name);
     const char* data = file_->data() + dataStart_ + e.begin;
     if (reinterpret_cast<uintptr_t>(data) % dtypeSize(e.dtype) != 0)
         return tensor(name);
@@ -194,7 +214,19 @@ at::Tensor SafetensorsFile::view(const std::string& name) const
         const_cast<char*>(data), e.shape, [file = file_](void*) {}, at::TensorOptions().dtype(scalarType(e.dtype)));
 }
 
-CheckpointReader::CheckpointReader(const std::string& dir, Residency residency)
+std::optional<QuantizedMatrix> SafetensorsFile::quantized(const std::string& name, at::ScalarType dtype) const
+{
+    const TensorEntry& e = checkedEntry(name);
+    if ((e.dtype != "BF16" && e.dtype != "F16") || e.shape.size() != 2)
+        return std::nullopt;
+    const GgmlType type = e.dtype == "BF16" ? GgmlType::BF16 : GgmlType::F16;
+    const char* data = file_->data() + dataStart_ + e.begin;
+    if (!keptQuantized(type, dtype) || reinterpret_cast<uintptr_t>(data) % 2 != 0)
+        return std::nullopt;
+    return QuantizedMatrix{type, e.shape[0], e.shape[1], reinterpret_cast<const uint8_t*>(data), file_};
+}
+
+CheckpointReader::CheckpointReader(const std::string& dir)
 {
     namespace fs = std::filesystem;
     const fs::path single = fs::path(dir) / "model.safetensors";
@@ -214,10 +246,22 @@ CheckpointReader::CheckpointReader(const std::string& dir, Residency residency)
         const fs::path file = fs::path(dir) / shard;
         if (!fs::exists(file))
             throw Error(file.string(), "", "missing: model.safetensors.index.json names it as a shard");
-        files_.push_back(std::make_unique<SafetensorsFile>(file.string(), residency));
+        files_.push_back(std::make_unique<SafetensorsFile>(file.string()));
         for (const auto& [name, entry] : files_.back()->entries())
             where_[name] = files_.size() - 1;
     }
+}
+
+void CheckpointReader::readIntoHugePages(const std::set<std::string>& leftMapped)
+{
+    for (const auto& file : files_)
+        file->readIntoHugePages(leftMapped);
+}
+
+void CheckpointReader::release(const void* begin, size_t bytes) const
+{
+    for (const auto& file : files_) // each gives back only what lies in its own file
+        file->release(begin, bytes);
 }
 
 std::vector<std::string> CheckpointReader::names() const
@@ -241,6 +285,11 @@ at::Tensor CheckpointReader::tensor(const std::string& name) const
 at::Tensor CheckpointReader::view(const std::string& name) const
 {
     return files_[where_.at(name)]->view(name);
+}
+
+std::optional<QuantizedMatrix> CheckpointReader::quantized(const std::string& name, at::ScalarType dtype) const
+{
+    return files_[where_.at(name)]->quantized(name, dtype);
 }
 
 std::string CheckpointReader::fileOf(const std::string& name) const

@@ -4,11 +4,14 @@
 // file size before any byte is used.
 
 #include "core/mapped_file.h"
+#include "core/quant/quantized_matrix.h"
 
 #include <ATen/core/Tensor.h>
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +38,11 @@ std::vector<std::string> parseSafetensorsIndex(std::string_view json, const std:
 
 class SafetensorsFile {
 public:
-    // Throws core::Error naming the file. Residency: see MappedFile.
-    explicit SafetensorsFile(const std::string& path, Residency residency = Residency::Mapped);
+    // Maps the file (MappedFile's Residency::Mapped). Throws core::Error naming the file.
+    explicit SafetensorsFile(const std::string& path);
+    // As GgufFile::readIntoHugePages: the file read again onto huge pages but for the tensors named.
+    void readIntoHugePages(const std::set<std::string>& leftMapped);
+    void release(const void* begin, size_t bytes) const; // MappedFile::release
 
     const std::string& path() const { return file_->path(); }
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
@@ -46,8 +52,14 @@ public:
     // The tensor over the mapped bytes, no copy: read-only (a write is a crash), and it keeps the file
     // mapped while it lives. A copy where the bytes are not aligned to the dtype.
     at::Tensor view(const std::string& name) const;
+    // A 2-D F16 or BF16 tensor over the mapped bytes as a QuantizedMatrix, where keptQuantized() keeps
+    // it for `dtype` (a bf16 projection in an f32 model runs the bf16 kernels, not a float copy);
+    // nullopt otherwise, or where the bytes are not aligned to the dtype.
+    std::optional<QuantizedMatrix> quantized(const std::string& name, at::ScalarType dtype) const;
 
 private:
+    const TensorEntry& checkedEntry(const std::string& name) const;
+
     std::shared_ptr<const MappedFile> file_;
     size_t dataStart_ = 0;
     std::map<std::string, TensorEntry> entries_;
@@ -57,11 +69,14 @@ private:
 // names. Tensors are read on demand.
 class CheckpointReader {
 public:
-    explicit CheckpointReader(const std::string& dir, Residency residency = Residency::Mapped);
+    explicit CheckpointReader(const std::string& dir);
+    void readIntoHugePages(const std::set<std::string>& leftMapped); // each file, see SafetensorsFile
+    void release(const void* begin, size_t bytes) const;
     std::vector<std::string> names() const;
     const TensorEntry& entry(const std::string& name) const;
     at::Tensor tensor(const std::string& name) const;
     at::Tensor view(const std::string& name) const; // see SafetensorsFile::view
+    std::optional<QuantizedMatrix> quantized(const std::string& name, at::ScalarType dtype) const; // likewise
     bool contains(const std::string& name) const { return where_.count(name) > 0; }
     std::string fileOf(const std::string& name) const;
 

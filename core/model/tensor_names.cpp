@@ -228,6 +228,11 @@ std::set<std::string> linearWeightNames(const ModelConfig& c)
     return out;
 }
 
+std::set<std::string> lookupOnlyWeights(const ModelConfig& c)
+{
+    return c.tie_word_embeddings ? std::set<std::string>{} : std::set<std::string>{"model.embed_tokens.weight"};
+}
+
 bool isBias(const std::string& name)
 {
     return name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;

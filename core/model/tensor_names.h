@@ -19,6 +19,9 @@ void bindLayerTensors(Transformer::Layer& L, const ModelConfig& config, int laye
 // The weights a model multiplies by as projections (LinearWeight handles, the embedding and the lm
 // head): the tensors that may stay quantized.
 std::set<std::string> linearWeightNames(const ModelConfig& config);
+// The weights a forward pass only looks rows up in, which a load for inference leaves in the page
+// cache (MappedFile): the token embedding, where the head has a weight of its own.
+std::set<std::string> lookupOnlyWeights(const ModelConfig& config);
 
 // Where a Hugging Face tensor lives in a GGUF file, under llama.cpp's name: a tensor of its own, or
 // one expert's slice of the tensor that stacks a layer's routed experts.

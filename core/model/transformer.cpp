@@ -20,6 +20,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 namespace thinkbench::core {
 
@@ -33,9 +34,13 @@ std::string shapeText(const std::vector<int64_t>& shape)
     return out + "]";
 }
 
+// Called with each piece of a weight's bytes once checked: the reader's release(), so checking a
+// table left in the page cache (an untied embedding) does not bring it into memory.
+using CheckedBytes = std::function<void(const void* begin, size_t bytes)>;
+
 // A weight that is NaN or infinite poisons every output silently (a diverged run's checkpoint, a
 // bad conversion): refused on load with the tensor, the file and the first bad element.
-void requireFinite(const at::Tensor& t, const std::string& file, const std::string& name)
+void requireFinite(const at::Tensor& t, const std::string& file, const std::string& name, const CheckedBytes& checked)
 {
     if (!at::isFloatingType(t.scalar_type()))
         return;
@@ -43,8 +48,11 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
     constexpr int64_t kChunk = int64_t{1} << 20;
     const at::Tensor flat = t.reshape({-1});
     bool finite = true;
-    for (int64_t i = 0; finite && i < flat.numel(); i += kChunk)
-        finite = at::isfinite(flat.narrow(0, i, std::min(kChunk, flat.numel() - i))).all().item<bool>();
+    for (int64_t i = 0; finite && i < flat.numel(); i += kChunk) {
+        const at::Tensor chunk = flat.narrow(0, i, std::min(kChunk, flat.numel() - i));
+        finite = at::isfinite(chunk).all().item<bool>();
+        checked(chunk.data_ptr(), chunk.nbytes());
+    }
     if (finite)
         return;
     const at::Tensor bad = at::logical_not(at::isfinite(t));
@@ -61,19 +69,25 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
                     shapeText(where));
 }
 
-// The same for a quantized matrix, row by row.
-void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name)
+// The same for a quantized matrix, row by row, in pieces of about 4 MiB.
+void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name,
+                   const CheckedBytes& checked)
 {
+    const int64_t rowBytes = w.rowBytes(), pieceRows = std::max<int64_t>(1, (int64_t{4} << 20) / rowBytes);
     std::atomic<int64_t> firstBad{w.rows};
-    at::parallel_for(0, w.rows, 16, [&](int64_t begin, int64_t end) {
-        for (int64_t r = begin; r < end && r < firstBad; ++r) {
-            if (!allFinite(w.type, w.data + r * w.rowBytes(), w.cols)) {
-                int64_t seen = firstBad;
-                while (r < seen && !firstBad.compare_exchange_weak(seen, r)) {
+    for (int64_t piece = 0; piece < w.rows && firstBad == w.rows; piece += pieceRows) {
+        const int64_t pieceEnd = std::min(w.rows, piece + pieceRows);
+        at::parallel_for(piece, pieceEnd, 16, [&](int64_t begin, int64_t end) {
+            for (int64_t r = begin; r < end && r < firstBad; ++r) {
+                if (!allFinite(w.type, w.data + r * rowBytes, w.cols)) {
+                    int64_t seen = firstBad;
+                    while (r < seen && !firstBad.compare_exchange_weak(seen, r)) {
+                    }
                 }
             }
-        }
-    });
+        });
+        checked(w.data + piece * rowBytes, static_cast<size_t>((pieceEnd - piece) * rowBytes));
+    }
     if (firstBad < w.rows)
         throw Error(file, "tensor " + name,
                     "row " + std::to_string(firstBad.load()) + " holds values that are not finite (NaN or Inf)");
@@ -106,19 +120,29 @@ Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at:
 {
     namespace fs = std::filesystem;
     // A model for inference on the CPU computes with the file's bytes where they lie in memory, so
-    // they are read onto huge pages (MappedFile).
-    const Residency residency =
-        use == WeightUse::Inference && device.is_cpu() ? Residency::HugePages : Residency::Mapped;
+    // they are read onto huge pages (MappedFile), all but those of the weights it only looks rows up
+    // in: of those a run reads a few rows, which the page cache serves.
+    const bool inPlace = use == WeightUse::Inference && device.is_cpu();
     if (isGgufPath(path)) {
-        auto file = std::make_shared<const GgufFile>(path, residency);
+        auto file = std::make_shared<GgufFile>(path);
         const ModelConfig config = ggufModelConfig(*file);
+        if (inPlace) {
+            const std::map<std::string, GgufTensorRef> ggufNames = ggufTensorNames(config);
+            std::set<std::string> leftMapped;
+            for (const std::string& name : lookupOnlyWeights(config))
+                leftMapped.insert(ggufNames.at(name).name);
+            file->readIntoHugePages(leftMapped);
+        }
         return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device, use);
     }
     const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
         throw Error(path, "", "not a model folder: config.json is missing");
-    return loadTensors(ModelConfig::fromFile(configPath.string()), CheckpointReader(path, residency), path, dtype,
-                       device, use);
+    const ModelConfig config = ModelConfig::fromFile(configPath.string());
+    CheckpointReader reader(path);
+    if (inPlace)
+        reader.readIntoHugePages(lookupOnlyWeights(config));
+    return loadTensors(config, reader, path, dtype, device, use);
 }
 
 template <typename Reader>
@@ -131,6 +155,7 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
     const auto expected = expectedTensors(model.config_);
     const bool inPlace = use == WeightUse::Inference && device.is_cpu();
     const std::set<std::string> linear = inPlace ? linearWeightNames(config) : std::set<std::string>{};
+    const CheckedBytes release = [&reader](const void* begin, size_t bytes) { reader.release(begin, bytes); };
     for (const auto& [name, shape] : expected) {
         if (!reader.contains(name))
             throw Error(dir, "tensor " + name,
@@ -139,18 +164,15 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
         if (entry.shape != shape)
             throw Error(reader.fileOf(name), "tensor " + name,
                         "has shape " + shapeText(entry.shape) + ", the config implies " + shapeText(shape));
-        if constexpr (std::is_same_v<Reader, GgufCheckpoint>) {
-            std::optional<QuantizedMatrix> q = linear.count(name) ? reader.quantized(name, dtype) : std::nullopt;
-            if (q) {
-                requireFinite(*q, reader.fileOf(name), name);
-                model.quantized_.emplace(name, LinearWeight(std::move(*q), reader.fileOf(name)));
-                continue;
-            }
+        if (std::optional<QuantizedMatrix> q = linear.count(name) ? reader.quantized(name, dtype) : std::nullopt) {
+            requireFinite(*q, reader.fileOf(name), name, release);
+            model.quantized_.emplace(name, LinearWeight(std::move(*q), reader.fileOf(name)));
+            continue;
         }
         // In place, a tensor stored in the model's dtype is the mapped bytes; .to() below copies only
         // what it converts.
         at::Tensor t = inPlace ? reader.view(name) : reader.tensor(name);
-        requireFinite(t, reader.fileOf(name), name);
+        requireFinite(t, reader.fileOf(name), name, release);
         t = t.to(device);
         model.params_[name] = keptInFloat(name) ? t.to(at::kFloat) : t.to(dtype);
     }

@@ -43,9 +43,9 @@ struct ForwardOutput {
 
 // What a loaded model is for. Training: every weight copied into a trainable tensor of the model's
 // dtype. Inference: on the CPU, weights stored in the model's dtype are read in place from the mapped
-// file (read-only, no copy) and a GGUF file's projections in the types keptQuantized() names stay
-// in their blocks; so a load takes the file's size in memory, not twice it. Such a model cannot be
-// trained or saved.
+// file (read-only, no copy) and projections in the types keptQuantized() names (a GGUF file's blocks,
+// a bf16 or f16 folder's in an f32 model) stay as stored; so a load takes the file's size in memory,
+// not twice it. Such a model cannot be trained or saved.
 enum class WeightUse { Training, Inference };
 
 class Transformer {

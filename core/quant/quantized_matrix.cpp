@@ -78,6 +78,26 @@ int64_t QuantizedMatrix::rowBytes() const
     return cols / traits.blockElements * traits.blockBytes;
 }
 
+bool keptQuantized(GgmlType type, at::ScalarType dtype)
+{
+    if (dtype != at::kFloat && dtype != at::kBFloat16)
+        return false;
+    switch (type) {
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_0:
+    case GgmlType::Q5_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
+    case GgmlType::Q6_K:
+    case GgmlType::F16:
+        return true;
+    case GgmlType::BF16: // a bf16 model reads it in place as a plain tensor; LinearWeight runs the same kernel on it
+        return dtype == at::kFloat;
+    default:
+        return false;
+    }
+}
+
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w)
 {
     return quant::quantizedLinears(x, {&w, 1}, quant::bestIsa())[0];

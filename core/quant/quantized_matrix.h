@@ -26,6 +26,12 @@ struct QuantizedMatrix {
     int64_t rowBytes() const;
 };
 
+// Whether a projection stored as `type` (in a GGUF file, or F16/BF16 in safetensors) stays in its
+// blocks for a model computing in `dtype`: the types quantizedLinear has kernels for, with the inputs
+// it takes (f32, bf16); BF16 only where the model is f32 (a bf16 model reads it in place as a plain
+// tensor).
+bool keptQuantized(GgmlType type, at::ScalarType dtype);
+
 // x W^T for x of shape [..., cols] in f32 or bf16; the result is [..., rows] in x's dtype. Runs on
 // torch's intra-op threads. Throws core::Error for a type without a kernel or a shape mismatch.
 at::Tensor quantizedLinear(const at::Tensor& x, const QuantizedMatrix& w);

@@ -1,6 +1,7 @@
 // Models loaded for inference (issue 18): a GGUF file's projections kept quantized (Q8_0, Q4_0,
 // Q5_0, Q4_K, Q5_K, Q6_K, F16; BF16 in an f32 model) give the logits of the same file loaded
-// dequantized; F32 files and safetensors are read in place, onto huge pages; generation runs
+// dequantized; F32 files and safetensors are read in place, onto huge pages (a bf16 or f16 folder's
+// projections at their width in an f32 model); generation runs
 // through quantized weights; and a quantized model refuses training and saving with the file and
 // tensor named.
 
@@ -19,6 +20,7 @@
 
 #include <QtTest>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <random>
@@ -35,10 +37,10 @@ namespace {
 // Measured here 5.2e-4 to 1.6e-2 over two layers and the head.
 constexpr double kTolerance = 2e-2;
 
-core::ModelConfig config(bool tied)
+core::ModelConfig config(bool tied, int vocab = 300)
 {
     return core::ModelConfig::fromJson({{"model_type", "qwen2"},
-                                        {"vocab_size", 300},
+                                        {"vocab_size", vocab},
                                         {"hidden_size", 256},
                                         {"intermediate_size", 512},
                                         {"num_hidden_layers", 2},
@@ -118,14 +120,26 @@ double relError(const at::Tensor& a, const at::Tensor& b)
     return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
 }
 
-// Each parameter's offset in the file it was read from (a GGUF file or one safetensors file).
+// Where each weight's bytes lie in memory: the parameters' and the quantized weights'.
+std::map<std::string, uintptr_t> weightAddresses(const core::Transformer& model, bool matricesOnly)
+{
+    std::map<std::string, uintptr_t> out;
+    for (const auto& [name, t] : model.namedParameters())
+        if (!matricesOnly || t.dim() == 2)
+            out[name] = reinterpret_cast<uintptr_t>(t.data_ptr());
+    for (const auto& [name, w] : model.quantizedWeights())
+        out[name] = reinterpret_cast<uintptr_t>(w.quantized().data);
+    return out;
+}
+
+// Each weight's offset in the file it was read from (a GGUF file or one safetensors file).
 std::map<std::string, uint64_t> offsetsInFile(const core::Transformer& model, const std::string& path)
 {
     std::map<std::string, uint64_t> offsets;
     if (core::isGgufPath(path)) {
         const core::GgufFile file(path);
         const core::GgufCheckpoint checkpoint(file, model.config());
-        for (const auto& [name, t] : model.namedParameters()) {
+        for (const auto& [name, address] : weightAddresses(model, false)) {
             const std::string where = checkpoint.fileOf(name); // "path (gguf name)"
             const std::string ggufName = where.substr(path.size() + 2, where.size() - path.size() - 3);
             offsets[name] = file.header().dataStart + file.findTensor(ggufName)->offset;
@@ -135,23 +149,41 @@ std::map<std::string, uint64_t> offsetsInFile(const core::Transformer& model, co
         std::ifstream in(path, std::ios::binary);
         const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         const uint64_t dataStart = core::parseSafetensorsHeader(bytes, path).dataStart;
-        for (const auto& [name, t] : model.namedParameters())
+        for (const auto& [name, address] : weightAddresses(model, false))
             offsets[name] = dataStart + file.entries().at(name).begin;
     }
     return offsets;
 }
 
-// Whether every parameter of `model` (every matrix: a BF16 file's norms are F32, converted for a
+// Whether every weight of `model` (every matrix: a BF16 file's norms are F32, converted for a
 // bf16 model) lies at its offset in one copy of the file, and that copy starts on a 2 MiB huge page
 // (core::MappedFile's Residency::HugePages): the weights read in place.
 bool readInPlace(const core::Transformer& model, const std::string& path, bool matricesOnly = false)
 {
     const std::map<std::string, uint64_t> offsets = offsetsInFile(model, path);
-    std::set<uintptr_t> fileStarts; // where byte 0 of the file lies in memory, by each parameter
-    for (const auto& [name, t] : model.namedParameters())
-        if (!matricesOnly || t.dim() == 2)
-            fileStarts.insert(reinterpret_cast<uintptr_t>(t.data_ptr()) - offsets.at(name));
+    std::set<uintptr_t> fileStarts; // where byte 0 of the file lies in memory, by each weight
+    for (const auto& [name, address] : weightAddresses(model, matricesOnly))
+        fileStarts.insert(address - offsets.at(name));
     return fileStarts.size() == 1 && *fileStarts.begin() % (uintptr_t{2} << 20) == 0;
+}
+
+// The bytes resident in this process (smaps' Rss) of the mapping of the file `path` that holds
+// `address`; -1 where none does (the address lies in anonymous memory or another file's mapping).
+int64_t residentInFileMapping(uintptr_t address, const std::string& path)
+{
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool holds = false;
+    while (std::getline(smaps, line)) {
+        unsigned long from = 0, to = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2) { // a mapping's first line ends in its file
+            holds = address >= from && address < to && line.size() >= path.size() &&
+                    line.compare(line.size() - path.size(), path.size(), path) == 0;
+        } else if (holds && line.rfind("Rss:", 0) == 0) {
+            return std::stoll(line.substr(4)) * 1024;
+        }
+    }
+    return -1;
 }
 
 template <typename F> void expectError(F f, const std::vector<std::string>& fragments)
@@ -247,6 +279,85 @@ private slots:
         // Another dtype is converted, tensor by tensor.
         const auto bf16 = core::Transformer::load(folder, at::kBFloat16, at::kCPU, core::WeightUse::Inference);
         QCOMPARE(bf16.namedParameters().at("lm_head.weight").scalar_type(), at::kBFloat16);
+    }
+
+    void halfWidthFolderKeptInItsWidth_data()
+    {
+        QTest::addColumn<int>("stored");
+        QTest::addRow("bf16") << static_cast<int>(at::kBFloat16);
+        QTest::addRow("f16") << static_cast<int>(at::kHalf);
+    }
+
+    // A bf16 or f16 folder loaded into an f32 model for inference keeps every projection, the
+    // embedding and the head at their stored width over the file's bytes (the row kernels read
+    // them), where an f32 copy would take twice the file; the logits are the f32 copy's.
+    void halfWidthFolderKeptInItsWidth()
+    {
+        QFETCH(int, stored);
+        const core::ModelConfig c = config(false);
+        const std::string folder = file(QString("hf_%1").arg(stored));
+        {
+            const std::string gguf = file("m_F32_src.gguf");
+            writeModel(gguf, c, GgmlType::F32);
+            core::Transformer::load(gguf, static_cast<at::ScalarType>(stored), at::kCPU, core::WeightUse::Training)
+                .save(folder);
+        }
+        const auto kept = core::Transformer::load(folder, at::kFloat, at::kCPU, core::WeightUse::Inference);
+        const auto copied = core::Transformer::load(folder, at::kFloat, at::kCPU, core::WeightUse::Training);
+        QCOMPARE(kept.quantizedWeights().size(), core::linearWeightNames(c).size());
+        QVERIFY(readInPlace(kept, folder + "/model.safetensors", true));
+        QCOMPARE(kept.numParameters(), copied.numParameters());
+        const double error = relError(logits(kept, ids_), logits(copied, ids_));
+        qInfo("relative logit error %.2e", error);
+        QVERIFY2(error <= kTolerance, qPrintable(QString::number(error)));
+    }
+
+    void untiedEmbeddingLeftInPageCache_data()
+    {
+        QTest::addColumn<QString>("source"); // a GGUF type, or a bf16 safetensors folder
+        QTest::addColumn<bool>("tied");
+        for (const char* source : {"F32", "Q8_0", "folder"})
+            QTest::addRow("%s untied", source) << QString(source) << false;
+        QTest::addRow("F32 tied") << QString("F32") << true;
+    }
+
+    // An untied model's token embedding is only looked up: a load for inference leaves it in the page
+    // cache, checked without being kept in memory, and a forward brings in the pages around the rows
+    // it reads (the kernel maps whole large folios and faults pages in around the one read), not the
+    // table. A tied one is the head too, read whole every token: read onto huge pages with the rest.
+    void untiedEmbeddingLeftInPageCache()
+    {
+        QFETCH(QString, source);
+        QFETCH(bool, tied);
+        // 16-18 MiB tables: f32 rows of 1 KiB, bf16 of 512 bytes, Q8_0 of 272.
+        const int vocab = source == "F32" ? 16384 : source == "folder" ? 32768 : 65536;
+        const core::ModelConfig c = config(tied, vocab);
+        std::string path = file(QString("m_lookup_%1_%2.gguf").arg(source).arg(tied));
+        std::string weights = path;
+        if (source == "folder") {
+            const std::string gguf = path;
+            writeModel(gguf, c, GgmlType::F32);
+            path = file("hf_lookup");
+            weights = path + "/model.safetensors";
+            core::Transformer::load(gguf, at::kBFloat16, at::kCPU, core::WeightUse::Training).save(path);
+        } else {
+            writeModel(path, c, source == "F32" ? GgmlType::F32 : GgmlType::Q8_0);
+        }
+        const auto model = core::Transformer::load(path, at::kFloat, at::kCPU, core::WeightUse::Inference);
+        QVERIFY(readInPlace(model, weights, true));
+        const uintptr_t table = weightAddresses(model, true).at("model.embed_tokens.weight");
+        const uintptr_t middle = table + (256 << 10); // inside the table, past its first page
+        if (tied) {
+            QCOMPARE(residentInFileMapping(middle, weights), int64_t{-1});
+            return;
+        }
+        QCOMPARE(residentInFileMapping(middle, weights), int64_t{0});
+        const at::Tensor read = logits(model, ids_); // 16 rows among the first 300
+        const int64_t resident = residentInFileMapping(middle, weights);
+        qInfo("%lld bytes of the table resident after a forward", static_cast<long long>(resident));
+        QVERIFY2(resident > 0 && resident <= (4 << 20), qPrintable(QString::number(resident)));
+        const auto copied = core::Transformer::load(path, at::kFloat, at::kCPU, core::WeightUse::Training);
+        QVERIFY(relError(read, logits(copied, ids_)) <= kTolerance);
     }
 
     // Greedy generation through quantized weights gives the dequantized model's tokens.
