@@ -117,6 +117,15 @@ void MappedFile::read(int fd, char* target, size_t from, size_t to)
     }
 }
 
+std::shared_ptr<const MappedFile> MappedFile::readAgainIntoHugePages(const std::vector<ByteRange>& leftMapped,
+                                                                     size_t headerBytes) const
+{
+    auto read = std::make_shared<const MappedFile>(path_, Residency::HugePages, leftMapped);
+    if (read->size() != size_ || std::memcmp(read->data(), data_, std::min(headerBytes, size_)) != 0)
+        throw Error(path_, "header", "the file changed while it was being read");
+    return read;
+}
+
 void MappedFile::release(const char* begin, size_t bytes) const
 {
     const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));

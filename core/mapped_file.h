@@ -9,6 +9,7 @@
 // same bytes either way: the page cache's copy is not mapped, so it is not in the process's RSS.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ public:
     const char* data() const { return data_; }
     size_t size() const { return size_; }
     std::string_view bytes() const { return {data_, size_}; }
+    // The same file read again, onto huge pages (Residency::HugePages, leftMapped as there), for a
+    // reader that parsed its first `headerBytes` from this mapping: an error naming the file if
+    // those bytes changed in between.
+    std::shared_ptr<const MappedFile> readAgainIntoHugePages(const std::vector<ByteRange>& leftMapped,
+                                                             size_t headerBytes) const;
     // Drops the whole pages of [begin, begin + bytes) that are the page cache's (all of a Mapped file,
     // the leftMapped ranges of a HugePages one) from this process's memory once they are copied out
     // or checked (a later read maps them in again): reading a file into tensors holds one copy, not

@@ -316,10 +316,7 @@ void GgufFile::readIntoHugePages(const std::set<std::string>& leftMapped)
     for (const std::string& name : leftMapped)
         if (const GgufTensorInfo* t = findTensor(name))
             ranges.push_back({header_.dataStart + t->offset, header_.dataStart + t->offset + t->bytes});
-    auto read = std::make_shared<const MappedFile>(path(), Residency::HugePages, ranges);
-    if (read->size() != file_->size() || std::memcmp(read->data(), file_->data(), header_.dataStart) != 0)
-        throw Error(path(), "header", "the file changed while it was being read");
-    file_ = std::move(read);
+    file_ = file_->readAgainIntoHugePages(ranges, header_.dataStart);
 }
 
 void GgufFile::release(const void* begin, size_t bytes) const

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -175,10 +174,7 @@ void SafetensorsFile::readIntoHugePages(const std::set<std::string>& leftMapped)
     for (const std::string& name : leftMapped)
         if (auto it = entries_.find(name); it != entries_.end())
             ranges.push_back({dataStart_ + it->second.begin, dataStart_ + it->second.end});
-    auto read = std::make_shared<const MappedFile>(path(), Residency::HugePages, ranges);
-    if (read->size() != file_->size() || std::memcmp(read->data(), file_->data(), dataStart_) != 0)
-        throw Error(path(), "header", "the file changed while it was being read");
-    file_ = std::move(read);
+    file_ = file_->readAgainIntoHugePages(ranges, dataStart_);
 }
 
 void SafetensorsFile::release(const void* begin, size_t bytes) const
