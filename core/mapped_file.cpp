@@ -91,10 +91,10 @@ void MappedFile::readIntoHugePages(int fd, const std::vector<ByteRange>& leftMap
                   [](const ByteRange& a, const ByteRange& b) { return a.begin < b.begin; });
         size_t done = 0;
         for (const ByteRange& mapped : pageCacheRanges_) {
-            read(fd, target, done, std::max(done, mapped.begin));
+            readRange(fd, target, done, std::max(done, mapped.begin));
             done = std::max(done, mapped.end);
         }
-        read(fd, target, done, size_);
+        readRange(fd, target, done, size_);
     } catch (...) {
         munmap(mapping_, mappingSize_);
         mapping_ = nullptr;
@@ -104,7 +104,7 @@ void MappedFile::readIntoHugePages(int fd, const std::vector<ByteRange>& leftMap
     mprotect(mapping_, mappingSize_, PROT_READ); // read-only, like the mapped file
 }
 
-void MappedFile::read(int fd, char* target, size_t from, size_t to)
+void MappedFile::readRange(int fd, char* target, size_t from, size_t to)
 {
     for (size_t done = from; done < to;) {
         const ssize_t n = pread(fd, target + done, to - done, static_cast<off_t>(done));
@@ -120,10 +120,10 @@ void MappedFile::read(int fd, char* target, size_t from, size_t to)
 std::shared_ptr<const MappedFile> MappedFile::readAgainIntoHugePages(const std::vector<ByteRange>& leftMapped,
                                                                      size_t headerBytes) const
 {
-    auto read = std::make_shared<const MappedFile>(path_, Residency::HugePages, leftMapped);
-    if (read->size() != size_ || std::memcmp(read->data(), data_, std::min(headerBytes, size_)) != 0)
+    auto copy = std::make_shared<const MappedFile>(path_, Residency::HugePages, leftMapped);
+    if (copy->size() != size_ || std::memcmp(copy->data(), data_, std::min(headerBytes, size_)) != 0)
         throw Error(path_, "header", "the file changed while it was being read");
-    return read;
+    return copy;
 }
 
 void MappedFile::release(const char* begin, size_t bytes) const

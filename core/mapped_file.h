@@ -55,7 +55,7 @@ public:
 
 private:
     void readIntoHugePages(int fd, const std::vector<ByteRange>& leftMapped);
-    void read(int fd, char* target, size_t from, size_t to);
+    void readRange(int fd, char* target, size_t from, size_t to); // bytes [from, to) to target + from
 
     std::string path_;
     const char* data_ = nullptr;

@@ -34,6 +34,12 @@ std::string shapeText(const std::vector<int64_t>& shape)
     return out + "]";
 }
 
+// A model for inference on the CPU computes with the file's bytes where they lie in memory.
+bool readsInPlace(WeightUse use, at::Device device)
+{
+    return use == WeightUse::Inference && device.is_cpu();
+}
+
 // Called with each piece of a weight's bytes once checked: the reader's release(), so checking a
 // table left in the page cache (an untied embedding) does not bring it into memory.
 using CheckedBytes = std::function<void(const void* begin, size_t bytes)>;
@@ -119,10 +125,9 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
 Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device, WeightUse use)
 {
     namespace fs = std::filesystem;
-    // A model for inference on the CPU computes with the file's bytes where they lie in memory, so
-    // they are read onto huge pages (MappedFile), all but those of the weights it only looks rows up
-    // in: of those a run reads a few rows, which the page cache serves.
-    const bool inPlace = use == WeightUse::Inference && device.is_cpu();
+    // Read in place, the file's bytes go onto huge pages (MappedFile), all but those of the weights
+    // a forward only looks rows up in: of those a run reads a few rows, which the page cache serves.
+    const bool inPlace = readsInPlace(use, device);
     if (isGgufPath(path)) {
         auto file = std::make_shared<GgufFile>(path);
         const ModelConfig config = ggufModelConfig(*file);
@@ -153,7 +158,7 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
     model.config_ = config;
     model.dtype_ = dtype;
     const auto expected = expectedTensors(model.config_);
-    const bool inPlace = use == WeightUse::Inference && device.is_cpu();
+    const bool inPlace = readsInPlace(use, device);
     const std::set<std::string> linear = inPlace ? linearWeightNames(config) : std::set<std::string>{};
     const CheckedBytes release = [&reader](const void* begin, size_t bytes) { reader.release(begin, bytes); };
     for (const auto& [name, shape] : expected) {
