@@ -319,11 +319,6 @@ void GgufFile::readIntoHugePages(const std::set<std::string>& leftMapped)
     file_ = file_->readAgainIntoHugePages(ranges, header_.dataStart);
 }
 
-void GgufFile::release(const void* begin, size_t bytes) const
-{
-    file_->release(static_cast<const char*>(begin), bytes);
-}
-
 const GgufTensorInfo* GgufFile::findTensor(const std::string& name) const
 {
     auto it = index_.find(name);

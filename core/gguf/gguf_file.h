@@ -52,8 +52,6 @@ public:
     // For a model that computes with the bytes in place; call it before anything reads in place, as
     // what was read before keeps the first mapping. An error if the header changed in between.
     void readIntoHugePages(const std::set<std::string>& leftMapped);
-    // Gives back the page cache's pages of [begin, begin + bytes) once checked: MappedFile::release.
-    void release(const void* begin, size_t bytes) const;
 
     const std::string& path() const { return file_->path(); }
     const GgufHeader& header() const { return header_; }
@@ -71,11 +69,12 @@ public:
     const GgufArray& array(const std::string& key, GgufValueType elementType) const;
 
     // A tensor's stored bytes in the mapping (t.bytes of them), valid while this object or
-    // bytesOwner() lives.
+    // mapping() lives.
     const uint8_t* tensorData(const GgufTensorInfo& t) const;
-    // Keeps the file's bytes, and only them: what reads tensors in place holds this, so the parsed
-    // metadata (a vocabulary's tokens and merges, several MB) goes once the load is done.
-    std::shared_ptr<const void> bytesOwner() const { return file_; }
+    // The file's bytes, and only them: what reads tensors in place holds this, so the parsed
+    // metadata (a vocabulary's tokens and merges, several MB) goes once the load is done. Its
+    // release() gives back the page cache's pages of what has been checked or copied out.
+    std::shared_ptr<const MappedFile> mapping() const { return file_; }
     // The tensor on the CPU: F32, F16 and BF16 as stored, the quantized types dequantized to f32.
     // outer >= 0: only that slice of the outermost dimension (one expert of a stacked tensor).
     at::Tensor tensor(const std::string& name, int64_t outer = -1) const;

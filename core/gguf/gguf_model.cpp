@@ -182,7 +182,7 @@ ModelConfig ggufModelConfig(const GgufFile& file)
 GgufCheckpoint::GgufCheckpoint(std::shared_ptr<const GgufFile> file, const ModelConfig& config)
     : GgufCheckpoint(*file, config)
 {
-    owner_ = file->bytesOwner();
+    owner_ = file->mapping();
 }
 
 GgufCheckpoint::GgufCheckpoint(const GgufFile& file, const ModelConfig& config)

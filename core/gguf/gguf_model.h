@@ -45,7 +45,8 @@ public:
     std::optional<QuantizedMatrix> quantized(const std::string& name, at::ScalarType dtype) const;
     bool contains(const std::string& name) const { return entries_.count(name) > 0; }
     std::string fileOf(const std::string& name) const;
-    void release(const void* begin, size_t bytes) const { file_.release(begin, bytes); } // GgufFile::release
+    // The mapping that holds the tensor's bytes (GgufFile::mapping).
+    std::shared_ptr<const MappedFile> mappingOf(const std::string&) const { return file_.mapping(); }
 
 private:
     // The tensor's bytes (one expert's slice of a stacked tensor) and its shape; nullptr for tensors
@@ -53,7 +54,7 @@ private:
     const uint8_t* bytesOf(const std::string& name, std::vector<int64_t>& shape, GgmlType& type) const;
     // The heads whose Q or K rows llama.cpp permuted in this tensor; 0 for every other tensor.
     int64_t permutedHeads(const std::string& name) const;
-    std::shared_ptr<const void> owner_; // the file's bytes (GgufFile::bytesOwner), for what reads in place
+    std::shared_ptr<const MappedFile> owner_; // the file's bytes (GgufFile::mapping), for what reads in place
     const GgufFile& file_;
     ModelConfig config_;
     bool permutedQk_ = false;

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/gguf/dequantize.h"
+#include "core/mapped_file.h"
 #include "core/quant/kernel_isa.h"
 
 #include <ATen/ATen.h>
@@ -93,8 +94,18 @@ std::vector<at::Tensor> LinearWeight::products(const at::Tensor& x, std::span<co
 
 at::Tensor LinearWeight::lookup(const at::Tensor& ids, at::ScalarType dtype) const
 {
-    if (!quantized_)
-        return at::embedding(dense_, ids);
+    at::Tensor rows = quantized_ ? dequantizedRows(ids, dtype) : at::embedding(dense_, ids);
+    if (pageCache_) {
+        const void* table = quantized_ ? static_cast<const void*>(quantized_->data) : dense_.const_data_ptr();
+        const size_t bytes =
+            quantized_ ? static_cast<size_t>(quantized_->rows * quantized_->rowBytes()) : dense_.nbytes();
+        pageCache_->release(static_cast<const char*>(table), bytes);
+    }
+    return rows;
+}
+
+at::Tensor LinearWeight::dequantizedRows(const at::Tensor& ids, at::ScalarType dtype) const
+{
     const at::Tensor flat = ids.reshape({-1}).to(at::kCPU).to(at::kLong).contiguous();
     const int64_t n = flat.numel(), cols = quantized_->cols;
     at::Tensor out = at::empty({n, cols}, at::kFloat);

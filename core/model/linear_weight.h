@@ -8,12 +8,15 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace thinkbench::core {
+
+class MappedFile;
 
 class LinearWeight {
 public:
@@ -40,14 +43,22 @@ public:
     // The rows `ids` of W in `dtype`, shaped [ids..., cols]: the embedding lookup. Quantized rows are
     // dequantized as they are looked up, so the embedding needs no dequantized copy.
     at::Tensor lookup(const at::Tensor& ids, at::ScalarType dtype) const;
+    // For a table read in place from pages of `file` left in the page cache (an untied embedding):
+    // each lookup() gives back the pages it mapped (MappedFile::release). The kernel maps the pages
+    // around each one read (fault-around, 16 by default, which MADV_RANDOM does not stop), so the few
+    // hundred tokens of a run would otherwise keep ~64 KiB each of the table in memory.
+    void giveBackPagesAfterLookup(std::shared_ptr<const MappedFile> file) { pageCache_ = std::move(file); }
 
 private:
     // The matrix the row kernels read for x W^T, or none where at::linear computes it.
     std::optional<QuantizedMatrix> rowKernelMatrix(const at::Tensor& x) const;
+    // lookup() of a quantized table: each row dequantized as it is read.
+    at::Tensor dequantizedRows(const at::Tensor& ids, at::ScalarType dtype) const;
 
     at::Tensor dense_;
     std::optional<QuantizedMatrix> quantized_;
     std::string where_;
+    std::shared_ptr<const MappedFile> pageCache_;
 };
 
 } // namespace thinkbench::core

@@ -177,11 +177,6 @@ void SafetensorsFile::readIntoHugePages(const std::set<std::string>& leftMapped)
     file_ = file_->readAgainIntoHugePages(ranges, dataStart_);
 }
 
-void SafetensorsFile::release(const void* begin, size_t bytes) const
-{
-    file_->release(static_cast<const char*>(begin), bytes);
-}
-
 const TensorEntry& SafetensorsFile::checkedEntry(const std::string& name) const
 {
     auto it = entries_.find(name);
@@ -254,10 +249,9 @@ void CheckpointReader::readIntoHugePages(const std::set<std::string>& leftMapped
         file->readIntoHugePages(leftMapped);
 }
 
-void CheckpointReader::release(const void* begin, size_t bytes) const
+std::shared_ptr<const MappedFile> CheckpointReader::mappingOf(const std::string& name) const
 {
-    for (const auto& file : files_) // each gives back only what lies in its own file
-        file->release(begin, bytes);
+    return files_[where_.at(name)]->mapping();
 }
 
 std::vector<std::string> CheckpointReader::names() const

@@ -42,7 +42,7 @@ public:
     explicit SafetensorsFile(const std::string& path);
     // As GgufFile::readIntoHugePages: the file read again onto huge pages but for the tensors named.
     void readIntoHugePages(const std::set<std::string>& leftMapped);
-    void release(const void* begin, size_t bytes) const; // MappedFile::release
+    std::shared_ptr<const MappedFile> mapping() const { return file_; } // as GgufFile::mapping
 
     const std::string& path() const { return file_->path(); }
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
@@ -70,8 +70,8 @@ private:
 class CheckpointReader {
 public:
     explicit CheckpointReader(const std::string& dir);
-    void readIntoHugePages(const std::set<std::string>& leftMapped); // each file, see SafetensorsFile
-    void release(const void* begin, size_t bytes) const;
+    void readIntoHugePages(const std::set<std::string>& leftMapped);            // each file, see SafetensorsFile
+    std::shared_ptr<const MappedFile> mappingOf(const std::string& name) const; // the shard's mapping
     std::vector<std::string> names() const;
     const TensorEntry& entry(const std::string& name) const;
     at::Tensor tensor(const std::string& name) const;

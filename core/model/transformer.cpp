@@ -40,13 +40,11 @@ bool readsInPlace(WeightUse use, at::Device device)
     return use == WeightUse::Inference && device.is_cpu();
 }
 
-// Called with each piece of a weight's bytes once checked: the reader's release(), so checking a
-// table left in the page cache (an untied embedding) does not bring it into memory.
-using CheckedBytes = std::function<void(const void* begin, size_t bytes)>;
-
 // A weight that is NaN or infinite poisons every output silently (a diverged run's checkpoint, a
-// bad conversion): refused on load with the tensor, the file and the first bad element.
-void requireFinite(const at::Tensor& t, const std::string& file, const std::string& name, const CheckedBytes& checked)
+// bad conversion): refused on load with the tensor, the file and the first bad element. Each piece
+// checked is given back to `pages` (MappedFile::release), so checking a table left in the page cache
+// (an untied embedding) does not bring it into memory.
+void requireFinite(const at::Tensor& t, const std::string& file, const std::string& name, const MappedFile& pages)
 {
     if (!at::isFloatingType(t.scalar_type()))
         return;
@@ -57,7 +55,7 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
     for (int64_t i = 0; finite && i < flat.numel(); i += kChunk) {
         const at::Tensor chunk = flat.narrow(0, i, std::min(kChunk, flat.numel() - i));
         finite = at::isfinite(chunk).all().item<bool>();
-        checked(chunk.data_ptr(), chunk.nbytes());
+        pages.release(static_cast<const char*>(chunk.const_data_ptr()), chunk.nbytes());
     }
     if (finite)
         return;
@@ -76,8 +74,7 @@ void requireFinite(const at::Tensor& t, const std::string& file, const std::stri
 }
 
 // The same for a quantized matrix, row by row, in pieces of about 4 MiB.
-void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name,
-                   const CheckedBytes& checked)
+void requireFinite(const QuantizedMatrix& w, const std::string& file, const std::string& name, const MappedFile& pages)
 {
     const int64_t rowBytes = w.rowBytes(), pieceRows = std::max<int64_t>(1, (int64_t{4} << 20) / rowBytes);
     std::atomic<int64_t> firstBad{w.rows};
@@ -92,7 +89,8 @@ void requireFinite(const QuantizedMatrix& w, const std::string& file, const std:
                 }
             }
         });
-        checked(w.data + piece * rowBytes, static_cast<size_t>((pieceEnd - piece) * rowBytes));
+        pages.release(reinterpret_cast<const char*>(w.data + piece * rowBytes),
+                      static_cast<size_t>((pieceEnd - piece) * rowBytes));
     }
     if (firstBad < w.rows)
         throw Error(file, "tensor " + name,
@@ -160,7 +158,7 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
     const auto expected = expectedTensors(model.config_);
     const bool inPlace = readsInPlace(use, device);
     const std::set<std::string> linear = inPlace ? linearWeightNames(config) : std::set<std::string>{};
-    const CheckedBytes release = [&reader](const void* begin, size_t bytes) { reader.release(begin, bytes); };
+    const std::set<std::string> lookupOnly = inPlace ? lookupOnlyWeights(config) : std::set<std::string>{};
     for (const auto& [name, shape] : expected) {
         if (!reader.contains(name))
             throw Error(dir, "tensor " + name,
@@ -169,15 +167,18 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
         if (entry.shape != shape)
             throw Error(reader.fileOf(name), "tensor " + name,
                         "has shape " + shapeText(entry.shape) + ", the config implies " + shapeText(shape));
+        const std::shared_ptr<const MappedFile> pages = reader.mappingOf(name);
+        if (lookupOnly.count(name))
+            model.embeddingPages_ = pages;
         if (std::optional<QuantizedMatrix> q = linear.count(name) ? reader.quantized(name, dtype) : std::nullopt) {
-            requireFinite(*q, reader.fileOf(name), name, release);
+            requireFinite(*q, reader.fileOf(name), name, *pages);
             model.quantized_.emplace(name, LinearWeight(std::move(*q), reader.fileOf(name)));
             continue;
         }
         // In place, a tensor stored in the model's dtype is the mapped bytes; .to() below copies only
         // what it converts.
         at::Tensor t = inPlace ? reader.view(name) : reader.tensor(name);
-        requireFinite(t, reader.fileOf(name), name, release);
+        requireFinite(t, reader.fileOf(name), name, *pages);
         t = t.to(device);
         model.params_[name] = keptInFloat(name) ? t.to(at::kFloat) : t.to(dtype);
     }
@@ -233,6 +234,8 @@ void Transformer::bindLayers()
         return it == quantized_.end() ? LinearWeight(params_.at(name)) : it->second;
     };
     embedding_ = weight("model.embed_tokens.weight");
+    if (embeddingPages_)
+        embedding_.giveBackPagesAfterLookup(embeddingPages_);
     head_ = config_.tie_word_embeddings ? embedding_ : weight("lm_head.weight");
     const RopeTables rope = ropeTables(config_);
     invFreq_ = rope.invFreq.to(device());
@@ -292,6 +295,7 @@ Transformer Transformer::clone() const
     for (const auto& [name, t] : params_)
         copy.params_[name] = t.detach().clone();
     copy.quantized_ = quantized_; // read-only: shared
+    copy.embeddingPages_ = embeddingPages_;
     copy.bindLayers();
     return copy;
 }

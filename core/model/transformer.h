@@ -98,7 +98,10 @@ private:
     std::map<std::string, LinearWeight> quantized_;
     std::shared_ptr<std::vector<Layer>> layers_;
     LinearWeight embedding_, head_; // the head is the embedding in tied models
-    at::Tensor invFreq_;            // rope inverse frequencies (f32)
+    // The mapping an untied embedding read in place lies in (lookupOnlyWeights): its lookups give
+    // back the pages they map. Null for every other load.
+    std::shared_ptr<const MappedFile> embeddingPages_;
+    at::Tensor invFreq_; // rope inverse frequencies (f32)
     double ropeAttentionScale_ = 1.0;
     double softmaxScale_ = 1.0;
 };
