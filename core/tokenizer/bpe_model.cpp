@@ -40,8 +40,8 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
             else if (c >= 0xC0)
                 len = 2;
             len = std::min(len, word.size() - i);
-            if (auto it = vocab.find(std::string(word.substr(i, len))); it != vocab.end()) {
-                symbols.push_back(it->second);
+            if (std::optional<int32_t> id = vocab.find(word.substr(i, len))) {
+                symbols.push_back(*id);
             } else if (byteFallback) {
                 for (size_t k = 0; k < len; ++k)
                     symbols.push_back(fallbackIds[static_cast<unsigned char>(word[i + k])]);
@@ -54,9 +54,9 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
     if (ignoreMerges) {
         std::string whole;
         for (int32_t s : symbols)
-            whole += idToToken[static_cast<size_t>(s)];
-        if (auto it = vocab.find(whole); it != vocab.end())
-            symbols.assign(1, it->second);
+            whole += vocab.text(s);
+        if (std::optional<int32_t> id = vocab.find(whole))
+            symbols.assign(1, *id);
     }
     if (symbols.size() > 1)
         applyMerges(symbols);
@@ -119,14 +119,12 @@ void BpeModel::applyMerges(std::vector<int32_t>& symbols) const
 
 std::string BpeModel::tokenBytes(int32_t id) const
 {
-    if (id < 0 || static_cast<size_t>(id) >= idToToken.size())
-        return {};
-    const std::string& token = idToToken[static_cast<size_t>(id)];
-    if (byteFallback && token.size() == 6 && token.rfind("<0x", 0) == 0 && token[5] == '>' &&
+    const std::string_view token = vocab.text(id);
+    if (byteFallback && token.size() == 6 && token.substr(0, 3) == "<0x" && token[5] == '>' &&
         std::isxdigit(static_cast<unsigned char>(token[3])) && std::isxdigit(static_cast<unsigned char>(token[4])))
-        return std::string(1, static_cast<char>(std::stoi(token.substr(3, 2), nullptr, 16)));
+        return std::string(1, static_cast<char>(std::stoi(std::string(token.substr(3, 2)), nullptr, 16)));
     if (!byteLevel) {
-        std::string out = token;
+        std::string out(token);
         for (size_t at = 0; (at = out.find("\xE2\x96\x81", at)) != std::string::npos;)
             out.replace(at, 3, " "); // sentencepiece's ▁
         return out;
@@ -142,7 +140,7 @@ std::string BpeModel::tokenBytes(int32_t id) const
         if (const auto byte = byteOfSymbol(static_cast<uint32_t>(cp)))
             out += static_cast<char>(*byte);
         else
-            out.append(token, static_cast<size_t>(offset), static_cast<size_t>(len));
+            out.append(token.substr(static_cast<size_t>(offset), static_cast<size_t>(len)));
         offset += len;
     }
     return out;

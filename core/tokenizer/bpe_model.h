@@ -2,6 +2,8 @@
 // The BPE model of a tokenizer.json: the vocabulary, the ranked merges, and how one pre-tokenized
 // word becomes ids (byte-level, or characters with byte fallback or an unknown token).
 
+#include "core/tokenizer/vocabulary.h"
+
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -16,8 +18,7 @@ namespace thinkbench::core {
 
 class BpeModel {
 public:
-    std::unordered_map<std::string, int32_t> vocab;
-    std::vector<std::string> idToToken;
+    Vocabulary vocab;
     std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> merges; // pairKey -> (rank, merged id)
     bool byteLevel = false;                                           // BPE symbols are bytes in GPT-2's alphabet
     bool byteFallback = false;

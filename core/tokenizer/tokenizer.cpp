@@ -97,23 +97,19 @@ std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const
     for (const auto& a : impl_->added.list())
         if (a.content == token)
             return a.id;
-    if (auto it = impl_->model.vocab.find(std::string(token)); it != impl_->model.vocab.end())
-        return it->second;
-    return std::nullopt;
+    return impl_->model.vocab.find(token);
 }
 
 std::string Tokenizer::idToToken(int32_t id) const
 {
     if (const AddedToken* t = impl_->added.byId(id))
         return t->content;
-    if (id >= 0 && static_cast<size_t>(id) < impl_->model.idToToken.size())
-        return impl_->model.idToToken[static_cast<size_t>(id)];
-    return {};
+    return std::string(impl_->model.vocab.text(id));
 }
 
 int32_t Tokenizer::vocabSize() const
 {
-    int32_t n = static_cast<int32_t>(impl_->model.idToToken.size());
+    int32_t n = impl_->model.vocab.size();
     for (const auto& t : impl_->added.list())
         n = std::max(n, t.id + 1);
     return n;

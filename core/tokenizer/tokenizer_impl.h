@@ -18,9 +18,11 @@ namespace thinkbench::core {
 
 struct Tokenizer::Impl {
     std::string file;
-    // The tokenizer.json as read, serialised compactly (written back by toJson): for a 150k
-    // vocabulary the parsed document would hold ~25 MB for as long as the tokenizer lives.
+    // The tokenizer.json as read but for model.vocab and model.merges, serialised compactly: toJson
+    // puts those back from the tables below. For a 150k vocabulary the parsed document would hold
+    // ~25 MB for as long as the tokenizer lives, and its text with the tables ~8 MB.
     std::string original;
+    bool mergesAsPairs = false; // merges written as ["left", "right"] rather than "left right"
 
     Normalizer normalizer;
     std::vector<PreTokenizer> preTokenizers;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -140,27 +141,26 @@ void loadModel(Tokenizer::Impl& t, const nlohmann::json& m)
     const auto& vocab = require(m, "vocab", t.file, "model");
     if (!vocab.is_object())
         throw Error(t.file, "model.vocab", "must be an object of token -> id");
-    t.model.vocab.reserve(vocab.size());
+    size_t bytes = 0;
+    for (auto it = vocab.begin(); it != vocab.end(); ++it)
+        bytes += it.key().size();
+    t.model.vocab.reserve(vocab.size(), bytes);
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         if (!isTokenId(it.value()))
             throw Error(t.file, "model.vocab[\"" + it.key() + "\"]",
                         "id must be an integer in 0.." + std::to_string(kMaxTokenId));
-        const auto id = it.value().get<int32_t>();
-        t.model.vocab.emplace(it.key(), id);
-        if (static_cast<size_t>(id) >= t.model.idToToken.size())
-            t.model.idToToken.resize(static_cast<size_t>(id) + 1);
-        t.model.idToToken[static_cast<size_t>(id)] = it.key();
+        t.model.vocab.add(it.key(), it.value().get<int32_t>());
     }
     t.model.byteFallback = m.value("byte_fallback", false);
     t.model.ignoreMerges = m.value("ignore_merges", false);
     if (m.contains("unk_token") && m["unk_token"].is_string())
-        if (auto it = t.model.vocab.find(m["unk_token"].get<std::string>()); it != t.model.vocab.end())
-            t.model.unkId = it->second;
+        t.model.unkId = t.model.vocab.find(m["unk_token"].get<std::string>());
     if (!m.value("continuing_subword_prefix", nlohmann::json()).is_null() &&
         !m["continuing_subword_prefix"].get<std::string>().empty())
         throw Error(t.file, "model.continuing_subword_prefix", "unsupported");
 
     const auto& merges = require(m, "merges", t.file, "model");
+    t.mergesAsPairs = !merges.empty() && merges[0].is_array();
     t.model.merges.reserve(merges.size());
     for (size_t rank = 0; rank < merges.size(); ++rank) {
         const auto& entry = merges[rank];
@@ -179,11 +179,11 @@ void loadModel(Tokenizer::Impl& t, const nlohmann::json& m)
         } else {
             throw Error(t.file, place, "expected \"left right\" or [left, right]");
         }
-        auto ia = t.model.vocab.find(a), ib = t.model.vocab.find(b), iab = t.model.vocab.find(a + b);
-        if (ia == t.model.vocab.end() || ib == t.model.vocab.end() || iab == t.model.vocab.end())
+        const std::optional<int32_t> ia = t.model.vocab.find(a), ib = t.model.vocab.find(b),
+                                     iab = t.model.vocab.find(a + b);
+        if (!ia || !ib || !iab)
             throw Error(t.file, place, "merge of tokens not in the vocabulary: \"" + a + "\" \"" + b + "\"");
-        t.model.merges.emplace(BpeModel::pairKey(ia->second, ib->second),
-                               std::make_pair(static_cast<int32_t>(rank), iab->second));
+        t.model.merges.emplace(BpeModel::pairKey(*ia, *ib), std::make_pair(static_cast<int32_t>(rank), *iab));
     }
 }
 
@@ -191,21 +191,21 @@ void finishByteTables(Tokenizer::Impl& t)
 {
     if (t.model.byteLevel) {
         for (int b = 0; b < 256; ++b) {
-            auto it = t.model.vocab.find(byteLevelSymbol(static_cast<uint8_t>(b)));
-            if (it == t.model.vocab.end())
+            const std::optional<int32_t> id = t.model.vocab.find(byteLevelSymbol(static_cast<uint8_t>(b)));
+            if (!id)
                 throw Error(t.file, "model.vocab",
                             "byte-level vocabulary lacks the token for byte " + std::to_string(b));
-            t.model.byteIds[static_cast<size_t>(b)] = it->second;
+            t.model.byteIds[static_cast<size_t>(b)] = *id;
         }
     }
     if (t.model.byteFallback) {
         for (int b = 0; b < 256; ++b) {
             char name[8];
             std::snprintf(name, sizeof name, "<0x%02X>", b);
-            auto it = t.model.vocab.find(name);
-            if (it == t.model.vocab.end())
+            const std::optional<int32_t> id = t.model.vocab.find(name);
+            if (!id)
                 throw Error(t.file, "model.vocab", std::string("byte_fallback needs token ") + name);
-            t.model.fallbackIds[static_cast<size_t>(b)] = it->second;
+            t.model.fallbackIds[static_cast<size_t>(b)] = *id;
         }
     }
 }
@@ -225,9 +225,23 @@ std::optional<int32_t> specialFromConfig(const Tokenizer::Impl& t, const nlohman
     for (const auto& a : t.added.list())
         if (a.content == content)
             return a.id;
-    if (auto it = t.model.vocab.find(content); it != t.model.vocab.end())
-        return it->second;
-    return std::nullopt;
+    return t.model.vocab.find(content);
+}
+
+// The document but for model.vocab and model.merges (what Impl::original keeps).
+nlohmann::json withoutTables(const nlohmann::json& j)
+{
+    if (!j.is_object() || !j.contains("model") || !j["model"].is_object())
+        return j;
+    nlohmann::json rest = nlohmann::json::object();
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != "model")
+            rest[it.key()] = it.value();
+    nlohmann::json& model = rest["model"] = nlohmann::json::object();
+    for (auto it = j["model"].begin(); it != j["model"].end(); ++it)
+        if (it.key() != "vocab" && it.key() != "merges")
+            model[it.key()] = it.value();
+    return rest;
 }
 
 nlohmann::json readJsonFile(const std::string& path)
@@ -250,7 +264,7 @@ Tokenizer Tokenizer::fromJson(const nlohmann::json& j, const std::string& file, 
 {
     auto t = std::make_shared<Impl>();
     t->file = file;
-    t->original = j.dump(); // throws on text that is not UTF-8
+    t->original = withoutTables(j).dump(); // throws on text that is not UTF-8
     std::vector<AddedToken> added;
     try {
         loadNormalizer(*t, j.value("normalizer", nlohmann::json()), "normalizer");
@@ -314,7 +328,24 @@ Tokenizer Tokenizer::fromDirectory(const std::string& dir)
 
 nlohmann::json Tokenizer::toJson() const
 {
-    return nlohmann::json::parse(impl_->original);
+    nlohmann::json j = nlohmann::json::parse(impl_->original);
+    const BpeModel& bpe = impl_->model;
+    nlohmann::json& vocab = j["model"]["vocab"] = nlohmann::json::object();
+    for (size_t e = 0; e < bpe.vocab.entries(); ++e)
+        vocab[std::string(bpe.vocab.entryText(e))] = bpe.vocab.entryId(e);
+    std::vector<std::pair<int32_t, uint64_t>> byRank; // (rank, pair key)
+    byRank.reserve(bpe.merges.size());
+    for (const auto& [key, rankAndMerged] : bpe.merges)
+        byRank.emplace_back(rankAndMerged.first, key);
+    std::sort(byRank.begin(), byRank.end());
+    nlohmann::json& merges = j["model"]["merges"] = nlohmann::json::array();
+    for (const auto& [rank, key] : byRank) {
+        const std::string left(bpe.vocab.text(static_cast<int32_t>(key >> 32)));
+        const std::string right(bpe.vocab.text(static_cast<int32_t>(key & 0xffffffffu)));
+        merges.push_back(impl_->mergesAsPairs ? nlohmann::json::array({left, right})
+                                              : nlohmann::json(left + " " + right));
+    }
+    return j;
 }
 
 void Tokenizer::save(const std::string& path) const

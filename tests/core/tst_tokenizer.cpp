@@ -245,6 +245,25 @@ private slots:
         QVERIFY(Tokenizer::fromFile(peerTokenizer("qwen3")).eosId() != qwen.eosId());
     }
 
+    // A tokenizer keeps its vocabulary and merges in tables of its own, not the document's text:
+    // what it writes back (save(), a GGUF export's metadata) is still the document it read, for
+    // merges written "left right" (DeepSeek-V3) and as pairs (Qwen3).
+    void toJsonGivesBackTheDocument_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("qwen3") << "qwen3";
+        QTest::newRow("deepseek_v3") << "deepseek_v3";
+    }
+
+    void toJsonGivesBackTheDocument()
+    {
+        QFETCH(QString, name);
+        const std::string path = peerTokenizer(qPrintable(name));
+        std::ifstream in(path);
+        const nlohmann::json document = nlohmann::json::parse(in);
+        QVERIFY(Tokenizer::fromFile(path).toJson() == document);
+    }
+
     // What the trainer writes is an ordinary tokenizer.json: Hugging Face loads it and encodes
     // every corpus text to our ids.
     void trainedTokenizerMatchesPeer()
