@@ -10,11 +10,16 @@
 #include <c10/util/BFloat16.h>
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace thinkbench::core {
 
 namespace {
+
+// Chunks of rows per thread in a pass of the row kernels: enough that the last chunk taken is a
+// small part of the pass, few enough that each is a long run of rows for the prefetcher.
+constexpr int64_t kChunksPerThread = 8;
 
 const GgmlTypeTraits& checkedTraits(const QuantizedMatrix& w)
 {
@@ -210,7 +215,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         outs.push_back(isFloat ? results[i].data_ptr<float>() : buffer + a.n * firstRow.back());
         firstRow.push_back(firstRow.back() + ws[i].rows);
     }
-    at::parallel_for(0, totalRows, parallelGrain(a.n * a.cols), [&](int64_t begin, int64_t end) {
+    const auto multiplyRows = [&](int64_t begin, int64_t end) {
         for (size_t j = 0; j < byRows.size(); ++j) {
             const int64_t from = std::max(begin, firstRow[j]), to = std::min(end, firstRow[j + 1]);
             if (from < to) {
@@ -218,7 +223,22 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
                 kernels[byRows[j]]({w.data, w.rowBytes(), w.rows}, a, from - firstRow[j], to - firstRow[j], outs[j]);
             }
         }
-    });
+    };
+    // The threads take chunks of rows in turn rather than a share fixed in advance: a thread that
+    // starts late (woken from its wait) or runs slow (another tenant on its core) takes fewer, where
+    // with fixed shares the others would wait for it at the end of the pass.
+    const int64_t threads = at::get_num_threads();
+    if (threads == 1 || at::in_parallel_region() || totalRows < 2 * parallelGrain(a.n * a.cols)) {
+        multiplyRows(0, totalRows);
+    } else {
+        const int64_t chunk =
+            std::max(parallelGrain(a.n * a.cols), (totalRows / (kChunksPerThread * threads) + 15) / 16 * 16);
+        std::atomic<int64_t> next{0};
+        at::parallel_for(0, threads, 1, [&](int64_t, int64_t) {
+            for (int64_t begin = next.fetch_add(chunk); begin < totalRows; begin = next.fetch_add(chunk))
+                multiplyRows(begin, std::min(totalRows, begin + chunk));
+        });
+    }
 
     if (!isFloat)
         for (size_t j = 0; j < byRows.size(); ++j) {

@@ -74,6 +74,7 @@ private slots:
     void everyIsaRoundsXAsPortable();
     void largestKQuantBlocksFitTheirSums();
     void matricesOfOneInputEqualEachAlone();
+    void sameBitsOnAnyThreadCount();
     void leadingDimensionsKept();
     void denseWeightRunsTheRowKernel_data();
     void denseWeightRunsTheRowKernel();
@@ -294,6 +295,28 @@ void TestQuantizedLinear::matricesOfOneInputEqualEachAlone()
         }
     }
     QVERIFY(quantizedLinears(at::randn({2, cols}), {}).empty());
+}
+
+// The threads take chunks of rows as they come free, so which thread computes a row varies from
+// call to call: every row must come out the same whichever it is, on one thread, two or three.
+void TestQuantizedLinear::sameBitsOnAnyThreadCount()
+{
+    const int64_t cols = 256;
+    const std::vector<QuantizedMatrix> ws = {randomQuantizedMatrix(GgmlType::Q4_K, 2000, cols, 1),
+                                             randomQuantizedMatrix(GgmlType::Q8_0, 1003, cols, 2),
+                                             randomQuantizedMatrix(GgmlType::BF16, 517, cols, 3)};
+    const at::Tensor x = at::randn({1, cols});
+    const int threads = at::get_num_threads();
+    std::vector<std::vector<at::Tensor>> results;
+    for (int n : {1, 2, 3}) {
+        at::set_num_threads(n);
+        for (int repeat = 0; repeat < 3; ++repeat)
+            results.push_back(quantizedLinears(x, ws));
+    }
+    at::set_num_threads(threads);
+    for (const std::vector<at::Tensor>& result : results)
+        for (size_t i = 0; i < ws.size(); ++i)
+            QVERIFY(at::equal(result[i], results[0][i]));
 }
 
 void TestQuantizedLinear::leadingDimensionsKept()
