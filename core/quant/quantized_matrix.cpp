@@ -231,6 +231,7 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
     if (threads == 1 || at::in_parallel_region() || totalRows < 2 * parallelGrain(a.n * a.cols)) {
         multiplyRows(0, totalRows);
     } else {
+        // Whole groups of 16 weight rows, the group the kernels pass each tile of x over (row_tiles.h).
         const int64_t chunk =
             std::max(parallelGrain(a.n * a.cols), (totalRows / (kChunksPerThread * threads) + 15) / 16 * 16);
         std::atomic<int64_t> next{0};

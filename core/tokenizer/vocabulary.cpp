@@ -1,6 +1,5 @@
 #include "core/tokenizer/vocabulary.h"
 
-#include <algorithm>
 #include <functional>
 
 namespace thinkbench::core {
@@ -10,6 +9,11 @@ void Vocabulary::reserve(size_t entries, size_t bytes)
     bytes_.reserve(bytes);
     ends_.reserve(entries);
     ids_.reserve(entries);
+    reserveIndex(entries);
+}
+
+void Vocabulary::reserveIndex(size_t entries)
+{
     size_t slots = 16;
     while (slots < 2 * entries)
         slots *= 2;
@@ -40,8 +44,7 @@ void Vocabulary::rebuildIndex(size_t slots)
 
 void Vocabulary::add(std::string_view text, int32_t id)
 {
-    if (2 * (ids_.size() + 1) > index_.size())
-        rebuildIndex(std::max<size_t>(16, 2 * index_.size()));
+    reserveIndex(ids_.size() + 1);
     const size_t slot = slotOf(text);
     if (index_[slot] >= 0)
         return;

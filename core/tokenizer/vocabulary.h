@@ -32,6 +32,7 @@ public:
 
 private:
     size_t slotOf(std::string_view text) const; // where text is, or the empty slot it would go in
+    void reserveIndex(size_t entries);          // an index at most half full with `entries` in it
     void rebuildIndex(size_t slots);
 
     std::string bytes_;              // every entry's text, one after another
