@@ -207,6 +207,9 @@ public:
     void addCheckpoint(const CheckpointRecord& checkpoint);
     std::vector<CheckpointRecord> checkpoints(int64_t run) const;
 
+    // A run's evaluation written twice at one stage, step and model (a resumed run redoing an
+    // evaluation stage that was killed before it ended) replaces the first, items and all, as a
+    // metric point does; evaluations outside a run (`eval`) are all kept.
     int64_t addEvaluation(EvaluationRecord& evaluation, std::vector<EvalItemRecord>& items);
     std::vector<EvaluationRecord> evaluations(std::optional<int64_t> run = std::nullopt) const;
     std::vector<EvalItemRecord> evalItems(int64_t evaluation) const;

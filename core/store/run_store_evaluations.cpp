@@ -30,6 +30,13 @@ int64_t RunStore::addEvaluation(EvaluationRecord& e, std::vector<EvalItemRecord>
     Transaction transaction(impl_->db);
     if (e.time <= 0)
         e.time = nowSeconds();
+    if (e.run)
+        impl_->db.prepare("DELETE FROM evaluations WHERE run = ? AND stage = ? AND step = ? AND model = ?")
+            .bind(1, *e.run)
+            .bind(2, e.stage)
+            .bind(3, e.step)
+            .bind(4, e.model)
+            .run();
     auto insert = impl_->db.prepare(kEvaluationRow.insert());
     kEvaluationRow.bind(insert, e);
     insert.run();

@@ -232,6 +232,17 @@ private slots:
         QCOMPARE(store.evaluations(run).size(), size_t(1));
         QCOMPARE(store.evalItems(evaluation.id).size(), size_t(3));
 
+        // The same evaluation written again (an evaluation stage killed before it ended, then
+        // resumed: its stamp is the step before, which a resume keeps) replaces the first.
+        EvaluationRecord again = evaluation;
+        std::vector<EvalItemRecord> againItems = items;
+        store.addEvaluation(again, againItems);
+        QCOMPARE(store.evaluations(run).size(), size_t(1));
+        QCOMPARE(store.evaluations(run)[0].id, again.id);
+        QCOMPARE(store.evalItems(again.id).size(), size_t(3)); // the first's items went with it
+        evaluation = again;
+        items = againItems;
+
         // A run resumed from a checkpoint at step 6 drops what it wrote from there on.
         EvaluationRecord later = evaluation;
         later.step = 6;
