@@ -12,35 +12,63 @@ namespace thinkbench::inference {
 
 namespace {
 
-// sum_i exp((l_i - top) / T): the exponentials through torch's vectorized exp on the threads, into a
-// buffer the thread keeps (std::exp one at a time was ~2% of a 1.5B decode step), summed in a fixed
-// order, so the result does not depend on the thread count.
-template <typename T> double sumOfExp(const T* logits, int64_t V, float top, float temperature)
+// The largest logit, its first index and log sum_i exp((l_i - top) / T), in one pass over the row on
+// the threads (argmax and the exponentials one element at a time on the calling thread were ~3% of a
+// 0.5B decode step). The row is cut into blocks of a fixed size, each reduced to its maximum and
+// sum_i exp((l_i - blockMax) / T) with torch's vectorized exp, and the blocks combined in order: the
+// result does not depend on the thread count.
+struct RowSummary {
+    int64_t best = 0;
+    float top = 0.0f;
+    double logSum = 0.0;
+};
+
+template <typename T> RowSummary summarize(const T* logits, int64_t V, float temperature)
 {
-    thread_local std::vector<float> buffer;
-    buffer.resize(static_cast<size_t>(V));
-    float* scaled = buffer.data();
-    for (int64_t i = 0; i < V; ++i)
-        scaled[i] = (static_cast<float>(logits[i]) - top) / temperature;
-    // In blocks of a fixed size: which elements take torch's vectorized path and which its scalar
-    // tail (a last bit apart) then does not depend on how the threads split the row.
     constexpr int64_t kBlock = 8192;
-    at::parallel_for(0, (V + kBlock - 1) / kBlock, 1, [&](int64_t begin, int64_t end) {
-        for (int64_t block = begin; block < end; ++block)
-            at::from_blob(scaled + block * kBlock, {std::min(kBlock, V - block * kBlock)}, at::kFloat).exp_();
+    const int64_t blocks = (V + kBlock - 1) / kBlock;
+    struct Block {
+        int64_t best;
+        float top;
+        double sum;
+    };
+    std::vector<Block> partial(static_cast<size_t>(blocks));
+    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+        thread_local std::vector<float> scaled(kBlock);
+        for (int64_t block = begin; block < end; ++block) {
+            const int64_t first = block * kBlock, count = std::min(kBlock, V - first);
+            const T* l = logits + first;
+            int64_t best = 0;
+            for (int64_t i = 1; i < count; ++i)
+                if (static_cast<float>(l[i]) > static_cast<float>(l[best]))
+                    best = i;
+            const float top = static_cast<float>(l[best]);
+            for (int64_t i = 0; i < count; ++i)
+                scaled[static_cast<size_t>(i)] = (static_cast<float>(l[i]) - top) / temperature;
+            at::from_blob(scaled.data(), {count}, at::kFloat).exp_();
+            constexpr int kLanes = 8; // independent sums, so the adds do not wait on each other
+            double lanes[kLanes] = {};
+            int64_t i = 0;
+            for (; i + kLanes <= count; i += kLanes)
+                for (int lane = 0; lane < kLanes; ++lane)
+                    lanes[lane] += scaled[static_cast<size_t>(i + lane)];
+            for (; i < count; ++i)
+                lanes[0] += scaled[static_cast<size_t>(i)];
+            double sum = 0;
+            for (double lane : lanes)
+                sum += lane;
+            partial[static_cast<size_t>(block)] = {first + best, top, sum};
+        }
     });
-    constexpr int kLanes = 8; // independent sums, so the adds do not wait on each other
-    double lanes[kLanes] = {};
-    int64_t i = 0;
-    for (; i + kLanes <= V; i += kLanes)
-        for (int lane = 0; lane < kLanes; ++lane)
-            lanes[lane] += scaled[i + lane];
-    for (; i < V; ++i)
-        lanes[0] += scaled[i];
-    double sum = 0;
-    for (double lane : lanes)
-        sum += lane;
-    return sum;
+    RowSummary row{partial[0].best, partial[0].top, 0.0};
+    for (const Block& b : partial)
+        if (b.top > row.top)
+            row = {b.best, b.top, 0.0};
+    double total = 0;
+    for (const Block& b : partial)
+        total += b.sum * std::exp((static_cast<double>(b.top) - row.top) / temperature);
+    row.logSum = std::log(total);
+    return row;
 }
 
 // One row of logits read in place (f32, or bf16 as a bf16 model gives them): a decode step allocates
@@ -49,14 +77,10 @@ template <typename T>
 SampledToken sampleRow(const T* logits, int64_t V, const SamplingParams& params, std::mt19937_64& rng)
 {
     const float temperature = params.greedy ? 1.0f : std::max(params.temperature, 1e-5f);
-    int64_t best = 0;
-    for (int64_t i = 1; i < V; ++i)
-        if (static_cast<float>(logits[i]) > static_cast<float>(logits[best]))
-            best = i;
-    const float top = static_cast<float>(logits[best]);
-    const double logSum = std::log(sumOfExp(logits, V, top, temperature));
+    const RowSummary row = summarize(logits, V, temperature);
+    const int64_t best = row.best;
     const auto lp = [&](int64_t i) {
-        return static_cast<float>((static_cast<float>(logits[i]) - top) / temperature - logSum);
+        return static_cast<float>((static_cast<float>(logits[i]) - row.top) / temperature - row.logSum);
     };
     if (params.greedy)
         return {static_cast<int32_t>(best), lp(best)};
