@@ -20,4 +20,21 @@ bool attendsOneQuery(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
 at::Tensor attendOneQuery(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
                           double scale);
 
+// Whether attendNewTokens() takes these inputs: one new token per sequence, q [B, 1, heads * d]
+// and k, v [B, 1, kv heads * d] as the projections give them (before rope), cos and sin
+// [B, 1, 1, d], the cache's keys and values [B, kv heads, capacity, d] with room at `past`, the
+// mask [B, 1, 1, past + 1]; all contiguous, in one dtype (f32 or bf16), no gradient wanted.
+bool attendsNewTokens(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+                      const at::Tensor& sin, const at::Tensor& keys, const at::Tensor& values, int64_t past,
+                      const at::Tensor& mask);
+
+// A decode step's attention in one call, where its tensor ops (rope on q and k, the cache writes,
+// the views and the mask's conversion: ~20 a layer) cost more in dispatch than the arithmetic:
+// rotates q and k (applyRope's halves), writes k and v into the cache rows at `past`, and attends
+// as attendOneQuery over the first past + 1 rows. Returns [B, 1, heads * d], the layout the output
+// projection reads.
+at::Tensor attendNewTokens(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+                           const at::Tensor& sin, at::Tensor& keys, at::Tensor& values, int64_t past,
+                           const at::Tensor& mask, double scale);
+
 } // namespace thinkbench::core

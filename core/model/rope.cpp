@@ -106,31 +106,45 @@ bool rowLoopServes(const at::Tensor& x, const at::Tensor& cos, const at::Tensor&
            !(at::GradMode::is_enabled() && (x.requires_grad() || cos.requires_grad() || sin.requires_grad()));
 }
 
-// x cos + rotate(x) sin for every row, rounded to Scalar where the tensor ops round: each product, then
-// their sum.
+// x cos + rotate(x) sin, rounded to Scalar where the tensor ops round: each product, then their sum.
+template <class Scalar> void rotateRow(const Scalar* in, const Scalar* c, const Scalar* s, Scalar* o, int64_t d)
+{
+    auto term = [](float a, float b) { return static_cast<float>(static_cast<Scalar>(a * b)); };
+    const int64_t half = d / 2;
+    for (int64_t i = 0; i < half; ++i) {
+        const float x1 = static_cast<float>(in[i]), x2 = static_cast<float>(in[i + half]);
+        o[i] = static_cast<Scalar>(term(x1, static_cast<float>(c[i])) + term(-x2, static_cast<float>(s[i])));
+        o[i + half] =
+            static_cast<Scalar>(term(x2, static_cast<float>(c[i + half])) + term(x1, static_cast<float>(s[i + half])));
+    }
+}
+
 template <class Scalar>
 void ropeRows(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, at::Tensor& out)
 {
-    const int64_t H = x.size(1), T = x.size(2), D = x.size(3), half = D / 2;
-    auto term = [](float a, float b) { return static_cast<float>(static_cast<Scalar>(a * b)); };
+    const int64_t H = x.size(1), T = x.size(2), D = x.size(3);
     at::parallel_for(0, x.size(0) * H * T, parallelGrain(D), [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             const int64_t b = row / (H * T), h = row / T % H, t = row % T;
-            const Scalar* in = x.const_data_ptr<Scalar>() + b * x.stride(0) + h * x.stride(1) + t * x.stride(2);
-            Scalar* o = out.data_ptr<Scalar>() + b * out.stride(0) + h * out.stride(1) + t * out.stride(2);
-            const Scalar* c = cos.const_data_ptr<Scalar>() + (b * T + t) * D;
-            const Scalar* s = sin.const_data_ptr<Scalar>() + (b * T + t) * D;
-            for (int64_t i = 0; i < half; ++i) {
-                const float x1 = static_cast<float>(in[i]), x2 = static_cast<float>(in[i + half]);
-                o[i] = static_cast<Scalar>(term(x1, static_cast<float>(c[i])) + term(-x2, static_cast<float>(s[i])));
-                o[i + half] = static_cast<Scalar>(term(x2, static_cast<float>(c[i + half])) +
-                                                  term(x1, static_cast<float>(s[i + half])));
-            }
+            rotateRow(x.const_data_ptr<Scalar>() + b * x.stride(0) + h * x.stride(1) + t * x.stride(2),
+                      cos.const_data_ptr<Scalar>() + (b * T + t) * D, sin.const_data_ptr<Scalar>() + (b * T + t) * D,
+                      out.data_ptr<Scalar>() + b * out.stride(0) + h * out.stride(1) + t * out.stride(2), D);
         }
     });
 }
 
 } // namespace
+
+void rotateHalves(const float* in, const float* cos, const float* sin, float* out, int64_t d)
+{
+    rotateRow(in, cos, sin, out, d);
+}
+
+void rotateHalves(const c10::BFloat16* in, const c10::BFloat16* cos, const c10::BFloat16* sin, c10::BFloat16* out,
+                  int64_t d)
+{
+    rotateRow(in, cos, sin, out, d);
+}
 
 at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved)
 {

@@ -311,6 +311,59 @@ private slots:
         QVERIFY(!attendsOneQuery(q.clone().requires_grad_(), k, v, mask));
     }
 
+    void newTokensAttentionEqualsTheOps_data()
+    {
+        QTest::addColumn<bool>("bf16");
+        QTest::newRow("f32") << false;
+        QTest::newRow("bf16") << true;
+    }
+
+    // A decode step's attention in one call (rope on q and k, the cache written, the attention)
+    // against the tensor ops it stands in for: the same output and the same cache, bit for bit.
+    void newTokensAttentionEqualsTheOps()
+    {
+        QFETCH(bool, bf16);
+        torch::NoGradGuard noGrad;
+        torch::manual_seed(5);
+        const auto type = bf16 ? at::kBFloat16 : at::kFloat;
+        const int64_t B = 2, heads = 14, kvHeads = 2, d = 64, capacity = 48, past = 36, S = past + 1;
+        const at::Tensor q = at::randn({B, 1, heads * d}).to(type), k = (3 * at::randn({B, 1, kvHeads * d})).to(type),
+                         v = at::randn({B, 1, kvHeads * d}).to(type);
+        const at::Tensor angles = at::rand({B, 1, 1, d / 2}) * 6;
+        const at::Tensor cos = at::cat({angles, angles}, -1).cos().to(type),
+                         sin = at::cat({angles, angles}, -1).sin().to(type);
+        at::Tensor keys = (3 * at::randn({B, kvHeads, capacity, d})).to(type),
+                   values = at::randn({B, kvHeads, capacity, d}).to(type);
+        at::Tensor keysByOps = keys.clone(), valuesByOps = values.clone();
+        at::Tensor mask = at::zeros({B, 1, 1, S});
+        mask.narrow(0, 1, 1).narrow(3, 0, 5).fill_(-1e30); // the second row left-padded
+        mask = mask.to(type);
+        const double scale = 1.0 / 8;
+
+        QVERIFY(attendsNewTokens(q, k, v, cos, sin, keys, values, past, mask));
+        const at::Tensor ours = attendNewTokens(q, k, v, cos, sin, keys, values, past, mask, scale);
+
+        const at::Tensor qRot = applyRope(q.view({B, 1, heads, d}).transpose(1, 2), cos, sin, false);
+        keysByOps.narrow(2, past, 1).copy_(applyRope(k.view({B, 1, kvHeads, d}).transpose(1, 2), cos, sin, false));
+        valuesByOps.narrow(2, past, 1).copy_(v.view({B, 1, kvHeads, d}).transpose(1, 2));
+        const at::Tensor byOps =
+            attendOneQuery(qRot, keysByOps.narrow(2, 0, S), valuesByOps.narrow(2, 0, S), mask, scale);
+        QCOMPARE(ours.sizes(), at::IntArrayRef({B, 1, heads * d}));
+        QVERIFY(at::equal(ours, byOps.transpose(1, 2).reshape({B, 1, heads * d})));
+        QVERIFY(at::equal(keys, keysByOps));
+        QVERIFY(at::equal(values, valuesByOps));
+
+        // What it does not take goes to the ops: no room left in the cache, a mask of another
+        // length, f16, a gradient.
+        QVERIFY(!attendsNewTokens(q, k, v, cos, sin, keys, values, capacity, mask));
+        QVERIFY(!attendsNewTokens(q, k, v, cos, sin, keys, values, past - 1, mask));
+        const auto half = [](const at::Tensor& t) { return t.to(at::kHalf); };
+        QVERIFY(!attendsNewTokens(half(q), half(k), half(v), half(cos), half(sin), half(keys), half(values), past,
+                                  half(mask)));
+        torch::AutoGradMode grad(true);
+        QVERIFY(!attendsNewTokens(q.clone().requires_grad_(), k, v, cos, sin, keys, values, past, mask));
+    }
+
     void rowLoopsEqualTensorOps_data()
     {
         QTest::addColumn<bool>("bf16");
