@@ -7,6 +7,8 @@
 
 #include <ATen/ATen.h>
 
+#include <type_traits>
+
 namespace thinkbench::core {
 
 LinearWeight::LinearWeight(at::Tensor dense)
@@ -46,6 +48,35 @@ bool rowKernelServes(const at::Tensor& w, const at::Tensor& x)
            quant::bestIsa() != quant::Isa::Portable;
 }
 
+// y + b into y, rounded as torch's add_ rounds (in f32, then once to y's dtype): a loop for what a
+// decode step gives (the row kernels' contiguous output, a bias of its dtype), add_ otherwise; three
+// a Qwen2 layer, whose dispatch cost more than their arithmetic.
+void addBias(at::Tensor& y, const at::Tensor& b)
+{
+    const bool loopServes = y.is_contiguous() && b.is_contiguous() && y.device().is_cpu() && b.device().is_cpu() &&
+                            b.dim() == 1 && y.dim() >= 1 && y.size(-1) == b.size(0) &&
+                            b.scalar_type() == y.scalar_type() &&
+                            (y.scalar_type() == at::kFloat || y.scalar_type() == at::kBFloat16) &&
+                            !(at::GradMode::is_enabled() && (y.requires_grad() || b.requires_grad()));
+    if (!loopServes) {
+        y.add_(b);
+        return;
+    }
+    const int64_t n = b.size(0), rows = n == 0 ? 0 : y.numel() / n;
+    const auto add = [&](auto* type) {
+        using T = std::remove_pointer_t<decltype(type)>;
+        T* out = y.mutable_data_ptr<T>();
+        const T* bias = b.const_data_ptr<T>();
+        for (int64_t r = 0; r < rows; ++r, out += n)
+            for (int64_t i = 0; i < n; ++i)
+                out[i] = static_cast<T>(static_cast<float>(out[i]) + static_cast<float>(bias[i]));
+    };
+    if (y.scalar_type() == at::kFloat)
+        add(static_cast<float*>(nullptr));
+    else
+        add(static_cast<c10::BFloat16*>(nullptr));
+}
+
 } // namespace
 
 std::optional<QuantizedMatrix> LinearWeight::rowKernelMatrix(const at::Tensor& x) const
@@ -69,7 +100,9 @@ at::Tensor LinearWeight::product(const at::Tensor& x, const at::Tensor& b) const
     if (!matrix)
         return at::linear(x, dense_, b.defined() ? c10::optional<at::Tensor>(b) : c10::nullopt);
     at::Tensor y = quantizedLinear(x, *matrix);
-    return b.defined() ? y.add_(b) : y;
+    if (b.defined())
+        addBias(y, b);
+    return y;
 }
 
 std::vector<at::Tensor> LinearWeight::products(const at::Tensor& x, std::span<const LinearWeight* const> weights,
@@ -88,7 +121,7 @@ std::vector<at::Tensor> LinearWeight::products(const at::Tensor& x, std::span<co
     out = quantizedLinears(x, matrices);
     for (size_t i = 0; i < weights.size(); ++i)
         if (biases[i].defined())
-            out[i].add_(biases[i]);
+            addBias(out[i], biases[i]);
     return out;
 }
 

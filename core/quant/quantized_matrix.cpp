@@ -32,16 +32,18 @@ const GgmlTypeTraits& checkedTraits(const QuantizedMatrix& w)
 void check(const at::Tensor& x, const QuantizedMatrix& w)
 {
     const GgmlTypeTraits& traits = checkedTraits(w);
-    const std::string matrix =
-        std::string(traits.name) + " matrix [" + std::to_string(w.rows) + ", " + std::to_string(w.cols) + "]";
+    // Described only for an error: a decode step checks ~100 matrices.
+    const auto matrix = [&] {
+        return std::string(traits.name) + " matrix [" + std::to_string(w.rows) + ", " + std::to_string(w.cols) + "]";
+    };
     if (w.rows < 0 || w.cols < 0 || w.cols % traits.blockElements != 0)
         throw Error("", "quantizedLinear",
-                    matrix + ": columns must be a multiple of " + std::to_string(traits.blockElements));
+                    matrix() + ": columns must be a multiple of " + std::to_string(traits.blockElements));
     if (w.data == nullptr && w.rows * w.cols > 0)
-        throw Error("", "quantizedLinear", matrix + " has no data");
+        throw Error("", "quantizedLinear", matrix() + " has no data");
     if (x.dim() < 1 || x.size(-1) != w.cols)
         throw Error("", "quantizedLinear",
-                    "x of shape " + c10::str(x.sizes()) + " does not end in the " + matrix + "'s " +
+                    "x of shape " + c10::str(x.sizes()) + " does not end in the " + matrix() + "'s " +
                         std::to_string(w.cols) + " columns");
     if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16)
         throw Error("", "quantizedLinear",
