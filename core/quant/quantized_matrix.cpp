@@ -217,13 +217,24 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         outs.push_back(isFloat ? results[i].data_ptr<float>() : buffer + a.n * firstRow.back());
         firstRow.push_back(firstRow.back() + ws[i].rows);
     }
+    // A bf16 x's results are rounded to bf16 by the thread that computed them, while they are in its cache
+    // (after the pass, on the calling thread alone, it took ~0.3 ms of a 0.5B bf16 decode step).
+    std::vector<c10::BFloat16*> targets;
+    if (!isFloat)
+        for (size_t i : byRows)
+            targets.push_back(results[i].data_ptr<c10::BFloat16>());
     const auto multiplyRows = [&](int64_t begin, int64_t end) {
         for (size_t j = 0; j < byRows.size(); ++j) {
-            const int64_t from = std::max(begin, firstRow[j]), to = std::min(end, firstRow[j + 1]);
-            if (from < to) {
-                const QuantizedMatrix& w = ws[byRows[j]];
-                kernels[byRows[j]]({w.data, w.rowBytes(), w.rows}, a, from - firstRow[j], to - firstRow[j], outs[j]);
-            }
+            const int64_t from = std::max(begin, firstRow[j]) - firstRow[j],
+                          to = std::min(end, firstRow[j + 1]) - firstRow[j];
+            if (from >= to)
+                continue;
+            const QuantizedMatrix& w = ws[byRows[j]];
+            kernels[byRows[j]]({w.data, w.rowBytes(), w.rows}, a, from, to, outs[j]);
+            if (!isFloat)
+                for (int64_t b = 0; b < a.n; ++b)
+                    for (int64_t r = b * w.rows + from; r < b * w.rows + to; ++r)
+                        targets[j][r] = c10::BFloat16(outs[j][r]);
         }
     };
     // The threads take chunks of rows in turn rather than a share fixed in advance: a thread that
@@ -243,12 +254,6 @@ std::vector<at::Tensor> quantizedLinears(const at::Tensor& x, std::span<const Qu
         });
     }
 
-    if (!isFloat)
-        for (size_t j = 0; j < byRows.size(); ++j) {
-            c10::BFloat16* target = results[byRows[j]].data_ptr<c10::BFloat16>();
-            for (int64_t i = 0; i < a.n * ws[byRows[j]].rows; ++i)
-                target[i] = c10::BFloat16(outs[j][i]);
-        }
     return results;
 }
 
