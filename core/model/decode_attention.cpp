@@ -28,21 +28,36 @@ inline float asFloat(c10::BFloat16 x)
     return static_cast<float>(x);
 }
 
-// The rows one call attends, as element pointers and strides (rows of unit stride); the output
-// is [B, heads, dv], contiguous.
+// A [B, heads, positions, d] tensor's rows (of unit stride) by pointer and element strides.
+template <class T> struct Rows {
+    const T* data = nullptr;
+    int64_t batch = 0, head = 0, position = 0;
+
+    const T* at(int64_t b, int64_t h) const { return data + b * batch + h * head; }
+};
+
+template <class T> Rows<T> rowsOf(const at::Tensor& t)
+{
+    return {t.const_data_ptr<T>(), t.stride(0), t.stride(1), t.stride(2)};
+}
+
+// What one call attends; the output is [B, heads, dv], contiguous.
 template <class T, class M> struct OneQuery {
-    const T* q;
-    int64_t qBatch, qHead;
-    const T* k;
-    int64_t kBatch, kHead, kRow;
-    const T* v;
-    int64_t vBatch, vHead, vRow;
-    const M* mask; // additive, or null
-    int64_t mBatch, mHead, mKey;
+    Rows<T> q, k, v;
+    Rows<M> mask; // additive, one value per key (position); data null for none
     T* out;
     int64_t B, heads, kvHeads, S, dk, dv;
     float scale;
 };
+
+// f(static_cast<T*>(nullptr)) with T the element type of an f32 or bf16 tensor.
+template <class F> void forFloatOrBf16(at::ScalarType type, F&& f)
+{
+    if (type == at::kFloat)
+        f(static_cast<float*>(nullptr));
+    else
+        f(static_cast<c10::BFloat16*>(nullptr));
+}
 
 // Eight floats in a vector register (GCC's and Clang's vector extensions): each ISA clone below
 // compiles them to its own instructions, and as named values they stay in registers, where arrays
@@ -129,15 +144,15 @@ template <class T, class M>
                                               float* sum)
 {
     const int64_t b = item / a.kvHeads, g = item % a.kvHeads, group = a.heads / a.kvHeads, S = a.S;
-    const T* kRows = a.k + b * a.kBatch + g * a.kHead;
-    const T* vRows = a.v + b * a.vBatch + g * a.vHead;
+    const T* kRows = a.k.at(b, g);
+    const T* vRows = a.v.at(b, g);
     for (int64_t i = 0; i < group; ++i) {
-        const T* qRow = a.q + b * a.qBatch + (g * group + i) * a.qHead;
+        const T* qRow = a.q.at(b, g * group + i);
         for (int64_t d = 0; d < a.dk; ++d)
             query[i * a.dk + d] = asFloat(qRow[d]);
     }
     for (int64_t j = 0; j < S; ++j) {
-        const T* kRow = kRows + j * a.kRow;
+        const T* kRow = kRows + j * a.k.position;
         int64_t i = 0;
         for (; i + 4 <= group; i += 4)
             dots<4>(query + i * a.dk, a.dk, kRow, a.scale, scores + i * S + j, S);
@@ -149,10 +164,10 @@ template <class T, class M>
     for (int64_t i = 0; i < group; ++i) {
         const int64_t h = g * group + i;
         float* s = scores + i * S;
-        if (a.mask != nullptr) {
-            const M* m = a.mask + b * a.mBatch + h * a.mHead;
+        if (a.mask.data != nullptr) {
+            const M* m = a.mask.at(b, h);
             for (int64_t j = 0; j < S; ++j)
-                s[j] += asFloat(m[j * a.mKey]);
+                s[j] += asFloat(m[j * a.mask.position]);
         }
         const float top = *std::max_element(s, s + S);
         float total = 0.0f;
@@ -164,9 +179,9 @@ template <class T, class M>
     }
     int64_t i = 0;
     for (; i + 4 <= group; i += 4)
-        weightedSums<4>(scores + i * S, S, vRows, a.vRow, a.dv, sum + i * a.dv);
+        weightedSums<4>(scores + i * S, S, vRows, a.v.position, a.dv, sum + i * a.dv);
     for (; i < group; ++i)
-        weightedSums<1>(scores + i * S, S, vRows, a.vRow, a.dv, sum + i * a.dv);
+        weightedSums<1>(scores + i * S, S, vRows, a.v.position, a.dv, sum + i * a.dv);
     for (i = 0; i < group; ++i) {
         T* o = a.out + (b * a.heads + g * group + i) * a.dv;
         for (int64_t d = 0; d < a.dv; ++d)
@@ -250,37 +265,16 @@ at::Tensor attendOneQuery(const at::Tensor& q, const at::Tensor& k, const at::Te
 {
     const int64_t B = q.size(0), heads = q.size(1), S = k.size(2);
     const at::Tensor floatMask = mask.defined() ? mask.to(at::kFloat).expand({B, heads, 1, S}) : at::Tensor();
+    const Rows<float> maskRows = floatMask.defined()
+                                     ? Rows<float>{floatMask.const_data_ptr<float>(), floatMask.stride(0),
+                                                   floatMask.stride(1), floatMask.stride(3)}
+                                     : Rows<float>{};
     at::Tensor out = at::empty({B, heads, 1, v.size(3)}, q.options());
-    const auto run = [&](auto* type) {
+    forFloatOrBf16(q.scalar_type(), [&](auto* type) {
         using T = std::remove_pointer_t<decltype(type)>;
-        attendGroups(OneQuery<T, float>{q.const_data_ptr<T>(),
-                                        q.stride(0),
-                                        q.stride(1),
-                                        k.const_data_ptr<T>(),
-                                        k.stride(0),
-                                        k.stride(1),
-                                        k.stride(2),
-                                        v.const_data_ptr<T>(),
-                                        v.stride(0),
-                                        v.stride(1),
-                                        v.stride(2),
-                                        floatMask.defined() ? floatMask.const_data_ptr<float>() : nullptr,
-                                        floatMask.defined() ? floatMask.stride(0) : 0,
-                                        floatMask.defined() ? floatMask.stride(1) : 0,
-                                        floatMask.defined() ? floatMask.stride(3) : 0,
-                                        out.mutable_data_ptr<T>(),
-                                        B,
-                                        heads,
-                                        k.size(1),
-                                        S,
-                                        q.size(3),
-                                        v.size(3),
-                                        static_cast<float>(scale)});
-    };
-    if (q.scalar_type() == at::kFloat)
-        run(static_cast<float*>(nullptr));
-    else
-        run(static_cast<c10::BFloat16*>(nullptr));
+        attendGroups(OneQuery<T, float>{rowsOf<T>(q), rowsOf<T>(k), rowsOf<T>(v), maskRows, out.mutable_data_ptr<T>(),
+                                        B, heads, k.size(1), S, q.size(3), v.size(3), static_cast<float>(scale)});
+    });
     return out;
 }
 
@@ -313,7 +307,7 @@ at::Tensor attendNewTokens(const at::Tensor& q, const at::Tensor& k, const at::T
     const int64_t B = keys.size(0), kvHeads = keys.size(1), capacity = keys.size(2), d = keys.size(3),
                   heads = q.size(2) / d, S = past + 1;
     at::Tensor out = at::empty({B, 1, heads * d}, q.options());
-    const auto run = [&](auto* type) {
+    forFloatOrBf16(q.scalar_type(), [&](auto* type) {
         using T = std::remove_pointer_t<decltype(type)>;
         thread_local std::vector<T> rotated;
         rotated.resize(static_cast<size_t>(B * heads * d));
@@ -331,21 +325,11 @@ at::Tensor attendNewTokens(const at::Tensor& q, const at::Tensor& k, const at::T
                 std::copy_n(v.const_data_ptr<T>() + (b * kvHeads + g) * d, d, valueRows + row);
             }
         }
-        attendGroups(OneQuery<T, T>{rotated.data(),
-                                    heads * d,
-                                    d,
-                                    keyRows,
-                                    kvHeads * capacity * d,
-                                    capacity * d,
-                                    d,
-                                    valueRows,
-                                    kvHeads * capacity * d,
-                                    capacity * d,
-                                    d,
-                                    mask.const_data_ptr<T>(),
-                                    S,
-                                    0,
-                                    1,
+        const int64_t perSequence = kvHeads * capacity * d;
+        attendGroups(OneQuery<T, T>{{rotated.data(), heads * d, d, d},
+                                    {keyRows, perSequence, capacity * d, d},
+                                    {valueRows, perSequence, capacity * d, d},
+                                    {mask.const_data_ptr<T>(), S, 0, 1},
                                     out.mutable_data_ptr<T>(),
                                     B,
                                     heads,
@@ -354,11 +338,7 @@ at::Tensor attendNewTokens(const at::Tensor& q, const at::Tensor& k, const at::T
                                     d,
                                     d,
                                     static_cast<float>(scale)});
-    };
-    if (q.scalar_type() == at::kFloat)
-        run(static_cast<float*>(nullptr));
-    else
-        run(static_cast<c10::BFloat16*>(nullptr));
+    });
     return out;
 }
 
