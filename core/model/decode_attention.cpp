@@ -9,6 +9,7 @@
 #include <c10/util/BFloat16.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -64,6 +65,13 @@ template <class F> void forFloatOrBf16(at::ScalarType type, F&& f)
 // of partial sums went to the stack on every add.
 using Floats8 = float __attribute__((vector_size(32)));
 
+// The helpers below take and return vectors but are always inlined into the ISA clones: no vector
+// crosses a call, so GCC's note that an AVX-sized return changes the baseline ABI does not apply
+// (given as the file's code is generated, at its end: off for the rest of the file).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 [[gnu::always_inline]] inline Floats8 load8(const float* p)
 {
     Floats8 v;
@@ -81,6 +89,58 @@ using Floats8 = float __attribute__((vector_size(32)));
     Floats8 v;
     std::memcpy(&v, &w, sizeof v);
     return v;
+}
+
+using Ints8 = int32_t __attribute__((vector_size(32)));
+
+// e^x for x <= 0 (a score less the row's largest), eight at a time (std::exp one at a time was
+// 10-25% of a 1000-key call): x = n ln2 + r with |r| <= ln2 / 2 (ln2 in two parts, so n ln2 is
+// exact), e^r by its series to r^6 (relative error below 2e-7), 2^n put in the exponent's bits.
+// Below -87, where e^x leaves the normal floats, 0.
+[[gnu::always_inline]] inline Floats8 expOfNonPositive(Floats8 x)
+{
+    const Ints8 inRange = x >= -87.0f; // all ones where true
+    x = std::bit_cast<Floats8>((std::bit_cast<Ints8>(x) & inRange) |
+                               (std::bit_cast<Ints8>(Floats8{} - 87.0f) & ~inRange));
+    constexpr float kRound = 12582912.0f; // 1.5 * 2^23: adding and taking it away rounds to an integer
+    const Floats8 n = (x * 1.44269504f + kRound) - kRound;
+    const Floats8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    Floats8 p = r * (1.0f / 720) + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const Ints8 twoToN = (__builtin_convertvector(n, Ints8) + 127) << 23;
+    return std::bit_cast<Floats8>(std::bit_cast<Ints8>(p * std::bit_cast<Floats8>(twoToN)) & inRange);
+}
+
+// s[j] = e^(s[j] - top) for j < S, every element through expOfNonPositive (the last few too, in a
+// padded vector), so a key's weight does not depend on where it falls.
+[[gnu::always_inline]] inline void exponentials(float* s, int64_t S, float top)
+{
+    int64_t j = 0;
+    for (; j + 8 <= S; j += 8) {
+        const Floats8 e = expOfNonPositive(load8(s + j) - top);
+        std::memcpy(s + j, &e, sizeof e);
+    }
+    if (j < S) {
+        Floats8 last = Floats8{} - 1e30f;
+        std::memcpy(&last, s + j, static_cast<size_t>(S - j) * sizeof(float));
+        const Floats8 e = expOfNonPositive(last - top);
+        std::memcpy(s + j, &e, static_cast<size_t>(S - j) * sizeof(float));
+    }
+}
+
+// Tile rows' sums over S, each in key order, Tile at once so the adds overlap.
+template <int Tile> [[gnu::always_inline]] inline void rowSums(const float* p, int64_t S, float* out)
+{
+    float sum[Tile] = {};
+    for (int64_t j = 0; j < S; ++j)
+        for (int t = 0; t < Tile; ++t)
+            sum[t] += p[t * S + j];
+    for (int t = 0; t < Tile; ++t)
+        out[t] = sum[t];
 }
 
 // Scaled dot products of Tile query rows (dk floats each, one after another) with one key row, into
@@ -137,8 +197,17 @@ template <int Tile, class T>
         }
 }
 
+// Tile heads' softmax denominators (sums of their weights) and their weighted sums of the values.
+template <int Tile, class T>
+[[gnu::always_inline]] inline void sumsOfHeads(const float* p, int64_t S, const T* v, int64_t vRow, int64_t dv,
+                                               float* totals, float* acc)
+{
+    rowSums<Tile>(p, S, totals);
+    weightedSums<Tile>(p, S, v, vRow, dv, acc);
+}
+
 // One kv head of one sequence with the query heads that read it, so each cached row is loaded once
-// per step for all of them; the heads four at a time, then one by one.
+// per step for all of them; the heads four at a time, then the rest at once.
 template <class T, class M>
 [[gnu::always_inline]] inline void attendItem(const OneQuery<T, M>& a, int64_t item, float* query, float* scores,
                                               float* sum)
@@ -156,11 +225,21 @@ template <class T, class M>
         int64_t i = 0;
         for (; i + 4 <= group; i += 4)
             dots<4>(query + i * a.dk, a.dk, kRow, a.scale, scores + i * S + j, S);
-        for (; i < group; ++i)
+        switch (group - i) { // the rest in one tile: one head at a time waits on each add
+        case 3:
+            dots<3>(query + i * a.dk, a.dk, kRow, a.scale, scores + i * S + j, S);
+            break;
+        case 2:
+            dots<2>(query + i * a.dk, a.dk, kRow, a.scale, scores + i * S + j, S);
+            break;
+        case 1:
             dots<1>(query + i * a.dk, a.dk, kRow, a.scale, scores + i * S + j, S);
+            break;
+        default:
+            break;
+        }
     }
     // The softmax's numerators in place; each head's denominator in query's first group floats.
-    float* totals = query;
     for (int64_t i = 0; i < group; ++i) {
         const int64_t h = g * group + i;
         float* s = scores + i * S;
@@ -169,19 +248,25 @@ template <class T, class M>
             for (int64_t j = 0; j < S; ++j)
                 s[j] += asFloat(m[j * a.mask.position]);
         }
-        const float top = *std::max_element(s, s + S);
-        float total = 0.0f;
-        for (int64_t j = 0; j < S; ++j) {
-            s[j] = std::exp(s[j] - top);
-            total += s[j];
-        }
-        totals[i] = total;
+        exponentials(s, S, *std::max_element(s, s + S));
     }
+    float* totals = query;
     int64_t i = 0;
     for (; i + 4 <= group; i += 4)
-        weightedSums<4>(scores + i * S, S, vRows, a.v.position, a.dv, sum + i * a.dv);
-    for (; i < group; ++i)
-        weightedSums<1>(scores + i * S, S, vRows, a.v.position, a.dv, sum + i * a.dv);
+        sumsOfHeads<4>(scores + i * S, S, vRows, a.v.position, a.dv, totals + i, sum + i * a.dv);
+    switch (group - i) {
+    case 3:
+        sumsOfHeads<3>(scores + i * S, S, vRows, a.v.position, a.dv, totals + i, sum + i * a.dv);
+        break;
+    case 2:
+        sumsOfHeads<2>(scores + i * S, S, vRows, a.v.position, a.dv, totals + i, sum + i * a.dv);
+        break;
+    case 1:
+        sumsOfHeads<1>(scores + i * S, S, vRows, a.v.position, a.dv, totals + i, sum + i * a.dv);
+        break;
+    default:
+        break;
+    }
     for (i = 0; i < group; ++i) {
         T* o = a.out + (b * a.heads + g * group + i) * a.dv;
         for (int64_t d = 0; d < a.dv; ++d)
