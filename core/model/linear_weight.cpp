@@ -6,6 +6,7 @@
 #include "core/quant/kernel_isa.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <type_traits>
 
