@@ -2,10 +2,8 @@
 
 #include "core/error.h"
 
-#include <algorithm>
-#include <array>
-#include <cmath>
 #include <cstring>
+#include <span>
 
 namespace thinkbench::core {
 
@@ -145,6 +143,26 @@ template <typename Word> bool anyExponentAllOnes(const uint8_t* data, int64_t co
     return any;
 }
 
+// Where a block type's f16 scales sit in its block (Q4_K's and Q5_K's d and dmin, Q6_K's d after
+// its quants); empty for a type that is no block type dequantize() reads.
+std::span<const uint32_t> halfScaleOffsets(GgmlType type)
+{
+    static constexpr uint32_t kFirst[] = {0}, kFirstTwo[] = {0, 2}, kQ6K[] = {208};
+    switch (type) {
+    case GgmlType::Q4_0:
+    case GgmlType::Q5_0:
+    case GgmlType::Q8_0:
+        return kFirst;
+    case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
+        return kFirstTwo;
+    case GgmlType::Q6_K:
+        return kQ6K;
+    default:
+        return {};
+    }
+}
+
 } // namespace
 
 float halfToFloat(uint16_t h)
@@ -239,16 +257,18 @@ bool allFinite(GgmlType type, const uint8_t* data, int64_t count)
     default:
         break;
     }
+    // A block's values are its f16 scales times small integers, at most 65504 x 127 x 32 (Q6_K's) in
+    // size, far inside f32's range, and a scale that is Inf or NaN makes every value of its block
+    // Inf or NaN (Inf x 0 is NaN): a block is finite exactly when its scales are.
+    const std::span<const uint32_t> scales = halfScaleOffsets(type);
+    if (scales.empty())
+        throw Error("", "allFinite", "no dequantisation for " + ggmlTypeName(static_cast<uint32_t>(type)));
     const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
-    constexpr int64_t kPiece = 4096; // elements: whole blocks of every type
-    std::array<float, kPiece> values;
-    for (int64_t begin = 0; begin < count; begin += kPiece) {
-        const int64_t n = std::min(kPiece, count - begin);
-        dequantize(type, data + begin / traits.blockElements * traits.blockBytes, n, values.data());
-        if (!std::all_of(values.begin(), values.begin() + n, [](float v) { return std::isfinite(v); }))
-            return false;
-    }
-    return true;
+    bool any = false;
+    for (int64_t block = 0; block < count / traits.blockElements; ++block)
+        for (uint32_t offset : scales)
+            any |= (read16(data + block * traits.blockBytes + offset) & 0x7C00u) == 0x7C00u;
+    return !any;
 }
 
 } // namespace thinkbench::core

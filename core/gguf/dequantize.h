@@ -14,9 +14,9 @@ namespace thinkbench::core {
 // blockElements * blockBytes bytes, little-endian) into `out`.
 void dequantize(GgmlType type, const uint8_t* data, int64_t count, float* out);
 
-// Whether dequantize() would give only finite values: F32, F16 and BF16 are checked on their bits
-// (no exponent all ones), which is what lets a model load check gigabytes of weights quickly; the
-// block types are decoded piece by piece, since a NaN there hides in a scale.
+// Whether dequantize() would give only finite values, read from the bits without decoding (what lets
+// a model load check gigabytes of weights quickly): no exponent all ones in F32, F16 and BF16
+// values, nor in the block types' f16 scales.
 bool allFinite(GgmlType type, const uint8_t* data, int64_t count);
 
 // IEEE half and bfloat16 bits to f32 (exact).
