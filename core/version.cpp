@@ -1,5 +1,7 @@
 #include "core/version.h"
 
+#include "git_version.h" // generated at build time: THINKBENCH_GIT
+
 namespace thinkbench::core {
 
 std::string versionString()

@@ -40,6 +40,15 @@ private slots:
         const auto version = cli({"version", "--json"}, dir_.path());
         QCOMPARE(version.code, 0);
         QVERIFY(version.out.contains("\"thinkbench\""));
+        // The commit of the source it was built from, as of this build, not of the first configure
+        // (the run store records it with each run).
+        QProcess git;
+        git.setWorkingDirectory(THINKBENCH_SOURCE_DIR);
+        git.start("git", {"describe", "--always", "--dirty", "--tags"});
+        QVERIFY(git.waitForFinished(60000));
+        const QString commit = QString::fromUtf8(git.readAllStandardOutput()).trimmed();
+        QVERIFY2(version.out.contains("(git " + (commit.isEmpty() ? "unknown" : commit) + ")"),
+                 qPrintable(version.out + " / " + commit));
         QCOMPARE(cli({"version", "--no-such-flag"}, dir_.path()).code, 1);
         QCOMPARE(cli({}, dir_.path()).code, 1);
     }
