@@ -20,8 +20,8 @@ struct ModelFolder {
 
 // folder: a model folder or a .gguf file. tokenizer: a tokenizer.json or folder to use instead of the model's own;
 // chatTemplate: a template name (ChatTemplate::named) instead of the one the tokenizer implies; use: Inference for
-// chat, generation, evaluation and serving (weights in place, GGUF's kept quantized), Training where the weights
-// are trained or written out. Throws core::Error naming the folder and the missing or malformed file.
+// chat, generation, evaluation, serving and GGUF export (weights in place, GGUF's kept quantized), Training where
+// the weights are trained or saved. Throws core::Error naming the folder and the missing or malformed file.
 ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c10::Device device,
                             const std::string& tokenizer = {}, const std::string& chatTemplate = {},
                             core::WeightUse use = core::WeightUse::Training);

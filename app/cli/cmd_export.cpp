@@ -1,12 +1,16 @@
 #include "app/cli/commands.h"
+#include "app/cli/progress_output.h"
 #include "core/error.h"
 #include "core/gguf/gguf_export.h"
 #include "inference/model_folder.h"
+#include "inference/threads.h"
 
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace thinkbench::cli {
 
@@ -31,8 +35,21 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
         const auto type = core::ggufExportTypeNamed(o->type);
         if (!type)
             throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16, q8_0 or q4_k_m");
-        const inference::ModelFolder folder = inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer);
-        core::exportGguf(folder.model, &folder.tokenizer, o->output, *type);
+        inference::configureCpuThreads(at::kCPU);
+        // Loaded as for inference: weights stay as stored (GGUF blocks, a bf16 folder's bf16) and each
+        // is read into f32 only as it is written, so an export holds the model's size plus one tensor.
+        const inference::ModelFolder folder =
+            inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer, {}, core::WeightUse::Inference);
+        ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0};
+        core::exportGguf(folder.model, &folder.tokenizer, o->output, *type,
+                         [&](int64_t written, int64_t total, const std::string& tensor) {
+                             if (written < total && !progress.printsStep())
+                                 return;
+                             std::fprintf(stderr, "%s%.0f of %.0f MB written (%s)%s", progress.tty ? "\r" : "",
+                                          written / 1e6, total / 1e6, tensor.c_str(), progress.tty ? "\033[K" : "\n");
+                             if (progress.tty && written == total)
+                                 std::fprintf(stderr, "\n");
+                         });
         std::cout << o->output << "\n";
     });
 }

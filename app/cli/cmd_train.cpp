@@ -2,6 +2,7 @@
 // bar on a terminal or JSON lines (training/pipeline.h documents them) with --json.
 
 #include "app/cli/commands.h"
+#include "app/cli/progress_output.h"
 #include "core/error.h"
 #include "core/store/metric_names.h"
 #include "core/store/run_store.h"
@@ -47,26 +48,6 @@ std::string readFile(const std::string& path)
     text << in.rdbuf();
     return text.str();
 }
-
-// Where the progress goes: a terminal gets the step line redrawn in place; a log file or pipe
-// (CI, `scripts/demo | tee`) gets a line per stage and at most one step line per 10 s, not one
-// per step (1,500 lines for the demo's pretraining alone) nor ten for a stage done in a second.
-struct ProgressOutput {
-    static constexpr std::chrono::seconds kLineEvery{10};
-    bool tty = false;
-    std::chrono::steady_clock::time_point lastLine; // the stage line or the last step line
-
-    bool printsStep()
-    {
-        if (tty)
-            return true;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastLine < kLineEvery)
-            return false;
-        lastLine = now;
-        return true;
-    }
-};
 
 void printProgress(const nlohmann::json& e, ProgressOutput& out)
 {

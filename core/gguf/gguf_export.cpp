@@ -1,6 +1,7 @@
 #include "core/gguf/gguf_export.h"
 
 #include "core/error.h"
+#include "core/gguf/dequantize.h"
 #include "core/gguf/gguf_tokenizer.h"
 #include "core/gguf/gguf_writer.h"
 #include "core/model/tensor_names.h"
@@ -8,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 namespace thinkbench::core {
@@ -49,9 +51,10 @@ GgmlType fitted(GgmlType type, int64_t row)
 }
 
 // The type tensor `name` (llama.cpp's name) is written as in a file of `type`.
-GgmlType tensorType(const std::string& name, const at::Tensor& t, GgufExportType type, const ModelConfig& c)
+GgmlType tensorType(const std::string& name, const std::vector<int64_t>& shape, GgufExportType type,
+                    const ModelConfig& c)
 {
-    if (t.dim() <= 1 || name.ends_with("ffn_gate_inp.weight")) // the converter keeps routers F32
+    if (shape.size() <= 1 || name.ends_with("ffn_gate_inp.weight")) // the converter keeps routers F32
         return GgmlType::F32;
     switch (type) {
     case GgufExportType::F32:
@@ -61,7 +64,7 @@ GgmlType tensorType(const std::string& name, const at::Tensor& t, GgufExportType
     case GgufExportType::BF16:
         return GgmlType::BF16;
     case GgufExportType::Q8_0:
-        return fitted(GgmlType::Q8_0, t.size(-1));
+        return fitted(GgmlType::Q8_0, shape.back());
     case GgufExportType::Q4_K_M:
         break;
     }
@@ -70,7 +73,7 @@ GgmlType tensorType(const std::string& name, const at::Tensor& t, GgufExportType
         (name.find(".attn_v.") != std::string::npos || name.find(".attn_v_b.") != std::string::npos ||
          name.find(".ffn_down") != std::string::npos))
         more = moreBits(std::stoi(name.substr(4)), c.num_hidden_layers);
-    return fitted(more ? GgmlType::Q6_K : GgmlType::Q4_K, t.size(-1));
+    return fitted(more ? GgmlType::Q6_K : GgmlType::Q4_K, shape.back());
 }
 
 // Each head's rotary halves interleaved, as llama.cpp's converter stores llama's Q and K.
@@ -179,6 +182,29 @@ void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgufExportType type, 
         addYarnMetadata(w, c, a, path);
 }
 
+// A weight's f32 values, read when called.
+using WeightSource = std::function<at::Tensor()>;
+
+// Every weight of `model` by Hugging Face name, with its shape and how to read it in f32: a model
+// loaded for inference keeps its projections as stored (GGUF blocks, a bf16 folder's bf16), each
+// dequantized only when read, so an export holds the model at its stored size plus one tensor.
+std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> weightsInF32(const Transformer& model)
+{
+    std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> weights;
+    for (const auto& [name, t] : model.namedParameters())
+        weights[name] = {t.sizes().vec(), [t] { return t.detach().to(at::kCPU).to(at::kFloat); }};
+    for (const auto& [name, w] : model.quantizedWeights())
+        weights[name] = {{w.rows(), w.cols()}, [&w] {
+                             if (!w.isQuantized())
+                                 return w.dense().detach().to(at::kCPU).to(at::kFloat);
+                             const QuantizedMatrix& m = w.quantized();
+                             at::Tensor out = at::empty({m.rows, m.cols}, at::kFloat);
+                             dequantize(m.type, m.data, m.rows * m.cols, out.data_ptr<float>());
+                             return out;
+                         }};
+    return weights;
+}
+
 } // namespace
 
 std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name)
@@ -194,7 +220,8 @@ std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name)
     return std::nullopt;
 }
 
-void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type)
+void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type,
+                const GgufWriter::Progress& progress)
 {
     const ModelConfig& c = model.config();
     if (c.model_type != "qwen2" && c.model_type != "llama" && c.model_type != "deepseek_v3")
@@ -204,44 +231,65 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     addModelMetadata(writer, c, type, path);
     if (tokenizer)
         addTokenizerMetadata(writer, *tokenizer, c.vocab_size);
-    auto add = [&](const std::string& name, const at::Tensor& t) {
-        const GgmlType as = tensorType(name, t, type, c);
-        try {
-            writer.addTensor(name, as, t.sizes().vec(), encodeTensor(t, as));
-        } catch (const Error& e) {
-            throw Error(path, "tensor " + name, e.place() + ": " + e.message());
-        }
+    // Each tensor is read into f32 and encoded only when the writer reaches it.
+    auto add = [&](const std::string& name, std::vector<int64_t> shape, WeightSource source) {
+        const GgmlType as = tensorType(name, shape, type, c);
+        writer.addTensor(name, as, std::move(shape), [source = std::move(source), as, name, path] {
+            try {
+                return encodeTensor(source(), as);
+            } catch (const Error& e) {
+                throw Error(path, "tensor " + name, e.place() + ": " + e.message());
+            }
+        });
     };
+    auto addNow = [&](const std::string& name, const at::Tensor& t) { add(name, t.sizes().vec(), [t] { return t; }); };
     if (c.rope_parameters.contains("freq_factors"))
-        add("rope_freqs.weight", at::tensor(c.rope_parameters["freq_factors"].get<std::vector<double>>(), at::kFloat));
+        addNow("rope_freqs.weight",
+               at::tensor(c.rope_parameters["freq_factors"].get<std::vector<double>>(), at::kFloat));
     else if (c.rope_type == "llama3")
-        add("rope_freqs.weight", llama3Factors(c));
+        addNow("rope_freqs.weight", llama3Factors(c));
     const auto names = ggufTensorNames(c);
-    std::map<std::string, std::vector<at::Tensor>> experts; // stacked tensor -> its experts in order
-    for (const auto& [name, t] : model.namedParameters()) {
-        at::Tensor data = t.detach().to(at::kCPU).to(at::kFloat);
+    std::map<std::string, std::vector<WeightSource>> experts; // stacked tensor -> its experts in order
+    std::map<std::string, std::vector<int64_t>> expertShapes;
+    for (auto& [name, weight] : weightsInF32(model)) {
+        auto& [shape, source] = weight;
         const GgufTensorRef& ref = names.at(name);
         if (ref.expert >= 0) {
             auto& stack = experts[ref.name];
             stack.resize(static_cast<size_t>(c.n_routed_experts));
-            stack[static_cast<size_t>(ref.expert)] = data;
+            stack[static_cast<size_t>(ref.expert)] = std::move(source);
+            expertShapes[ref.name] = shape;
         } else if (name.ends_with("self_attn.kv_b_proj.weight")) {
             // [heads * (nope + v), latent] as llama.cpp's attn_k_b [heads, latent, nope] and attn_v_b
             // [heads, v, latent].
-            const at::Tensor kvB = data.view({c.num_attention_heads, c.qk_nope_head_dim + c.v_head_dim, -1});
+            const int64_t heads = c.num_attention_heads, nope = c.qk_nope_head_dim, v = c.v_head_dim;
+            const int64_t latent = shape.back();
+            auto headed = [source, heads, nope, v] { return source().view({heads, nope + v, -1}); };
             const std::string block = ref.name.substr(0, ref.name.find("attn_kv_b"));
-            add(block + "attn_k_b.weight", kvB.narrow(1, 0, c.qk_nope_head_dim).transpose(1, 2).contiguous());
-            add(block + "attn_v_b.weight", kvB.narrow(1, c.qk_nope_head_dim, c.v_head_dim).contiguous());
+            add(block + "attn_k_b.weight", {heads, latent, nope},
+                [headed, nope] { return headed().narrow(1, 0, nope).transpose(1, 2).contiguous(); });
+            add(block + "attn_v_b.weight", {heads, v, latent},
+                [headed, nope, v] { return headed().narrow(1, nope, v).contiguous(); });
         } else {
             const bool q = name.find("self_attn.q_proj.") != std::string::npos;
-            if (c.model_type == "llama" && (q || name.find("self_attn.k_proj.") != std::string::npos))
-                data = permute(data, q ? c.num_attention_heads : c.num_key_value_heads);
-            add(ref.name, data);
+            if (c.model_type == "llama" && (q || name.find("self_attn.k_proj.") != std::string::npos)) {
+                const int64_t heads = q ? c.num_attention_heads : c.num_key_value_heads;
+                source = [source = std::move(source), heads] { return permute(source(), heads); };
+            }
+            add(ref.name, shape, std::move(source));
         }
     }
-    for (const auto& [name, stack] : experts)
-        add(name, at::stack(stack));
-    writer.write(path);
+    for (auto& [name, stack] : experts) {
+        std::vector<int64_t> shape = expertShapes.at(name);
+        shape.insert(shape.begin(), static_cast<int64_t>(stack.size()));
+        add(name, shape, [stack = std::move(stack)] {
+            std::vector<at::Tensor> each;
+            for (const WeightSource& source : stack)
+                each.push_back(source());
+            return at::stack(each);
+        });
+    }
+    writer.write(path, progress);
 }
 
 } // namespace thinkbench::core

@@ -6,6 +6,7 @@
 // asked for.
 
 #include "core/gguf/gguf_types.h"
+#include "core/gguf/gguf_writer.h"
 #include "core/model/transformer.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -25,8 +26,12 @@ enum class GgufExportType { F32, F16, BF16, Q8_0, Q4_K_M };
 // "f32", "f16", "bf16", "q8_0" or "q4_k_m"; nullopt for another name.
 std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name);
 
-// tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models; another
-// architecture, or a config llama.cpp's keys cannot state, is a core::Error naming the path.
-void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type);
+// tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models, loaded for
+// training or, holding less, for inference (each weight is read into f32 only when written); another
+// architecture, or a config llama.cpp's keys cannot state, is a core::Error naming the path, as is a
+// weight that cannot be encoded, and then nothing is left at the path. progress is told after each
+// tensor written.
+void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type,
+                const GgufWriter::Progress& progress = {});
 
 } // namespace thinkbench::core

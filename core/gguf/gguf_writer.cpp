@@ -164,10 +164,35 @@ void GgufWriter::add(const std::string& key, GgufValue value)
 
 void GgufWriter::addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, std::string bytes)
 {
-    tensors_.push_back({name, type, std::move(shape), std::move(bytes)});
+    addTensor({name, type, std::move(shape), 0, std::move(bytes), {}});
 }
 
-void GgufWriter::write(const std::string& path) const
+void GgufWriter::addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, Encode encode)
+{
+    addTensor({name, type, std::move(shape), 0, {}, std::move(encode)});
+}
+
+void GgufWriter::addTensor(Tensor t)
+{
+    const GgmlTypeTraits* traits = ggmlTypeTraits(static_cast<uint32_t>(t.type));
+    if (traits == nullptr)
+        throw Error("", "tensor " + t.name, "unknown type " + ggmlTypeName(static_cast<uint32_t>(t.type)));
+    const int64_t row = t.shape.empty() ? 1 : t.shape.back();
+    if (row % traits->blockElements != 0)
+        throw Error("", "tensor " + t.name,
+                    "rows of " + std::to_string(row) + " are not whole " + traits->name + " blocks of " +
+                        std::to_string(traits->blockElements));
+    int64_t elements = 1;
+    for (int64_t d : t.shape)
+        elements *= d;
+    t.size = elements / traits->blockElements * traits->blockBytes;
+    if (!t.encode && static_cast<int64_t>(t.bytes.size()) != t.size)
+        throw Error("", "tensor " + t.name,
+                    std::to_string(t.bytes.size()) + " bytes where its type and shape take " + std::to_string(t.size));
+    tensors_.push_back(std::move(t));
+}
+
+void GgufWriter::write(const std::string& path, const Progress& progress) const
 {
     std::ostringstream header;
     put<uint32_t>(header, 0x46554747); // "GGUF"
@@ -181,6 +206,7 @@ void GgufWriter::write(const std::string& path) const
     }
     auto padding = [](uint64_t size) { return std::string((kAlignment - size % kAlignment) % kAlignment, '\0'); };
     uint64_t offset = 0;
+    int64_t total = 0;
     for (const Tensor& t : tensors_) {
         putString(header, t.name);
         put<uint32_t>(header, static_cast<uint32_t>(t.shape.size()));
@@ -188,14 +214,25 @@ void GgufWriter::write(const std::string& path) const
             put<uint64_t>(header, static_cast<uint64_t>(*d));
         put<uint32_t>(header, static_cast<uint32_t>(t.type));
         put<uint64_t>(header, offset);
-        offset += t.bytes.size() + padding(t.bytes.size()).size();
+        offset += t.size + padding(t.size).size();
+        total += t.size;
     }
     header << padding(static_cast<uint64_t>(header.tellp()));
     writeFileAtomically(path, [&](std::ostream& out) {
         out << header.str();
+        int64_t written = 0;
         for (const Tensor& t : tensors_) {
-            out.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
-            out << padding(t.bytes.size());
+            const std::string made = t.encode ? t.encode() : std::string();
+            const std::string& bytes = t.encode ? made : t.bytes;
+            if (static_cast<int64_t>(bytes.size()) != t.size)
+                throw Error(path, "tensor " + t.name,
+                            "encoded to " + std::to_string(bytes.size()) + " bytes where its type and shape take " +
+                                std::to_string(t.size));
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            out << padding(bytes.size());
+            written += t.size;
+            if (progress)
+                progress(written, total, t.name);
         }
     });
 }

@@ -7,6 +7,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,19 +27,31 @@ std::string encodeTensor(const at::Tensor& tensor, GgmlType type);
 
 class GgufWriter {
 public:
+    // Makes a tensor's bytes (as encodeTensor gives them) when write() reaches it: a file is then
+    // written holding one tensor's bytes at a time, not all of them.
+    using Encode = std::function<std::string()>;
+    // Told after each tensor: bytes of tensor data written so far, of all, and the tensor's name.
+    using Progress = std::function<void(int64_t written, int64_t total, const std::string& tensor)>;
+
     void add(const std::string& key, GgufValue value);
-    // shape: outermost first (torch order); bytes: as encodeTensor gives them.
+    // shape: outermost first (torch order); rows must be whole blocks of `type` (a core::Error
+    // naming the tensor otherwise), and the bytes as many as type and shape take.
     void addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, std::string bytes);
-    // Throws core::Error naming the path when it cannot be written.
-    void write(const std::string& path) const;
+    void addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, Encode encode);
+    // Throws core::Error naming the path when it cannot be written, and naming the tensor when its
+    // bytes are not as many as its type and shape take; either way nothing is left at the path.
+    void write(const std::string& path, const Progress& progress = {}) const;
 
 private:
     struct Tensor {
         std::string name;
         GgmlType type;
         std::vector<int64_t> shape;
+        int64_t size; // bytes
         std::string bytes;
+        Encode encode; // set where bytes are made at write()
     };
+    void addTensor(Tensor t);
     std::vector<std::pair<std::string, GgufValue>> metadata_;
     std::vector<Tensor> tensors_;
 };

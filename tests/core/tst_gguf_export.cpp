@@ -6,6 +6,7 @@
 #include "core/gguf/gguf_export.h"
 #include "core/gguf/gguf_file.h"
 #include "core/gguf/gguf_tokenizer.h"
+#include "core/gguf/gguf_writer.h"
 #include "core/model/safetensors.h"
 #include "core/model/tensor_names.h"
 #include "core/model/transformer.h"
@@ -19,6 +20,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <functional>
 
 using namespace thinkbench::core;
 
@@ -214,6 +217,48 @@ private slots:
         QCOMPARE(ggufTokenizer(file).encode("abc ab <think>", true), tokens.encode("abc ab <think>", true));
     }
 
+    // Loaded for inference (weights as stored: an f32 folder's in place, a bf16 folder's bf16, GGUF
+    // blocks, each read into f32 only when written) a model exports to the bytes it exports to
+    // loaded for training; progress is told after each tensor, up to the size of the tensor data.
+    void inferenceLoadExportsTheSameFile()
+    {
+        const std::string bf16Folder = dir_.filePath("qwen2_bf16").toStdString();
+        Transformer::load(kPeers + "qwen2", at::kBFloat16, at::kCPU).save(bf16Folder);
+        const std::string q8File = dir_.filePath("qwen2_q8_0.gguf").toStdString();
+        exportGguf(Transformer::load(kPeers + "qwen2", at::kFloat, at::kCPU), nullptr, q8File, GgufExportType::Q8_0);
+        const std::pair<std::string, GgufExportType> cases[] = {
+            {kPeers + "qwen2", GgufExportType::Q4_K_M}, {kPeers + "deepseek_v3", GgufExportType::Q8_0},
+            {kPeers + "llama", GgufExportType::F16},    {bf16Folder, GgufExportType::F32},
+            {bf16Folder, GgufExportType::Q4_K_M},       {q8File, GgufExportType::F16}};
+        for (const auto& [source, type] : cases) {
+            const std::string trained = dir_.filePath("trained.gguf").toStdString();
+            const std::string inferred = dir_.filePath("inferred.gguf").toStdString();
+            exportGguf(Transformer::load(source, at::kFloat, at::kCPU), nullptr, trained, type);
+            const Transformer model = Transformer::load(source, at::kFloat, at::kCPU, WeightUse::Inference);
+            if (source == bf16Folder || source == q8File)
+                QVERIFY2(!model.quantizedWeights().empty(), source.c_str());
+            std::vector<std::pair<int64_t, std::string>> told;
+            int64_t all = 0;
+            exportGguf(model, nullptr, inferred, type, [&](int64_t written, int64_t total, const std::string& tensor) {
+                told.emplace_back(written, tensor);
+                all = total;
+            });
+            QVERIFY2(readAll(QString::fromStdString(trained)) == readAll(QString::fromStdString(inferred)),
+                     source.c_str());
+
+            const GgufFile file(inferred);
+            QCOMPARE(told.size(), file.tensors().size());
+            int64_t sum = 0;
+            for (size_t i = 0; i < told.size(); ++i) {
+                const GgufTensorInfo& t = file.tensors()[i];
+                sum += static_cast<int64_t>(t.bytes);
+                QCOMPARE(told[i].second, t.name);
+                QCOMPARE(told[i].first, sum);
+            }
+            QCOMPARE(all, sum);
+        }
+    }
+
     // What llama.cpp's keys cannot state, and weights that cannot be quantized, are errors naming
     // the file and the place.
     void refusals()
@@ -240,6 +285,34 @@ private slots:
         QCOMPARE(message(broken, GgufExportType::Q4_K_M),
                  out + ": tensor blk.1.ffn_up.weight: element 197: is not finite; cannot quantize it");
         QVERIFY(!QFile::exists(QString::fromStdString(out)));
+
+        // Bytes that are not as many as a tensor's type and shape take: refused when added, and when an
+        // encoder makes them, with what was at the path before left as it was.
+        auto writerMessage = [&](const std::function<void(GgufWriter&)>& build) -> std::string {
+            try {
+                GgufWriter writer;
+                build(writer);
+                writer.write(out);
+            } catch (const Error& e) {
+                return e.what();
+            }
+            return "no error";
+        };
+        QCOMPARE(writerMessage([](GgufWriter& w) { w.addTensor("t", GgmlType::F32, {2}, std::string(3, 'x')); }),
+                 std::string("tensor t: 3 bytes where its type and shape take 8"));
+        QCOMPARE(writerMessage([](GgufWriter& w) {
+                     w.addTensor("t", GgmlType::Q8_0, {2, 48}, std::string());
+                 }),
+                 std::string("tensor t: rows of 48 are not whole Q8_0 blocks of 32"));
+        {
+            std::ofstream before(out);
+            before << "kept";
+        }
+        QCOMPARE(writerMessage([](GgufWriter& w) {
+                     w.addTensor("t", GgmlType::F32, {2}, GgufWriter::Encode([] { return std::string(3, 'x'); }));
+                 }),
+                 out + ": tensor t: encoded to 3 bytes where its type and shape take 8");
+        QCOMPARE(readAll(QString::fromStdString(out)), QByteArray("kept"));
     }
 
     // The Q4_K_M mix on a model whose rows are whole K-quant blocks: eight layers of width 256
