@@ -36,40 +36,68 @@ int roundClamped(float v, int lo, int hi)
     return static_cast<int>(roundedClamped(v, static_cast<float>(lo), static_cast<float>(hi)));
 }
 
+// The scale searches' inner loops run four lanes at a time (a sub-block is 16 or 32 elements) in
+// GCC's vector extensions: left to itself GCC specialises them for each block type's constant range
+// and turns the clamp into branches.
+using Floats = float __attribute__((vector_size(16)));
+using Ints = int32_t __attribute__((vector_size(16)));
+using Doubles = double __attribute__((vector_size(16)));
+
+Floats load4(const float* x)
+{
+    Floats v;
+    std::memcpy(&v, x, sizeof v);
+    return v;
+}
+
+Floats splat(float v)
+{
+    return Floats{} + v;
+}
+
+// roundedClamped() in each lane.
+Floats roundedClamped(Floats v, Floats lo, Floats hi)
+{
+    const Ints sign = Ints{} + static_cast<int32_t>(0x80000000u), half = Ints{} + 0x3EFFFFFF; // 0.49999997f
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    const Floats nudge = reinterpret_cast<Floats>((reinterpret_cast<Ints>(v) & sign) | half);
+    return __builtin_convertvector(__builtin_convertvector(v + nudge, Ints), Floats);
+}
+
+// Lanes 0-1 and 2-3 of v in double.
+Doubles lowHalf(Floats v)
+{
+    return Doubles{v[0], v[1]};
+}
+
+Doubles highHalf(Floats v)
+{
+    return Doubles{v[2], v[3]};
+}
+
+double sum(Doubles v)
+{
+    return v[0] + v[1];
+}
+
 // Σq·x and Σq² over q = round(x·iscale) clamped to [lo, hi], lo = −hi − 1, and the scale s minimising
-// Σ(x − s·q)² for those q (Σqx / Σq², whose error is Σx² − (Σqx)² / Σq²): the scale searches' inner
-// loop, summed in SIMD lanes.
+// Σ(x − s·q)² for those q (Σqx / Σq², whose error is Σx² − (Σqx)² / Σq²).
 struct SymmetricFit {
     double gain = -1; // (Σqx)² / Σq²: the larger, the smaller the error
     float scale = 0;
 };
 
-// Four lanes at a time (n is 16 or 32) in GCC's vector extensions: left to itself GCC specialises the
-// loop for each block type's constant [lo, hi] and turns the clamp into branches.
 SymmetricFit symmetricFit(const float* x, int n, float iscale, int lo, int hi)
 {
-    using Floats = float __attribute__((vector_size(16)));
-    using Ints = int32_t __attribute__((vector_size(16)));
-    using Doubles = double __attribute__((vector_size(16)));
-    const Floats flo = Floats{} + static_cast<float>(lo), fhi = Floats{} + static_cast<float>(hi);
-    const Ints sign = Ints{} + static_cast<int32_t>(0x80000000u), half = Ints{} + 0x3EFFFFFF; // 0.49999997f
+    const Floats flo = splat(static_cast<float>(lo)), fhi = splat(static_cast<float>(hi));
     Doubles qx{}, qq{};
     for (int i = 0; i < n; i += 4) {
-        Floats v;
-        std::memcpy(&v, x + i, sizeof v);
-        const Floats xs = v;
-        v *= iscale;
-        v = v < flo ? flo : v;
-        v = v > fhi ? fhi : v;
-        const Floats nudge = reinterpret_cast<Floats>((reinterpret_cast<Ints>(v) & sign) | half);
-        const Floats q = __builtin_convertvector(__builtin_convertvector(v + nudge, Ints), Floats);
-        for (int h = 0; h < 4; h += 2) {
-            const Doubles qd = {q[h], q[h + 1]}, xd = {xs[h], xs[h + 1]};
-            qx += qd * xd;
-            qq += qd * qd;
-        }
+        const Floats xs = load4(x + i), q = roundedClamped(xs * iscale, flo, fhi);
+        qx += lowHalf(q) * lowHalf(xs) + highHalf(q) * highHalf(xs);
+        qq += lowHalf(q) * lowHalf(q) + highHalf(q) * highHalf(q);
     }
-    const double sumQx = qx[0] + qx[1], sumQq = qq[0] + qq[1];
+    const double sumQx = sum(qx), sumQq = sum(qq);
     if (sumQq <= 0)
         return {};
     return {sumQx * sumQx / sumQq, static_cast<float>(sumQx / sumQq)};
@@ -120,15 +148,16 @@ ScaleMin affineScale(const float* x, int n, int nmax)
     const float top = static_cast<float>(nmax);
     for (int k = -10; k <= 10; ++k) {
         const float iscale = (top + 0.1f * static_cast<float>(k)) / (hi - lo);
-        float q[32];
-        double sq = 0, sqq = 0, sqx = 0;
-#pragma omp simd reduction(+ : sq, sqq, sqx)
-        for (int i = 0; i < n; ++i) {
-            q[i] = roundedClamped((x[i] - lo) * iscale, 0, top);
-            sq += q[i];
-            sqq += q[i] * q[i];
-            sqx += q[i] * static_cast<double>(x[i]);
+        Floats q[8]; // n <= 32
+        Doubles lanesQ{}, lanesQq{}, lanesQx{};
+        for (int i = 0; i < n; i += 4) {
+            const Floats xs = load4(x + i);
+            q[i / 4] = roundedClamped((xs - lo) * iscale, splat(0), splat(top));
+            lanesQ += lowHalf(q[i / 4]) + highHalf(q[i / 4]);
+            lanesQq += lowHalf(q[i / 4]) * lowHalf(q[i / 4]) + highHalf(q[i / 4]) * highHalf(q[i / 4]);
+            lanesQx += lowHalf(q[i / 4]) * lowHalf(xs) + highHalf(q[i / 4]) * highHalf(xs);
         }
+        const double sq = sum(lanesQ), sqq = sum(lanesQq), sqx = sum(lanesQx);
         const double det = n * sqq - sq * sq;
         if (det <= 0)
             continue;
@@ -139,10 +168,14 @@ ScaleMin affineScale(const float* x, int n, int nmax)
         }
         if (s <= 0)
             continue;
-        double error = 0;
-#pragma omp simd reduction(+ : error)
-        for (int i = 0; i < n; ++i)
-            error += (s * q[i] + b - x[i]) * (s * q[i] + b - x[i]);
+        Doubles lanesError{};
+        for (int i = 0; i < n; i += 4) {
+            const Floats xs = load4(x + i);
+            const Doubles low = s * lowHalf(q[i / 4]) + b - lowHalf(xs),
+                          high = s * highHalf(q[i / 4]) + b - highHalf(xs);
+            lanesError += low * low + high * high;
+        }
+        const double error = sum(lanesError);
         if (error < bestError) {
             bestError = error;
             best = {static_cast<float>(s), static_cast<float>(-b)};
