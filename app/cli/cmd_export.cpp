@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -40,7 +41,9 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
         // is read into f32 only as it is written, so an export holds the model's size plus one tensor.
         const inference::ModelFolder folder =
             inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer, {}, core::WeightUse::Inference);
-        ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0};
+        // A line at once: the first tensors of a large model (the embedding, the head) take a while.
+        std::fprintf(stderr, "writing %s as %s\n", o->output.c_str(), o->type.c_str());
+        ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0, .lastLine = std::chrono::steady_clock::now()};
         core::exportGguf(folder.model, &folder.tokenizer, o->output, *type,
                          [&](int64_t written, int64_t total, const std::string& tensor) {
                              if (written < total && !progress.printsStep())
