@@ -182,22 +182,29 @@ void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgufExportType type, 
         addYarnMetadata(w, c, a, path);
 }
 
-// A weight's f32 values, read when called.
+// A weight's values, read when called: in its stored dtype where torch has one (f32, bf16, f16: no
+// copy), in f32 for GGUF blocks; encodeTensor widens them piece by piece.
 using WeightSource = std::function<at::Tensor()>;
 
-// Every weight of `model` by Hugging Face name, with its shape and how to read it in f32: a model
-// loaded for inference keeps its projections as stored (GGUF blocks, a bf16 folder's bf16), each
-// dequantized only when read, so an export holds the model at its stored size plus one tensor.
-std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> weightsInF32(const Transformer& model)
+// Every weight of `model` by Hugging Face name, with its shape and how to read it: a model loaded for
+// inference keeps its projections as stored (GGUF blocks, a bf16 folder's bf16), so an export holds
+// the model at its stored size plus what one tensor is being encoded into.
+std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> storedWeights(const Transformer& model)
 {
     std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> weights;
     for (const auto& [name, t] : model.namedParameters())
-        weights[name] = {t.sizes().vec(), [t] { return t.detach().to(at::kCPU).to(at::kFloat); }};
+        weights[name] = {t.sizes().vec(), [t] { return t.detach(); }};
     for (const auto& [name, w] : model.quantizedWeights())
         weights[name] = {{w.rows(), w.cols()}, [&w] {
                              if (!w.isQuantized())
-                                 return w.dense().detach().to(at::kCPU).to(at::kFloat);
+                                 return w.dense().detach();
                              const QuantizedMatrix& m = w.quantized();
+                             auto* data = const_cast<uint8_t*>(m.data);
+                             if (m.type == GgmlType::BF16 || m.type == GgmlType::F16 || m.type == GgmlType::F32)
+                                 return at::from_blob(data, {m.rows, m.cols},
+                                                      m.type == GgmlType::BF16  ? at::kBFloat16
+                                                      : m.type == GgmlType::F16 ? at::kHalf
+                                                                                : at::kFloat);
                              at::Tensor out = at::empty({m.rows, m.cols}, at::kFloat);
                              dequantize(m.type, m.data, m.rows * m.cols, out.data_ptr<float>());
                              return out;
@@ -231,12 +238,12 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     addModelMetadata(writer, c, type, path);
     if (tokenizer)
         addTokenizerMetadata(writer, *tokenizer, c.vocab_size);
-    // Each tensor is read into f32 and encoded only when the writer reaches it.
+    // Each tensor is read and encoded only when the writer reaches it.
     auto add = [&](const std::string& name, std::vector<int64_t> shape, WeightSource source) {
         const GgmlType as = tensorType(name, shape, type, c);
-        writer.addTensor(name, as, std::move(shape), [source = std::move(source), as, name, path] {
+        writer.addTensor(name, as, std::move(shape), [source = std::move(source), as, name, path](std::ostream& out) {
             try {
-                return encodeTensor(source(), as);
+                writeTensor(out, source(), as);
             } catch (const Error& e) {
                 throw Error(path, "tensor " + name, e.place() + ": " + e.message());
             }
@@ -251,7 +258,7 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     const auto names = ggufTensorNames(c);
     std::map<std::string, std::vector<WeightSource>> experts; // stacked tensor -> its experts in order
     std::map<std::string, std::vector<int64_t>> expertShapes;
-    for (auto& [name, weight] : weightsInF32(model)) {
+    for (auto& [name, weight] : storedWeights(model)) {
         auto& [shape, source] = weight;
         const GgufTensorRef& ref = names.at(name);
         if (ref.expert >= 0) {

@@ -27,7 +27,7 @@ enum class GgufExportType { F32, F16, BF16, Q8_0, Q4_K_M };
 std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name);
 
 // tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models, loaded for
-// training or, holding less, for inference (each weight is read into f32 only when written); another
+// training or, holding less, for inference (each weight is read only when written); another
 // architecture, or a config llama.cpp's keys cannot state, is a core::Error naming the path, as is a
 // weight that cannot be encoded, and then nothing is left at the path. progress is told after each
 // tensor written.

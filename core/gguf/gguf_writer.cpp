@@ -137,24 +137,43 @@ GgufValue ggufArray(GgufArray items)
     return v;
 }
 
+void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type)
+{
+    const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
+    const bool quantized =
+        type == GgmlType::Q8_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K || type == GgmlType::Q6_K;
+    if (!quantized && type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16)
+        throw Error("", "", "cannot write tensors as " + ggmlTypeName(static_cast<uint32_t>(type)));
+    const int64_t cols = tensor.dim() == 0 ? 1 : tensor.size(-1);
+    if (quantized && (tensor.dim() == 0 || cols % traits.blockElements != 0))
+        throw Error("", traits.name,
+                    "rows of " + std::to_string(cols) + " are not whole blocks of " +
+                        std::to_string(traits.blockElements));
+    if (tensor.numel() == 0)
+        return;
+    const at::ScalarType dtype = quantized || type == GgmlType::F32 ? at::kFloat
+                                 : type == GgmlType::F16            ? at::kHalf
+                                                                    : at::kBFloat16;
+    // In pieces of rows of about 16 MiB in f32: a bf16 or f16 tensor is never widened whole, and
+    // what is written is never held whole.
+    const at::Tensor rows = tensor.reshape({-1, cols});
+    const int64_t piece = std::max<int64_t>(1, (int64_t{4} << 20) / cols);
+    for (int64_t r = 0; r < rows.size(0); r += piece) {
+        const at::Tensor x = rows.narrow(0, r, std::min(piece, rows.size(0) - r)).to(at::kCPU).to(dtype).contiguous();
+        if (quantized) {
+            const std::string blocks = quantize(type, x.data_ptr<float>(), x.numel(), r * cols);
+            out.write(blocks.data(), static_cast<std::streamsize>(blocks.size()));
+        } else {
+            out.write(static_cast<const char*>(x.data_ptr()), static_cast<std::streamsize>(x.nbytes()));
+        }
+    }
+}
+
 std::string encodeTensor(const at::Tensor& tensor, GgmlType type)
 {
-    if (type == GgmlType::Q8_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K || type == GgmlType::Q6_K) {
-        const int64_t block = ggmlTypeTraits(static_cast<uint32_t>(type))->blockElements;
-        if (tensor.dim() == 0 || tensor.size(-1) % block != 0)
-            throw Error("", ggmlTypeName(static_cast<uint32_t>(type)),
-                        "rows of " + std::to_string(tensor.dim() ? tensor.size(-1) : 1) + " are not whole blocks of " +
-                            std::to_string(block));
-        const at::Tensor x = tensor.to(at::kCPU).to(at::kFloat).contiguous();
-        return quantize(type, x.data_ptr<float>(), x.numel());
-    }
-    const at::ScalarType dtype = type == GgmlType::F32   ? at::kFloat
-                                 : type == GgmlType::F16 ? at::kHalf
-                                 : type == GgmlType::BF16
-                                     ? at::kBFloat16
-                                     : throw Error("", "", "cannot write tensors as " + ggmlTypeName(uint32_t(type)));
-    const at::Tensor t = tensor.to(at::kCPU).to(dtype).contiguous();
-    return std::string(static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel() * t.element_size()));
+    std::ostringstream out;
+    writeTensor(out, tensor, type);
+    return std::move(out).str();
 }
 
 void GgufWriter::add(const std::string& key, GgufValue value)
@@ -222,14 +241,17 @@ void GgufWriter::write(const std::string& path, const Progress& progress) const
         out << header.str();
         int64_t written = 0;
         for (const Tensor& t : tensors_) {
-            const std::string made = t.encode ? t.encode() : std::string();
-            const std::string& bytes = t.encode ? made : t.bytes;
-            if (static_cast<int64_t>(bytes.size()) != t.size)
+            const std::streamoff start = out.tellp();
+            if (t.encode)
+                t.encode(out);
+            else
+                out.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
+            const int64_t size = out.tellp() - start;
+            if (size != t.size)
                 throw Error(path, "tensor " + t.name,
-                            "encoded to " + std::to_string(bytes.size()) + " bytes where its type and shape take " +
+                            "encoded to " + std::to_string(size) + " bytes where its type and shape take " +
                                 std::to_string(t.size));
-            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-            out << padding(bytes.size());
+            out << padding(static_cast<uint64_t>(size));
             written += t.size;
             if (progress)
                 progress(written, total, t.name);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,14 +23,15 @@ GgufValue ggufBool(bool value);
 GgufValue ggufArray(GgufArray items);
 
 // The bytes of a tensor in `type` (F32, F16, BF16, Q8_0, Q5_0, Q4_K or Q6_K; rows of a quantized
-// type must be whole blocks of it).
+// type must be whole blocks of it), written to `out` a piece of rows at a time, or returned whole.
+void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type);
 std::string encodeTensor(const at::Tensor& tensor, GgmlType type);
 
 class GgufWriter {
 public:
-    // Makes a tensor's bytes (as encodeTensor gives them) when write() reaches it: a file is then
-    // written holding one tensor's bytes at a time, not all of them.
-    using Encode = std::function<std::string()>;
+    // Writes a tensor's bytes (as writeTensor does) when write() reaches it: a file is then written
+    // without holding its tensors' bytes.
+    using Encode = std::function<void(std::ostream& out)>;
     // Told after each tensor: bytes of tensor data written so far, of all, and the tensor's name.
     using Progress = std::function<void(int64_t written, int64_t total, const std::string& tensor)>;
 

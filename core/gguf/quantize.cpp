@@ -275,7 +275,7 @@ void q6_K(const float* x, uint8_t* block)
 
 } // namespace
 
-std::string quantize(GgmlType type, const float* data, int64_t count)
+std::string quantize(GgmlType type, const float* data, int64_t count, int64_t firstElement)
 {
     void (*block)(const float*, uint8_t*) = nullptr;
     switch (type) {
@@ -301,7 +301,7 @@ std::string quantize(GgmlType type, const float* data, int64_t count)
                         std::to_string(traits.blockElements));
     for (int64_t i = 0; i < count; ++i)
         if (!std::isfinite(data[i]))
-            throw Error("", "element " + std::to_string(i), "is not finite; cannot quantize it");
+            throw Error("", "element " + std::to_string(firstElement + i), "is not finite; cannot quantize it");
     const int64_t blocks = count / traits.blockElements;
     std::string out(static_cast<size_t>(blocks * traits.blockBytes), '\0');
     auto* bytes = reinterpret_cast<uint8_t*>(out.data());

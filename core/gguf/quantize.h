@@ -12,7 +12,9 @@
 namespace thinkbench::core {
 
 // The blocks of `count` elements (a whole number of `type`'s blocks: 32 for Q8_0 and Q5_0, 256 for
-// Q4_K and Q6_K) of `data`. Blocks are quantized in parallel on the ATen thread pool.
-std::string quantize(GgmlType type, const float* data, int64_t count);
+// Q4_K and Q6_K) of `data`. Blocks are quantized in parallel on the ATen thread pool. A value that
+// is not finite is a core::Error naming its element, counted from `firstElement` (data's index in a
+// larger tensor quantized piece by piece).
+std::string quantize(GgmlType type, const float* data, int64_t count, int64_t firstElement = 0);
 
 } // namespace thinkbench::core
