@@ -38,7 +38,7 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
             throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16, q8_0 or q4_k_m");
         inference::configureCpuThreads(at::kCPU);
         // Loaded as for inference: weights stay as stored (GGUF blocks, a bf16 folder's bf16) and each
-        // is read into f32 only as it is written, so an export holds the model's size plus one tensor.
+        // is read only as it is written, a piece of rows at a time, so an export holds little beside them.
         const inference::ModelFolder folder =
             inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer, {}, core::WeightUse::Inference);
         // A line at once: the first tensors of a large model (the embedding, the head) take a while.

@@ -246,6 +246,8 @@ void GgufWriter::write(const std::string& path, const Progress& progress) const
                 t.encode(out);
             else
                 out.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
+            if (!out)
+                return; // a write failed (a full disk): writeFileAtomically says why
             const int64_t size = out.tellp() - start;
             if (size != t.size)
                 throw Error(path, "tensor " + t.name,

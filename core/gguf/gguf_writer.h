@@ -41,7 +41,7 @@ public:
     void addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, std::string bytes);
     void addTensor(const std::string& name, GgmlType type, std::vector<int64_t> shape, Encode encode);
     // Throws core::Error naming the path when it cannot be written, and naming the tensor when its
-    // bytes are not as many as its type and shape take; either way nothing is left at the path.
+    // bytes are not as many as its type and shape take; either way the path keeps what it held.
     void write(const std::string& path, const Progress& progress = {}) const;
 
 private:
@@ -51,7 +51,7 @@ private:
         std::vector<int64_t> shape;
         int64_t size; // bytes
         std::string bytes;
-        Encode encode; // set where bytes are made at write()
+        Encode encode; // set where the bytes are written by write() itself
     };
     void addTensor(Tensor t);
     std::vector<std::pair<std::string, GgufValue>> metadata_;

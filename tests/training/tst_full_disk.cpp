@@ -1,7 +1,8 @@
 // A disk that fills up mid-run: `thinkbench-cli train` with its store and checkpoints on a small
 // tmpfs stops with an error that says so, the store stays sound, the last checkpoint state.json
-// names still loads, and once space is freed the run resumes to the weights of a run with room.
-// Mounting needs root; elsewhere the test is skipped, saying why.
+// names still loads, and once space is freed the run resumes to the weights of a run with room. A
+// GGUF export onto a full disk fails saying so and leaves the file it would have replaced. Mounting
+// needs root; elsewhere the tests are skipped, saying why.
 
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
@@ -91,14 +92,24 @@ class TestFullDisk : public QObject {
 
 private:
     QTemporaryDir tmp_;
-    QString mount_;
-    bool mounted_ = false;
+    QStringList mounted_;
+
+    // A tmpfs of `bytes` at tmp_/name, or an empty string where it cannot be mounted.
+    QString mountTmpfs(const QString& name, uintmax_t bytes)
+    {
+        const QString where = tmp_.filePath(name);
+        if (!QDir().mkpath(where) ||
+            run("mount", {"-t", "tmpfs", "-o", QString("size=%1").arg(bytes), "tmpfs", where}).code != 0)
+            return {};
+        mounted_ << where;
+        return where;
+    }
 
 private slots:
     void cleanupTestCase()
     {
-        if (mounted_)
-            run("umount", {mount_});
+        for (const QString& where : mounted_)
+            run("umount", {where});
     }
 
     void fullDiskStopsCleanlyAndResumes()
@@ -113,14 +124,11 @@ private slots:
         QVERIFY2(whole.code == 0, qPrintable(whole.err));
         const uintmax_t needed = bytesUnder(roomy.toStdString());
 
-        mount_ = tmp_.filePath("disk");
-        QVERIFY(QDir().mkpath(mount_));
-        const Result mounted = run("mount", {"-t", "tmpfs", "-o", QString("size=%1").arg(needed / 2), "tmpfs", mount_});
-        if (mounted.code != 0)
-            QSKIP(qPrintable("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + mounted.err.trimmed()));
-        mounted_ = true;
+        const QString disk = mountTmpfs("disk", needed / 2);
+        if (disk.isEmpty())
+            QSKIP("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
 
-        const QString db = mount_ + "/runs.sqlite";
+        const QString db = disk + "/runs.sqlite";
         const Result full = run(THINKBENCH_CLI, {"train", recipe, "--db", db});
         QVERIFY2(full.code != 0, "the run finished on a disk half the size it needs");
         QVERIFY2(full.err.contains("No space left on device") || full.err.contains("disk is full"),
@@ -133,14 +141,14 @@ private slots:
             QCOMPARE(store.integrityCheck(), std::string("ok"));
             QCOMPARE(store.run(1)->status, std::string("failed"));
         }
-        const fs::path runDir = fs::path(mount_.toStdString()) / "runs-runs" / "run-1";
+        const fs::path runDir = fs::path(disk.toStdString()) / "runs-runs" / "run-1";
         const std::string last = lastCheckpoint(runDir);
         core::Transformer::load(last, at::kFloat, at::kCPU); // throws, failing the test, if it does not load
         for (const auto& f : fs::recursive_directory_iterator(runDir))
             QVERIFY2(f.path().extension() != ".tmp", qPrintable(QString::fromStdString(f.path().string())));
 
         // Room again: the run resumes from that checkpoint and ends as the roomy one did.
-        QCOMPARE(run("mount", {"-o", QString("remount,size=%1").arg(needed * 3), mount_}).code, 0);
+        QCOMPARE(run("mount", {"-o", QString("remount,size=%1").arg(needed * 3), disk}).code, 0);
         const Result resumed = run(THINKBENCH_CLI, {"train", "--resume", "1", "--db", db});
         QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
         const core::RunStore store(db.toStdString(), core::OpenMode::ReadOnly);
@@ -151,6 +159,28 @@ private slots:
         QCOMPARE(b.size(), a.size());
         for (const auto& [name, t] : a)
             QVERIFY2(at::equal(t, b.at(name)), name.c_str());
+    }
+
+    void ggufExportOnAFullDiskKeepsTheOldFile()
+    {
+        const QString model = tmp_.filePath("seed.gguf");
+        QVERIFY(QFile::copy(THINKBENCH_SOURCE_DIR "/fuzz/corpus/gguf/qwen2_model", model));
+        const QString roomy = tmp_.filePath("roomy.gguf");
+        const Result whole = run(THINKBENCH_CLI, {"export-gguf", "--model", model, "--type", "f32", "--output", roomy});
+        QVERIFY2(whole.code == 0, qPrintable(whole.err));
+
+        const QString disk = mountTmpfs("export-disk", QFileInfo(roomy).size() / 2);
+        if (disk.isEmpty())
+            QSKIP("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
+        const QString out = disk + "/model.gguf";
+        std::ofstream(out.toStdString()) << "kept";
+        const Result full = run(THINKBENCH_CLI, {"export-gguf", "--model", model, "--type", "f32", "--output", out});
+        QVERIFY2(full.code != 0, "the export finished on a disk half the size it needs");
+        QVERIFY2(full.err.contains(out + ": cannot write: No space left on device"), qPrintable(full.err));
+        QCOMPARE(QDir(disk).entryList(QDir::Files), QStringList({"model.gguf"}));
+        QFile kept(out);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("kept"));
     }
 };
 
