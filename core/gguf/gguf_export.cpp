@@ -183,7 +183,7 @@ void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgufExportType type, 
 }
 
 // A weight's values, read when called: in its stored dtype where torch has one (f32, bf16, f16: no
-// copy), in f32 for GGUF blocks; encodeTensor widens them piece by piece.
+// copy), in f32 for GGUF blocks; writeTensor widens them piece by piece.
 using WeightSource = std::function<at::Tensor()>;
 
 // Every weight of `model` by Hugging Face name, with its shape and how to read it: a model loaded for
@@ -199,12 +199,8 @@ std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> storedWeigh
                              if (!w.isQuantized())
                                  return w.dense().detach();
                              const QuantizedMatrix& m = w.quantized();
-                             auto* data = const_cast<uint8_t*>(m.data);
-                             if (m.type == GgmlType::BF16 || m.type == GgmlType::F16 || m.type == GgmlType::F32)
-                                 return at::from_blob(data, {m.rows, m.cols},
-                                                      m.type == GgmlType::BF16  ? at::kBFloat16
-                                                      : m.type == GgmlType::F16 ? at::kHalf
-                                                                                : at::kFloat);
+                             if (const std::optional<at::ScalarType> dtype = elementDtype(m.type))
+                                 return at::from_blob(const_cast<uint8_t*>(m.data), {m.rows, m.cols}, *dtype);
                              at::Tensor out = at::empty({m.rows, m.cols}, at::kFloat);
                              dequantize(m.type, m.data, m.rows * m.cols, out.data_ptr<float>());
                              return out;
@@ -256,16 +252,16 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     else if (c.rope_type == "llama3")
         addNow("rope_freqs.weight", llama3Factors(c));
     const auto names = ggufTensorNames(c);
-    std::map<std::string, std::vector<WeightSource>> experts; // stacked tensor -> its experts in order
-    std::map<std::string, std::vector<int64_t>> expertShapes;
+    // Stacked tensor -> one expert's shape and the experts in order.
+    std::map<std::string, std::pair<std::vector<int64_t>, std::vector<WeightSource>>> experts;
     for (auto& [name, weight] : storedWeights(model)) {
         auto& [shape, source] = weight;
         const GgufTensorRef& ref = names.at(name);
         if (ref.expert >= 0) {
-            auto& stack = experts[ref.name];
+            auto& [expertShape, stack] = experts[ref.name];
+            expertShape = shape;
             stack.resize(static_cast<size_t>(c.n_routed_experts));
             stack[static_cast<size_t>(ref.expert)] = std::move(source);
-            expertShapes[ref.name] = shape;
         } else if (name.ends_with("self_attn.kv_b_proj.weight")) {
             // [heads * (nope + v), latent] as llama.cpp's attn_k_b [heads, latent, nope] and attn_v_b
             // [heads, v, latent].
@@ -286,8 +282,8 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
             add(ref.name, shape, std::move(source));
         }
     }
-    for (auto& [name, stack] : experts) {
-        std::vector<int64_t> shape = expertShapes.at(name);
+    for (auto& [name, expert] : experts) {
+        auto& [shape, stack] = expert;
         shape.insert(shape.begin(), static_cast<int64_t>(stack.size()));
         add(name, shape, [stack = std::move(stack)] {
             std::vector<at::Tensor> each;

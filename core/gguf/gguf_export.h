@@ -29,7 +29,7 @@ std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name);
 // tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models, loaded for
 // training or, holding less, for inference (each weight is read only when written); another
 // architecture, or a config llama.cpp's keys cannot state, is a core::Error naming the path, as is a
-// weight that cannot be encoded, and then nothing is left at the path. progress is told after each
+// weight that cannot be encoded, and then the path keeps what it held. progress is told after each
 // tensor written.
 void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type,
                 const GgufWriter::Progress& progress = {});

@@ -379,6 +379,20 @@ const uint8_t* GgufFile::tensorData(const GgufTensorInfo& t) const
     return reinterpret_cast<const uint8_t*>(file_->data()) + header_.dataStart + t.offset;
 }
 
+std::optional<at::ScalarType> elementDtype(GgmlType type)
+{
+    switch (type) {
+    case GgmlType::F32:
+        return at::kFloat;
+    case GgmlType::F16:
+        return at::kHalf;
+    case GgmlType::BF16:
+        return at::kBFloat16;
+    default:
+        return std::nullopt;
+    }
+}
+
 at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
 {
     const GgufTensorInfo* t = findTensor(name);
@@ -400,17 +414,9 @@ at::Tensor GgufFile::tensor(const std::string& name, int64_t outer) const
     }
     auto* bytes = const_cast<uint8_t*>(data); // from_blob takes a mutable pointer; clone() copies out
     at::Tensor out;
-    switch (static_cast<GgmlType>(t->type)) {
-    case GgmlType::F32:
-        out = at::from_blob(bytes, shape, at::kFloat).clone();
-        break;
-    case GgmlType::F16:
-        out = at::from_blob(bytes, shape, at::kHalf).clone();
-        break;
-    case GgmlType::BF16:
-        out = at::from_blob(bytes, shape, at::kBFloat16).clone();
-        break;
-    default:
+    if (const std::optional<at::ScalarType> dtype = elementDtype(static_cast<GgmlType>(t->type))) {
+        out = at::from_blob(bytes, shape, *dtype).clone();
+    } else {
         out = at::empty(shape, at::kFloat);
         dequantize(static_cast<GgmlType>(t->type), data, elements, out.data_ptr<float>());
     }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ GgufHeader parseGguf(std::string_view file, const std::string& path);
 
 // A path that names a GGUF file rather than a model folder: a regular file ending in ".gguf".
 bool isGgufPath(const std::string& path);
+
+// The torch dtype of the types stored element by element (F32, F16, BF16), which torch reads as they
+// lie; nullopt for the block types, which dequantize() decodes.
+std::optional<at::ScalarType> elementDtype(GgmlType type);
 
 class GgufFile {
 public:

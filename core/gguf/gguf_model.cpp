@@ -300,13 +300,12 @@ at::Tensor GgufCheckpoint::view(const std::string& name) const
     std::vector<int64_t> shape;
     GgmlType type{};
     const uint8_t* data = bytesOf(name, shape, type);
-    const at::ScalarType dtype = type == GgmlType::F32 ? at::kFloat : type == GgmlType::F16 ? at::kHalf : at::kBFloat16;
-    const bool stored = type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
-    if (!data || !stored || permutedHeads(name) || reinterpret_cast<uintptr_t>(data) % at::elementSize(dtype) != 0)
+    const std::optional<at::ScalarType> dtype = elementDtype(type);
+    if (!data || !dtype || permutedHeads(name) || reinterpret_cast<uintptr_t>(data) % at::elementSize(*dtype) != 0)
         return tensor(name);
     // The deleter holds the mapping; nothing writes through the pointer (the tensor is read-only).
     return at::from_blob(
-        const_cast<uint8_t*>(data), shape, [file = owner_](void*) {}, at::TensorOptions().dtype(dtype));
+        const_cast<uint8_t*>(data), shape, [file = owner_](void*) {}, at::TensorOptions().dtype(*dtype));
 }
 
 std::optional<QuantizedMatrix> GgufCheckpoint::quantized(const std::string& name, at::ScalarType dtype) const

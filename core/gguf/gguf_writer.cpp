@@ -142,7 +142,8 @@ void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type)
     const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
     const bool quantized =
         type == GgmlType::Q8_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K || type == GgmlType::Q6_K;
-    if (!quantized && type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16)
+    const std::optional<at::ScalarType> stored = elementDtype(type);
+    if (!quantized && !stored)
         throw Error("", "", "cannot write tensors as " + ggmlTypeName(static_cast<uint32_t>(type)));
     const int64_t cols = tensor.dim() == 0 ? 1 : tensor.size(-1);
     if (quantized && (tensor.dim() == 0 || cols % traits.blockElements != 0))
@@ -151,9 +152,7 @@ void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type)
                         std::to_string(traits.blockElements));
     if (tensor.numel() == 0)
         return;
-    const at::ScalarType dtype = quantized || type == GgmlType::F32 ? at::kFloat
-                                 : type == GgmlType::F16            ? at::kHalf
-                                                                    : at::kBFloat16;
+    const at::ScalarType dtype = quantized ? at::kFloat : *stored;
     // In pieces of rows of about 16 MiB in f32: a bf16 or f16 tensor is never widened whole, and
     // what is written is never held whole.
     const at::Tensor rows = tensor.reshape({-1, cols});
