@@ -37,10 +37,11 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
         if (!type)
             throw core::Error("--type", "", "\"" + o->type + "\" is not f32, f16, bf16, q8_0 or q4_k_m");
         inference::configureCpuThreads(at::kCPU);
-        // Loaded as for inference: weights stay as stored (GGUF blocks, a bf16 folder's bf16) and each
-        // is read only as it is written, a piece of rows at a time, so an export holds little beside them.
+        // Weights stay as stored (GGUF blocks, a bf16 folder's bf16) in the page cache, each read only as
+        // it is written, a piece of rows at a time, and given back after: an export holds about its
+        // largest tensor of the input, and a model larger than memory exports.
         const inference::ModelFolder folder =
-            inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer, {}, core::WeightUse::Inference);
+            inference::loadModelFolder(o->model, at::kFloat, at::kCPU, o->tokenizer, {}, core::WeightUse::Export);
         // A line at once: the first tensors of a large model (the embedding, the head) take a while.
         std::fprintf(stderr, "writing %s as %s\n", o->output.c_str(), o->type.c_str());
         ProgressOutput progress{.tty = isatty(fileno(stderr)) != 0, .lastLine = std::chrono::steady_clock::now()};

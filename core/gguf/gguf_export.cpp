@@ -234,16 +234,20 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     addModelMetadata(writer, c, type, path);
     if (tokenizer)
         addTokenizerMetadata(writer, *tokenizer, c.vocab_size);
-    // Each tensor is read and encoded only when the writer reaches it.
+    // Each tensor is read and encoded only when the writer reaches it; then the pages it was read
+    // from go back to the page cache (a model loaded for WeightUse::Export), so the export holds about
+    // one tensor of its input, not the whole file.
     auto add = [&](const std::string& name, std::vector<int64_t> shape, WeightSource source) {
         const GgmlType as = tensorType(name, shape, type, c);
-        writer.addTensor(name, as, std::move(shape), [source = std::move(source), as, name, path](std::ostream& out) {
-            try {
-                writeTensor(out, source(), as);
-            } catch (const Error& e) {
-                throw Error(path, "tensor " + name, e.place() + ": " + e.message());
-            }
-        });
+        writer.addTensor(name, as, std::move(shape),
+                         [source = std::move(source), as, name, path, &model](std::ostream& out) {
+                             try {
+                                 writeTensor(out, source(), as);
+                             } catch (const Error& e) {
+                                 throw Error(path, "tensor " + name, e.place() + ": " + e.message());
+                             }
+                             model.releaseFilePages();
+                         });
     };
     auto addNow = [&](const std::string& name, const at::Tensor& t) { add(name, t.sizes().vec(), [t] { return t; }); };
     if (c.rope_parameters.contains("freq_factors"))

@@ -33,10 +33,10 @@ std::string shapeText(const std::vector<int64_t>& shape)
     return out + "]";
 }
 
-// A model for inference on the CPU computes with the file's bytes where they lie in memory.
+// A model for inference or export on the CPU computes with the file's bytes where they lie in memory.
 bool readsInPlace(WeightUse use, at::Device device)
 {
-    return use == WeightUse::Inference && device.is_cpu();
+    return use != WeightUse::Training && device.is_cpu();
 }
 
 // A weight that is NaN or infinite poisons every output silently (a diverged run's checkpoint, a
@@ -122,13 +122,14 @@ Transformer::Transformer(const ModelConfig& config, at::ScalarType dtype, at::De
 Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at::Device device, WeightUse use)
 {
     namespace fs = std::filesystem;
-    // Read in place, the file's bytes go onto huge pages (MappedFile), all but those of the weights
-    // a forward only looks rows up in: of those a run reads a few rows, which the page cache serves.
-    const bool inPlace = readsInPlace(use, device);
+    // Read in place for inference, the file's bytes go onto huge pages (MappedFile), all but those of
+    // the weights a forward only looks rows up in: of those a run reads a few rows, which the page
+    // cache serves. An export reads every weight once, from the page cache.
+    const bool onHugePages = use == WeightUse::Inference && device.is_cpu();
     if (isGgufPath(path)) {
         auto file = std::make_shared<GgufFile>(path);
         const ModelConfig config = ggufModelConfig(*file);
-        if (inPlace) {
+        if (onHugePages) {
             const std::map<std::string, GgufTensorRef> ggufNames = ggufTensorNames(config);
             std::set<std::string> leftMapped;
             for (const std::string& name : lookupOnlyWeights(config))
@@ -142,7 +143,7 @@ Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at:
         throw Error(path, "", "not a model folder: config.json is missing");
     const ModelConfig config = ModelConfig::fromFile(configPath.string());
     CheckpointReader reader(path);
-    if (inPlace)
+    if (onHugePages)
         reader.readIntoHugePages(lookupOnlyWeights(config));
     return loadTensors(config, reader, path, dtype, device, use);
 }
@@ -167,6 +168,8 @@ Transformer Transformer::loadTensors(const ModelConfig& config, const Reader& re
             throw Error(reader.fileOf(name), "tensor " + name,
                         "has shape " + shapeText(entry.shape) + ", the config implies " + shapeText(shape));
         const std::shared_ptr<const MappedFile> pages = reader.mappingOf(name);
+        if (inPlace && std::find(model.files_.begin(), model.files_.end(), pages) == model.files_.end())
+            model.files_.push_back(pages);
         if (lookupOnly.count(name))
             model.embeddingPages_ = pages;
         if (std::optional<QuantizedMatrix> q = linear.count(name) ? reader.quantized(name, dtype) : std::nullopt) {
@@ -216,6 +219,12 @@ void Transformer::save(const std::string& dir) const
     config["torch_dtype"] = dtype_ == at::kBFloat16 ? "bfloat16" : dtype_ == at::kHalf ? "float16" : "float32";
     writeFileAtomically(fs::path(dir) / "config.json", [&](std::ostream& out) { out << config.dump(2) << "\n"; });
     writeSafetensors((fs::path(dir) / "model.safetensors").string(), params_);
+}
+
+void Transformer::releaseFilePages() const
+{
+    for (const std::shared_ptr<const MappedFile>& file : files_)
+        file->release(file->data(), file->size());
 }
 
 at::Device Transformer::device() const
@@ -295,6 +304,7 @@ Transformer Transformer::clone() const
         copy.params_[name] = t.detach().clone();
     copy.quantized_ = quantized_; // read-only: shared
     copy.embeddingPages_ = embeddingPages_;
+    copy.files_ = files_;
     copy.bindLayers();
     return copy;
 }

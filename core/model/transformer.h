@@ -45,8 +45,11 @@ struct ForwardOutput {
 // dtype. Inference: on the CPU, weights stored in the model's dtype are read in place from the mapped
 // file (read-only, no copy) and projections in the types keptQuantized() names (a GGUF file's blocks,
 // a bf16 or f16 folder's in an f32 model) stay as stored; so a load takes the file's size in memory,
-// not twice it. Such a model cannot be trained or saved.
-enum class WeightUse { Training, Inference };
+// not twice it. Such a model cannot be trained or saved. Export: read in place as for Inference,
+// but from the page cache's pages (not read onto huge pages first), which releaseFilePages() gives
+// back: a pass that reads each weight once (a GGUF export) holds about one weight of the file, and a
+// model larger than memory can be read.
+enum class WeightUse { Training, Inference, Export };
 
 class Transformer {
 public:
@@ -81,6 +84,10 @@ public:
     double flopsPerToken(int64_t context) const;
     // A deep copy: a frozen reference model, or the sampling policy of a training step.
     Transformer clone() const;
+    // Drops the pages of the files this model reads in place from this process's memory
+    // (MappedFile::release: what the page cache serves, not the huge-page copy of an inference load);
+    // a later read maps them in again.
+    void releaseFilePages() const;
 
     struct Layer;
 
@@ -101,7 +108,8 @@ private:
     // The mapping an untied embedding read in place lies in (lookupOnlyWeights): its lookups give
     // back the pages they map. Null for every other load.
     std::shared_ptr<const MappedFile> embeddingPages_;
-    at::Tensor invFreq_; // rope inverse frequencies (f32)
+    std::vector<std::shared_ptr<const MappedFile>> files_; // every mapping an in-place load reads from
+    at::Tensor invFreq_;                                   // rope inverse frequencies (f32)
     double ropeAttentionScale_ = 1.0;
     double softmaxScale_ = 1.0;
 };

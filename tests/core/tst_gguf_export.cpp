@@ -14,6 +14,7 @@
 #include <torch/torch.h>
 
 #include "tests/python_peer.h"
+#include "tests/resident_pages.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -73,6 +74,20 @@ nlohmann::json contents(const GgufArray& array)
 GgufExportType typeNamed(const QString& name)
 {
     return *ggufExportTypeNamed(name.toLower().toStdString());
+}
+
+// What a model loaded for WeightUse::Export still holds of its file once exported: the export gives
+// each tensor's pages back after writing it, so at most the partial page at the file's end is left,
+// where holding the pages would keep the whole file; -1 if the weight read lies in no mapping of it.
+int64_t residentAfterExport(const Transformer& model, const std::string& source)
+{
+    const std::string file = source.ends_with(".gguf") ? source : source + "/model.safetensors";
+    const void* weight = model.namedParameters().at("model.norm.weight").const_data_ptr();
+    if (!model.quantizedWeights().empty()) {
+        const LinearWeight& w = model.quantizedWeights().begin()->second;
+        weight = w.isQuantized() ? static_cast<const void*>(w.quantized().data) : w.dense().const_data_ptr();
+    }
+    return thinkbench::tests::residentInFileMapping(reinterpret_cast<uintptr_t>(weight), file);
 }
 
 } // namespace
@@ -232,30 +247,38 @@ private slots:
             {bf16Folder, GgufExportType::Q4_K_M},       {q8File, GgufExportType::F16}};
         for (const auto& [source, type] : cases) {
             const std::string trained = dir_.filePath("trained.gguf").toStdString();
-            const std::string inferred = dir_.filePath("inferred.gguf").toStdString();
             exportGguf(Transformer::load(source, at::kFloat, at::kCPU), nullptr, trained, type);
-            const Transformer model = Transformer::load(source, at::kFloat, at::kCPU, WeightUse::Inference);
-            if (source == bf16Folder || source == q8File)
-                QVERIFY2(!model.quantizedWeights().empty(), source.c_str());
-            std::vector<std::pair<int64_t, std::string>> told;
-            int64_t all = 0;
-            exportGguf(model, nullptr, inferred, type, [&](int64_t written, int64_t total, const std::string& tensor) {
-                told.emplace_back(written, tensor);
-                all = total;
-            });
-            QVERIFY2(readAll(QString::fromStdString(trained)) == readAll(QString::fromStdString(inferred)),
-                     source.c_str());
+            for (const WeightUse use : {WeightUse::Inference, WeightUse::Export}) {
+                const std::string inferred = dir_.filePath("inferred.gguf").toStdString();
+                const std::string what = source + (use == WeightUse::Export ? " for export" : " for inference");
+                const Transformer model = Transformer::load(source, at::kFloat, at::kCPU, use);
+                if (source == bf16Folder || source == q8File)
+                    QVERIFY2(!model.quantizedWeights().empty(), what.c_str());
+                std::vector<std::pair<int64_t, std::string>> told;
+                int64_t all = 0;
+                exportGguf(model, nullptr, inferred, type,
+                           [&](int64_t written, int64_t total, const std::string& tensor) {
+                               told.emplace_back(written, tensor);
+                               all = total;
+                           });
+                QVERIFY2(readAll(QString::fromStdString(trained)) == readAll(QString::fromStdString(inferred)),
+                         what.c_str());
+                if (use == WeightUse::Export) {
+                    const int64_t resident = residentAfterExport(model, source);
+                    QVERIFY2(resident >= 0 && resident <= 4096, (what + ": " + std::to_string(resident)).c_str());
+                }
 
-            const GgufFile file(inferred);
-            QCOMPARE(told.size(), file.tensors().size());
-            int64_t sum = 0;
-            for (size_t i = 0; i < told.size(); ++i) {
-                const GgufTensorInfo& t = file.tensors()[i];
-                sum += static_cast<int64_t>(t.bytes);
-                QCOMPARE(told[i].second, t.name);
-                QCOMPARE(told[i].first, sum);
+                const GgufFile file(inferred);
+                QCOMPARE(told.size(), file.tensors().size());
+                int64_t sum = 0;
+                for (size_t i = 0; i < told.size(); ++i) {
+                    const GgufTensorInfo& t = file.tensors()[i];
+                    sum += static_cast<int64_t>(t.bytes);
+                    QCOMPARE(told[i].second, t.name);
+                    QCOMPARE(told[i].first, sum);
+                }
+                QCOMPARE(all, sum);
             }
-            QCOMPARE(all, sum);
         }
     }
 

@@ -16,6 +16,8 @@
 #include "core/tokenizer/bpe_trainer.h"
 #include "inference/generator.h"
 
+#include "tests/resident_pages.h"
+
 #include <torch/torch.h>
 
 #include <QtTest>
@@ -28,6 +30,7 @@
 
 using namespace thinkbench;
 using core::GgmlType;
+using tests::residentInFileMapping;
 
 namespace {
 
@@ -165,25 +168,6 @@ bool readInPlace(const core::Transformer& model, const std::string& path, bool m
     for (const auto& [name, address] : weightAddresses(model, matricesOnly))
         fileStarts.insert(address - offsets.at(name));
     return fileStarts.size() == 1 && *fileStarts.begin() % (uintptr_t{2} << 20) == 0;
-}
-
-// The bytes resident in this process (smaps' Rss) of the mapping of the file `path` that holds
-// `address`; -1 where none does (the address lies in anonymous memory or another file's mapping).
-int64_t residentInFileMapping(uintptr_t address, const std::string& path)
-{
-    std::ifstream smaps("/proc/self/smaps");
-    std::string line;
-    bool holds = false;
-    while (std::getline(smaps, line)) {
-        unsigned long from = 0, to = 0;
-        if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2) { // a mapping's first line ends in its file
-            holds = address >= from && address < to && line.size() >= path.size() &&
-                    line.compare(line.size() - path.size(), path.size(), path) == 0;
-        } else if (holds && line.rfind("Rss:", 0) == 0) {
-            return std::stoll(line.substr(4)) * 1024;
-        }
-    }
-    return -1;
 }
 
 template <typename F> void expectError(F f, const std::vector<std::string>& fragments)
