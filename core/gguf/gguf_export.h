@@ -27,11 +27,10 @@ enum class GgufExportType { F32, F16, BF16, Q8_0, Q4_K_M };
 std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name);
 
 // tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models, loaded for
-// training, inference or, holding least, WeightUse::Export (each weight read only when written,
-// its pages given back after); another
-// architecture, or a config llama.cpp's keys cannot state, is a core::Error naming the path, as is a
-// weight that cannot be encoded, and then the path keeps what it held. progress is told after each
-// tensor written.
+// training, inference or, holding least, WeightUse::Export (each weight read only when written, its
+// pages given back after); another architecture, or a config llama.cpp's keys cannot state, is a
+// core::Error naming the path, as is a weight that cannot be encoded, and then the path keeps what
+// it held. progress is told after each tensor written.
 void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std::string& path, GgufExportType type,
                 const GgufWriter::Progress& progress = {});
 
