@@ -18,6 +18,8 @@ ModelFolder loadModelFolder(const std::string& folder, c10::ScalarType dtype, c1
 {
     namespace fs = std::filesystem;
     const bool gguf = core::isGgufPath(folder);
+    if (!fs::exists(folder))
+        throw core::Error(folder, "", "no such file or folder");
     if (!gguf && !fs::is_directory(folder))
         throw core::Error(folder, "", "not a model folder or .gguf file");
     if (!gguf && tokenizer.empty() && !fs::exists(fs::path(folder) / "tokenizer.json"))

@@ -25,10 +25,11 @@ void addExportCommand(CLI::App& app, GlobalOptions&)
                                                   "LM Studio, Ollama)");
     cmd->add_option("--model", o->model, "Hugging Face model folder, checkpoint or .gguf file")->required();
     cmd->add_option("--output", o->output, ".gguf file to write")->required();
-    cmd->add_option("--type", o->type,
-                    "f32, f16, bf16, q8_0, or q4_k_m: Q4_K with Q6_K for the output head and for attn_v "
-                    "and ffn_down in the first and last eighth of the layers and every third between; "
-                    "rows not whole Q4_K/Q6_K blocks as Q5_0/Q8_0")
+    cmd->add_option(
+           "--type", o->type,
+           "f32, f16, bf16, q8_0, or q4_k_m (any case: Q4_K_M): Q4_K with Q6_K for the output head and for attn_v "
+           "and ffn_down in the first and last eighth of the layers and every third between; "
+           "rows not whole Q4_K/Q6_K blocks as Q5_0/Q8_0")
         ->capture_default_str();
     cmd->add_option("--tokenizer", o->tokenizer,
                     "tokenizer.json, a model folder or a .gguf file (default: the model's)");

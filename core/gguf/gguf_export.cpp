@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -217,8 +219,11 @@ std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name)
                                                             {"bf16", GgufExportType::BF16},
                                                             {"q8_0", GgufExportType::Q8_0},
                                                             {"q4_k_m", GgufExportType::Q4_K_M}};
+    // Any case: llama.cpp, LM Studio and Ollama spell them "Q4_K_M", "Q8_0", "F16".
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
     for (const auto& [n, type] : types)
-        if (name == n)
+        if (lower == n)
             return type;
     return std::nullopt;
 }

@@ -23,7 +23,7 @@ namespace thinkbench::core {
 // back as llama.cpp's do, Q4_K to Q5_0 and Q6_K to Q8_0, and to F16 when not whole blocks of 32.
 enum class GgufExportType { F32, F16, BF16, Q8_0, Q4_K_M };
 
-// "f32", "f16", "bf16", "q8_0" or "q4_k_m"; nullopt for another name.
+// "f32", "f16", "bf16", "q8_0" or "q4_k_m", in any case ("Q4_K_M"); nullopt for another name.
 std::optional<GgufExportType> ggufExportTypeNamed(const std::string& name);
 
 // tokenizer may be null (a file without one). qwen2, llama and deepseek_v3 models, loaded for

@@ -138,6 +138,8 @@ Transformer Transformer::load(const std::string& path, at::ScalarType dtype, at:
         }
         return loadTensors(config, GgufCheckpoint(file, config), path, dtype, device, use);
     }
+    if (!fs::exists(path)) // a mistyped .gguf path is not "a folder without config.json"
+        throw Error(path, "", "no such file or folder");
     const fs::path configPath = fs::path(path) / "config.json";
     if (!fs::exists(configPath))
         throw Error(path, "", "not a model folder: config.json is missing");

@@ -201,6 +201,13 @@ private slots:
         QCOMPARE(tb.encode("abc ab <think>", true), ta.encode("abc ab <think>", true));
         QCOMPARE(tb.chatTemplateSource(), ta.chatTemplateSource());
 
+        // The type as llama.cpp and LM Studio spell it.
+        const QString upper = dir_.filePath("seed_upper.gguf");
+        cli.start(THINKBENCH_CLI, {"export-gguf", "--model", source, "--output", upper, "--type", "Q8_0"});
+        QVERIFY(cli.waitForFinished(120000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QCOMPARE(GgufFile(upper.toStdString()).integer("general.file_type"), int64_t(7)); // llama.cpp's MOSTLY_Q8_0
+
         cli.start(THINKBENCH_CLI, {"export-gguf", "--model", source, "--output", out, "--type", "q4_k"});
         QVERIFY(cli.waitForFinished(120000));
         QCOMPARE(cli.exitCode(), 1);

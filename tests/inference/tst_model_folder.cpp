@@ -174,6 +174,22 @@ private slots:
         QVERIFY2(error.find(dir + "/model.safetensors.index.json") == 0, error.c_str());
     }
 
+    // A mistyped path, folder or .gguf file, says that it is not there (a missing .gguf used to read
+    // as "not a model folder: config.json is missing"), through either loader.
+    void missingPathSaysSo()
+    {
+        for (const std::string& path :
+             {tmp_.filePath("absent").toStdString(), tmp_.filePath("absent.gguf").toStdString()}) {
+            QCOMPARE(loadError(path), path + ": no such file or folder");
+            try {
+                core::Transformer::load(path, at::kFloat, at::kCPU);
+                QFAIL("loaded a path that is not there");
+            } catch (const core::Error& e) {
+                QCOMPARE(std::string(e.what()), path + ": no such file or folder");
+            }
+        }
+    }
+
     // thinkbench-cli prints the engine's message as it is, after "error: ", and exits 1.
     void cliPrintsTheSameMessage()
     {
