@@ -23,9 +23,11 @@ PrefillOutput prefillInChunks(const core::Transformer& model, const at::Tensor& 
 {
     const int64_t B = ids.size(0), T = ids.size(1);
     // Chunks of even length: a short last one would fall below the GEMM's rows (quant::kGemmRows).
+    // Ceilings as (n - 1) / d + 1: a GPU's rows are INT64_MAX, and T + most - 1 overflowed to a
+    // chunk count of 0 and a division by it (SIGFPE in every generation on CUDA).
     const int64_t most = std::max<int64_t>(1, rows / std::max<int64_t>(1, B));
-    const int64_t chunks = (T + most - 1) / most;
-    const int64_t chunk = std::max<int64_t>(1, (T + chunks - 1) / chunks);
+    const int64_t chunks = (T - 1) / most + 1;
+    const int64_t chunk = (T - 1) / chunks + 1;
     PrefillOutput out;
     std::vector<std::vector<at::Tensor>> experts; // [MoE layer] of [B, chunk, K] per chunk
     for (int64_t start = 0; start < T; start += chunk) {

@@ -165,6 +165,10 @@ class TestMoeRouting : public QObject {
     Q_OBJECT
 
 private slots:
+    // As the mains do: ATen decides at its first question about CUDA whether there is any, so the
+    // plugin loads before the CPU slots' torch calls (else a GPU machine skipped the GPU slots).
+    void initTestCase() { cudaStatus(); }
+
     void routerStepsMatchReference_data() { addRouterRows(); }
 
     // The kernel's per-token step chooses the reference's experts in the reference's order, with

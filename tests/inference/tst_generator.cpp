@@ -171,13 +171,16 @@ private slots:
         torch::NoGradGuard noGrad;
         torch::manual_seed(5);
         const int64_t rows = 128, T = 2 * rows + 37;
-        for (int64_t B : {1, 2}) {
+        // A GPU's prefill is one pass (prefillRows: INT64_MAX rows), whose chunk arithmetic once
+        // overflowed into a division by zero.
+        for (const auto& [B, chunkRows] :
+             std::initializer_list<std::pair<int64_t, int64_t>>{{1, rows}, {2, rows}, {1, INT64_MAX}}) {
             const at::Tensor ids = torch::randint(0, model.config().vocab_size, {B, T}, torch::kLong);
             at::Tensor mask = torch::ones({B, T}, torch::kLong);
             if (B == 2)
                 mask[1].narrow(0, 0, 100).fill_(0); // left padding across the first chunk and into the second
             core::KvCache cache = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
-            const inference::PrefillOutput chunked = inference::prefillInChunks(model, ids, mask, cache, rows);
+            const inference::PrefillOutput chunked = inference::prefillInChunks(model, ids, mask, cache, chunkRows);
             QCOMPARE(cache.length, T);
             core::KvCache whole = core::KvCache::create(model.config(), B, T, model.dtype(), model.device());
             const core::ForwardOutput once =
