@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ModelPathDialog</name>
+    <message>
+        <location filename="../widgets/common/model_path_dialog.cpp" line="14"/>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/common/model_path_dialog.cpp" line="15"/>
+        <source>Models (*.gguf config.json);;GGUF files (*.gguf);;Model folders (config.json)</source>
+        <translation>模型 (*.gguf config.json);;GGUF 文件 (*.gguf);;模型文件夹 (config.json)</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <location filename="../widgets/trace/group_view.cpp" line="75"/>
@@ -17,37 +30,37 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="30"/>
+        <location filename="../app/gui/main.cpp" line="32"/>
         <source>A workbench for reasoning models in the style of DeepSeek-R1</source>
         <translation>DeepSeek-R1 风格推理模型的工作台</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="33"/>
+        <location filename="../app/gui/main.cpp" line="35"/>
         <source>Interface language, e.g. zh_CN</source>
         <translation>界面语言，例如 zh_CN</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="35"/>
+        <location filename="../app/gui/main.cpp" line="37"/>
         <source>Write the curves of a run to a PNG and exit</source>
         <translation>将某次运行的曲线写入 PNG 文件后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="39"/>
+        <location filename="../app/gui/main.cpp" line="41"/>
         <source>Metrics to plot, comma-separated</source>
         <translation>要绘制的指标，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="41"/>
+        <location filename="../app/gui/main.cpp" line="43"/>
         <source>Run to plot (default: the latest)</source>
         <translation>要绘制的运行（默认：最新一次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="43"/>
+        <location filename="../app/gui/main.cpp" line="45"/>
         <source>Write the main window to a PNG and exit</source>
         <translation>将主窗口保存为 PNG 后退出</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="45"/>
+        <location filename="../app/gui/main.cpp" line="47"/>
         <source>Run database to open</source>
         <translation>要打开的运行数据库</translation>
     </message>
@@ -544,7 +557,7 @@
     </message>
     <message>
         <location filename="../widgets/chat_panel.cpp" line="45"/>
-        <location filename="../widgets/chat_panel.cpp" line="135"/>
+        <location filename="../widgets/chat_panel.cpp" line="136"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -564,99 +577,97 @@
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="56"/>
         <source>Model folder (config.json, *.safetensors, tokenizer.json) or endpoint URL#MODEL</source>
-        <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）或端点 URL#模型</translation>
+        <translation type="vanished">模型文件夹（config.json、*.safetensors、tokenizer.json）或端点 URL#模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="77"/>
+        <location filename="../widgets/chat_panel.cpp" line="78"/>
         <source>Message (Enter sends, Shift+Enter starts a new line)</source>
         <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="82"/>
+        <location filename="../widgets/chat_panel.cpp" line="83"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="104"/>
         <source>Model folder</source>
-        <translation>模型文件夹</translation>
+        <translation type="vanished">模型文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="143"/>
-        <location filename="../widgets/chat_panel.cpp" line="159"/>
+        <location filename="../widgets/chat_panel.cpp" line="144"/>
+        <location filename="../widgets/chat_panel.cpp" line="160"/>
         <source>%n token(s) · %1 tok/s</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="151"/>
+        <location filename="../widgets/chat_panel.cpp" line="152"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="152"/>
+        <location filename="../widgets/chat_panel.cpp" line="153"/>
         <source>hit the token limit</source>
         <translation>达到 token 上限</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="153"/>
+        <location filename="../widgets/chat_panel.cpp" line="154"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/chat_panel.cpp" line="154"/>
+        <location filename="../widgets/chat_panel.cpp" line="155"/>
         <source>%n token(s) · %1 tok/s · %2</source>
         <translation>
             <numerusform>%n 个 token · %1 tok/s · %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="174"/>
+        <location filename="../widgets/chat_panel.cpp" line="175"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="202"/>
+        <location filename="../widgets/chat_panel.cpp" line="203"/>
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="234"/>
+        <location filename="../widgets/chat_panel.cpp" line="235"/>
         <source>You: %1</source>
         <translation>你：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="239"/>
-        <location filename="../widgets/chat_panel.cpp" line="244"/>
+        <location filename="../widgets/chat_panel.cpp" line="240"/>
+        <location filename="../widgets/chat_panel.cpp" line="245"/>
         <source>Reasoning: %1</source>
         <translation>推理：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="240"/>
-        <location filename="../widgets/chat_panel.cpp" line="244"/>
+        <location filename="../widgets/chat_panel.cpp" line="241"/>
+        <location filename="../widgets/chat_panel.cpp" line="245"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="264"/>
+        <location filename="../widgets/chat_panel.cpp" line="265"/>
         <source>Chat with %1 · reply %2</source>
         <translation>与 %1 的对话 · 第 %2 条回复</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="284"/>
+        <location filename="../widgets/chat_panel.cpp" line="285"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="297"/>
+        <location filename="../widgets/chat_panel.cpp" line="298"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/chat_panel.cpp" line="306"/>
+        <location filename="../widgets/chat_panel.cpp" line="307"/>
         <source>Open in trace stepper</source>
         <translation>在推理轨迹面板中打开</translation>
     </message>
@@ -667,6 +678,11 @@
     </message>
     <message>
         <location filename="../widgets/chat_panel.cpp" line="57"/>
+        <source>Model folder (config.json, *.safetensors, tokenizer.json), .gguf file or endpoint URL#MODEL</source>
+        <translation>模型文件夹（config.json、*.safetensors、tokenizer.json）、.gguf 文件或端点 URL#模型</translation>
+    </message>
+    <message>
+        <location filename="../widgets/chat_panel.cpp" line="58"/>
         <source>A model served by an OpenAI-compatible endpoint</source>
         <translation>由 OpenAI 兼容端点提供服务的模型</translation>
     </message>
@@ -717,7 +733,7 @@
         <translation>单个图表</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curve_painter.cpp" line="265"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="267"/>
         <location filename="../widgets/curves_panel.cpp" line="57"/>
         <source>Step</source>
         <translation>步数</translation>
@@ -728,7 +744,7 @@
         <translation>相对时间</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curve_painter.cpp" line="275"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="277"/>
         <location filename="../widgets/curves_panel.cpp" line="59"/>
         <source>Wall time</source>
         <translation>墙钟时间</translation>
@@ -798,7 +814,7 @@
         <translation>无法读取运行数据库：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/curves/curve_painter.cpp" line="269"/>
+        <location filename="../widgets/curves/curve_painter.cpp" line="271"/>
         <source>Seconds since run start</source>
         <translation>自运行开始以来的秒数</translation>
     </message>
@@ -1289,57 +1305,71 @@
     <name>thinkbench::widgets::ModelLineUp</name>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="27"/>
+        <location filename="../widgets/model_line_up.cpp" line="27"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="40"/>
+        <location filename="../widgets/model_line_up.cpp" line="40"/>
         <source>%1.</source>
         <translation>%1.</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
         <source>Model folder: Hugging Face checkpoint or a run&apos;s checkpoint; or endpoint URL#MODEL</source>
-        <translation>模型文件夹：Hugging Face 检查点或某次运行的检查点；或端点 URL#模型</translation>
+        <translation type="vanished">模型文件夹：Hugging Face 检查点或某次运行的检查点；或端点 URL#模型</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="44"/>
+        <location filename="../widgets/model_line_up.cpp" line="44"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="47"/>
+        <location filename="../widgets/model_line_up.cpp" line="47"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="48"/>
-        <location filename="../widgets/compare/model_line_up.cpp" line="94"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="93"/>
+        <location filename="../widgets/model_line_up.cpp" line="48"/>
+        <location filename="../widgets/model_line_up.cpp" line="93"/>
         <source>not loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="54"/>
         <source>Model folder</source>
-        <translation>模型文件夹</translation>
+        <translation type="vanished">模型文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="121"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="120"/>
+        <location filename="../widgets/model_line_up.cpp" line="120"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../widgets/compare/model_line_up.cpp" line="147"/>
+        <location filename="../widgets/compare/model_line_up.cpp" line="146"/>
+        <location filename="../widgets/model_line_up.cpp" line="146"/>
         <source>Model %1</source>
         <translation>模型 %1</translation>
     </message>
     <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="45"/>
+        <location filename="../widgets/model_line_up.cpp" line="45"/>
         <source>Remote…</source>
         <translation>远程…</translation>
     </message>
     <message>
+        <location filename="../widgets/compare/model_line_up.cpp" line="42"/>
+        <location filename="../widgets/model_line_up.cpp" line="42"/>
+        <source>Model folder (Hugging Face checkpoint or a run&apos;s checkpoint), .gguf file, or endpoint URL#MODEL</source>
+        <translation>模型文件夹（Hugging Face 检查点或某次运行的检查点）、.gguf 文件或端点 URL#模型</translation>
+    </message>
+    <message>
         <location filename="../widgets/compare/model_line_up.cpp" line="46"/>
+        <location filename="../widgets/model_line_up.cpp" line="46"/>
         <source>A model served by an OpenAI-compatible endpoint</source>
         <translation>由 OpenAI 兼容端点提供服务的模型</translation>
     </message>
@@ -1347,12 +1377,12 @@
 <context>
     <name>thinkbench::widgets::ModelWorker</name>
     <message>
-        <location filename="../widgets/model_worker.cpp" line="61"/>
+        <location filename="../widgets/model_worker.cpp" line="60"/>
         <source>%1 · %2 template</source>
         <translation>%1 · %2 模板</translation>
     </message>
     <message>
-        <location filename="../widgets/model_worker.cpp" line="60"/>
+        <location filename="../widgets/model_worker.cpp" line="59"/>
         <source>%1 · served by %2</source>
         <translation>%1 · 由 %2 提供服务</translation>
     </message>
@@ -1449,154 +1479,154 @@
 <context>
     <name>thinkbench::widgets::RunControl</name>
     <message>
-        <location filename="../widgets/run_control.cpp" line="49"/>
+        <location filename="../widgets/run_control.cpp" line="34"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="50"/>
-        <location filename="../widgets/run_control.cpp" line="362"/>
+        <location filename="../widgets/run_control.cpp" line="35"/>
+        <location filename="../widgets/run_control.cpp" line="347"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="51"/>
+        <location filename="../widgets/run_control.cpp" line="36"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="55"/>
+        <location filename="../widgets/run_control.cpp" line="40"/>
         <source>Train the recipe into the run database</source>
         <translation>按配方训练，并将结果写入运行数据库</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="56"/>
+        <location filename="../widgets/run_control.cpp" line="41"/>
         <source>Write a checkpoint and stop</source>
         <translation>保存检查点后停止</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="57"/>
+        <location filename="../widgets/run_control.cpp" line="42"/>
         <source>Continue the run from its last checkpoint</source>
         <translation>从最近的检查点继续该运行</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="62"/>
+        <location filename="../widgets/run_control.cpp" line="47"/>
         <source>Start and Resume train on this many local processes (ranks), data parallel: each process takes its share of every step&apos;s batch (optimizer.grad_accumulation and GRPO&apos;s prompts_per_step must be multiples of it) and runs the recipe&apos;s threads (all cores when 0), so processes × threads should not exceed the cores.</source>
         <translation>“开始”和“继续”在这么多个本地进程（rank）上数据并行训练：每个进程承担每一步批次中的一份（optimizer.grad_accumulation 和 GRPO 的 prompts_per_step 必须是它的倍数），并运行配方中的 threads 个线程（为 0 时用全部核心），因此进程数 × 线程数不应超过核心数。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="70"/>
+        <location filename="../widgets/run_control.cpp" line="55"/>
         <source>Idle.</source>
         <translation>空闲。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="72"/>
+        <location filename="../widgets/run_control.cpp" line="57"/>
         <source>Processes</source>
         <translation>进程</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="161"/>
+        <location filename="../widgets/run_control.cpp" line="146"/>
         <source>Choose a recipe first.</source>
         <translation>请先选择配方。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="179"/>
+        <location filename="../widgets/run_control.cpp" line="164"/>
         <source>No run to resume.</source>
         <translation>没有可恢复的运行。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="189"/>
+        <location filename="../widgets/run_control.cpp" line="174"/>
         <source>Open or create a run database first.</source>
         <translation>请先打开或创建运行数据库。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="193"/>
+        <location filename="../widgets/run_control.cpp" line="178"/>
         <source>The training program %1 is missing or not executable.</source>
         <translation>训练程序 %1 不存在或不可执行。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="211"/>
+        <location filename="../widgets/run_control.cpp" line="196"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="211"/>
+        <location filename="../widgets/run_control.cpp" line="196"/>
         <source>Starting %1 processes…</source>
         <translation>正在启动 %1 个进程…</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="226"/>
+        <location filename="../widgets/run_control.cpp" line="211"/>
         <source>Stopping: writing a checkpoint… (Stop again to kill)</source>
         <translation>正在停止：正在保存检查点…（再次点击“停止”可强制终止）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="260"/>
+        <location filename="../widgets/run_control.cpp" line="245"/>
         <source>Stage %1/%2</source>
         <translation>阶段 %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="261"/>
+        <location filename="../widgets/run_control.cpp" line="246"/>
         <source>Stage %1</source>
         <translation>阶段 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="269"/>
+        <location filename="../widgets/run_control.cpp" line="254"/>
         <source>Run %1 · %2 %3 (%4)</source>
         <translation>运行 %1 · %2 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="287"/>
+        <location filename="../widgets/run_control.cpp" line="272"/>
         <source>Run %1 · %2 %3: step %4/%5%6</source>
         <translation>运行 %1 · %2 %3：步数 %4/%5%6</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="296"/>
+        <location filename="../widgets/run_control.cpp" line="281"/>
         <source>Run %1 · %2: pass@1 %3%</source>
         <translation>运行 %1 · %2：pass@1 %3%</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="319"/>
+        <location filename="../widgets/run_control.cpp" line="304"/>
         <source>Run %1 stopped; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已停止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="322"/>
+        <location filename="../widgets/run_control.cpp" line="307"/>
         <source>Run %1 finished.</source>
         <translation>运行 %1 已完成。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="324"/>
+        <location filename="../widgets/run_control.cpp" line="309"/>
         <source>Run %1 %2.
 %3</source>
         <translation>运行 %1：%2。
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="327"/>
+        <location filename="../widgets/run_control.cpp" line="312"/>
         <source>Run %1 killed; Resume continues from its last checkpoint.</source>
         <translation>运行 %1 已被强制终止；点击“恢复”可从最近的检查点继续。</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="328"/>
+        <location filename="../widgets/run_control.cpp" line="313"/>
         <source>The training process crashed.
 %1</source>
         <translation>训练进程崩溃。
 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="332"/>
+        <location filename="../widgets/run_control.cpp" line="317"/>
         <source>Training failed (exit code %1).
 %2</source>
         <translation>训练失败（退出码 %1）。
 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="344"/>
+        <location filename="../widgets/run_control.cpp" line="329"/>
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/run_control.cpp" line="362"/>
+        <location filename="../widgets/run_control.cpp" line="347"/>
         <source>Kill</source>
         <translation>强制终止</translation>
     </message>

@@ -1,13 +1,13 @@
 #include "widgets/chat_panel.h"
 
 #include "widgets/common/message_bar.h"
+#include "widgets/common/model_path_dialog.h"
 #include "widgets/common/remote_model_dialog.h"
 #include "widgets/common/reply_trace.h"
 #include "widgets/common/reply_view.h"
 #include "widgets/common/sampling_bar.h"
 #include "widgets/common/stream_text.h"
 
-#include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -53,7 +53,8 @@ ChatPanel::ChatPanel(QWidget* parent)
     , speed_(new QLabel(this))
 {
     setObjectName(QStringLiteral("chatPanel"));
-    path_->setPlaceholderText(tr("Model folder (config.json, *.safetensors, tokenizer.json) or endpoint URL#MODEL"));
+    path_->setPlaceholderText(
+        tr("Model folder (config.json, *.safetensors, tokenizer.json), .gguf file or endpoint URL#MODEL"));
     remoteButton_->setToolTip(tr("A model served by an OpenAI-compatible endpoint"));
     speed_->setObjectName(QStringLiteral("speedLabel"));
 
@@ -101,10 +102,10 @@ ChatPanel::ChatPanel(QWidget* parent)
     layout->addWidget(speed_);
 
     connect(browseButton_, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Model folder"), path_->text());
-        if (!dir.isEmpty()) {
-            path_->setText(dir);
-            loadModel(dir);
+        const QString path = askModelPath(this, path_->text());
+        if (!path.isEmpty()) {
+            path_->setText(path);
+            loadModel(path);
         }
     });
     connect(remoteButton_, &QPushButton::clicked, this, [this] {

@@ -1,7 +1,8 @@
 // The chat panel against a tiny random-weight model saved here as a Hugging Face folder (a BPE
 // tokenizer trained on R1-style text, DeepSeek-R1 chat tokens): the model loads on its worker
 // thread, replies stream in over two turns with reasoning apart from the answer and tok/s shown,
-// Stop cancels mid-stream, a bad folder's error names the file, and a screenshot.
+// Stop cancels mid-stream, Browse… opens a .gguf file or a folder, a bad folder's error names the
+// file, and a screenshot.
 
 // Torch before Qt: Qt's `slots` macro breaks torch headers.
 #include <torch/torch.h>
@@ -13,6 +14,11 @@
 #include "widgets/common/reasoning_section.h"
 #include "widgets/common/stream_text.h"
 
+#include <QApplication>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTimer>
 #include <QToolButton>
 #include <QtTest>
 
@@ -148,6 +154,56 @@ private slots:
         panel.setSettings({.maxNewTokens = 8});
         QVERIFY(panel.send(QStringLiteral("Short, please.")));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 30000);
+    }
+
+    // Browse… offers what an analyst has on disk: a .gguf file loads as it is, and a folder is chosen
+    // by its config.json. The dialog is answered as a user would, by choosing a file and Open.
+    void browseOpensAGgufFileOrAFolder()
+    {
+        const QString gguf = tmp_.filePath(QStringLiteral("lm-studio-model.gguf"));
+        QVERIFY(QFile::copy(THINKBENCH_SOURCE_DIR "/fuzz/corpus/gguf/qwen2_model", gguf));
+        for (const auto& [chosen, expected] :
+             {std::pair{gguf, gguf}, std::pair{QDir(model_).filePath("config.json"), model_}}) {
+            ChatPanel panel;
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            QSignalSpy loaded(&panel, &ChatPanel::modelLoaded);
+            QString offered;
+            int ticksSinceAnswer = -1;
+            QTimer answer;
+            connect(&answer, &QTimer::timeout, this, [&] {
+                QFileDialog* dialog = nullptr;
+                for (QWidget* w : QApplication::topLevelWidgets())
+                    if (auto* d = qobject_cast<QFileDialog*>(w); d && d->isVisible())
+                        dialog = d;
+                if (!dialog)
+                    return;
+                if (ticksSinceAnswer >= 0) { // a dialog that refuses the choice fails the test, not hangs it
+                    if (++ticksSinceAnswer > 50)
+                        dialog->reject();
+                    return;
+                }
+                ticksSinceAnswer = 0;
+                offered = dialog->nameFilters().join(';');
+                // Typed into the name field, as a user may; the dialog's own Open checks the file.
+                auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+                QVERIFY(name);
+                name->setText(chosen);
+                QTest::keyClick(name, Qt::Key_Return);
+            });
+            answer.start(20);
+            QPushButton* browse = nullptr;
+            for (QPushButton* b : panel.findChildren<QPushButton*>())
+                if (b->text() == QStringLiteral("Browse…"))
+                    browse = b;
+            QVERIFY(browse);
+            QTest::mouseClick(browse, Qt::LeftButton);
+            QVERIFY2(offered.contains(QStringLiteral("*.gguf")), qPrintable(offered));
+            QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+            QCOMPARE(QFileInfo(loaded.first().first().toString()).absoluteFilePath(),
+                     QFileInfo(expected).absoluteFilePath());
+            QVERIFY(panel.isLoaded());
+        }
     }
 
     void badFolderNamesTheFile()

@@ -1,9 +1,9 @@
 #include "widgets/compare/model_line_up.h"
 
+#include "widgets/common/model_path_dialog.h"
 #include "widgets/common/remote_model_dialog.h"
 #include "widgets/model_worker.h"
 
-#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -39,8 +39,8 @@ ModelLineUp::ModelLineUp(QWidget* parent)
         row.worker = new ModelWorker(this);
         row.number = new QLabel(tr("%1.").arg(i + 1), this);
         row.path = new QLineEdit(this);
-        row.path->setPlaceholderText(tr("Model folder: Hugging Face checkpoint or a run's checkpoint; or "
-                                        "endpoint URL#MODEL"));
+        row.path->setPlaceholderText(tr("Model folder (Hugging Face checkpoint or a run's checkpoint), .gguf "
+                                        "file, or endpoint URL#MODEL"));
         row.browse = new QPushButton(tr("Browse…"), this);
         row.remote = new QPushButton(tr("Remote…"), this);
         row.remote->setToolTip(tr("A model served by an OpenAI-compatible endpoint"));
@@ -50,10 +50,9 @@ ModelLineUp::ModelLineUp(QWidget* parent)
         for (QWidget* w : widgetsOf(row))
             grid->addWidget(w, i, column++);
         connect(row.browse, &QPushButton::clicked, this, [this, i] {
-            const QString dir =
-                QFileDialog::getExistingDirectory(this, tr("Model folder"), rows_[static_cast<size_t>(i)].path->text());
-            if (!dir.isEmpty())
-                load(i, dir);
+            const QString path = askModelPath(this, rows_[static_cast<size_t>(i)].path->text());
+            if (!path.isEmpty())
+                load(i, path);
         });
         connect(row.remote, &QPushButton::clicked, this, [this, i] {
             const Row& r = rows_[static_cast<size_t>(i)];
