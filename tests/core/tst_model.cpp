@@ -485,7 +485,10 @@ private slots:
         std::ofstream(dir + "/config.json") << R"({"model_type": "gpt2"})";
         expectError([&] { Transformer::load(dir, at::kFloat, at::kCPU); }, "model_type: unsupported");
         expectError([&] { Transformer::load(tmp.filePath("none").toStdString(), at::kFloat, at::kCPU); },
-                    "config.json is missing");
+                    "none: no such file or folder");
+        QVERIFY(QDir().mkpath(tmp.filePath("empty")));
+        expectError([&] { Transformer::load(tmp.filePath("empty").toStdString(), at::kFloat, at::kCPU); },
+                    "empty: not a model folder: config.json is missing");
     }
 
     void forwardCli()
