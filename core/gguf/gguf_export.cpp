@@ -13,6 +13,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <numeric>
 
 namespace thinkbench::core {
 
@@ -188,25 +189,45 @@ void addModelMetadata(GgufWriter& w, const ModelConfig& c, GgufExportType type, 
 // copy), in f32 for GGUF blocks; writeTensor widens them piece by piece.
 using WeightSource = std::function<at::Tensor()>;
 
-// Every weight of `model` by Hugging Face name, with its shape and how to read it: a model loaded for
-// inference keeps its projections as stored (GGUF blocks, a bf16 folder's bf16), so an export holds
-// the model at its stored size plus what one tensor is being encoded into.
-std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> storedWeights(const Transformer& model)
+// A weight of the model as stored: its shape, how to read it whole (for the exports that reshape it:
+// llama's q/k order, MLA's kv_b split, expert stacks), and for GGUF blocks how to read a piece of
+// its rows, so that a tensor written as it is never lies decoded whole in f32 (the 1.5B's Q8_0
+// vocabulary matrix is 933 MB so).
+struct StoredWeight {
+    std::vector<int64_t> shape;
+    WeightSource whole;
+    RowReader rows; // empty: writeTensor pieces what `whole` gives
+};
+
+// Every weight of `model` by Hugging Face name: a model loaded for inference keeps its projections
+// as stored (GGUF blocks, a bf16 folder's bf16), so an export holds the model at its stored size
+// plus what one piece of a tensor is being encoded into.
+std::map<std::string, StoredWeight> storedWeights(const Transformer& model)
 {
-    std::map<std::string, std::pair<std::vector<int64_t>, WeightSource>> weights;
+    std::map<std::string, StoredWeight> weights;
     for (const auto& [name, t] : model.namedParameters())
-        weights[name] = {t.sizes().vec(), [t] { return t.detach(); }};
-    for (const auto& [name, w] : model.quantizedWeights())
-        weights[name] = {{w.rows(), w.cols()}, [&w] {
-                             if (!w.isQuantized())
-                                 return w.dense().detach();
-                             const QuantizedMatrix& m = w.quantized();
-                             if (const std::optional<at::ScalarType> dtype = elementDtype(m.type))
-                                 return at::from_blob(const_cast<uint8_t*>(m.data), {m.rows, m.cols}, *dtype);
-                             at::Tensor out = at::empty({m.rows, m.cols}, at::kFloat);
-                             dequantize(m.type, m.data, m.rows * m.cols, out.data_ptr<float>());
-                             return out;
-                         }};
+        weights[name] = {t.sizes().vec(), [t] { return t.detach(); }, {}};
+    for (const auto& [name, w] : model.quantizedWeights()) {
+        StoredWeight& stored = weights[name];
+        stored.shape = {w.rows(), w.cols()};
+        if (!w.isQuantized()) {
+            stored.whole = [&w] { return w.dense().detach(); };
+            continue;
+        }
+        const QuantizedMatrix& m = w.quantized();
+        if (const std::optional<at::ScalarType> dtype = elementDtype(m.type)) {
+            stored.whole = [&m, dtype = *dtype] {
+                return at::from_blob(const_cast<uint8_t*>(m.data), {m.rows, m.cols}, dtype);
+            };
+            continue;
+        }
+        stored.rows = [&m](int64_t first, int64_t count) {
+            at::Tensor out = at::empty({count, m.cols}, at::kFloat);
+            dequantize(m.type, m.data + first * m.rowBytes(), count * m.cols, out.data_ptr<float>());
+            return out;
+        };
+        stored.whole = [read = stored.rows, &m] { return read(0, m.rows); };
+    }
     return weights;
 }
 
@@ -242,12 +263,20 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     // Each tensor is read and encoded only when the writer reaches it; then the pages it was read
     // from go back to the page cache (a model loaded for WeightUse::Export), so the export holds about
     // one tensor of its input, not the whole file.
-    auto add = [&](const std::string& name, std::vector<int64_t> shape, WeightSource source) {
+    // rows: where given, the tensor is read a piece of rows at a time instead of whole.
+    auto add = [&](const std::string& name, std::vector<int64_t> shape, WeightSource source, RowReader rows = {}) {
         const GgmlType as = tensorType(name, shape, type, c);
+        const int64_t cols = shape.empty() ? 1 : shape.back();
+        const int64_t rowCount =
+            shape.empty() ? 1 : std::accumulate(shape.begin(), shape.end() - 1, int64_t{1}, std::multiplies<>());
         writer.addTensor(name, as, std::move(shape),
-                         [source = std::move(source), as, name, path, &model](std::ostream& out) {
+                         [source = std::move(source), rows = std::move(rows), as, name, path, &model, cols,
+                          rowCount](std::ostream& out) {
                              try {
-                                 writeTensor(out, source(), as);
+                                 if (rows)
+                                     writeTensorRows(out, rowCount, cols, rows, as);
+                                 else
+                                     writeTensor(out, source(), as);
                              } catch (const Error& e) {
                                  throw Error(path, "tensor " + name, e.place() + ": " + e.message());
                              }
@@ -264,7 +293,7 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
     // Stacked tensor -> one expert's shape and the experts in order.
     std::map<std::string, std::pair<std::vector<int64_t>, std::vector<WeightSource>>> experts;
     for (auto& [name, weight] : storedWeights(model)) {
-        auto& [shape, source] = weight;
+        auto& [shape, source, rows] = weight;
         const GgufTensorRef& ref = names.at(name);
         if (ref.expert >= 0) {
             auto& [expertShape, stack] = experts[ref.name];
@@ -287,8 +316,9 @@ void exportGguf(const Transformer& model, const Tokenizer* tokenizer, const std:
             if (c.model_type == "llama" && (q || name.find("self_attn.k_proj.") != std::string::npos)) {
                 const int64_t heads = q ? c.num_attention_heads : c.num_key_value_heads;
                 source = [source = std::move(source), heads] { return permute(source(), heads); };
+                rows = {};
             }
-            add(ref.name, shape, std::move(source));
+            add(ref.name, shape, std::move(source), std::move(rows));
         }
     }
     for (auto& [name, expert] : experts) {

@@ -139,26 +139,31 @@ GgufValue ggufArray(GgufArray items)
 
 void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type)
 {
+    const int64_t cols = tensor.dim() == 0 ? 1 : tensor.size(-1);
+    const at::Tensor rows = tensor.numel() == 0 ? tensor : tensor.reshape({-1, cols});
+    writeTensorRows(
+        out, tensor.numel() == 0 ? 0 : rows.size(0), cols,
+        [&rows](int64_t first, int64_t count) { return rows.narrow(0, first, count); }, type);
+}
+
+void writeTensorRows(std::ostream& out, int64_t rows, int64_t cols, const RowReader& read, GgmlType type)
+{
     const GgmlTypeTraits& traits = *ggmlTypeTraits(static_cast<uint32_t>(type));
     const bool quantized =
         type == GgmlType::Q8_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K || type == GgmlType::Q6_K;
     const std::optional<at::ScalarType> stored = elementDtype(type);
     if (!quantized && !stored)
         throw Error("", "", "cannot write tensors as " + ggmlTypeName(static_cast<uint32_t>(type)));
-    const int64_t cols = tensor.dim() == 0 ? 1 : tensor.size(-1);
-    if (quantized && (tensor.dim() == 0 || cols % traits.blockElements != 0))
+    if (quantized && cols % traits.blockElements != 0)
         throw Error("", traits.name,
                     "rows of " + std::to_string(cols) + " are not whole blocks of " +
                         std::to_string(traits.blockElements));
-    if (tensor.numel() == 0)
-        return;
     const at::ScalarType dtype = quantized ? at::kFloat : *stored;
     // In pieces of rows of about 16 MiB in f32: a bf16 or f16 tensor is never widened whole, and
     // what is written is never held whole.
-    const at::Tensor rows = tensor.reshape({-1, cols});
-    const int64_t piece = std::max<int64_t>(1, (int64_t{4} << 20) / cols);
-    for (int64_t r = 0; r < rows.size(0); r += piece) {
-        const at::Tensor x = rows.narrow(0, r, std::min(piece, rows.size(0) - r)).to(at::kCPU).to(dtype).contiguous();
+    const int64_t piece = std::max<int64_t>(1, (int64_t{4} << 20) / std::max<int64_t>(1, cols));
+    for (int64_t r = 0; r < rows; r += piece) {
+        const at::Tensor x = read(r, std::min(piece, rows - r)).to(at::kCPU).to(dtype).contiguous();
         if (quantized) {
             const std::string blocks = quantize(type, x.data_ptr<float>(), x.numel(), r * cols);
             out.write(blocks.data(), static_cast<std::streamsize>(blocks.size()));

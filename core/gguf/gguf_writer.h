@@ -25,6 +25,11 @@ GgufValue ggufArray(GgufArray items);
 // The bytes of a tensor in `type` (F32, F16, BF16, Q8_0, Q5_0, Q4_K or Q6_K; rows of a quantized
 // type must be whole blocks of it), written to `out` a piece of rows at a time, or returned whole.
 void writeTensor(std::ostream& out, const at::Tensor& tensor, GgmlType type);
+// Rows [first, first + count) of a tensor seen as [rows, cols], in any dtype.
+using RowReader = std::function<at::Tensor(int64_t first, int64_t count)>;
+// writeTensor of a [rows, cols] tensor read a piece of rows at a time: a source that must be decoded
+// (GGUF blocks) is then never held whole.
+void writeTensorRows(std::ostream& out, int64_t rows, int64_t cols, const RowReader& read, GgmlType type);
 std::string encodeTensor(const at::Tensor& tensor, GgmlType type);
 
 class GgufWriter {
