@@ -10,7 +10,9 @@
 
 #include "tests/tiny_recipe.h"
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 using namespace thinkbench::core;
 
@@ -70,6 +72,40 @@ private slots:
             QCOMPARE(e.place(), std::string("run 42"));
         }
         QVERIFY_THROWS_EXCEPTION(Error, RunStore(path, OpenMode::ReadOnly).requestStop(a));
+    }
+
+    // A GUI's stop request while the trainer commits a step after another (hundreds a second for a
+    // tiny model): the request waits its turn and is stored, never "database is locked".
+    void stopRequestWhileTheTrainerWrites()
+    {
+        const std::string path = dir_.filePath("busy.sqlite").toStdString();
+        RunStore setup(path);
+        const int64_t run = setup.createRun("busy", kTwoStages);
+        setup.beginStage(run, 0, "pretrain", "base", R"({"steps": 30})");
+
+        std::atomic<bool> done{false};
+        std::atomic<int64_t> steps{0};
+        std::thread trainer([&] {
+            RunStore store(path);
+            for (int64_t step = 0; !done; ++step, ++steps)
+                store.appendMetrics(stepRows(run, 0, step, nowSeconds()));
+        });
+        RunStore gui(path);
+        std::string failure;
+        for (int i = 0; i < 1000 && failure.empty(); ++i) {
+            try {
+                gui.requestStop(run);
+                if (!gui.stopRequested(run))
+                    failure = "request " + std::to_string(i) + " was not stored";
+                gui.clearStopRequest(run);
+            } catch (const Error& e) {
+                failure = "request " + std::to_string(i) + ": " + e.what();
+            }
+        }
+        done = true;
+        trainer.join();
+        QVERIFY2(failure.empty(), failure.c_str());
+        QVERIFY(steps > 0);
     }
 
     void progressAndTimeLeft()

@@ -200,6 +200,9 @@ corpus_size = 40
 
         settle();
         QTest::mouseClick(child<QPushButton>(panel, "runStop"), Qt::LeftButton);
+        // The request is in the store before the panel says so (it once met "database is locked"
+        // while the trainer committed its steps, and the trainer ran on).
+        QVERIFY2(text(panel, "runEta").startsWith("Stop requested"), qPrintable(text(panel, "runEta")));
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
         QCOMPARE(cli.exitCode(), 0);
