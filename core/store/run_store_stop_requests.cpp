@@ -11,16 +11,13 @@ namespace thinkbench::core {
 
 void RunStore::requestStop(int64_t run)
 {
-    // One write transaction from the start: a check read outside it would leave the insert to
-    // upgrade a read snapshot, which fails at once ("database is locked", no busy wait) whenever
-    // the trainer has committed a step in between, and a tiny model commits hundreds a second.
+    // The check and the insert in one write transaction, which waits its turn while the trainer
+    // commits its steps (a tiny model commits hundreds a second).
     Transaction transaction(impl_->db);
-    {
-        auto exists = impl_->db.prepare("SELECT 1 FROM runs WHERE id = ?");
-        exists.bind(1, run);
-        if (!readFirst(exists, valueColumn<int64_t>))
-            throw Error(path_, "run " + std::to_string(run), "no such run to stop");
-    }
+    auto exists = impl_->db.prepare("SELECT 1 FROM runs WHERE id = ?");
+    exists.bind(1, run);
+    if (!readFirst(exists, valueColumn<int64_t>))
+        throw Error(path_, "run " + std::to_string(run), "no such run to stop");
     // A second request keeps the time of the first.
     impl_->db.prepare("INSERT INTO stop_requests (run, requested_at) VALUES (?, ?) ON CONFLICT (run) DO NOTHING")
         .bind(1, run)

@@ -89,11 +89,17 @@ template <typename Read> auto readAll(Statement& stmt, const Read& read)
     return rows;
 }
 
-// The first row of a statement, if any.
+// The first row of a statement, if any. The statement is reset after it: one left on its row would
+// hold its read snapshot open, and a write that follows on the connection would have to upgrade it,
+// which SQLite refuses at once ("database is locked") when another connection committed meanwhile.
 template <typename Read> auto readFirst(Statement& stmt, const Read& read)
 {
     using Row = decltype(read(stmt));
-    return stmt.step() ? std::optional<Row>(read(stmt)) : std::optional<Row>();
+    std::optional<Row> row;
+    if (stmt.step())
+        row.emplace(read(stmt));
+    stmt.reset();
+    return row;
 }
 
 // Commits on commit(), rolls back when destroyed without it (an exception on the way).
